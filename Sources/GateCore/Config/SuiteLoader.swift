@@ -1,0 +1,296 @@
+import Foundation
+
+/// Reads a suite file (and its includes), validates every key and value, and configures each check's
+/// verifier, so that nothing runs unless the whole suite is valid. Errors are `file:line:col: message`.
+public struct SuiteLoader: Sendable {
+    public let registry: VerifierRegistry
+    /// `--root`: overrides the suite's `root`. Absolute or relative to the current directory.
+    public var rootOverride: String?
+    /// The directory relative paths on the command line resolve against.
+    public var workingDirectory: String
+
+    public init(registry: VerifierRegistry, rootOverride: String? = nil,
+                workingDirectory: String = PathUtil.currentDirectory) {
+        self.registry = registry
+        self.rootOverride = rootOverride
+        self.workingDirectory = workingDirectory
+    }
+
+    /// Loads `path` (relative to the working directory or absolute).
+    public func load(_ path: String) throws(ConfigError) -> Suite {
+        let absolute = PathUtil.resolve(path, against: workingDirectory)
+        let display = PathUtil.relative(absolute, to: workingDirectory)
+        guard let doc = try YAMLLoader.load(path: absolute, displayPath: display) else {
+            throw .missingKey(SourceLocation(file: display, line: 1, column: 1), key: "checks", context: "the suite")
+        }
+        guard let top = doc.mapping else {
+            throw .invalidValue(doc.location, key: "(suite)", expected: "a map of suite keys", got: doc.typeDescription)
+        }
+        try rejectUnknown(top, allowed: SuiteKeys.top, context: "the suite")
+
+        let name: String
+        if let v = doc["suite"] {
+            guard let s = v.string, Self.isValidID(s) else {
+                throw .invalidValue(v.location, key: "suite", expected: "a name of letters, digits, '.', '_' or '-'",
+                                    got: v.typeDescription)
+            }
+            name = s
+        } else {
+            name = PathUtil.basename(absolute).split(separator: ".").first.map(String.init) ?? "suite"
+        }
+
+        let suiteDir = PathUtil.dirname(absolute)
+        var root = workingDirectory
+        if let override = rootOverride {
+            root = PathUtil.resolve(override, against: workingDirectory)
+        } else if let v = doc["root"] {
+            guard let s = v.string else {
+                throw .invalidValue(v.location, key: "root", expected: "a directory path", got: v.typeDescription)
+            }
+            root = PathUtil.resolve(s, against: suiteDir)
+        }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
+            if let v = doc["root"], rootOverride == nil {
+                throw .invalidParameter(v.location, key: "root", message: "directory '\(PathUtil.display(root))' does not exist")
+            }
+            throw .usage("root directory '\(PathUtil.display(root))' does not exist")
+        }
+
+        var jobs: Int?
+        if let v = doc["jobs"] {
+            guard let j = v.int, j >= 1 else {
+                throw .invalidValue(v.location, key: "jobs", expected: "a positive integer", got: v.typeDescription)
+            }
+            jobs = j
+        }
+        let timeout = try Self.duration(doc["timeout"], key: "timeout")
+
+        var reports: [String: String] = [:]
+        if let v = doc["reports"] {
+            guard let entries = v.mapping else {
+                throw .invalidValue(v.location, key: "reports", expected: "a map of format to path", got: v.typeDescription)
+            }
+            for e in entries {
+                guard SuiteKeys.reportFormats.contains(e.key) else {
+                    throw .unknownKey(e.keyLocation, key: e.key, context: "'reports'", valid: SuiteKeys.reportFormats)
+                }
+                guard let p = e.value.string else {
+                    throw .invalidValue(e.value.location, key: "reports.\(e.key)", expected: "a file path",
+                                        got: e.value.typeDescription)
+                }
+                reports[e.key] = p
+            }
+        }
+
+        // Checks from includes come first, in include order, then this file's own.
+        var env: [String: String] = [:]
+        var rawChecks: [ConfigValue] = []
+        var visiting: Set<String> = [absolute]
+        try collect(doc, file: absolute, env: &env, checks: &rawChecks, visiting: &visiting)
+
+        var checks: [CheckSpec] = []
+        var seen: [String: SourceLocation] = [:]
+        for raw in rawChecks {
+            let check = try loadCheck(raw, suiteRoot: root, suiteTimeout: timeout)
+            if let first = seen[check.id] { throw .duplicateID(check.location, id: check.id, first: first) }
+            seen[check.id] = check.location
+            checks.append(check)
+        }
+        try Self.validateNeeds(checks)
+
+        return Suite(name: name, description: doc["description"]?.string, file: display, root: root, jobs: jobs,
+                     timeout: timeout, env: env, reports: reports, checks: checks)
+    }
+
+    /// Gathers `env` and `checks` from a document and, recursively, its includes.
+    private func collect(_ doc: ConfigValue, file: String, env: inout [String: String], checks: inout [ConfigValue],
+                         visiting: inout Set<String>) throws(ConfigError) {
+        if let inc = doc["include"] {
+            guard let paths = inc.stringList else {
+                throw .invalidValue(inc.location, key: "include", expected: "a file path or a list of paths",
+                                    got: inc.typeDescription)
+            }
+            for p in paths {
+                let abs = PathUtil.resolve(p, against: PathUtil.dirname(file))
+                if visiting.contains(abs) { throw .includeCycle(inc.location, path: p) }
+                let display = PathUtil.relative(abs, to: workingDirectory)
+                guard FileManager.default.fileExists(atPath: abs) else {
+                    throw .invalidParameter(inc.location, key: "include", message: "file '\(display)' does not exist")
+                }
+                guard let sub = try YAMLLoader.load(path: abs, displayPath: display) else { continue }
+                guard let entries = sub.mapping else {
+                    throw .invalidValue(sub.location, key: "(included suite)", expected: "a map", got: sub.typeDescription)
+                }
+                try rejectUnknown(entries, allowed: SuiteKeys.included,
+                                  context: "an included file (suite-wide keys belong to the including suite)")
+                visiting.insert(abs)
+                try collect(sub, file: abs, env: &env, checks: &checks, visiting: &visiting)
+                visiting.remove(abs)
+            }
+        }
+        if let e = doc["env"] { env.merge(try Self.stringMap(e, key: "env"), uniquingKeysWith: { $1 }) }
+        if let c = doc["checks"] {
+            guard let items = c.sequence else {
+                throw .invalidValue(c.location, key: "checks", expected: "a list of checks", got: c.typeDescription)
+            }
+            checks.append(contentsOf: items)
+        }
+    }
+
+    private func loadCheck(_ raw: ConfigValue, suiteRoot: String,
+                           suiteTimeout: Duration?) throws(ConfigError) -> CheckSpec {
+        guard let entries = raw.mapping else {
+            throw .invalidValue(raw.location, key: "checks[]", expected: "a map with 'id' and 'uses' or 'run'",
+                                got: raw.typeDescription)
+        }
+        try rejectUnknown(entries, allowed: SuiteKeys.check, context: "a check")
+        guard let idValue = raw["id"] else { throw .missingKey(raw.location, key: "id", context: "a check") }
+        guard let id = idValue.string, Self.isValidID(id) else {
+            throw .invalidValue(idValue.location, key: "id", expected: "letters, digits, '.', '_' or '-'",
+                                got: idValue.typeDescription)
+        }
+        let uses = raw["uses"], run = raw["run"]
+        let verifierID: String
+        switch (uses, run) {
+        case (nil, nil):
+            throw .missingKey(raw.location, key: "uses' or 'run", context: "check '\(id)'")
+        case (let u?, nil):
+            guard let s = u.string else {
+                throw .invalidValue(u.location, key: "uses", expected: "a verifier id", got: u.typeDescription)
+            }
+            verifierID = s
+        case (nil, _?):
+            verifierID = "command"
+        case (_?, let r?):
+            throw .invalidParameter(r.location, key: "run", message: "a check takes 'uses' or 'run', not both; "
+                                    + "'run' is shorthand for 'uses: command' with 'with: {run: ...}'")
+        }
+        guard let type = registry.type(for: verifierID) else {
+            throw .unknownVerifier(uses?.location ?? raw.location, id: verifierID, known: registry.ids)
+        }
+
+        // Parameters: the `with:` block, plus `run:` for the shorthand.
+        var values: [String: ConfigValue] = [:]
+        if let w = raw["with"], !w.isNull {
+            guard let wm = w.mapping else {
+                throw .invalidValue(w.location, key: "with", expected: "a map of parameters", got: w.typeDescription)
+            }
+            for e in wm { values[e.key] = e.value }
+        }
+        if let r = run {
+            if values["run"] != nil {
+                throw .invalidParameter(r.location, key: "run", message: "'run' is given both on the check and in 'with'")
+            }
+            values["run"] = r
+        }
+        var checkRoot = suiteRoot
+        if let r = values["root"] {
+            guard let s = r.string else {
+                throw .invalidValue(r.location, key: "root", expected: "a directory path", got: r.typeDescription)
+            }
+            checkRoot = PathUtil.resolve(s, against: suiteRoot)
+        }
+        let params = Parameters(values: values, root: checkRoot, location: raw["with"]?.location ?? raw.location)
+        let verifier = try registry.make(type, parameters: params)
+
+        var needs: [String] = []
+        if let n = raw["needs"] {
+            guard let list = n.stringList else {
+                throw .invalidValue(n.location, key: "needs", expected: "a check id or a list of ids", got: n.typeDescription)
+            }
+            needs = list
+        }
+        var required = true
+        if let r = raw["required"] {
+            guard let b = r.bool else {
+                throw .invalidValue(r.location, key: "required", expected: "true or false", got: r.typeDescription)
+            }
+            required = b
+        }
+        var tags: [String] = []
+        if let t = raw["tags"] {
+            guard let list = t.stringList else {
+                throw .invalidValue(t.location, key: "tags", expected: "a tag or a list of tags", got: t.typeDescription)
+            }
+            tags = list
+        }
+        let env = try raw["env"].map { v throws(ConfigError) in try Self.stringMap(v, key: "env") } ?? [:]
+        var cwd: String?
+        if let c = raw["cwd"] {
+            guard let s = c.string else {
+                throw .invalidValue(c.location, key: "cwd", expected: "a directory path", got: c.typeDescription)
+            }
+            cwd = PathUtil.resolve(s, against: checkRoot)
+        }
+        return CheckSpec(
+            id: id, description: raw["description"]?.string, verifierID: verifierID, verifier: verifier,
+            parameters: params, needs: needs, timeout: try Self.duration(raw["timeout"], key: "timeout") ?? suiteTimeout,
+            required: required, tags: tags, env: env, cwd: cwd, root: checkRoot, location: idValue.location)
+    }
+
+    // MARK: Validation helpers
+
+    private func rejectUnknown(_ entries: [ConfigEntry], allowed: [String], context: String) throws(ConfigError) {
+        for e in entries where !allowed.contains(e.key) {
+            throw .unknownKey(e.keyLocation, key: e.key, context: context, valid: allowed)
+        }
+    }
+
+    /// Unknown needs and cycles, reported at the check that names them.
+    public static func validateNeeds(_ checks: [CheckSpec]) throws(ConfigError) {
+        let ids = checks.map(\.id)
+        let byID = Dictionary(checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for c in checks {
+            for n in c.needs where byID[n] == nil {
+                throw .unknownNeed(c.location, check: c.id, need: n, known: ids)
+            }
+        }
+        // Depth-first search with colours; the stack gives the cycle's path.
+        var state: [String: Int] = [:]  // 1 = on stack, 2 = done
+        var stack: [String] = []
+        func visit(_ id: String) throws(ConfigError) {
+            state[id] = 1
+            stack.append(id)
+            for n in byID[id]!.needs {
+                if state[n] == 1 {
+                    let start = stack.firstIndex(of: n)!
+                    throw .cyclicNeeds(byID[id]!.location, cycle: Array(stack[start...]) + [n])
+                }
+                if state[n] == nil { try visit(n) }
+            }
+            stack.removeLast()
+            state[id] = 2
+        }
+        for c in checks where state[c.id] == nil { try visit(c.id) }
+    }
+
+    static func isValidID(_ s: String) -> Bool {
+        !s.isEmpty && s.count <= 128 && s.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0)
+        }
+    }
+
+    static func duration(_ v: ConfigValue?, key: String) throws(ConfigError) -> Duration? {
+        guard let v, !v.isNull else { return nil }
+        guard let s = v.string, let d = DurationParsing.parse(s), d > .zero else {
+            throw .invalidValue(v.location, key: key, expected: "a duration such as 90s, 10m or 1h30m",
+                                got: v.typeDescription)
+        }
+        return d
+    }
+
+    static func stringMap(_ v: ConfigValue, key: String) throws(ConfigError) -> [String: String] {
+        guard let entries = v.mapping else {
+            throw .invalidValue(v.location, key: key, expected: "a map of names to values", got: v.typeDescription)
+        }
+        var out: [String: String] = [:]
+        for e in entries {
+            guard let s = e.value.string ?? (e.value.isNull ? "" : nil) else {
+                throw .invalidValue(e.value.location, key: "\(key).\(e.key)", expected: "a string", got: e.value.typeDescription)
+            }
+            out[e.key] = s
+        }
+        return out
+    }
+}

@@ -1,0 +1,69 @@
+/// Everything one check produced. Reports are built from these values alone.
+public struct CheckResult: Codable, Sendable, Equatable {
+    public var id: String
+    public var verifier: String
+    public var description: String?
+    public var status: CheckStatus
+    public var required: Bool
+    public var durationMs: Int
+    /// One line for humans, such as "2 secrets in 1,204 files (38.1 MB)".
+    public var summary: String
+    /// Why the check errored, timed out or was skipped.
+    public var reason: String?
+    public var stats: [String: JSONValue]
+    /// Every rule this check evaluated, sorted. JUnit emits one testcase per rule, so this list is what
+    /// keeps CI trend views stable from run to run.
+    public var rules: [String]
+    public var findings: [Finding]
+    /// Captured output (truncated and redacted), when the verifier ran a program.
+    public var log: String?
+    public var tags: [String]?
+    /// Where the check is defined, as `file:line` relative to the working directory.
+    public var source: String?
+    /// The check's root relative to the working directory (`.` when they are the same). Finding paths are
+    /// relative to it; SARIF joins the two so that URIs are relative to the repository.
+    public var root: String?
+    /// Descriptions of rules this check reported that no verifier declares (ingested from other tools).
+    /// Not encoded: the report's top-level `rules` carries them.
+    public var extraRules: [RuleDescriptor] = []
+
+    private enum CodingKeys: String, CodingKey {
+        case id, verifier, description, status, required, durationMs, summary, reason, stats, rules, findings, log,
+             tags, source, root
+    }
+
+    public init(
+        id: String, verifier: String, description: String? = nil, status: CheckStatus, required: Bool = true,
+        durationMs: Int = 0, summary: String = "", reason: String? = nil, stats: [String: JSONValue] = [:],
+        rules: [String] = [], findings: [Finding] = [], log: String? = nil, tags: [String]? = nil,
+        source: String? = nil, root: String? = nil
+    ) {
+        self.id = id
+        self.verifier = verifier
+        self.description = description
+        self.status = status
+        self.required = required
+        self.durationMs = durationMs
+        self.summary = summary
+        self.reason = reason
+        self.stats = stats
+        self.rules = Array(Set(rules)).sorted()
+        self.findings = findings.sorted(by: Finding.reportOrder)
+        self.log = log
+        self.tags = tags?.isEmpty == true ? nil : tags
+        self.source = source
+        self.root = root
+    }
+
+    /// Counts of unwaived findings by severity.
+    public var findingCounts: [Severity: Int] {
+        var counts: [Severity: Int] = [:]
+        for f in findings where !f.waived { counts[f.severity, default: 0] += 1 }
+        return counts
+    }
+
+    /// True when this check makes the run fail or error.
+    public var blocksRun: Bool {
+        required && (status == .failed || status == .timedOut || status == .error)
+    }
+}

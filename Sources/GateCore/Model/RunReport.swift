@@ -1,0 +1,53 @@
+import Foundation
+
+/// The whole result of a run: the value every report writer renders. Versioned as `gate-report/1`;
+/// field names are fixed once released, and `docs/report.schema.json` describes them.
+public struct RunReport: Codable, Sendable, Equatable {
+    public static let schemaID = "gate-report/1"
+
+    public var schema: String
+    public var suite: String
+    public var gateVersion: String
+    public var startedAt: Date
+    public var durationMs: Int
+    public var status: RunStatus
+    public var exitCode: Int32
+    public var interrupted: Bool
+    /// The suite file, relative to the working directory; nil for `gate check`.
+    public var suiteFile: String?
+    public var checks: [CheckResult]
+    /// Descriptions of every rule that appears in `checks`, sorted by id.
+    public var rules: [RuleDescriptor]
+
+    public init(
+        suite: String, gateVersion: String = GateVersion.current, startedAt: Date, durationMs: Int,
+        status: RunStatus, exitCode: Int32, interrupted: Bool = false, suiteFile: String? = nil,
+        checks: [CheckResult], rules: [RuleDescriptor]
+    ) {
+        self.schema = RunReport.schemaID
+        self.suite = suite
+        self.gateVersion = gateVersion
+        self.startedAt = startedAt
+        self.durationMs = durationMs
+        self.status = status
+        self.exitCode = exitCode
+        self.interrupted = interrupted
+        self.suiteFile = suiteFile
+        self.checks = checks
+        let used = Set(checks.flatMap { $0.rules + $0.findings.map(\.rule) })
+        self.rules = rules.filter { used.contains($0.id) }.sorted { $0.id < $1.id }
+    }
+
+    /// Counts of checks by status.
+    public var statusCounts: [CheckStatus: Int] {
+        checks.reduce(into: [:]) { $0[$1.status, default: 0] += 1 }
+    }
+
+    /// The rule description for `id`, if the report carries one.
+    public func rule(_ id: String) -> RuleDescriptor? { rules.first { $0.id == id } }
+}
+
+/// gate's version, reported by `gate --version` and in every report.
+public enum GateVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,133 @@
+import CGateSupport
+import Foundation
+import Synchronization
+
+/// Runs programs in their own process group, captures bounded output, and stops the whole group on
+/// timeout or cancellation (SIGTERM, then SIGKILL after a grace period).
+///
+/// Hand-written over posix_spawn rather than Foundation's Process (which cannot set a process group) or
+/// swift-subprocess (whose collected output cannot keep just the tail): gate needs the group, the tail,
+/// pidfd-based exit detection and the leftover-process kill together. Each run blocks one dedicated
+/// thread, never a cooperative-pool thread.
+public enum ProcessRunner {
+    /// Runs `spec` to completion. Cancelling the calling task stops the process group.
+    /// - Throws: `ProcessError` when the program cannot be started.
+    public static func run(_ spec: ProcessSpec) async throws -> ProcessResult {
+        let prepared = try Prepared(spec)
+        let control = CancelControl()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (cont: CheckedContinuation<ProcessResult, any Error>) in
+                let thread = Thread {
+                    cont.resume(with: Result { try Monitor(prepared: prepared, control: control).run() })
+                }
+                thread.name = "gate-process"
+                // The monitor keeps its buffers on the heap; a small stack saves an 8 MiB mapping per process.
+                thread.stackSize = 256 * 1024
+                thread.start()
+            }
+        } onCancel: {
+            control.cancel()
+        }
+    }
+
+    /// Resolves `program` in a PATH string the way execvp would, returning an absolute path.
+    public static func which(_ program: String, path: String?, cwd: String) -> String? {
+        if program.contains("/") {
+            let p = PathUtil.resolve(program, against: cwd)
+            return FileManager.default.fileExists(atPath: p) ? p : nil
+        }
+        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = PathUtil.resolve(program, against: dir.isEmpty ? cwd : String(dir))
+            if access(candidate, X_OK) == 0 {
+                var st = stat()
+                if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { return candidate }
+            }
+        }
+        return nil
+    }
+}
+
+/// The spec turned into what posix_spawn needs.
+struct Prepared: Sendable {
+    let spec: ProcessSpec
+    let executable: String
+    let argv: [String]
+    let env: [String]
+
+    init(_ spec: ProcessSpec) throws {
+        self.spec = spec
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: spec.cwd, isDirectory: &isDir), isDir.boolValue else {
+            throw ProcessError.missingDirectory(spec.cwd)
+        }
+        switch spec.command {
+        case .shell(let script):
+            argv = ["/bin/sh", "-c", script]
+        case .argv(let a):
+            guard let first = a.first, !first.isEmpty else { throw ProcessError.emptyCommand }
+            argv = a
+        }
+        let program = argv[0]
+        guard let exe = ProcessRunner.which(program, path: spec.environment["PATH"], cwd: spec.cwd) else {
+            throw ProcessError.notFound(program: program, path: spec.environment["PATH"] ?? "")
+        }
+        guard access(exe, X_OK) == 0 else { throw ProcessError.notExecutable(program: program) }
+        executable = exe
+        env = spec.environment.keys.sorted().map { "\($0)=\(spec.environment[$0]!)" }
+    }
+}
+
+/// Lets a cancellation handler on another thread wake the monitor safely: the pipe is written only while
+/// it is open, under a lock, so a late cancel never writes to a closed descriptor.
+final class CancelControl: Sendable {
+    private let state = Mutex<(cancelled: Bool, fd: Int32)>((false, -1))
+
+    /// Installs the write end; returns true when cancellation already happened.
+    func attach(_ fd: Int32) -> Bool {
+        state.withLock { s in
+            s.fd = fd
+            return s.cancelled
+        }
+    }
+
+    func cancel() {
+        state.withLock { s in
+            s.cancelled = true
+            if s.fd >= 0 {
+                var byte: UInt8 = 1
+                _ = Glibc.write(s.fd, &byte, 1)
+            }
+        }
+    }
+
+    func detach() {
+        state.withLock { s in
+            if s.fd >= 0 { close(s.fd) }
+            s.fd = -1
+        }
+    }
+}
+
+/// Keeps the last `limit` bytes of a stream.
+struct TailBuffer {
+    let limit: Int
+    private(set) var bytes: [UInt8] = []
+    private(set) var total = 0
+
+    init(limit: Int) { self.limit = max(0, limit) }
+
+    mutating func append(_ chunk: UnsafeRawBufferPointer) {
+        total += chunk.count
+        guard limit > 0 else { return }
+        if chunk.count >= limit {
+            bytes = Array(chunk[(chunk.count - limit)...])
+            return
+        }
+        bytes.append(contentsOf: chunk)
+        if bytes.count > limit * 2 { bytes.removeFirst(bytes.count - limit) }
+    }
+
+    var captured: CapturedOutput {
+        CapturedOutput(bytes: bytes.count > limit ? Array(bytes.suffix(limit)) : bytes, totalBytes: total)
+    }
+}

@@ -1,0 +1,48 @@
+/// How to run a suite: selection, parallelism and where checks may keep state and artifacts.
+public struct RunOptions: Sendable {
+    /// Checks running at once. Defaults to the number of cores.
+    public var jobs: Int
+    /// Run only these checks (and what they need).
+    public var only: [String]
+    /// Do not run these checks (their dependents are skipped).
+    public var skip: [String]
+    /// Run only checks carrying one of these tags (and what they need).
+    public var tags: [String]
+    /// Stop launching checks after the first required failure.
+    public var failFast: Bool
+    /// Absolute directory for this run's reports; artifacts go under it.
+    public var reportsDirectory: String
+    /// Absolute state directory; nil means `.gate` under the suite's root.
+    public var stateDirectory: String?
+    /// The environment checks start from (normally gate's own).
+    public var environment: [String: String]
+    /// Time between SIGTERM and SIGKILL when a program is stopped.
+    public var killGrace: Duration
+
+    public init(jobs: Int? = nil, only: [String] = [], skip: [String] = [], tags: [String] = [],
+                failFast: Bool = false, reportsDirectory: String, stateDirectory: String? = nil,
+                environment: [String: String] = [:], killGrace: Duration = .seconds(5)) {
+        self.jobs = max(1, jobs ?? RunOptions.coreCount)
+        self.only = only
+        self.skip = skip
+        self.tags = tags
+        self.failFast = failFast
+        self.reportsDirectory = reportsDirectory
+        self.stateDirectory = stateDirectory
+        self.environment = environment
+        self.killGrace = killGrace
+    }
+
+    public static var coreCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the scheduler tells its observer while a run goes on.
+public enum ProgressEvent: Sendable {
+    case started(checkID: String)
+    case progress(checkID: String, message: String)
+    case finished(CheckResult)
+}

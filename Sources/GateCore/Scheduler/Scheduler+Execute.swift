@@ -1,0 +1,172 @@
+import Foundation
+
+extension Scheduler {
+    private enum Race: Sendable {
+        case done(CheckOutcome)
+        case failed(String)
+        case cancelled
+        case timer(fired: Bool)
+    }
+
+    /// Runs one check against its timeout and turns whatever happens into a `CheckResult`.
+    func execute(_ check: CheckSpec, suite: Suite) async -> CheckResult {
+        observe(.started(checkID: check.id))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let context = makeContext(check, suite: suite)
+        let verifier = check.verifier
+
+        var verdict: Race?
+        var timedOut = false
+        await withTaskGroup(of: Race.self) { group in
+            group.addTask {
+                do {
+                    return .done(try await verifier.run(context))
+                } catch is CancellationError {
+                    return .cancelled
+                } catch let e as VerifierError {
+                    return .failed(e.message)
+                } catch let e as ProcessError {
+                    return .failed(e.description)
+                } catch let e as ConfigError {
+                    return .failed(e.description)
+                } catch {
+                    return .failed(String(describing: error))
+                }
+            }
+            if let limit = check.timeout {
+                group.addTask {
+                    do {
+                        try await Task.sleep(for: limit)
+                        return .timer(fired: true)
+                    } catch {
+                        return .timer(fired: false)
+                    }
+                }
+            }
+            while let r = await group.next() {
+                switch r {
+                case .timer(let fired):
+                    if fired {
+                        timedOut = true
+                        group.cancelAll()
+                    }
+                default:
+                    verdict = r
+                    group.cancelAll()
+                }
+            }
+        }
+
+        let elapsed = (clock.now - start).milliseconds
+        var result = CheckResult(
+            id: check.id, verifier: check.verifierID, description: check.description, status: .passed,
+            required: check.required, durationMs: elapsed, rules: verifier.evaluatedRules, tags: check.tags,
+            source: check.location.file == "--set" ? nil : "\(check.location.file):\(check.location.line)",
+            root: PathUtil.relative(check.root, to: PathUtil.currentDirectory))
+
+        if case .done(let outcome)? = verdict {
+            result = Self.apply(outcome, to: result, context: context)
+        }
+        if timedOut {
+            let limit = DurationParsing.format(check.timeout ?? .zero)
+            result.status = .timedOut
+            result.reason = "exceeded its timeout of \(limit); raise 'timeout' on the check or make it faster"
+            result.summary = "timed out after \(limit)"
+        } else {
+            switch verdict {
+            case .failed(let message)?:
+                result.status = .error
+                result.reason = context.redactor.redact(message)
+                result.summary = "error: " + (result.reason ?? "")
+            case .cancelled?, nil:
+                result.status = .error
+                result.reason = "interrupted while running"
+                result.summary = "interrupted"
+            case .done?:
+                if Task.isCancelled {
+                    result.status = .error
+                    result.reason = "interrupted while running"
+                    result.summary = "interrupted"
+                }
+            case .timer?:
+                break
+            }
+        }
+        return result
+    }
+
+    /// Folds a verifier's outcome into the result and derives the status from findings.
+    static func apply(_ outcome: CheckOutcome, to base: CheckResult, context: CheckContext) -> CheckResult {
+        var r = base
+        r.findings = outcome.findings.sorted(by: Finding.reportOrder)
+        r.summary = outcome.summary
+        r.stats = outcome.stats
+        r.log = outcome.log.map(context.redactor.redact)
+        let evaluated = (outcome.rules ?? base.rules) + outcome.findings.map(\.rule)
+        r.rules = Array(Set(evaluated)).sorted()
+        r.status = outcome.status ?? deriveStatus(r.findings)
+        r.extraRules = outcome.extraRules
+        return r
+    }
+
+    /// Failed on any unwaived error; waived when errors exist but all are waived; else passed.
+    public static func deriveStatus(_ findings: [Finding]) -> CheckStatus {
+        let errors = findings.filter { $0.severity == .error }
+        if errors.contains(where: { !$0.waived }) { return .failed }
+        if !errors.isEmpty { return .waived }
+        return .passed
+    }
+
+    func makeContext(_ check: CheckSpec, suite: Suite) -> CheckContext {
+        var env = options.environment
+        if !suite.env.isEmpty {
+            for (k, v) in suite.env.sorted(by: { $0.key < $1.key }) { env[k] = EnvExpansion.expand(v, env) }
+        }
+        if !check.env.isEmpty {
+            for (k, v) in check.env.sorted(by: { $0.key < $1.key }) { env[k] = EnvExpansion.expand(v, env) }
+        }
+        let artifacts = options.reportsDirectory + "/" + check.verifierID + "/" + check.id
+        env["GATE_CHECK_ID"] = check.id
+        env["GATE_SUITE"] = suite.name
+        env["GATE_ROOT"] = check.root
+        env["GATE_ARTIFACTS"] = artifacts
+        let state = options.stateDirectory ?? (suite.root + "/.gate")
+        let observe = self.observe
+        let id = check.id
+        return CheckContext(
+            checkID: check.id, suiteName: suite.name, root: check.root, cwd: check.cwd ?? check.root,
+            environment: env, timeout: check.timeout, artifactsDirectory: artifacts, stateDirectory: state,
+            redactor: Redactor(environment: env),
+            progress: { message in observe(.progress(checkID: id, message: message)) })
+    }
+}
+
+/// `${NAME}` expansion in suite `env` values, against the environment built so far. `$$` is a literal `$`.
+public enum EnvExpansion {
+    public static func expand(_ value: String, _ env: [String: String]) -> String {
+        guard value.contains("$") else { return value }
+        var out = ""
+        var i = value.startIndex
+        while i < value.endIndex {
+            let c = value[i]
+            if c == "$" {
+                let next = value.index(after: i)
+                if next < value.endIndex, value[next] == "$" {
+                    out.append("$")
+                    i = value.index(after: next)
+                    continue
+                }
+                if next < value.endIndex, value[next] == "{", let close = value[next...].firstIndex(of: "}") {
+                    let name = String(value[value.index(after: next)..<close])
+                    out += env[name] ?? ""
+                    i = value.index(after: close)
+                    continue
+                }
+            }
+            out.append(c)
+            i = value.index(after: i)
+        }
+        return out
+    }
+}

@@ -1,0 +1,111 @@
+/// Runs a suite's checks with bounded parallelism, respecting `needs`, per-check timeouts, `--fail-fast`
+/// and cancellation. Every check ends with exactly one result; nothing is dropped.
+///
+/// Cancelling the task that calls `run` (SIGINT in the CLI) stops launching, cancels the running checks
+/// (their process groups are killed), and still returns a result for every check.
+public struct Scheduler: Sendable {
+    public let options: RunOptions
+    let observe: @Sendable (ProgressEvent) -> Void
+
+    public init(options: RunOptions, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) {
+        self.options = options
+        self.observe = progress
+    }
+
+    /// The results, in suite order, and whether the run was interrupted.
+    public struct Outcome: Sendable {
+        public var results: [CheckResult]
+        public var interrupted: Bool
+    }
+
+    public func run(_ suite: Suite, selection: Selection) async -> Outcome {
+        let checks = suite.checks
+        let index = Dictionary(checks.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let needs: [[Int]] = checks.map { $0.needs.compactMap { index[$0] } }
+        var results = [CheckResult?](repeating: nil, count: checks.count)
+        var pending = selection.selected.compactMap { index[$0] }
+        var stopReason: String?
+        var interrupted = false
+        let jobs = options.jobs
+
+        for (id, why) in selection.excluded {
+            guard let i = index[id] else { continue }
+            results[i] = Self.notRun(checks[i], reason: why)
+        }
+
+        await withTaskGroup(of: (Int, CheckResult).self) { group in
+            var running = 0
+
+            func settle(_ i: Int, _ result: CheckResult) {
+                results[i] = result
+                observe(.finished(result))
+            }
+
+            // Launches what is ready and skips what can no longer run, in suite order. Repeats until nothing
+            // changes, because a skip can make a later check skippable.
+            func launchReady() {
+                var changed = true
+                while changed {
+                    changed = false
+                    var still: [Int] = []
+                    for i in pending {
+                        if let why = stopReason {
+                            settle(i, Self.notRun(checks[i], reason: why))
+                            changed = true
+                            continue
+                        }
+                        if needs[i].contains(where: { results[$0] == nil }) {
+                            still.append(i)
+                            continue
+                        }
+                        if let bad = needs[i].first(where: { !results[$0]!.status.satisfiesNeeds }) {
+                            let status = results[bad]!.status
+                            let detail = status == .skipped ? "was skipped" : "ended \(status.rawValue)"
+                            settle(i, Self.notRun(checks[i], reason: "needs '\(checks[bad].id)', which \(detail)"))
+                            changed = true
+                            continue
+                        }
+                        guard running < jobs else {
+                            still.append(i)
+                            continue
+                        }
+                        running += 1
+                        changed = true
+                        let check = checks[i]
+                        group.addTask { (i, await self.execute(check, suite: suite)) }
+                    }
+                    pending = still
+                }
+            }
+
+            launchReady()
+            while let (i, result) = await group.next() {
+                running -= 1
+                settle(i, result)
+                if Task.isCancelled, stopReason == nil {
+                    interrupted = true
+                    stopReason = "the run was interrupted before it started"
+                }
+                if options.failFast, result.blocksRun, stopReason == nil {
+                    stopReason = "--fail-fast stopped the run after '\(result.id)' \(result.status.rawValue)"
+                }
+                launchReady()
+            }
+            if Task.isCancelled { interrupted = true }
+            // Anything still pending (only possible after a stop) is skipped.
+            if !pending.isEmpty {
+                if stopReason == nil { stopReason = "the run was interrupted before it started" }
+                launchReady()
+            }
+        }
+        return Outcome(results: results.compactMap { $0 }, interrupted: interrupted || Task.isCancelled)
+    }
+
+    static func notRun(_ c: CheckSpec, reason: String) -> CheckResult {
+        CheckResult(
+            id: c.id, verifier: c.verifierID, description: c.description, status: .skipped, required: c.required,
+            summary: "skipped: \(reason)", reason: reason, rules: c.verifier.evaluatedRules,
+            tags: c.tags, source: c.location.file == "--set" ? nil : "\(c.location.file):\(c.location.line)",
+            root: PathUtil.relative(c.root, to: PathUtil.currentDirectory))
+    }
+}

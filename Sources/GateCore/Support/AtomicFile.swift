@@ -1,0 +1,78 @@
+import Foundation
+
+/// Writes files so that a reader sees either the old content or the new, never half of one:
+/// a temporary file in the same directory, fsync, then rename(2).
+public enum AtomicFile {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot write '\(path)': \(reason)" }
+    }
+
+    public static func write(_ data: Data, to path: String, createDirectories: Bool = true) throws(Failure) {
+        let dir = PathUtil.dirname(path)
+        if createDirectories { try makeDirectory(dir) }
+        let tmp = dir + "/." + PathUtil.basename(path) + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        var ok = false
+        defer {
+            if !ok { unlink(tmp) }
+        }
+        let writeError: Int32? = data.withUnsafeBytes { raw -> Int32? in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+        if let e = writeError {
+            close(fd)
+            throw Failure(path: path, reason: String(cString: strerror(e)))
+        }
+        if fsync(fd) != 0 {
+            let e = errno
+            close(fd)
+            throw Failure(path: path, reason: String(cString: strerror(e)))
+        }
+        close(fd)
+        guard rename(tmp, path) == 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        ok = true
+    }
+
+    public static func write(_ text: String, to path: String) throws(Failure) {
+        try write(Data(text.utf8), to: path)
+    }
+
+    /// mkdir -p.
+    public static func makeDirectory(_ path: String) throws(Failure) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { return }
+            throw Failure(path: path, reason: "cannot create directory")
+        }
+    }
+
+    /// Verifies that `path` could be written now, without touching it: creates the directory and a
+    /// probe file beside it. Used to fail with exit 2 before any check runs.
+    public static func probeWritable(_ path: String) throws(Failure) {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw Failure(path: path, reason: "it is a directory")
+        }
+        let dir = PathUtil.dirname(path)
+        try makeDirectory(dir)
+        let probe = dir + "/.gate-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        close(fd)
+        unlink(probe)
+    }
+}

@@ -1,0 +1,59 @@
+/// A verifier: one kind of check, in its own module, registered in `GateKit/BuiltinVerifiers.swift`.
+///
+/// The life cycle has two phases, so that bad configuration stops a run before anything starts:
+/// 1. `init(parameters:)` runs at load time (`gate run`, `gate validate`, `gate check`). It validates the
+///    `with:` block and captures everything `run` needs. Throw `ConfigError` (exit code 2) naming the key.
+///    Generic checks (unknown keys, declared types, required keys) have already passed by then.
+/// 2. `run(_:)` does the work and returns findings as values. Throw `VerifierError` when the check cannot
+///    run at all (missing input, unreadable database); that becomes the `error` status, not a finding.
+///    Long work should call `context.checkCancellation()` now and then, and report progress.
+public protocol Verifier: Sendable {
+    /// What the verifier checks, its parameters, rules and examples. `gate explain` prints it.
+    static var descriptor: VerifierDescriptor { get }
+
+    init(parameters: Parameters) throws(ConfigError)
+
+    func run(_ context: CheckContext) async throws -> CheckOutcome
+
+    /// The rules this configured instance evaluates: JUnit's testcase list, also when the check is skipped
+    /// or errors. Defaults to every rule in the descriptor.
+    var evaluatedRules: [String] { get }
+}
+
+extension Verifier {
+    public var evaluatedRules: [String] { Self.descriptor.rules.map(\.id) }
+}
+
+/// A verifier could not run. The message says what is wrong and how to fix it.
+public struct VerifierError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}
+
+/// What a verifier's `run` returns. The check's status is derived from the findings (an unwaived
+/// `error` finding fails it) unless `status` overrides that, as the `command` verifier does with exit codes.
+public struct CheckOutcome: Sendable {
+    public var findings: [Finding]
+    public var summary: String
+    public var stats: [String: JSONValue]
+    /// Rules evaluated by this run; nil means every rule in the descriptor.
+    public var rules: [String]?
+    /// Descriptions for rules that are not in the descriptor (ingested from other tools).
+    public var extraRules: [RuleDescriptor]
+    public var log: String?
+    public var status: CheckStatus?
+
+    public init(findings: [Finding] = [], summary: String, stats: [String: JSONValue] = [:], rules: [String]? = nil,
+                extraRules: [RuleDescriptor] = [], log: String? = nil, status: CheckStatus? = nil) {
+        self.findings = findings
+        self.summary = summary
+        self.stats = stats
+        self.rules = rules
+        self.extraRules = extraRules
+        self.log = log
+        self.status = status
+    }
+}

@@ -1,0 +1,36 @@
+/// The verifiers a run can use, looked up by id. The built-in list lives in GateKit; tests build their own.
+public struct VerifierRegistry: Sendable {
+    public let types: [any Verifier.Type]
+
+    public init(_ types: [any Verifier.Type]) {
+        self.types = types
+    }
+
+    public var ids: [String] { types.map { $0.descriptor.id } }
+
+    public func type(for id: String) -> (any Verifier.Type)? {
+        types.first { $0.descriptor.id == id }
+    }
+
+    /// Validates parameters generically (unknown keys, required keys, declared shapes), then lets the
+    /// verifier validate their meaning. Throws on the first problem, naming file, line and key.
+    public func make(_ type: any Verifier.Type, parameters: Parameters) throws(ConfigError) -> any Verifier {
+        let d = type.descriptor
+        let specs = d.parameters + VerifierDescriptor.commonParameters
+        let names = specs.map(\.name)
+        for key in parameters.values.keys.sorted() {
+            guard let spec = specs.first(where: { $0.name == key }) else {
+                let loc = parameters.values[key]!.location
+                throw .unknownKey(loc, key: key, context: "the '\(d.id)' verifier's parameters", valid: names)
+            }
+            if let v = parameters.values[key], !v.isNull { try spec.validate(v) }
+        }
+        for spec in specs where spec.required && !parameters.has(spec.name) {
+            throw .missingKey(parameters.location, key: spec.name, context: "'with' of a '\(d.id)' check")
+        }
+        return try type.init(parameters: parameters)
+    }
+
+    /// Every rule descriptor of every verifier, for reports.
+    public var allRules: [RuleDescriptor] { types.flatMap { $0.descriptor.rules } }
+}

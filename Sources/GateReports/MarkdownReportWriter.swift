@@ -1,0 +1,74 @@
+import Foundation
+import GateCore
+
+/// A Markdown summary for humans (pull-request comments, CI step summaries): a status table and the
+/// top findings of each check. Deterministic apart from durations.
+public struct MarkdownReportWriter: ReportWriter {
+    public static let format = ReportFormat.markdown
+
+    /// Findings shown per check before "and N more".
+    public var findingsPerCheck = 20
+
+    public init() {}
+
+    public func render(_ report: RunReport) throws -> Data {
+        var md = "# gate: \(report.suite) \(Self.icon(report.status)) \(report.status.rawValue)\n\n"
+        let counts = report.statusCounts
+        let parts = CheckStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
+        md += "\(report.checks.count) checks: \(parts.joined(separator: ", ")). "
+        md += "Exit code \(report.exitCode). gate \(report.gateVersion)"
+        if report.interrupted { md += ". **The run was interrupted**; unfinished checks are marked" }
+        md += ".\n\n"
+        md += "| | Check | Status | Duration | Findings | Summary |\n|---|---|---|---:|---:|---|\n"
+        for c in report.checks {
+            let n = c.findings.filter { !$0.waived }.count
+            let req = c.required ? "" : " (advisory)"
+            md += "| \(Self.icon(c.status, required: c.required)) | `\(c.id)` | \(c.status.rawValue)\(req) | "
+            md += "\(DurationParsing.format(.milliseconds(c.durationMs))) | \(n) | \(Self.cell(c.summary)) |\n"
+        }
+        let withFindings = report.checks.filter { c in !c.findings.isEmpty || c.status == .error || c.status == .timedOut }
+        if !withFindings.isEmpty { md += "\n## Findings\n" }
+        for c in withFindings {
+            md += "\n### `\(c.id)`: \(c.status.rawValue)\n\n"
+            if let reason = c.reason, c.status != .passed { md += "> \(Self.cell(reason))\n\n" }
+            let sorted = c.findings.sorted { a, b in
+                a.severity != b.severity ? a.severity > b.severity : Finding.reportOrder(a, b)
+            }
+            for f in sorted.prefix(findingsPerCheck) {
+                var whereText = ""
+                if let p = f.path { whereText = " `\(p)\(f.line.map { ":\($0)" } ?? "")`" }
+                let waived = f.waived ? " *(waived)*" : ""
+                md += "- **\(f.severity.rawValue)** `\(f.rule)`\(whereText): \(Self.cell(f.message))\(waived)\n"
+            }
+            if sorted.count > findingsPerCheck {
+                md += "- … and \(sorted.count - findingsPerCheck) more (see the JSON or SARIF report)\n"
+            }
+        }
+        return Data(md.utf8)
+    }
+
+    static func icon(_ s: RunStatus) -> String {
+        switch s {
+        case .passed: "✅"
+        case .failed: "❌"
+        case .error: "💥"
+        case .interrupted: "⏹️"
+        }
+    }
+
+    static func icon(_ s: CheckStatus, required: Bool) -> String {
+        switch s {
+        case .passed: "✅"
+        case .failed: required ? "❌" : "⚠️"
+        case .error: "💥"
+        case .timedOut: "⏱️"
+        case .skipped: "⏭️"
+        case .waived: "🟡"
+        }
+    }
+
+    /// Keeps a table cell on one line and stops it from breaking the table.
+    static func cell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GateCore
+
+/// Where each format goes for one run, and the atomic writing of all of them.
+public struct ReportSet: Sendable, Equatable {
+    /// Format to absolute path.
+    public var targets: [ReportFormat: String]
+
+    public init(targets: [ReportFormat: String] = [:]) {
+        self.targets = targets
+    }
+
+    /// Every format into `directory` under its default name.
+    public static func all(in directory: String) -> ReportSet {
+        ReportSet(targets: Dictionary(uniqueKeysWithValues: ReportFormat.allCases.map {
+            ($0, directory + "/" + $0.defaultFileName)
+        }))
+    }
+
+    /// Checks that every target can be written, before any check runs. A failure is a usage error (exit 2).
+    public func preflight() throws(ConfigError) {
+        for (format, path) in targets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            do {
+                try AtomicFile.probeWritable(path)
+            } catch {
+                throw .usage("cannot write the \(format.rawValue) report to '\(PathUtil.display(path))': "
+                             + "\(error.reason); choose another path or fix the permissions")
+            }
+        }
+    }
+
+    /// Writes every target atomically. Returns the failures (the rest are still written).
+    public func write(_ report: RunReport) -> [String] {
+        var failures: [String] = []
+        for (format, path) in targets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            do {
+                let data = try format.writer.render(report)
+                try AtomicFile.write(data, to: path)
+            } catch let e as AtomicFile.Failure {
+                failures.append(e.description)
+            } catch {
+                failures.append("cannot render the \(format.rawValue) report: \(error)")
+            }
+        }
+        return failures
+    }
+}

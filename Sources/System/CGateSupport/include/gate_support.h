@@ -1,0 +1,36 @@
+#pragma once
+// Small POSIX helpers that Swift cannot call directly: posix_spawn with a new process group, default
+// signal dispositions and a working directory (a GNU extension), pidfd_open, and prctl, which is variadic.
+#include <sys/types.h>
+
+/// Spawns `path` with `argv`/`envp` in a new process group whose id is the child's pid.
+/// The child's signal mask is cleared and common signals are reset to their defaults, because gate
+/// ignores SIGINT/SIGPIPE itself and ignored dispositions survive exec.
+/// Returns 0 or an errno value (ENOENT, EACCES, ...). `cwd` may be NULL.
+int gate_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
+               int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out);
+
+/// pidfd_open(2); returns -1 with errno set when the kernel lacks it.
+int gate_pidfd_open(pid_t pid);
+
+/// Makes this process a child subreaper, so that orphaned descendants are re-parented to it
+/// and can be found and killed. Returns 0 on success.
+int gate_set_child_subreaper(void);
+
+/// pipe2(O_CLOEXEC). Returns 0 or -1 with errno set.
+int gate_pipe_cloexec(int fds[2]);
+
+/// Sets O_NONBLOCK on a descriptor. Returns 0 or -1.
+int gate_set_nonblocking(int fd);
+
+/// Decodes a waitpid status: returns 1 and the exit code when the child exited, 2 and the signal when it
+/// was killed by one, 0 otherwise. (WIFEXITED and friends are macros.)
+int gate_decode_wait_status(int status, int *value);
+
+/// Returns 1 when `pid` has exited and waits to be reaped (checked with waitid WNOWAIT, so it is not
+/// reaped: its pid, and therefore its process group id, cannot be reused yet), 0 when it is running,
+/// -1 on error.
+int gate_child_exited(pid_t pid);
+
+/// Columns of the terminal on `fd`, or 0 when it is not a terminal.
+int gate_terminal_width(int fd);

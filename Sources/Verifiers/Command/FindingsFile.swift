@@ -1,0 +1,90 @@
+import Foundation
+import GateCore
+
+/// The GATE_FINDINGS channel: a file the program appends JSON Lines findings to.
+///
+/// Each line is an object with `rule` and `message` (required), and `severity` (`error`, `warning`,
+/// `note`; default `error`), `path`, `line`, `column` and `fingerprint` (optional; a stable identity for
+/// waivers and baselines). A rule without a `/` is prefixed with `command/`. Invalid lines become
+/// `command/invalid-finding` warnings naming the line number; valid lines are always kept.
+enum FindingsFile {
+    static let maxLines = 100_000
+
+    /// Creates an empty file in the temporary directory and returns its path.
+    static func create(environment: [String: String]) throws -> String {
+        let dir = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(dir)/gate-findings-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw VerifierError("cannot create the GATE_FINDINGS file in '\(dir)': \(String(cString: strerror(errno)))") }
+        close(fd)
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    static func read(_ path: String, root: String) -> (findings: [Finding], lines: Int) {
+        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return ([], 0) }
+        var findings: [Finding] = []
+        var lineNo = 0
+        var invalid = 0
+        for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNo += 1
+            if lineNo > maxLines {
+                findings.append(Finding(rule: "command/invalid-finding", severity: .warning,
+                                        message: "GATE_FINDINGS has more than \(maxLines) lines; the rest were ignored",
+                                        identity: "too-many-lines"))
+                break
+            }
+            let trimmed = raw.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+            if trimmed.isEmpty { continue }
+            switch parse(Data(trimmed), root: root) {
+            case .success(let f): findings.append(f)
+            case .failure(let why):
+                invalid += 1
+                if invalid <= 50 {
+                    findings.append(Finding(rule: "command/invalid-finding", severity: .warning,
+                                            message: "GATE_FINDINGS line \(lineNo): \(why.message)",
+                                            identity: "line-\(lineNo)"))
+                }
+            }
+        }
+        return (findings, lineNo)
+    }
+
+    struct LineError: Error { let message: String }
+
+    static func parse(_ line: Data, root: String) -> Result<Finding, LineError> {
+        guard let obj = try? JSONSerialization.jsonObject(with: line) else {
+            return .failure(LineError(message: "not valid JSON"))
+        }
+        guard let dict = obj as? [String: Any] else { return .failure(LineError(message: "not a JSON object")) }
+        guard let rule = dict["rule"] as? String, !rule.isEmpty else {
+            return .failure(LineError(message: "missing string 'rule'"))
+        }
+        guard let message = dict["message"] as? String else {
+            return .failure(LineError(message: "missing string 'message'"))
+        }
+        var severity = Severity.error
+        if let s = dict["severity"] {
+            guard let str = s as? String, let sev = Severity(rawValue: str.lowercased()) else {
+                return .failure(LineError(message: "'severity' must be error, warning or note"))
+            }
+            severity = sev
+        }
+        var path: String?
+        if let p = dict["path"] {
+            guard let str = p as? String else { return .failure(LineError(message: "'path' must be a string")) }
+            path = str.hasPrefix("/") ? PathUtil.relative(str, to: root) : PathUtil.normalize(str)
+        }
+        func positive(_ key: String) -> Result<Int?, LineError> {
+            guard let v = dict[key] else { return .success(nil) }
+            guard let n = v as? Int, n >= 1 else { return .failure(LineError(message: "'\(key)' must be a positive integer")) }
+            return .success(n)
+        }
+        let line: Int?, column: Int?
+        switch positive("line") { case .success(let v): line = v; case .failure(let e): return .failure(e) }
+        switch positive("column") { case .success(let v): column = v; case .failure(let e): return .failure(e) }
+        let fullRule = rule.contains("/") ? rule : "command/\(rule)"
+        let identity = (dict["fingerprint"] as? String) ?? message
+        return .success(Finding(rule: fullRule, severity: severity, message: message, path: path, line: line,
+                                column: column, identity: identity))
+    }
+}

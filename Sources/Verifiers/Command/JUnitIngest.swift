@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import GateCore
+
+/// Reads a JUnit XML report (pytest, Maven Surefire, Jest, go-junit-report...) and turns each failed or
+/// errored testcase into a finding. External entities are never resolved.
+enum JUnitIngest {
+    static func read(_ path: String, root: String) -> Ingested {
+        guard let parser = XMLParser(contentsOf: URL(fileURLWithPath: path)) else {
+            return Ingested(problem: "cannot open the file")
+        }
+        let collector = Collector(root: root)
+        parser.delegate = collector
+        parser.shouldResolveExternalEntities = false
+        let ok = parser.parse()
+        var result = Ingested()
+        if !ok {
+            let line = parser.lineNumber
+            result.problem = "not valid JUnit XML (line \(line)): \(parser.parserError.map { "\($0.localizedDescription)" } ?? "parse error")"
+        } else if !collector.sawTestcaseContainer {
+            result.problem = "no <testsuite> or <testsuites> element; is this a JUnit report?"
+        }
+        result.findings = collector.findings
+        result.stats = [
+            "tests": .int(collector.tests), "testFailures": .int(collector.failures),
+            "testErrors": .int(collector.errors), "testsSkipped": .int(collector.skipped),
+        ]
+        if collector.tests > 0 {
+            var s = "\(collector.tests) tests"
+            if collector.failures + collector.errors > 0 { s += ", \(collector.failures) failed, \(collector.errors) errored" }
+            if collector.skipped > 0 { s += ", \(collector.skipped) skipped" }
+            result.summary = s + " (JUnit)"
+        }
+        return result
+    }
+
+    private final class Collector: NSObject, XMLParserDelegate {
+        let root: String
+        var findings: [Finding] = []
+        var tests = 0, failures = 0, errors = 0, skipped = 0
+        var sawTestcaseContainer = false
+
+        private var testcase: [String: String]?
+        private var outcome: (kind: String, attrs: [String: String])?
+        private var text = ""
+
+        init(root: String) { self.root = root }
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            switch name {
+            case "testsuite", "testsuites":
+                sawTestcaseContainer = true
+            case "testcase":
+                tests += 1
+                testcase = attributes
+                outcome = nil
+            case "failure", "error":
+                if testcase != nil, outcome == nil || outcome?.kind == "skipped" {
+                    outcome = (name, attributes)
+                    text = ""
+                }
+            case "skipped":
+                if testcase != nil, outcome == nil { outcome = ("skipped", attributes) }
+            default:
+                break
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if outcome != nil, text.utf8.count < 4096 { text += string }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            guard name == "testcase", let tc = testcase else { return }
+            defer { testcase = nil; outcome = nil; text = "" }
+            guard let outcome else { return }
+            if outcome.kind == "skipped" { skipped += 1; return }
+            let isError = outcome.kind == "error"
+            if isError { errors += 1 } else { failures += 1 }
+            let classname = tc["classname"] ?? ""
+            let name = tc["name"] ?? "(unnamed)"
+            let id = classname.isEmpty ? name : "\(classname).\(name)"
+            let detail = (outcome.attrs["message"] ?? text).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            var path = tc["file"]
+            if let p = path { path = p.hasPrefix("/") ? PathUtil.relative(p, to: root) : PathUtil.normalize(p) }
+            var evidence: [String: String] = [:]
+            if let t = outcome.attrs["type"] { evidence["type"] = t }
+            if let time = tc["time"] { evidence["time"] = time }
+            findings.append(Finding(
+                rule: isError ? "command/test-error" : "command/test-failure",
+                message: "\(id) \(isError ? "errored" : "failed")" + (detail.isEmpty ? "" : ": \(detail.prefix(300))"),
+                path: path, line: tc["line"].flatMap { Int($0) }, identity: id, evidence: evidence))
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GateCore
+
+/// Reads another scanner's SARIF 2.1.0 log and turns its results into findings. Rule ids become
+/// `<tool>/<ruleId>`; levels map to severities (a missing level takes the rule's default, else warning,
+/// as SARIF specifies); suppressed results are kept as waived.
+enum SARIFIngest {
+    struct Log: Decodable { var runs: [Run]? }
+    struct Run: Decodable { var tool: Tool?; var results: [Result]? }
+    struct Tool: Decodable { var driver: Component? }
+    struct Component: Decodable { var name: String?; var rules: [Rule]? }
+    struct Rule: Decodable {
+        var id: String
+        var shortDescription: Message?
+        var defaultConfiguration: Configuration?
+        var help: Message?
+    }
+    struct Configuration: Decodable { var level: String? }
+    struct Message: Decodable { var text: String? }
+    struct Result: Decodable {
+        var ruleId: String?
+        var rule: RuleRef?
+        var level: String?
+        var message: Message?
+        var locations: [Location]?
+        var partialFingerprints: [String: String]?
+        var suppressions: [Suppression]?
+    }
+    struct RuleRef: Decodable { var id: String? }
+    struct Location: Decodable { var physicalLocation: Physical? }
+    struct Physical: Decodable { var artifactLocation: Artifact?; var region: Region? }
+    struct Artifact: Decodable { var uri: String? }
+    struct Region: Decodable { var startLine: Int?; var startColumn: Int? }
+    struct Suppression: Decodable { var kind: String?; var justification: String?; var status: String? }
+
+    static func read(_ path: String, root: String) -> Ingested {
+        guard let data = FileManager.default.contents(atPath: path) else { return Ingested(problem: "cannot read the file") }
+        let log: Log
+        do {
+            log = try JSONDecoder().decode(Log.self, from: data)
+        } catch {
+            return Ingested(problem: "not valid SARIF JSON: \(describe(error))")
+        }
+        guard let runs = log.runs else { return Ingested(problem: "no 'runs' array; is this a SARIF log?") }
+        var out = Ingested()
+        var total = 0
+        for run in runs {
+            let tool = sanitize(run.tool?.driver?.name ?? "sarif")
+            let rules = run.tool?.driver?.rules ?? []
+            let byID = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for r in rules {
+                out.rules.append(RuleDescriptor(
+                    qualified(tool, r.id), r.shortDescription?.text ?? r.id,
+                    severity: severity(r.defaultConfiguration?.level) ?? .warning, help: r.help?.text))
+            }
+            for result in run.results ?? [] {
+                total += 1
+                let ruleID = result.ruleId ?? result.rule?.id ?? "result"
+                let sev = severity(result.level) ?? severity(byID[ruleID]?.defaultConfiguration?.level) ?? .warning
+                let loc = result.locations?.first?.physicalLocation
+                var path = loc?.artifactLocation?.uri.map { uriToPath($0, root: root) }
+                if path == "" { path = nil }
+                let identity = result.partialFingerprints?.sorted { $0.key < $1.key }.first?.value
+                    ?? "\(ruleID)|\(result.message?.text ?? "")"
+                var f = Finding(rule: qualified(tool, ruleID), severity: sev,
+                                message: result.message?.text ?? ruleID, path: path, line: loc?.region?.startLine,
+                                column: loc?.region?.startColumn, identity: identity)
+                if let s = result.suppressions?.first(where: { ($0.status ?? "accepted") == "accepted" }) {
+                    f.waived = true
+                    f.waiver = s.justification ?? "suppressed in the tool's SARIF (\(s.kind ?? "external"))"
+                }
+                out.findings.append(f)
+            }
+        }
+        out.stats = ["sarifResults": .int(total)]
+        out.summary = "\(total) SARIF results"
+        return out
+    }
+
+    static func qualified(_ tool: String, _ rule: String) -> String {
+        rule.contains("/") ? rule : "\(tool)/\(rule)"
+    }
+
+    static func sanitize(_ name: String) -> String {
+        let s = name.lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }
+        return String(s).isEmpty ? "sarif" : String(s)
+    }
+
+    static func severity(_ level: String?) -> Severity? {
+        switch level {
+        case "error": .error
+        case "warning": .warning
+        case "note", "none": .note
+        default: nil
+        }
+    }
+
+    /// `file:///abs/path`, `%SRCROOT%`-relative or plain relative URIs to a root-relative path.
+    static func uriToPath(_ uri: String, root: String) -> String {
+        var s = uri
+        if s.hasPrefix("file://") { s.removeFirst(7) }
+        s = s.removingPercentEncoding ?? s
+        return s.hasPrefix("/") ? PathUtil.relative(s, to: root) : PathUtil.normalize(s)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let c) = error { return c.debugDescription }
+        if case DecodingError.typeMismatch(_, let c) = error {
+            return "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        }
+        return "\(error)"
+    }
+}

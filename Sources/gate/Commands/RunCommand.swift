@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import GateCore
+import GateKit
+import GateReports
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a suite of checks and write reports.",
+        discussion: """
+            Checks run in parallel (up to --jobs at once); a check starts only after the checks it 'needs' have
+            passed, and the dependents of a failed check are skipped with the reason. Reports go to
+            Reports/<suite>/ (report.json, junit.xml, report.sarif, report.md) unless --reports says otherwise;
+            --json, --junit, --sarif and --markdown add or move single formats.
+
+            Ctrl-C stops launching checks, kills the running ones (their whole process groups), writes the
+            reports marked 'interrupted' and exits 130. A second Ctrl-C kills everything at once.
+
+            Examples:
+              gate run Suites/launch.yaml
+              gate run Suites/pre-deploy.yaml --jobs 4 --fail-fast --junit build/junit.xml
+              gate run Suites/launch.yaml --only secrets,cas --reports /tmp/gate
+              gate run Suites/launch.yaml --tag fast --skip slow-check
+            """)
+
+    @Argument(help: ArgumentHelp("The suite file (YAML).", valueName: "suite"))
+    var suite: String
+
+    @Option(name: .long, help: ArgumentHelp("Directory the checks work on (overrides the suite's 'root').",
+                                            valueName: "dir"))
+    var root: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Checks to run at once (default: the suite's 'jobs', else the number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("Run only these checks (comma-separated or repeated), plus what they need.", valueName: "ids"))
+    var only: [String] = []
+
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("Skip these checks (comma-separated or repeated); their dependents are skipped too.", valueName: "ids"))
+    var skip: [String] = []
+
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("Run only checks with this tag (repeatable), plus what they need.", valueName: "tag"))
+    var tag: [String] = []
+
+    @Flag(name: .long, help: "Stop launching checks after the first required check fails.")
+    var failFast = false
+
+    @OptionGroup var reportOptions: ReportOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() async throws {
+        let cwd = PathUtil.currentDirectory
+        let loader = SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd)
+        let suite = try loader.load(suite)
+        let reportsDir = reportOptions.reports ?? "Reports/\(suite.name)"
+        let reportSet = GateRun.reportSet(directory: reportsDir, suiteReports: suite.reports,
+                                          explicit: reportOptions.explicit, workingDirectory: cwd)
+        let options = RunOptions(
+            jobs: jobs ?? suite.jobs, only: splitIDs(only), skip: splitIDs(skip), tags: splitIDs(tag),
+            failFast: failFast, reportsDirectory: PathUtil.resolve(reportsDir, against: cwd),
+            environment: childEnvironment())
+        let gateRun = try GateRun(suite: suite, options: options, reports: reportSet)
+        let code = await RunDriver.execute(gateRun, output: output)
+        throw ExitCode(code)
+    }
+}
+
+/// Runs a prepared `GateRun` under signal handling and the console, and returns the exit code.
+enum RunDriver {
+    static func execute(_ run: GateRun, output: OutputOptions) async -> Int32 {
+        ProcessGroups.becomeSubreaper()
+        let console = ConsoleReporter(options: output, suite: run.suite, selection: run.selection, jobs: run.options.jobs)
+        console.begin()
+        let task = Task { await run.execute(progress: { console.handle($0) }) }
+        let interrupts = Interrupts.install {
+            console.interrupted()
+            task.cancel()
+        }
+        let result = await task.value
+        interrupts.cancel()
+        let swept = ProcessGroups.shared.sweepOrphans()
+        console.finish(result, reports: run.reports, orphansKilled: swept)
+        return result.exitCode
+    }
+}
+
+/// gate's environment for checks, plus GATE_BIN: this executable, so suites can call gate itself.
+func childEnvironment() -> [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { env["GATE_BIN"] = exe }
+    return env
+}

@@ -1,0 +1,224 @@
+import Dispatch
+import Foundation
+import GateCore
+import GateKit
+import GateReports
+@preconcurrency import Rainbow
+import Synchronization
+
+/// The console view of a run. On a terminal: finished checks scroll above a live block of running checks
+/// with their elapsed time and progress, redrawn ten times a second, then a summary table. Otherwise
+/// (a pipe, or CI set): one stable line per finished check and a summary, no cursor movement.
+final class ConsoleReporter: Sendable {
+    private struct Running {
+        var start: ContinuousClock.Instant
+        var message: String?
+    }
+
+    private struct State {
+        var running: [(id: String, info: Running)] = []
+        var drawnLines = 0
+        var finished = 0
+        var frame = 0
+        var interrupted = false
+    }
+
+    private let live: Bool
+    private let quiet: Bool
+    private let verbose: Bool
+    private let suite: Suite
+    private let total: Int
+    private let jobs: Int
+    private let idWidth: Int
+    private let state = Mutex(State())
+    // Dispatch sources are thread-safe; the type just is not marked Sendable.
+    nonisolated(unsafe) private let timer: (any DispatchSourceTimer)?
+    private let clock = ContinuousClock()
+
+    init(options: OutputOptions, suite: Suite, selection: Selection, jobs: Int) {
+        Rainbow.enabled = Terminal.colorAllowed(flagDisabled: options.noColor)
+        live = Terminal.liveAllowed && !options.quiet
+        quiet = options.quiet
+        verbose = options.verbose
+        self.suite = suite
+        total = selection.selected.count
+        self.jobs = jobs
+        idWidth = min(32, suite.checks.map(\.id.count).max() ?? 8)
+        if live {
+            let t = DispatchSource.makeTimerSource(queue: .global())
+            t.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+            timer = t
+        } else {
+            timer = nil
+        }
+    }
+
+    func begin() {
+        if !quiet {
+            let skipped = suite.checks.count - total
+            var line = "gate \(GateVersion.current) · suite \(suite.name) · \(total) checks"
+            if skipped > 0 { line += " (\(skipped) not selected)" }
+            line += " · \(jobs) \(jobs == 1 ? "job" : "jobs") · root \(PathUtil.display(suite.root))"
+            Terminal.write(line.bold + "\n")
+        }
+        timer?.setEventHandler { [self] in redraw(permanent: "") }
+        timer?.resume()
+    }
+
+    func handle(_ event: ProgressEvent) {
+        switch event {
+        case .started(let id):
+            state.withLock { $0.running.append((id, Running(start: clock.now))) }
+            if live { redraw(permanent: "") }
+        case .progress(let id, let message):
+            state.withLock { s in
+                if let i = s.running.firstIndex(where: { $0.id == id }) { s.running[i].info.message = message }
+            }
+        case .finished(let result):
+            state.withLock { s in
+                s.running.removeAll { $0.id == result.id }
+                s.finished += 1
+            }
+            let text = lines(for: result)
+            if live {
+                redraw(permanent: text)
+            } else if !text.isEmpty {
+                Terminal.write(text)
+            }
+        }
+    }
+
+    func interrupted() {
+        state.withLock { $0.interrupted = true }
+        let note = "\ninterrupted: stopping checks and writing reports (press Ctrl-C again to kill everything now)\n"
+        if live { redraw(permanent: note.yellow) } else { Terminal.write(note) }
+    }
+
+    func finish(_ result: GateRun.Result, reports: ReportSet, orphansKilled: Int) {
+        timer?.cancel()
+        if live { redraw(permanent: "", final: true) }
+        let r = result.report
+        var out = ""
+        if live && !quiet { out += "\n" + table(r) }
+        let counts = r.statusCounts
+        let parts = CheckStatus.allCases.compactMap { s -> String? in
+            guard let n = counts[s], n > 0 else { return nil }
+            return "\(n) \(s.rawValue)"
+        }
+        var summary = "\(r.checks.count) checks: \(parts.joined(separator: ", ")) in "
+            + DurationParsing.format(.milliseconds(r.durationMs)) + ". "
+        summary += "Result: \(r.status.rawValue) (exit \(result.exitCode))."
+        let colored: String
+        switch r.status {
+        case .passed: colored = summary.green.bold
+        case .failed: colored = summary.red.bold
+        case .error: colored = summary.magenta.bold
+        case .interrupted: colored = summary.yellow.bold
+        }
+        out += colored + "\n"
+        if orphansKilled > 0 {
+            out += "note: killed \(orphansKilled) leftover process(es) that escaped their checks' process groups\n"
+        }
+        if !reports.targets.isEmpty && !quiet {
+            let paths = reports.targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { PathUtil.display($0.value) }
+            out += "Reports: " + paths.joined(separator: ", ") + "\n"
+        }
+        Terminal.write(out)
+        for failure in result.writeFailures { Terminal.writeError("error: \(failure)\n") }
+    }
+
+    // MARK: Rendering
+
+    private func label(_ r: CheckResult) -> String {
+        let text: String
+        switch r.status {
+        case .passed: text = "PASS"
+        case .failed: text = r.required ? "FAIL" : "WARN"
+        case .error: text = "ERROR"
+        case .timedOut: text = "TIMEOUT"
+        case .skipped: text = "SKIP"
+        case .waived: text = "WAIVED"
+        }
+        let padded = text.padding(toLength: 8, withPad: " ", startingAt: 0)
+        switch r.status {
+        case .passed: return padded.green
+        case .failed: return r.required ? padded.red.bold : padded.yellow
+        case .error: return padded.magenta.bold
+        case .timedOut: return padded.red
+        case .skipped: return padded.dim
+        case .waived: return padded.yellow
+        }
+    }
+
+    /// The permanent lines for a finished check (empty when --quiet hides it).
+    private func lines(for r: CheckResult) -> String {
+        let bad = r.status == .failed || r.status == .error || r.status == .timedOut
+        if quiet && !bad { return "" }
+        let duration = r.status == .skipped ? "-" : DurationParsing.format(.milliseconds(r.durationMs))
+        var out = label(r) + " " + r.id.padding(toLength: max(idWidth, r.id.count), withPad: " ", startingAt: 0)
+            + "  " + duration.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + fit(r.summary, used: idWidth + 19)
+            + "\n"
+        let shown = r.findings.filter { !$0.waived && ($0.severity == .error || verbose) }
+            .sorted { $0.severity != $1.severity ? $0.severity > $1.severity : Finding.reportOrder($0, $1) }
+        let limit = verbose ? shown.count : 5
+        for f in shown.prefix(limit) {
+            var loc = f.path ?? ""
+            if let l = f.line, !loc.isEmpty { loc += ":\(l)" }
+            let sev = f.severity == .error ? f.severity.rawValue.red : f.severity.rawValue.yellow
+            out += "    \(sev) \(f.rule.dim) \(loc.isEmpty ? "" : loc + " ")\(f.message)\n"
+        }
+        if shown.count > limit { out += "    … \(shown.count - limit) more (see the reports, or use --verbose)\n".dim }
+        if bad, verbose, let log = r.log {
+            let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(30)
+            out += tail.map { "    │ " + $0 }.joined(separator: "\n") + "\n"
+        }
+        return out
+    }
+
+    private func fit(_ s: String, used: Int) -> String {
+        let oneLine = s.replacingOccurrences(of: "\n", with: " ")
+        guard live, let w = Terminal.width, w - used > 10, oneLine.count > w - used else { return oneLine }
+        return String(oneLine.prefix(w - used - 1)) + "…"
+    }
+
+    private static let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    /// Erases the live block, prints `permanent`, and draws the live block again.
+    private func redraw(permanent: String, final: Bool = false) {
+        state.withLock { s in
+            var out = ""
+            if s.drawnLines > 0 { out += "\u{1B}[\(s.drawnLines)A\r\u{1B}[J" }
+            out += permanent
+            s.drawnLines = 0
+            if !final {
+                s.frame += 1
+                let width = Terminal.width ?? 100
+                let spin = Self.spinner[s.frame % Self.spinner.count]
+                for (id, info) in s.running {
+                    let elapsed = DurationParsing.format(clock.now - info.start)
+                    var line = "  \(spin) \(id)  \(elapsed)"
+                    if let m = info.message { line += "  \(m)" }
+                    if line.count > width - 1 { line = String(line.prefix(width - 2)) + "…" }
+                    out += line.cyan + "\n"
+                    s.drawnLines += 1
+                }
+                let status = "  \(s.finished)/\(total) done, \(s.running.count) running"
+                out += status.dim + "\n"
+                s.drawnLines += 1
+            }
+            Terminal.write(out)
+        }
+    }
+
+    private func table(_ r: RunReport) -> String {
+        var out = "  " + "status".padding(toLength: 10, withPad: " ", startingAt: 0)
+            + "check".padding(toLength: idWidth + 2, withPad: " ", startingAt: 0) + "duration  findings\n"
+        for c in r.checks {
+            let n = c.findings.filter { !$0.waived }.count
+            let d = c.status == .skipped ? "-" : DurationParsing.format(.milliseconds(c.durationMs))
+            out += "  " + label(c) + "  " + c.id.padding(toLength: idWidth + 2, withPad: " ", startingAt: 0)
+                + String(repeating: " ", count: max(0, 8 - d.count)) + d + "  " + String(format: "%8d", n) + "\n"
+        }
+        return out.dim
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import GateCore
+import GateKit
+
+/// The `gate` command: a thin shell over GateKit. Only this target prints.
+@main
+struct Gate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "Runs verification checks in parallel and writes JSON, JUnit, SARIF and Markdown reports.",
+        discussion: """
+            A suite file (YAML) lists checks; each uses a verifier ('gate list' shows them) or runs a command.
+            Checks run in parallel, respecting 'needs', and the exit code tells CI what happened:
+
+              0    every required check passed or was waived
+              1    a required check failed or timed out
+              2    usage or configuration error (the message names file, line and key)
+              3    internal error, or a required check could not run
+              130  interrupted (reports are still written, marked interrupted)
+
+            Examples:
+              gate run Suites/launch.yaml                    run a suite, reports in Reports/launch/
+              gate run Suites/pre-deploy.yaml --only secrets --fail-fast
+              gate check command --set run='make lint'       one check, ad hoc
+              gate explain command                           parameters, rules and examples
+              gate validate Suites/launch.yaml               check a suite without running it
+            """,
+        version: GateVersion.current,
+        subcommands: [RunCommand.self, CheckCommand.self, ListCommand.self, ExplainCommand.self,
+                      ValidateCommand.self])
+
+    /// Parses and runs, mapping every error to gate's exit codes (ArgumentParser's own default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch let error as ConfigError {
+            Terminal.writeError(error.description + "\n")
+            Foundation.exit(GateExit.usage)
+        } catch {
+            let message = fullMessage(for: error)
+            if exitCode(for: error) == .success {
+                Terminal.write(message + "\n")
+                Foundation.exit(0)
+            }
+            Terminal.writeError(message + "\n")
+            Foundation.exit(GateExit.usage)
+        }
+    }
+}
