@@ -30,7 +30,7 @@ public struct MarkdownReportWriter: ReportWriter {
         if !withFindings.isEmpty { md += "\n## Findings\n" }
         for c in withFindings {
             md += "\n### `\(c.id)`: \(c.status.rawValue)\n\n"
-            if let reason = c.reason, c.status != .passed { md += "> \(Self.cell(reason))\n\n" }
+            if let reason = c.reason, c.status != .passed { md += "> \(Self.cell(reason))\n" + (c.findings.isEmpty ? "" : "\n") }
             let sorted = c.findings.sorted { a, b in
                 a.severity != b.severity ? a.severity > b.severity : Finding.reportOrder(a, b)
             }

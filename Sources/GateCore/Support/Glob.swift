@@ -2,7 +2,8 @@
 ///
 /// - `*` and `?` never cross a `/`; `**` as a whole segment matches zero or more directories.
 /// - A pattern without `/` matches the last component anywhere (like .gitignore): `*.lock`.
-/// - A pattern ending in `/` matches that directory and everything under it.
+/// - A pattern ending in `/` matches that directory and everything under it (`vendor/` at any depth).
+/// - A leading `/` anchors the pattern at the root: `/vendor/`, `/*.md`.
 /// Matching works on UTF-8 bytes; paths are relative, with `/` separators.
 public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
@@ -14,9 +15,11 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         self.pattern = pattern
         var p = pattern
         if p.hasPrefix("./") { p.removeFirst(2) }
+        let anchored = p.hasPrefix("/")
+        if anchored { p.removeFirst() }
         directoryPrefix = p.hasSuffix("/")
         if directoryPrefix { p.removeLast() }
-        basenameOnly = !p.contains("/")
+        basenameOnly = !anchored && !p.contains("/")
         alternatives = Glob.expandBraces(p).map { Array($0.utf8) }
     }
 

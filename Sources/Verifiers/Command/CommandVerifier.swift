@@ -198,10 +198,9 @@ public struct CommandVerifier: Verifier {
             }
         }
 
-        var summary = passed
-            ? "exited 0 in \(DurationParsing.format(result.duration))"
-            : (findings.first { $0.rule == "command/exit-status" }?.message ?? "failed")
-        if case .exited(let c) = result.termination, passed, c != 0 { summary = "exited \(c) (allowed) in \(DurationParsing.format(result.duration))" }
+        // No durations in the summary: reports must be identical across runs apart from time fields.
+        var summary = passed ? "exited 0" : (findings.first { $0.rule == "command/exit-status" }?.message ?? "failed")
+        if case .exited(let c) = result.termination, passed, c != 0 { summary = "exited \(c) (allowed)" }
         if !notes.isEmpty { summary += "; " + notes.joined(separator: "; ") }
         let reportFailed = findings.contains { $0.rule == "command/report-missing" && $0.severity == .error }
         return CheckOutcome(

@@ -14,11 +14,11 @@ enum JUnitIngest {
         let collector = Collector(root: root)
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
-        let ok = parser.parse()
+        // On Linux, parse() can return true for a truncated document and only set parserError.
+        let ok = parser.parse() && parser.parserError == nil
         var result = Ingested()
         if !ok {
-            let line = parser.lineNumber
-            result.problem = "not valid JUnit XML (line \(line)): \(parser.parserError.map { "\($0.localizedDescription)" } ?? "parse error")"
+            result.problem = "not valid JUnit XML (line \(parser.lineNumber)): \(describe(parser.parserError))"
         } else if !collector.sawTestcaseContainer {
             result.problem = "no <testsuite> or <testsuites> element; is this a JUnit report?"
         }
@@ -34,6 +34,19 @@ enum JUnitIngest {
             result.summary = s + " (JUnit)"
         }
         return result
+    }
+
+    /// NSXMLParser error codes carry no description on Linux; name the common ones.
+    static func describe(_ error: (any Error)?) -> String {
+        guard let error else { return "parse error" }
+        let code = (error as NSError).code
+        switch code {
+        case 4: return "the document is empty or is not XML"
+        case 5: return "the document ends early (was it truncated?)"
+        case 76: return "a tag is not closed"
+        case 9, 38, 39, 40, 41, 73: return "malformed markup (code \(code))"
+        default: return "XML parse error \(code)"
+        }
     }
 
     private final class Collector: NSObject, XMLParserDelegate {

@@ -1,0 +1,70 @@
+import Foundation
+import Synchronization
+
+@testable import GateCore
+
+/// Returns findings described by its parameters: `message`, `fail` (error finding), `warn`, `repeat`.
+struct EchoVerifier: Verifier {
+    static let descriptor = VerifierDescriptor(
+        id: "echo", summary: "test verifier", discussion: "",
+        parameters: [
+            ParameterSpec("message", .string, "text"),
+            ParameterSpec("fail", .bool, "emit an error finding"),
+            ParameterSpec("warn", .bool, "emit a warning finding"),
+            ParameterSpec("repeat", .int, "number of findings"),
+            ParameterSpec("throw", .string, "throw VerifierError with this message"),
+        ],
+        rules: [RuleDescriptor("echo/fail", "failure"), RuleDescriptor("echo/warn", "warning", severity: .warning)],
+        examples: [])
+
+    let message: String, fail: Bool, warn: Bool, count: Int, throwMessage: String?
+
+    init(parameters p: Parameters) throws(ConfigError) {
+        message = try p.string("message", default: "hello")
+        fail = try p.bool("fail", default: false)
+        warn = try p.bool("warn", default: false)
+        count = try p.int("repeat", default: 1)
+        if count < 1 { throw p.error("repeat", "must be at least 1") }
+        throwMessage = try p.string("throw")
+    }
+
+    func run(_ context: CheckContext) async throws -> CheckOutcome {
+        if let throwMessage { throw VerifierError(throwMessage) }
+        var findings: [Finding] = []
+        for i in 0..<count {
+            if fail { findings.append(Finding(rule: "echo/fail", message: "\(message) \(i)", path: "f\(i).txt", line: i + 1)) }
+            if warn { findings.append(Finding(rule: "echo/warn", severity: .warning, message: message)) }
+        }
+        return CheckOutcome(findings: findings, summary: message)
+    }
+}
+
+/// Sleeps for `ms` (cooperatively), counting how many instances run at once.
+struct SleepVerifier: Verifier {
+    static let descriptor = VerifierDescriptor(
+        id: "sleep", summary: "test verifier", discussion: "",
+        parameters: [ParameterSpec("ms", .int, "milliseconds"), ParameterSpec("ignore-cancel", .bool, "keep going")],
+        rules: [RuleDescriptor("sleep/done", "done")], examples: [])
+
+    static let concurrency = Concurrency()
+    let ms: Int
+
+    init(parameters p: Parameters) throws(ConfigError) {
+        ms = try p.int("ms", default: 10)
+    }
+
+    func run(_ context: CheckContext) async throws -> CheckOutcome {
+        Self.concurrency.enter()
+        defer { Self.concurrency.leave() }
+        try await Task.sleep(for: .milliseconds(ms))
+        return CheckOutcome(summary: "slept \(ms)ms")
+    }
+}
+
+final class Concurrency: Sendable {
+    private let state = Mutex((current: 0, peak: 0))
+    func enter() { state.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) } }
+    func leave() { state.withLock { $0.current -= 1 } }
+    func reset() { state.withLock { $0 = (0, 0) } }
+    var peak: Int { state.withLock { $0.peak } }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GateTestSupport
+import Testing
+
+@testable import GateCore
+
+/// Real processes: exit codes, signals, bounded capture, process-group kills.
+@Suite struct ProcessRunnerTests {
+    var env: [String: String] { ProcessInfo.processInfo.environment }
+
+    func spec(_ script: String, timeout: Duration? = nil, grace: Duration = .seconds(2), limit: Int = 64 * 1024) -> ProcessSpec {
+        ProcessSpec(.shell(script), environment: env, cwd: "/tmp", captureLimit: limit, timeout: timeout, killGrace: grace)
+    }
+
+    @Test func exitCodesAndOutput() async throws {
+        let r = try await ProcessRunner.run(spec("echo out; echo err >&2; exit 7"))
+        #expect(r.termination == .exited(7))
+        #expect(r.stdout.text == "out\n")
+        #expect(r.stderr.text == "err\n")
+        #expect(!r.timedOut && !r.cancelled)
+    }
+
+    @Test func argvRunsWithoutAShell() async throws {
+        let r = try await ProcessRunner.run(ProcessSpec(.argv(["printf", "%s|", "a b", "$HOME"]), environment: env, cwd: "/tmp"))
+        #expect(r.stdout.text == "a b|$HOME|")
+    }
+
+    @Test func signalsAreReported() async throws {
+        let r = try await ProcessRunner.run(spec("kill -SEGV $$"))
+        #expect(r.termination == .signaled(SIGSEGV))
+    }
+
+    @Test func captureKeepsOnlyTheTail() async throws {
+        let r = try await ProcessRunner.run(spec("seq 1 200000", limit: 1000))
+        #expect(r.stdout.bytes.count == 1000)
+        #expect(r.stdout.truncated)
+        #expect(r.stdout.totalBytes == 1_288_895)
+        #expect(r.stdout.text.hasSuffix("199999\n200000\n"))
+    }
+
+    @Test func nonUTF8OutputIsSafe() async throws {
+        let r = try await ProcessRunner.run(spec("printf 'a\\377\\376b'"))
+        #expect(r.stdout.bytes == [0x61, 0xFF, 0xFE, 0x62])
+        #expect(r.stdout.text.hasPrefix("a") && r.stdout.text.hasSuffix("b"))
+    }
+
+    @Test func environmentAndWorkingDirectory() async throws {
+        let dir = try TempDir("cwd")
+        defer { dir.remove() }
+        let r = try await ProcessRunner.run(ProcessSpec(.shell("pwd; echo $GATE_T"), environment: ["GATE_T": "v", "PATH": "/usr/bin:/bin"],
+                                                        cwd: dir.path))
+        #expect(r.stdout.text == "\(dir.path)\nv\n")
+    }
+
+    @Test func missingProgramAndDirectoryAreErrors() async throws {
+        await #expect(throws: ProcessError.notFound(program: "no-such-program-gate", path: "/usr/bin:/bin")) {
+            _ = try await ProcessRunner.run(ProcessSpec(.argv(["no-such-program-gate"]), environment: ["PATH": "/usr/bin:/bin"], cwd: "/tmp"))
+        }
+        await #expect(throws: ProcessError.missingDirectory("/no/such/dir")) {
+            _ = try await ProcessRunner.run(ProcessSpec(.shell("true"), environment: env, cwd: "/no/such/dir"))
+        }
+    }
+
+    @Test func signalsAreResetForChildren() async throws {
+        // gate ignores SIGINT and SIGPIPE; a child must still get default dispositions.
+        signal(SIGPIPE, SIG_IGN)
+        // Bits 31 and 32 (signals 32, 33) are glibc's internal thread signals, which its posix_spawn
+        // marks ignored itself; the standard signals 1-31 must all be at their defaults.
+        let r = try await ProcessRunner.run(spec("grep -E '^Sig(Ign|Blk)' /proc/self/status"))
+        let fields = Dictionary(uniqueKeysWithValues: r.stdout.text.split(separator: "\n").compactMap { line -> (String, UInt64)? in
+            let parts = line.split(separator: ":")
+            guard parts.count == 2, let v = UInt64(parts[1].trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+            return (String(parts[0]), v)
+        })
+        #expect(fields["SigIgn"].map { $0 & 0x7FFF_FFFF } == 0, "ignored: \(r.stdout.text)")
+        #expect(fields["SigBlk"] == 0)
+    }
+
+    @Test func timeoutKillsTheWholeGroupIncludingGrandchildren() async throws {
+        let marker = "gate-orphan-\(UUID().uuidString.prefix(8))"
+        // A grandchild that ignores SIGTERM and a child that ignores it too.
+        let script = "trap '' TERM; (trap '' TERM; exec -a \(marker) sleep 300) & exec -a \(marker) sleep 300"
+        var s = spec("", timeout: .milliseconds(300), grace: .milliseconds(300))
+        s.command = .argv(["bash", "-c", script])
+        let r = try await ProcessRunner.run(s)
+        #expect(r.timedOut)
+        #expect(r.termination == .signaled(SIGKILL))
+        try await Task.sleep(for: .milliseconds(100))
+        let left = try await Exec.run(["pgrep", "-f", marker])
+        #expect(left.stdout.isEmpty, "processes survived: \(left.stdout)")
+    }
+
+    @Test func leftoversAreKilledWhenTheMainProcessExits() async throws {
+        let marker = "gate-leftover-\(UUID().uuidString.prefix(8))"
+        let r = try await ProcessRunner.run(spec("bash -c 'exec -a \(marker) sleep 300' & echo started"))
+        #expect(r.termination == .exited(0))
+        #expect(r.killedLeftovers)
+        try await Task.sleep(for: .milliseconds(100))
+        let left = try await Exec.run(["pgrep", "-f", marker])
+        #expect(left.stdout.isEmpty, "processes survived: \(left.stdout)")
+    }
+
+    @Test func cancellationStopsTheGroup() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let task = Task { try await ProcessRunner.run(spec("sleep 300", grace: .milliseconds(500))) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let r = try await task.value
+        #expect(r.cancelled)
+        #expect(clock.now - start < .seconds(60))
+    }
+
+    @Test func fileOutputStreamsToDisk() async throws {
+        let dir = try TempDir("out")
+        defer { dir.remove() }
+        let path = dir.file("out.bin")
+        let r = try await ProcessRunner.run(ProcessSpec(.shell("head -c 3000000 /dev/zero"), environment: env, cwd: "/tmp", stdout: .file(path)))
+        #expect(r.termination == .exited(0))
+        #expect(r.stdout.totalBytes == 0)
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
+        #expect(size == 3_000_000)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import GateCore
+
+@Suite struct GlobTests {
+    @Test(arguments: [
+        ("*.lock", "Cargo.lock", true), ("*.lock", "deep/dir/yarn.lock", true), ("*.lock", "lock", false),
+        ("src/*.swift", "src/a.swift", true), ("src/*.swift", "src/x/a.swift", false),
+        ("src/**/*.swift", "src/a.swift", true), ("src/**/*.swift", "src/x/y/a.swift", true),
+        ("**/test_*.py", "test_a.py", true), ("**/test_*.py", "a/b/test_a.py", true),
+        ("vendor/", "vendor/x/y.go", true), ("vendor/", "src/vendor/x.go", true), ("/vendor/", "src/vendor/x.go", false), ("/vendor/", "vendor/x.go", true), ("node_modules/", "a/node_modules/b.js", true),
+        ("file?.txt", "file1.txt", true), ("file?.txt", "file10.txt", false),
+        ("[a-c]x", "bx", true), ("[!a-c]x", "bx", false), ("*.{yml,yaml}", "a/s.yaml", true),
+        ("docs/**", "docs/a/b.md", true), ("docs/**", "doc/a.md", false), ("/*.md", "a.md", true), ("/*.md", "d/a.md", false), ("a/*/c", "a/b/c", true), ("a/*/c", "a/b/d/c", false),
+    ])
+    func matches(pattern: String, path: String, expected: Bool) {
+        #expect(Glob(pattern).matches(path) == expected, "\(pattern) vs \(path)")
+    }
+}
+
+@Suite struct PathUtilTests {
+    @Test func normalizeAndRelative() {
+        #expect(PathUtil.normalize("/a/./b/../c//d/") == "/a/c/d")
+        #expect(PathUtil.normalize("a/../../b") == "../b")
+        #expect(PathUtil.resolve("x/y", against: "/root") == "/root/x/y")
+        #expect(PathUtil.resolve("/abs", against: "/root") == "/abs")
+        #expect(PathUtil.relative("/root/a/b", to: "/root") == "a/b")
+        #expect(PathUtil.relative("/rootx/a", to: "/root") == "/rootx/a")
+        #expect(PathUtil.isInside("/root/../etc", "/root") == false)
+        #expect(PathUtil.dirname("/a/b") == "/a")
+        #expect(PathUtil.basename("/a/b.txt") == "b.txt")
+    }
+}
+
+@Suite struct DurationParsingTests {
+    @Test(arguments: [("90s", 90_000), ("10m", 600_000), ("1h30m", 5_400_000), ("500ms", 500), ("2", 2000), ("1.5s", 1500), ("14d", 1_209_600_000)])
+    func parses(text: String, ms: Int) {
+        #expect(DurationParsing.parse(text)?.milliseconds == ms)
+    }
+
+    @Test(arguments: ["", "soon", "10x", "m", "-5s", "5s3"])
+    func rejects(text: String) {
+        #expect(DurationParsing.parse(text) == nil)
+    }
+
+    @Test func formats() {
+        #expect(DurationParsing.format(.milliseconds(350)) == "350ms")
+        #expect(DurationParsing.format(.milliseconds(1540)) == "1.5s")
+        #expect(DurationParsing.format(.seconds(125)) == "2m 5s")
+    }
+}
+
+@Suite struct RedactorTests {
+    // Test credentials are assembled at run time; none is committed in a real format.
+    static func token(_ prefix: String, _ count: Int) -> String {
+        prefix + String((0..<count).map { i in Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")[(i * 7 + 3) % 55] })
+    }
+
+    @Test func redactsSecretEnvironmentValuesAndKnownShapes() {
+        let envSecret = "s3cr3t-" + String(repeating: "q", count: 10)
+        let r = Redactor(environment: ["DEPLOY_TOKEN": envSecret, "HOME": "/home/someone"])
+        let gh = Self.token("gh" + "p_", 36)
+        let text = "token is \(envSecret); gh \(gh); url https://user:hunter22@example.invalid/x; home /home/someone"
+        let out = r.redact(text)
+        #expect(!out.contains(envSecret))
+        #expect(!out.contains(gh))
+        #expect(!out.contains("hunter22"))
+        #expect(out.contains("[redacted:DEPLOY_TOKEN]"))
+        #expect(out.contains("https://user:***@example.invalid"))
+        #expect(out.contains("/home/someone"))
+    }
+
+    @Test func privateKeyBlocksAreRemoved() {
+        let body = String(repeating: "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", count: 4)
+        let pem = "-----BEGIN " + "PRIVATE KEY-----\n\(body)\n-----END " + "PRIVATE KEY-----"
+        let out = Redactor().redact("before\n\(pem)\nafter")
+        #expect(!out.contains(body))
+        #expect(out.hasPrefix("before\n") && out.hasSuffix("\nafter"))
+    }
+
+    @Test func namesThatLookSecret() {
+        #expect(Redactor.looksSecret("GITHUB_TOKEN"))
+        #expect(Redactor.looksSecret("db_password"))
+        #expect(!Redactor.looksSecret("PATH"))
+    }
+}
+
+@Suite struct ConfigValueTests {
+    @Test func typesFollowTheCoreSchema() throws {
+        let v = try #require(try YAMLLoader.load(text: "a: true\nb: 'true'\nc: 12\nd: 1.5\ne: ~\nf: [x, y]\ng: \"007\"\n", file: "t"))
+        #expect(v["a"]?.bool == true)
+        #expect(v["b"]?.bool == nil)
+        #expect(v["b"]?.string == "true")
+        #expect(v["c"]?.int == 12)
+        #expect(v["d"]?.double == 1.5)
+        #expect(v["e"]?.isNull == true)
+        #expect(v["f"]?.stringList == ["x", "y"])
+        #expect(v["g"]?.int == nil)
+        #expect(v.json == ["a": true, "b": "true", "c": 12, "d": 1.5, "e": .null, "f": ["x", "y"], "g": "007"])
+    }
+
+    @Test func duplicateKeysAreErrors() {
+        #expect(throws: ConfigError.self) { try YAMLLoader.load(text: "a: 1\na: 2\n", file: "t") }
+    }
+}
