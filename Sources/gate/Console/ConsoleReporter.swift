@@ -211,14 +211,14 @@ final class ConsoleReporter: Sendable {
     }
 
     private func table(_ r: RunReport) -> String {
-        var out = "  " + "status".padding(toLength: 10, withPad: " ", startingAt: 0)
-            + "check".padding(toLength: idWidth + 2, withPad: " ", startingAt: 0) + "duration  findings\n"
+        var out = ("  " + "status".padding(toLength: 10, withPad: " ", startingAt: 0)
+            + "check".padding(toLength: idWidth + 2, withPad: " ", startingAt: 0) + "duration  findings").dim + "\n"
         for c in r.checks {
             let n = c.findings.filter { !$0.waived }.count
             let d = c.status == .skipped ? "-" : DurationParsing.format(.milliseconds(c.durationMs))
             out += "  " + label(c) + "  " + c.id.padding(toLength: idWidth + 2, withPad: " ", startingAt: 0)
                 + String(repeating: " ", count: max(0, 8 - d.count)) + d + "  " + String(format: "%8d", n) + "\n"
         }
-        return out.dim
+        return out
     }
 }
