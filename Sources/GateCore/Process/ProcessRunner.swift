@@ -7,26 +7,22 @@ import Synchronization
 ///
 /// Hand-written over posix_spawn rather than Foundation's Process (which cannot set a process group) or
 /// swift-subprocess (whose collected output cannot keep just the tail): gate needs the group, the tail,
-/// pidfd-based exit detection and the leftover-process kill together. Each run blocks one dedicated
-/// thread, never a cooperative-pool thread.
+/// pidfd-based exit detection and the leftover-process kill together. One reactor thread
+/// (`ProcessReactor`) watches every child; no cooperative-pool thread ever blocks on a process.
 public enum ProcessRunner {
     /// Runs `spec` to completion. Cancelling the calling task stops the process group.
-    /// - Throws: `ProcessError` when the program cannot be started.
+    /// - Throws: `ProcessError` when the program cannot be started, `CancellationError` when the task was
+    ///   cancelled before it started.
     public static func run(_ spec: ProcessSpec) async throws -> ProcessResult {
         let prepared = try Prepared(spec)
-        let control = CancelControl()
+        let token = CancelToken()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<ProcessResult, any Error>) in
-                let thread = Thread {
-                    cont.resume(with: Result { try Monitor(prepared: prepared, control: control).run() })
-                }
-                thread.name = "gate-process"
-                // The monitor keeps its buffers on the heap; a small stack saves an 8 MiB mapping per process.
-                thread.stackSize = 256 * 1024
-                thread.start()
+                ProcessReactor.shared.submit(ProcessJob(prepared: prepared, token: token) { cont.resume(with: $0) })
             }
         } onCancel: {
-            control.cancel()
+            token.cancel()
+            ProcessReactor.shared.wake()
         }
     }
 
@@ -74,37 +70,6 @@ struct Prepared: Sendable {
         guard access(exe, X_OK) == 0 else { throw ProcessError.notExecutable(program: program) }
         executable = exe
         env = spec.environment.keys.sorted().map { "\($0)=\(spec.environment[$0]!)" }
-    }
-}
-
-/// Lets a cancellation handler on another thread wake the monitor safely: the pipe is written only while
-/// it is open, under a lock, so a late cancel never writes to a closed descriptor.
-final class CancelControl: Sendable {
-    private let state = Mutex<(cancelled: Bool, fd: Int32)>((false, -1))
-
-    /// Installs the write end; returns true when cancellation already happened.
-    func attach(_ fd: Int32) -> Bool {
-        state.withLock { s in
-            s.fd = fd
-            return s.cancelled
-        }
-    }
-
-    func cancel() {
-        state.withLock { s in
-            s.cancelled = true
-            if s.fd >= 0 {
-                var byte: UInt8 = 1
-                _ = Glibc.write(s.fd, &byte, 1)
-            }
-        }
-    }
-
-    func detach() {
-        state.withLock { s in
-            if s.fd >= 0 { close(s.fd) }
-            s.fd = -1
-        }
     }
 }
 
