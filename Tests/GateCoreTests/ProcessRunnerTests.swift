@@ -101,14 +101,31 @@ import Testing
     }
 
     @Test func cancellationStopsTheGroup() async throws {
+        let dir = try TempDir("cancel")
+        defer { dir.remove() }
+        let started = dir.file("started")
         let clock = ContinuousClock()
+        let task = Task { try await ProcessRunner.run(spec("touch '\(started)'; exec sleep 300", grace: .milliseconds(500))) }
+        // Cancel only once the child is really running (the machine may be busy).
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: started) && waited < 600 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
         let start = clock.now
-        let task = Task { try await ProcessRunner.run(spec("sleep 300", grace: .milliseconds(500))) }
-        try await Task.sleep(for: .milliseconds(200))
         task.cancel()
         let r = try await task.value
         #expect(r.cancelled)
+        #expect(r.termination == .signaled(SIGTERM))
         #expect(clock.now - start < .seconds(60))
+    }
+
+    @Test func cancelledBeforeStartingThrows() async throws {
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await ProcessRunner.run(spec("touch /tmp/gate-should-not-run-\(UUID().uuidString)"))
+        }
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
     }
 
     @Test func fileOutputStreamsToDisk() async throws {
