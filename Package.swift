@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "gate",
             dependencies: [
-                "GateKit", "GateCore", "GateReports",
+                "GateKit", "GateCore", "GateReports", "VerifierDeterminism",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Rainbow",
             ],
