@@ -125,7 +125,9 @@ struct OutcomeBuilder {
             s = "1 run" + (settings.cases != nil ? " of each of \(cases.count) cases" : "") + ", \(names.count) outputs (\(shown))"
         }
         let applied = settings.vary.filter { v in !notApplied.contains { $0.variation == v.rawValue } }
-        if !applied.isEmpty, settings.runs > 1 {
+        if applied.count == Variation.allCases.count, settings.runs > 1 {
+            s += "; varied all \(applied.count) conditions (time through \(timeSource))"
+        } else if !applied.isEmpty, settings.runs > 1 {
             s += "; varied " + applied.map { $0 == .time ? "time (\(timeSource))" : $0.rawValue }.joined(separator: ", ")
         }
         if !notApplied.isEmpty { s += "; not applied: " + notApplied.map(\.variation).joined(separator: ", ") }
