@@ -87,7 +87,7 @@ struct Settings: Sendable {
             if name == "all" { out.formUnion(Variation.allCases); continue }
             guard let v = Variation(rawValue: name) else {
                 var message = "unknown variation '\(name)'"
-                if let s = DidYouMean.suggest(name, among: Variation.names) { message += "; did you mean '\(s)'?" }
+                if let s = DidYouMean.suggest(name, among: Variation.names) { message += "; did you mean '\(s)'?" } else { message += "." }
                 throw p.error("vary", message + " Valid: all, \(Variation.names.joined(separator: ", ")).")
             }
             out.insert(v)
