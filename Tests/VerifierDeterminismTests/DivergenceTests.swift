@@ -96,6 +96,25 @@ import Testing
         #expect(f.evidence?["deepDiff"] != nil)
     }
 
+    @Test func paxRecordsAreNamedWithTheirValues() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        // Generated files carry the build's clock, which a pax header keeps to the nanosecond.
+        let outcome = try await h.run("""
+            command: 'mkdir -p d && printf alpha > d/a && tar --format=posix -cf out.tar d'
+            outputs: [out.tar]
+            """)
+        let f = try #require(outcome.first("determinism/output-diverged"))
+        #expect(f.message.contains("of the pax header of 'd/'"), "\(f.message)")
+        #expect(f.message.contains("time"), "\(f.message)")
+        // The same archive with fixed metadata is reproducible.
+        let fixed = try await h.run("""
+            command: 'mkdir -p d && printf alpha > d/a && tar --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime --mtime=@0 --sort=name --owner=0 --group=0 --numeric-owner -cf out.tar d'
+            outputs: [out.tar]
+            """)
+        #expect(!fixed.failed, "\(fixed.findings.map(\.message))")
+    }
+
     @Test func gzipHeaderTimeIsNamedAsTheCause() async throws {
         let h = try Harness(files: ["data.txt": "payload\n"])
         defer { h.remove() }

@@ -25,7 +25,7 @@ enum ArchiveFields {
         func mtime(_ h: [UInt8]) -> String? {
             guard h.count >= 8 else { return nil }
             let v = Int(h[4]) | Int(h[5]) << 8 | Int(h[6]) << 16 | Int(h[7]) << 24
-            return v == 0 ? "0 (unset)" : "\(v) (\(TimeText.utc(v)))"
+            return v == 0 ? "0, unset" : TimeText.utc(v)
         }
         switch offset {
         case 4..<8:
@@ -60,7 +60,20 @@ enum ArchiveFields {
             members += 1
             let name = text(h, 345..<500).isEmpty ? text(h, 0..<100) : text(h, 345..<500) + "/" + text(h, 0..<100)
             let type = h[156]
-            let member = type == UInt8(ascii: "x") ? "pax header before the next member" : name
+            var member = name
+            if type == UInt8(ascii: "x") {
+                // A pax header describes the member that follows it.
+                let length = Int(text(h, 124..<136).trimmingCharacters(in: .whitespaces), radix: 8) ?? 0
+                let next = ByteCompare.bytes(a, at: pos + 512 + (length + 511) / 512 * 512, count: 512)
+                member = next.count == 512 ? "pax header of '\(text(next, 0..<100))'" : "pax header"
+            }
+            let isPax = type == UInt8(ascii: "x") || type == UInt8(ascii: "g")
+            let length = Int(text(h, 124..<136).trimmingCharacters(in: .whitespaces), radix: 8) ?? 0
+            // A pax header's size changes when its records do: name the record that differs.
+            if isPax, offset >= pos + 124, offset < pos + 512 + (length + 511) / 512 * 512, !(pos + 136..<pos + 148).contains(offset),
+               let record = paxDifference(a: a, b: b, at: pos + 512, length: length) {
+                return Location(format: "tar", member: member, field: "pax record '\(record.key)'", valueA: record.a, valueB: record.b)
+            }
             if offset < pos + 512 {
                 let at = offset - pos
                 guard let field = tarFields.first(where: { $0.0.contains(at) }) else { return Location(format: "tar", member: member, field: "header padding") }
@@ -69,16 +82,15 @@ enum ArchiveFields {
                     guard hh.count == 512 else { return nil }
                     let raw = text(hh, field.0)
                     if field.1 == "mtime", let v = Int(raw.trimmingCharacters(in: .whitespaces), radix: 8) {
-                        return "\(v) (\(TimeText.utc(v)))"
+                        return TimeText.utc(v)
                     }
                     return raw
                 }
                 return Location(format: "tar", member: member, field: field.1, valueA: value(h), valueB: value(other))
             }
-            let length = Int(text(h, 124..<136).trimmingCharacters(in: .whitespaces), radix: 8) ?? 0
             let dataEnd = pos + 512 + (length + 511) / 512 * 512
             if offset < dataEnd {
-                if type == UInt8(ascii: "x") || type == UInt8(ascii: "g") {
+                if isPax {
                     return Location(format: "tar", member: member, field: "pax records (they carry mtime, atime and ctime)")
                 }
                 return Location(format: "tar", member: member, field: "content")
@@ -86,6 +98,25 @@ enum ArchiveFields {
             pos = dataEnd
         }
         return nil
+    }
+
+    /// The first pax record ("27 mtime=1732272000.123456789") whose value differs between the two files.
+    private static func paxDifference(a: String, b: String, at offset: Int, length: Int) -> (key: String, a: String, b: String)? {
+        func records(_ path: String) -> [(String, String)] {
+            let hb = ByteCompare.bytes(path, at: offset - 512, count: 512)
+            let n = hb.count == 512 ? Int(text(hb, 124..<136).trimmingCharacters(in: .whitespaces), radix: 8) ?? length : length
+            let body = String(decoding: ByteCompare.bytes(path, at: offset, count: min(n, 1 << 20)), as: UTF8.self)
+            return body.split(separator: "\n").compactMap { line in
+                guard let space = line.firstIndex(of: " "), let eq = line[space...].firstIndex(of: "=") else { return nil }
+                return (String(line[line.index(after: space)..<eq]), String(line[line.index(after: eq)...]))
+            }
+        }
+        let ra = records(a), rb = records(b)
+        for (key, value) in ra {
+            let other = rb.first { $0.0 == key }?.1 ?? "(absent)"
+            if other != value { return (key, value, other) }
+        }
+        return rb.first { r in !ra.contains { $0.0 == r.0 } }.map { ($0.0, "(absent)", $0.1) }
     }
 
     private static func text(_ bytes: [UInt8], _ r: Range<Int>) -> String {

@@ -62,8 +62,8 @@ enum CauseAnalysis {
     }
 
     private static func archiveCause(_ loc: ArchiveFields.Location) -> Cause? {
-        let member = loc.member.map { " of '\($0)'" } ?? ""
-        let values = loc.valueA.flatMap { a in loc.valueB.map { " (\(a) vs \($0))" } } ?? ""
+        let member = loc.member.map { $0.hasPrefix("pax header") ? " of the \($0)" : " of '\($0)'" } ?? ""
+        let values = loc.valueA.flatMap { a in loc.valueB.map { ": \(a) vs \($0)" } } ?? ""
         let field = loc.field
         var cause = archiveCause(loc, member: member, values: values, field: field)
         cause?.brief = "\(loc.format) \(field)\(member)" + values
@@ -72,7 +72,8 @@ enum CauseAnalysis {
 
     private static func archiveCause(_ loc: ArchiveFields.Location, member: String, values: String, field: String) -> Cause? {
         switch loc.format {
-        case "tar" where field == "mtime" || field.hasPrefix("pax"):
+        case "tar" where field == "mtime" || field.hasPrefix("pax records")
+            || ["'mtime'", "'atime'", "'ctime'"].contains(where: { field == "pax record \($0)" }):
             return Cause(label: "a timestamp in a tar header", detail: "tar \(field)\(member) differs\(values)",
                          help: "Archive with fixed metadata: tar --sort=name --mtime=@$SOURCE_DATE_EPOCH --owner=0 --group=0 --numeric-owner (and --pax-option=delete=atime,delete=ctime for pax).")
         case "tar" where field == "mode":
@@ -84,6 +85,9 @@ enum CauseAnalysis {
         case "tar" where field == "name" || field == "prefix":
             return Cause(label: "archive member order", detail: "tar member names differ at the same position\(values)",
                          help: "Members follow directory listing order, which varies: archive with tar --sort=name (or sort the file list).")
+        case "tar" where field.hasPrefix("pax record"):
+            return Cause(label: "a pax record in a tar header", detail: "tar \(field)\(member) differs\(values)",
+                         help: "Drop or fix the varying pax records: tar --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime --mtime=@$SOURCE_DATE_EPOCH.")
         case "gzip" where field == "MTIME":
             return Cause(label: "a timestamp in the gzip header", detail: "gzip MTIME differs\(values)",
                          help: "Compress with 'gzip -n' (no name or time in the header), or pass mtime=0 to your gzip library.")
@@ -140,6 +144,10 @@ enum CauseAnalysis {
 
     private static func fallback(_ input: CauseInput) -> [Cause] {
         let applied = Set(input.runB.plan.variations.filter(\.applied).map(\.variation))
+        if let time = input.runB.plan.variations.first(where: { $0.applied && $0.variation == Variation.time.rawValue }) {
+            return [Cause(label: "the clock (possibly)", detail: "run \(input.runB.index) ran with \(time.detail) and no clearer cause was found",
+                          help: "Leave the current time out of outputs, or take it from SOURCE_DATE_EPOCH.")]
+        }
         if applied.contains("random") {
             return [Cause(label: "hash randomisation (possibly)", detail: "run \(input.runB.index) had another PYTHONHASHSEED/PERL_HASH_SEED and no clearer cause was found",
                           help: "Sort sets and dict keys before output; never print hash() or id() values.")]

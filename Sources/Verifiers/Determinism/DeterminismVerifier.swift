@@ -54,7 +54,7 @@ public struct DeterminismVerifier: Verifier {
 
         var env = context.environment
         for (k, v) in settings.env { env[k] = EnvExpansion.expand(v, env) }
-        let facts = await MachineProbe.facts(path: env["PATH"])
+        let facts = await MachineProbe.facts(path: env["PATH"], needs: Set(settings.vary))
         let planner = VariationPlanner(variations: settings.vary, facts: facts, environment: env)
 
         var cases: [CaseRuns] = [CaseRuns(path: nil, id: nil, runs: [])]

@@ -2,9 +2,10 @@ import Foundation
 import GateCore
 import Synchronization
 
-/// What this machine allows, found once per PATH: which wrapper tools exist and whether the kernel lets
-/// them work (a container may forbid namespaces or personality changes). Variations read these facts to
-/// decide whether they can be applied, and say why not when they cannot.
+/// What this machine allows, found once per PATH and set of variations: which wrapper tools exist and
+/// whether the kernel lets them work (a container may forbid namespaces or personality changes).
+/// Variations read these facts to decide whether they can be applied, and say why not when they cannot.
+/// Only the requested variations' probes run, so a plain repeat starts no probe process.
 struct MachineFacts: Sendable {
     var faketime: String?
     var taskset: String?
@@ -25,15 +26,15 @@ struct MachineFacts: Sendable {
 enum MachineProbe {
     private static let cache = Mutex<[String: MachineFacts]>([:])
 
-    static func facts(path: String?) async -> MachineFacts {
-        let key = path ?? ""
+    static func facts(path: String?, needs: Set<Variation> = Set(Variation.allCases)) async -> MachineFacts {
+        let key = (path ?? "") + "\u{0}" + needs.sorted().map(\.rawValue).joined(separator: ",")
         if let known = cache.withLock({ $0[key] }) { return known }
-        let found = await probe(path: path)
+        let found = await probe(path: path, needs: needs)
         cache.withLock { $0[key] = found }
         return found
     }
 
-    private static func probe(path: String?) async -> MachineFacts {
+    private static func probe(path: String?, needs: Set<Variation>) async -> MachineFacts {
         func which(_ name: String) -> String? { ProcessRunner.which(name, path: path, cwd: "/") }
         var f = MachineFacts(
             faketime: which("faketime"), taskset: which("taskset"), env: which("env"),
@@ -41,7 +42,9 @@ enum MachineProbe {
             hostnameProblem: nil, allowedCPUs: allowedCPUs(), umask: currentUmask(), locales: [],
             hostname: hostName())
 
-        if let setarch = f.setarch {
+        if !needs.contains(.aslr) {
+            f.aslrProblem = "not probed"
+        } else if let setarch = f.setarch {
             let out = await run([setarch, "-R", "/bin/sh", "-c", "cat /proc/self/personality"])
             if out?.code != 0 {
                 f.aslrProblem = "'setarch -R' is not permitted here (\(out?.text.prefix(120) ?? "could not start"))"
@@ -56,7 +59,9 @@ enum MachineProbe {
             f.aslrProblem = "'setarch' is not installed (Debian package util-linux)"
         }
 
-        if let unshare = f.unshare {
+        if !needs.contains(.hostname) {
+            f.hostnameProblem = "not probed"
+        } else if let unshare = f.unshare {
             let script = "printf %s gate-probe > /proc/sys/kernel/hostname && cat /proc/sys/kernel/hostname"
             let out = await run([unshare, "--uts", "/bin/sh", "-c", script])
             if out?.code != 0 || out?.text.trimmingCharacters(in: .whitespacesAndNewlines) != "gate-probe" {
@@ -67,7 +72,7 @@ enum MachineProbe {
             f.hostnameProblem = "'unshare' is not installed (Debian package util-linux)"
         }
 
-        if let locale = which("locale"), let out = await run([locale, "-a"]), out.code == 0 {
+        if needs.contains(.locale), let locale = which("locale"), let out = await run([locale, "-a"]), out.code == 0 {
             f.locales = out.text.split(separator: "\n").map { String($0) }.sorted()
         }
         return f

@@ -41,6 +41,9 @@ enum TokenCauses {
             return Cause(label: "a timestamp", detail: "'\(midA)' vs '\(midB)' are epoch times, \(span) apart (\(TimeText.utc(a.seconds)))",
                          help: help, brief: "'\(clip(midA))' vs '\(clip(midB))'")
         }
+        if let a = Int(midA), let b = Int(midB), midA.count == 4, midB.count == 4, (1970...2200).contains(a), (1970...2200).contains(b) {
+            return Cause(label: "a timestamp", detail: "'\(midA)' vs '\(midB)' look like years", help: help, brief: "'\(midA)' vs '\(midB)'")
+        }
         for (mid, line) in [(midA, lineA), (midB, lineB)] where !mid.isEmpty {
             let text = String(decoding: line, as: UTF8.self)
             for re in datePatterns {
