@@ -50,6 +50,26 @@ import Testing
         #expect(!regex.failed, "\(regex.findings.map(\.message))")
     }
 
+    @Test func reorderedJSONKeysAreNamedAsTheCause() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let outcome = try await h.run(#"command: 'if [ -e m ]; then echo "{\"b\": 2, \"a\": 1}"; else touch m; echo "{\"a\": 1, \"b\": 2}"; fi'"#)
+        let f = try #require(outcome.first("determinism/output-diverged"))
+        #expect(f.message.contains("likely cause: JSON key order or formatting"), "\(f.message)")
+        #expect(f.help?.contains("sort_keys") == true)
+    }
+
+    @Test func credentialsInOutputsAreRedactedFromFindingsAndLog() async throws {
+        let h = try Harness()
+        defer { h.remove() }
+        let secret = "tok" + String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20))
+        let outcome = try await h.run(#"command: 'echo "$DEPLOY_TOKEN $(date +%s%N)"'"#, env: ["DEPLOY_TOKEN": secret])
+        let f = try #require(outcome.first("determinism/output-diverged"))
+        let everything = f.message + (f.evidence ?? [:]).values.joined() + (outcome.log ?? "")
+        #expect(!everything.contains(secret))
+        #expect(f.evidence?["diff"]?.contains("[redacted:DEPLOY_TOKEN]") == true, "\(f.evidence ?? [:])")
+    }
+
     @Test func exitStatusDivergenceIsReportedWithStderr() async throws {
         let h = try Harness()
         defer { h.remove() }

@@ -26,7 +26,8 @@ struct Harness {
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in env { environment[k] = v }
         let context = CheckContext(checkID: "t", suiteName: "test", root: dir.path, cwd: dir.path, environment: environment,
-                                   timeout: nil, artifactsDirectory: artifacts, stateDirectory: dir.path + "/.gate")
+                                   timeout: nil, artifactsDirectory: artifacts, stateDirectory: dir.path + "/.gate",
+                                   redactor: Redactor(environment: environment))
         return try await verifier(yaml).run(context)
     }
 

@@ -21,6 +21,8 @@ struct CauseInput {
     var lineA: [UInt8]
     var lineB: [UInt8]
     var json: JSONSupport.Difference?
+    /// Both sides parse to the same JSON value: only key order or formatting differs.
+    var sameJSON: Bool
     var runA: RunRecord
     var runB: RunRecord
     var reordered: Bool
@@ -32,6 +34,11 @@ struct CauseInput {
 enum CauseAnalysis {
     static func causes(_ input: CauseInput) -> [Cause] {
         var out: [Cause] = []
+        if input.sameJSON {
+            out.append(Cause(label: "JSON key order or formatting", detail: "both runs wrote the same JSON document, with keys in another order or other spacing",
+                             help: "Write JSON with sorted keys and fixed separators (json.dumps(sort_keys=True), JSONEncoder .sortedKeys).",
+                             brief: "the same document written differently"))
+        }
         var archiveContent = false
         if let loc = ArchiveFields.locate(offset: input.difference.offset, a: input.fileA, b: input.fileB) {
             if let c = archiveCause(loc) { out.append(c) } else { archiveContent = true }

@@ -1,3 +1,4 @@
+import Foundation
 import GateCore
 
 extension DeterminismVerifier {
@@ -16,7 +17,8 @@ extension DeterminismVerifier {
             absolute path, a process ID, the host name, random bytes, a tar or gzip header field, or a value a
             variation put there) and the command for a deep diff (diffoscope when installed).
 
-            Variations (reprotest's list is the reference): \(Variation.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")).
+            Variations (reprotest's list is the reference; 'vary: all' takes every one):
+            \(Variation.allCases.map { "  \($0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
             A variation this machine cannot apply is reported in the summary, the log and a
             determinism/variation-not-applied warning; it is never skipped silently.
 

@@ -99,8 +99,10 @@ struct DivergenceAnalyzer {
             }
             evidence["firstDifference"] = "byte \(d.offset), line \(d.line), column \(d.column)"
             var jsonDiffs: [JSONSupport.Difference] = []
+            var sameJSON = false
             if isText, let x = JSONSupport.parse(file: artA.compared), let y = JSONSupport.parse(file: artB.compared) {
                 jsonDiffs = JSONSupport.differences(x, y)
+                sameJSON = jsonDiffs.isEmpty
                 if let j = jsonDiffs.first { message += " at \(j.path)" }
                 if !jsonDiffs.isEmpty {
                     evidence["jsonPaths"] = jsonDiffs.map { "\($0.path): \($0.a) vs \($0.b)" }.joined(separator: "; ")
@@ -118,7 +120,7 @@ struct DivergenceAnalyzer {
             let reordered = isText && d.sizeA == d.sizeB && LineMultiset.sameLines(artA.compared, artB.compared)
             causes = CauseAnalysis.causes(CauseInput(
                 fileA: artA.compared, fileB: artB.compared, difference: d, isText: isText, lineA: lineA, lineB: lineB,
-                json: jsonDiffs.first, runA: a, runB: b, reordered: reordered))
+                json: jsonDiffs.first, sameJSON: sameJSON, runA: a, runB: b, reordered: reordered))
             lines.append("  first difference: byte \(d.offset), line \(d.line), column \(d.column) (sizes \(artA.size) and \(artB.size) bytes)")
             for j in jsonDiffs { lines.append("  JSON \(j.path): \(j.a) vs \(j.b)") }
         }

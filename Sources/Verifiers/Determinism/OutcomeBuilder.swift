@@ -87,6 +87,13 @@ struct OutcomeBuilder {
                                     message: "the '\(v.variation)' variation was not applied: \(v.detail)", identity: v.variation,
                                     help: "Run where it is permitted (for example as root in CI), or remove it from 'vary' to accept the gap."))
         }
+        // Outputs can hold credentials: diffs and values go through the same redactor as logs.
+        findings = findings.map { f in
+            var f = f
+            f.message = context.redactor.redact(f.message)
+            f.evidence = f.evidence?.mapValues(context.redactor.redact)
+            return f
+        }
         let log = renderLog(notApplied: notApplied)
         try? AtomicFile.write(log + "\n", to: artifacts + "/report.txt")
         return CheckOutcome(findings: findings, summary: summary(notApplied: notApplied, problemCases: problemCases),

@@ -37,8 +37,16 @@ struct RunRecord: Sendable {
 struct RunExecutor: Sendable {
     let settings: Settings
     let sourceCwd: String
-    /// The check's artifacts directory: never copied, never scanned.
+    /// The check's artifacts directory.
     let artifactsRoot: String
+
+    /// gate's reports directory (`Reports/<suite>`, two levels above the artifacts): output, never input,
+    /// so it is neither copied for the path variation nor scanned for outputs.
+    /// (Unless reports go to the working directory itself or above it: then only the artifacts are left out.)
+    var gateOutput: [String] {
+        let reports = PathUtil.dirname(PathUtil.dirname(PathUtil.normalize(artifactsRoot)))
+        return PathUtil.isInside(sourceCwd, reports) ? [PathUtil.normalize(artifactsRoot)] : [reports, PathUtil.normalize(artifactsRoot)]
+    }
 
     func execute(plan basePlan: RunPlan, casePath: String?, directory: String) async throws -> RunRecord {
         var plan = basePlan
@@ -48,12 +56,12 @@ struct RunExecutor: Sendable {
         var cwd = sourceCwd
         if plan.isolatedTree {
             cwd = directory + "/tree"
-            let copier = TreeCopy(exclude: settings.copyExclude.map(Glob.init), excludeAbsolute: [PathUtil.normalize(artifactsRoot)])
+            let copier = TreeCopy(exclude: settings.copyExclude.map(Glob.init), excludeAbsolute: gateOutput)
             try copier.copy(from: sourceCwd, to: cwd, check: { try Task.checkCancellation() })
         }
         for dir in plan.directories { try AtomicFile.makeDirectory(dir) }
         let globs = settings.outputGlobs(casePath: casePath)
-        let scanner = OutputScanner(patterns: globs, skipAbsolute: [artifactsRoot])
+        let scanner = OutputScanner(patterns: globs, skipAbsolute: gateOutput)
         let before = globs.isEmpty ? [:] : scanner.scan(cwd)
 
         let argv = plan.argv(command: settings.argv(casePath: casePath))

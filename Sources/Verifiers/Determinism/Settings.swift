@@ -63,6 +63,9 @@ struct Settings: Sendable {
             throw p.error("runs", "one run compares nothing; use 2 or more, or set 'golden' to compare with recorded digests")
         }
         cases = try p.string("cases")
+        if let c = cases, c.hasPrefix("/") || c.split(separator: "/").contains("..") {
+            throw p.error("cases", "'\(c)' must be a glob relative to the working directory, inside it")
+        }
         let text: String
         switch command { case .shell(let s): text = s; case .argv(let a): text = a.joined(separator: " ") }
         let usesCase = text.contains("{case}") || text.contains("{name}") || text.contains("GATE_CASE")
