@@ -31,7 +31,7 @@ enum LineDiff {
         var groups: [ClosedRange<Int>] = []
         var lo = firstChange, hi = firstChange
         for c in changes.dropFirst() {
-            if c - hi > 2 * context { groups.append(lo...hi); lo = c }
+            if c - hi - 1 > 2 * context { groups.append(lo...hi); lo = c }
             hi = c
         }
         groups.append(lo...hi)
