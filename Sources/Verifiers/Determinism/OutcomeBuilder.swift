@@ -76,8 +76,9 @@ struct OutcomeBuilder {
                                              help: "See the determinism/* findings for this case: they say where the outputs differ and why."))
             if let first = mine.first {
                 problemCases += 1
-                findings.append(Finding(rule: rule, message: "case '\(id)': \(mine.count) \(mine.count == 1 ? "problem" : "problems"); first: \(first.finding.message)",
-                                        path: id, identity: "case|\(id)", help: first.finding.help))
+                let kinds = mine.prefix(3).map { Self.kind($0.finding) }.joined(separator: "; ") + (mine.count > 3 ? "; ..." : "")
+                findings.append(Finding(rule: rule, message: "case '\(id)' failed: \(kinds)", path: id, identity: "case|\(id)",
+                                        help: first.finding.help))
             }
         }
         findings += goldenReports.map(\.finding)
@@ -99,6 +100,17 @@ struct OutcomeBuilder {
         return CheckOutcome(findings: findings, summary: summary(notApplied: notApplied, problemCases: problemCases),
                             stats: stats(notApplied: notApplied), rules: rules, extraRules: extraRules,
                             log: Self.bounded(log))
+    }
+
+    /// A few words per problem for a case's JUnit testcase; the detailed findings carry the rest.
+    static func kind(_ f: Finding) -> String {
+        let artifact = f.evidence?["artifact"].map { "'\($0)' " } ?? ""
+        switch f.rule {
+        case "determinism/output-diverged": return "\(artifact)diverged between runs"
+        case "determinism/exit-code-diverged": return "exit status diverged between runs"
+        case "determinism/missing-output": return "\(artifact)missing in some runs"
+        default: return artifact.isEmpty ? f.message : "\(artifact)differs from the golden lock"
+        }
     }
 
     private var allReports: [DivergenceReport] {
