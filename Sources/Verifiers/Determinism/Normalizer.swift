@@ -99,7 +99,7 @@ struct Normalizer {
             if var value = JSONSupport.parse(file: source) {
                 for p in paths { value = p.dropping(from: value) }
                 let staged = destination + ".json-stage"
-                try AtomicFile.write(JSONSupport.canonical(value) + "\n", to: staged)
+                try StreamCopy.writeArtifact(JSONSupport.canonical(value) + "\n", to: staged)
                 input = staged
                 stagedJSON = staged
             } else if mine.contains(where: { if case .json = $0.kind { !$0.outputs.isEmpty } else { false } }) {

@@ -96,7 +96,7 @@ struct OutcomeBuilder {
             return f
         }
         let log = renderLog(notApplied: notApplied)
-        try? AtomicFile.write(log + "\n", to: artifacts + "/report.txt")
+        try? StreamCopy.writeArtifact(log + "\n", to: artifacts + "/report.txt")
         return CheckOutcome(findings: findings, summary: summary(notApplied: notApplied, problemCases: problemCases),
                             stats: stats(notApplied: notApplied), rules: rules, extraRules: extraRules,
                             log: Self.bounded(log))

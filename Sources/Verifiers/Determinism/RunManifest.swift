@@ -34,9 +34,9 @@ enum RunManifest {
         if let casePath { doc["case"] = .string(casePath) }
         if !r.notes.isEmpty { doc["notes"] = .array(r.notes.map { .string($0) }) }
         do {
-            try AtomicFile.write(JSONSupport.pretty(.object(doc)), to: r.directory + "/run.json")
+            try StreamCopy.writeArtifact(JSONSupport.pretty(.object(doc)), to: r.directory + "/run.json")
         } catch {
-            throw VerifierError(error.description)
+            throw VerifierError("\(error)")
         }
     }
 }

@@ -90,6 +90,15 @@ enum StreamCopy {
         return Hashed(digest: hasher.finalize(), size: total)
     }
 
+    /// Writes a small artifact (a manifest, a report) without the fsync an atomic write pays for: these
+    /// are for inspection, rewritten every run, and a run writes several.
+    static func writeArtifact(_ text: String, to path: String) throws {
+        let fd = try create(path)
+        defer { close(fd) }
+        var bytes = Array(text.utf8)
+        try bytes.withUnsafeMutableBytes { try writeAll(fd, UnsafeRawBufferPointer($0), path) }
+    }
+
     private static func create(_ path: String) throws -> Int32 {
         try? AtomicFile.makeDirectory(PathUtil.dirname(path))
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
