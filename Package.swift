@@ -54,16 +54,19 @@ let package = Package(
         .target(
             name: "VerifierCommand", dependencies: ["GateCore"],
             path: "Sources/Verifiers/Command", swiftSettings: strict),
+        .target(
+            name: "VerifierDeterminism", dependencies: ["GateCore", "ContentHash"],
+            path: "Sources/Verifiers/Determinism", swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierDeterminism"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
             dependencies: [
-                "GateKit", "GateCore", "GateReports",
+                "GateKit", "GateCore", "GateReports", "VerifierDeterminism",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Rainbow",
             ],
@@ -84,6 +87,9 @@ let package = Package(
         .testTarget(
             name: "VerifierCommandTests",
             dependencies: ["VerifierCommand", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VerifierDeterminismTests",
+            dependencies: ["VerifierDeterminism", "GateCore", "ContentHash", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],
             swiftSettings: strict),

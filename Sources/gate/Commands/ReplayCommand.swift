@@ -1,0 +1,52 @@
+import ArgumentParser
+import GateCore
+import GateKit
+import VerifierDeterminism
+
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Record or verify the golden digests of a suite's determinism checks.",
+        discussion: """
+            Runs every 'determinism' check of SUITE that has a 'golden' lock (or those named by --only), with
+            'record' set to true (record) or false (verify), plus the checks they need. Recording writes each
+            lock only when the outputs were identical across the check's runs; commit the locks with the change.
+
+            Examples:
+              gate replay verify                               Suites/determinism.yaml
+              gate replay record Suites/launch.yaml --only determinism
+            """)
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case record, verify
+    }
+
+    @Argument(help: ArgumentHelp("record or verify.", valueName: "mode"))
+    var mode: Mode
+
+    @Argument(help: ArgumentHelp("The suite file (YAML).", valueName: "suite"))
+    var suite = "Suites/determinism.yaml"
+
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("Only these determinism checks (comma-separated or repeated).", valueName: "ids"))
+    var only: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Directory the checks work on (overrides the suite's 'root').", valueName: "dir"))
+    var root: String?
+
+    @OptionGroup var reportOptions: ReportOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let cwd = PathUtil.currentDirectory
+        let loaded = try SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd).load(suite)
+        let (replay, ids) = try DeterminismReplay.prepare(loaded, record: mode == .record, only: splitIDs(only))
+        let reportsDir = reportOptions.reports ?? "Reports/\(replay.name)"
+        let reportSet = GateRun.reportSet(directory: reportsDir, suiteReports: replay.reports,
+                                          explicit: reportOptions.explicit, workingDirectory: cwd)
+        let options = RunOptions(jobs: replay.jobs, only: ids, reportsDirectory: PathUtil.resolve(reportsDir, against: cwd),
+                                 environment: childEnvironment())
+        let gateRun = try GateRun(suite: replay, options: options, reports: reportSet)
+        throw ExitCode(await RunDriver.execute(gateRun, output: output))
+    }
+}
