@@ -91,7 +91,8 @@ public struct MigrationsVerifier: Verifier {
         }
         var dry: DryRun.Report?
         if dryRun {
-            let scratch = try db?.scratchCopy() ?? SQLiteScratchDatabase.create()
+            let scratchDirectory = context.stateDirectory + "/tmp"
+            let scratch = try db?.scratchCopy(in: scratchDirectory) ?? SQLiteScratchDatabase.create(in: scratchDirectory)
             defer { scratch.discard() }
             let report = try await DryRun(maxDuration: maxDuration).run(scripts, on: scratch, progress: context.progress)
             findings += report.findings

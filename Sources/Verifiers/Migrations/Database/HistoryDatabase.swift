@@ -73,8 +73,8 @@ protocol HistoryDatabase: Sendable {
     func columns(of table: String) throws(VerifierError) -> [String]
     /// Every row of `table` with the given columns, ordered by `orderBy` (ascending).
     func rows(of table: String, columns: [String], orderBy: [String]) throws(VerifierError) -> [HistoryRow]
-    /// A private, writable copy for the dry run; the original is never written.
-    func scratchCopy() throws(VerifierError) -> any ScratchDatabase
+    /// A private, writable copy for the dry run, made in `directory`; the original is never written.
+    func scratchCopy(in directory: String) throws(VerifierError) -> any ScratchDatabase
 }
 
 /// What applying one migration to a scratch database did.

@@ -79,8 +79,8 @@ final class SQLiteHistoryDatabase: HistoryDatabase {
         }
     }
 
-    func scratchCopy() throws(VerifierError) -> any ScratchDatabase {
-        let scratch = try SQLiteScratchDatabase.create()
+    func scratchCopy(in directory: String) throws(VerifierError) -> any ScratchDatabase {
+        let scratch = try SQLiteScratchDatabase.create(in: directory)
         do {
             try queue.backup(to: scratch.queue)
         } catch {

@@ -4,7 +4,8 @@ import GRDB
 
 /// A temporary SQLite file the dry run writes to: a copy of the user's database (through SQLite's backup
 /// API, which also picks up pages still in a WAL file), or an empty database when none was given.
-/// Removed by `discard()`.
+/// It lives under gate's state directory (`.gate/tmp/`, on disk rather than a RAM-backed /tmp, since
+/// production-sized copies can be large) and is removed by `discard()`.
 final class SQLiteScratchDatabase: ScratchDatabase {
     let path: String
     let queue: DatabaseQueue
@@ -14,12 +15,20 @@ final class SQLiteScratchDatabase: ScratchDatabase {
         self.queue = queue
     }
 
-    static func create() throws(VerifierError) -> SQLiteScratchDatabase {
-        let path = FileManager.default.temporaryDirectory.path + "/gate-migrations-dry-run-\(UUID().uuidString).sqlite"
+    static func create(in directory: String) throws(VerifierError) -> SQLiteScratchDatabase {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw VerifierError("cannot create '\(directory)' for the dry run's scratch database: \(error.localizedDescription)")
+        }
+        let path = directory + "/gate-migrations-dry-run-\(UUID().uuidString).sqlite"
         var config = Configuration()
         config.label = "gate.migrations.dry-run"
         // Migration tools differ here; enforcing foreign keys is the stricter choice for a dry run.
         config.foreignKeysEnabled = true
+        // apply() closes every transaction it or the script opens; this only keeps GRDB from trapping
+        // should a ROLLBACK itself fail.
+        config.allowsUnsafeTransactions = true
         do {
             return SQLiteScratchDatabase(path: path, queue: try DatabaseQueue(path: path, configuration: config))
         } catch {
