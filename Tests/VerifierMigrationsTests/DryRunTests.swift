@@ -106,6 +106,14 @@ import Testing
         #expect(try await Check.run("format: sqlx\ndry-run: true", root: wrapped.path).failed)
     }
 
+    @Test func honoursAtlasTxModeNone() async throws {
+        let w = try Workspace("dry-run-atlas", files: ["migrations/1_vacuum.sql": "-- atlas:txmode none\nVACUUM;\n"])
+        defer { w.remove() }
+        let outcome = try await Check.run("format: atlas\ndry-run: true", root: w.path)
+        #expect(outcome.findings("migrations/dry-run-failed").isEmpty, "\(outcome.findings.map(\.message))")
+        #expect(outcome.stats["dryRunApplied"] == .int(1))
+    }
+
     @Test func cancellationStopsTheRunningStatement() async throws {
         let slow = "CREATE TABLE n AS WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 5000000000) SELECT i FROM r;\n"
         let w = try workspace(["0002_slow.sql": slow])

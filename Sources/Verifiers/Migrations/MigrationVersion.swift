@@ -17,6 +17,14 @@ struct MigrationVersion: Hashable, Comparable, Sendable, CustomStringConvertible
 
     var description: String { text }
 
+    /// The comparison key as text (numeric parts joined by dots), cheap to hash and print.
+    var keyText: String {
+        switch key {
+        case .numeric(let parts): "#" + parts.joined(separator: ".")
+        case .name(let n): "=" + n
+        }
+    }
+
     /// A numeric version whose parts are separated by any of `separators`; nil if a part is not digits.
     static func numeric(_ text: String, separators: Set<Character> = []) -> MigrationVersion? {
         let parts = text.split(omittingEmptySubsequences: false) { separators.contains($0) }

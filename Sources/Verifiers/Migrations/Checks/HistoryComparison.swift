@@ -18,7 +18,7 @@ enum HistoryComparison {
         var firstPath: [String: String] = [:]
         var kept: [MigrationFile] = [], findings: [Finding] = []
         for file in files.sorted(by: { $0.path < $1.path }) {
-            let key = file.version.map { "v\($0.key)" } ?? "r\(file.repeatableKey ?? file.name)"
+            let key = file.version.map { "v" + $0.keyText } ?? "r" + (file.repeatableKey ?? file.name)
             if let first = firstPath[key] {
                 let what = file.version.map { "version '\($0.text)'" } ?? "repeatable description '\(file.repeatableKey ?? file.name)'"
                 findings.append(Finding(
@@ -40,13 +40,14 @@ enum HistoryComparison {
         var result = Comparison()
         let versioned = files.filter { !$0.isRepeatable }
         var fileByVersion: [MigrationVersion: MigrationFile] = [:]
+        fileByVersion.reserveCapacity(versioned.count)
         for f in versioned { fileByVersion[f.version!] = f }
         var fileByKey: [String: MigrationFile] = [:]
         for f in files where f.isRepeatable { fileByKey[f.repeatableKey ?? f.name] = f }
         let newestFile = versioned.last?.version
         let table = "'\(history.table)' in '\(databaseShown)'"
 
-        var recorded = Set<MigrationVersion>()
+        var recorded = Set<MigrationVersion>(minimumCapacity: history.entries.count)
         var latestApplied = history.coveredThrough
         var repeatableEntries: [String: HistoryEntry] = [:]
         for entry in history.entries {

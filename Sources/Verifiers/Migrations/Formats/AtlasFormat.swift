@@ -1,3 +1,4 @@
+import Foundation
 import GateCore
 
 /// Atlas: `*.sql` files in name order, guarded by `atlas.sum`, and (when a database is given) the
@@ -33,10 +34,22 @@ struct AtlasFormat: MigrationFormat {
         var hashes: [String: String] = [:]
         for line in sum.lines { hashes[line.name] = line.hash }
         return read.map { f in
-            MigrationFile(
+            var file = MigrationFile(
                 version: .name(Self.version(of: f.name)), name: f.name, path: directory.display(f.name), bytes: f.bytes,
                 checksum: hashes[f.name] ?? "")
+            file.noTransaction = Self.txModeNone(f.bytes)
+            return file
         }
+    }
+
+    /// `-- atlas:txmode none` among the file's leading comment lines: Atlas runs it without a transaction.
+    static func txModeNone(_ bytes: [UInt8]) -> Bool {
+        for line in String(decoding: bytes.prefix(4096), as: UTF8.self).split(separator: "\n") {
+            let l = line.trimmingCharacters(in: .whitespaces)
+            guard l.hasPrefix("--") else { return false }
+            if l.replacingOccurrences(of: " ", with: "") == "--atlas:txmodenone" { return true }
+        }
+        return false
     }
 
     func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {

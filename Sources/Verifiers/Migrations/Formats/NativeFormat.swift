@@ -38,6 +38,7 @@ struct NativeFormat: MigrationFormat {
     func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
         guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["id"]) else { return .empty(table) }
         var byVersion: [MigrationVersion: HistoryEntry] = [:]
+        byVersion.reserveCapacity(rows.count)
         var order: [MigrationVersion] = []
         for row in rows {
             let id = row["id"].text ?? ""
