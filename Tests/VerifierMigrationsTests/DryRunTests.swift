@@ -106,6 +106,14 @@ import Testing
         #expect(try await Check.run("format: sqlx\ndry-run: true", root: wrapped.path).failed)
     }
 
+    @Test func neverWritesOutsideTheCopy() async throws {
+        let w = try workspace(["0002_attach.sql": "ATTACH DATABASE 'elsewhere.sqlite' AS other;\nCREATE TABLE other.t (x INT);\n"])
+        defer { w.remove() }
+        let outcome = try await Check.run("database: history.sqlite\ndry-run: true", root: w.path)
+        #expect(outcome.findings("migrations/dry-run-failed").first?.message.contains("does not run ATTACH") == true)
+        #expect(!FileManager.default.fileExists(atPath: w.file("elsewhere.sqlite")))
+    }
+
     @Test func honoursAtlasTxModeNone() async throws {
         let w = try Workspace("dry-run-atlas", files: ["migrations/1_vacuum.sql": "-- atlas:txmode none\nVACUUM;\n"])
         defer { w.remove() }

@@ -45,6 +45,10 @@ final class SQLiteScratchDatabase: ScratchDatabase {
             try queue.inDatabase { db in
                 if transactional { try db.execute(sql: "BEGIN") }
                 for (i, statement) in statements.enumerated() {
+                    if let reason = Self.refusal(statement) {
+                        failure = (i, reason)
+                        break
+                    }
                     do {
                         try db.execute(sql: statement.text)
                     } catch let e as DatabaseError {
@@ -70,6 +74,15 @@ final class SQLiteScratchDatabase: ScratchDatabase {
             failure = (nil, "\(error)")
         }
         return ApplyOutcome(failure: failure, interrupted: interrupted, duration: clock.now - start)
+    }
+
+    /// Statements that could write outside the scratch copy are not run.
+    static func refusal(_ statement: SQLStatement) -> String? {
+        let words = statement.tokens.filter { $0.kind == .word }.map(\.text)
+        if words.first == "ATTACH" || (words.first == "VACUUM" && words.contains("INTO")) {
+            return "gate does not run \(words.first!) in the dry run: it would write to a file outside the scratch copy"
+        }
+        return nil
     }
 
     func interrupt() { queue.interrupt() }

@@ -26,9 +26,10 @@ struct AtlasFormat: MigrationFormat {
     }
 
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
-        var read: [(name: String, bytes: [UInt8])] = []
-        for name in try directory.names() where name.hasSuffix(".sql") && !directory.isDirectory(name) {
-            read.append((name, try directory.read(name)))
+        let names = try directory.names().filter { $0.hasSuffix(".sql") && !directory.isDirectory($0) }
+        // Reading runs in parallel; the running hash is sequential by nature.
+        let read = try ParallelScan.map(names) { (name) throws(VerifierError) -> (name: String, bytes: [UInt8]) in
+            (name, try directory.read(name))
         }
         let sum = AtlasSum.compute(read)
         var hashes: [String: String] = [:]

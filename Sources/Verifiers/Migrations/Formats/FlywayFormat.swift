@@ -41,12 +41,16 @@ struct FlywayFormat: MigrationFormat {
     }
 
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
+        let candidates = try directory.walk().compactMap { rel -> (String, String?, String)? in
+            guard let (versionText, description) = Self.parse(String(rel.split(separator: "/").last ?? "")) else { return nil }
+            return (rel, versionText, description)
+        }
+        let contents = try ParallelScan.map(candidates) { (c) throws(VerifierError) -> ([UInt8], String) in
+            let bytes = try directory.read(c.0)
+            return (bytes, String(Self.checksum(bytes)))
+        }
         var versioned: [MigrationFile] = [], repeatable: [MigrationFile] = []
-        for rel in try directory.walk() {
-            let fileName = String(rel.split(separator: "/").last ?? "")
-            guard let (versionText, description) = Self.parse(fileName) else { continue }
-            let bytes = try directory.read(rel)
-            let checksum = String(Self.checksum(bytes))
+        for ((rel, versionText, description), (bytes, checksum)) in zip(candidates, contents) {
             if let versionText {
                 guard let version = MigrationVersion.numeric(versionText, separators: ["."]) else {
                     throw VerifierError("the Flyway migration '\(directory.display(rel))' has an invalid version '\(versionText)': "

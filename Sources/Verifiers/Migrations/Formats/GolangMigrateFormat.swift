@@ -26,12 +26,12 @@ struct GolangMigrateFormat: MigrationFormat {
     }
 
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
-        var files: [MigrationFile] = []
-        for name in try directory.names() {
-            guard let (digits, title) = Self.parse(name), let version = MigrationVersion.numeric(digits) else { continue }
-            let bytes = try directory.read(name)
-            files.append(MigrationFile(
-                version: version, name: "\(digits)_\(title)", path: directory.display(name), bytes: bytes, checksum: ""))
+        let candidates = try directory.names().compactMap { name -> (String, String, MigrationVersion)? in
+            guard let (digits, title) = Self.parse(name), let version = MigrationVersion.numeric(digits) else { return nil }
+            return (name, "\(digits)_\(title)", version)
+        }
+        let files = try ParallelScan.map(candidates) { (c) throws(VerifierError) -> MigrationFile in
+            MigrationFile(version: c.2, name: c.1, path: directory.display(c.0), bytes: try directory.read(c.0), checksum: "")
         }
         return files.sorted { $0.version! < $1.version! }
     }

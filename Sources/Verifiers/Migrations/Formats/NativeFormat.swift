@@ -15,13 +15,14 @@ struct NativeFormat: MigrationFormat {
     }
 
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
-        var files: [MigrationFile] = []
-        for name in try directory.names() {
-            guard let (digits, label) = Self.parse(name), let version = MigrationVersion.numeric(digits) else { continue }
-            let bytes = try directory.read(name)
-            files.append(MigrationFile(
-                version: version, name: digits + "_" + label, path: directory.display(name), bytes: bytes,
-                checksum: Checksums.sha256Hex(bytes)))
+        let candidates = try directory.names().compactMap { name -> (String, String, String, MigrationVersion)? in
+            guard let (digits, label) = Self.parse(name), let version = MigrationVersion.numeric(digits) else { return nil }
+            return (name, digits, label, version)
+        }
+        let files = try ParallelScan.map(candidates) { (c) throws(VerifierError) -> MigrationFile in
+            let bytes = try directory.read(c.0)
+            return MigrationFile(version: c.3, name: c.1 + "_" + c.2, path: directory.display(c.0), bytes: bytes,
+                                 checksum: Checksums.sha256Hex(bytes))
         }
         return files.sorted { $0.version! < $1.version! }
     }

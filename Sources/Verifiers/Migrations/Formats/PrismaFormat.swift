@@ -23,14 +23,12 @@ struct PrismaFormat: MigrationFormat {
     }
 
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
-        var files: [MigrationFile] = []
-        for name in try directory.names() where directory.isDirectory(name) && directory.exists(name + "/migration.sql") {
+        let names = try directory.names().filter { directory.isDirectory($0) && directory.exists($0 + "/migration.sql") }
+        return try ParallelScan.map(names) { (name) throws(VerifierError) -> MigrationFile in
             let bytes = try directory.read(name + "/migration.sql")
-            files.append(MigrationFile(
-                version: .name(name), name: name, path: directory.display(name + "/migration.sql"), bytes: bytes,
-                checksum: Checksums.sha256Hex(bytes)))
+            return MigrationFile(version: .name(name), name: name, path: directory.display(name + "/migration.sql"),
+                                 bytes: bytes, checksum: Checksums.sha256Hex(bytes))
         }
-        return files
     }
 
     func matches(_ file: MigrationFile, stored: String) -> Bool {

@@ -33,19 +33,22 @@ struct SqlxFormat: MigrationFormat {
     }
 
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
-        var files: [MigrationFile] = []
+        var candidates: [(String, String, String, MigrationVersion)] = []
         for name in try directory.names() {
             guard let (digits, description) = Self.parse(name) else { continue }
             guard Int64(digits) != nil, let version = MigrationVersion.numeric(digits) else {
                 throw VerifierError("the sqlx migration '\(directory.display(name))' has a version that does not fit a "
                     + "64-bit integer; sqlx refuses it too")
             }
-            let bytes = try directory.read(name)
+            candidates.append((name, digits, description, version))
+        }
+        let files = try ParallelScan.map(candidates) { (c) throws(VerifierError) -> MigrationFile in
+            let bytes = try directory.read(c.0)
             var file = MigrationFile(
-                version: version, name: "\(digits) (\(description))", path: directory.display(name), bytes: bytes,
+                version: c.3, name: "\(c.1) (\(c.2))", path: directory.display(c.0), bytes: bytes,
                 checksum: ContentHash.hash(bytes, .sha384).hex)
             file.noTransaction = bytes.starts(with: Array("-- no-transaction".utf8))
-            files.append(file)
+            return file
         }
         return files.sorted { $0.version! < $1.version! }
     }
