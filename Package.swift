@@ -57,11 +57,18 @@ let package = Package(
         .target(
             name: "VerifierDeterminism", dependencies: ["GateCore", "ContentHash"],
             path: "Sources/Verifiers/Determinism", swiftSettings: strict),
+        .target(
+            name: "VerifierMigrations",
+            dependencies: [
+                "GateCore", "ContentHash", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/Verifiers/Migrations", swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierDeterminism"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierDeterminism", "VerifierMigrations"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -90,6 +97,13 @@ let package = Package(
         .testTarget(
             name: "VerifierDeterminismTests",
             dependencies: ["VerifierDeterminism", "GateCore", "ContentHash", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VerifierMigrationsTests",
+            dependencies: [
+                "VerifierMigrations", "GateCore", "ContentHash", "GateTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],
             swiftSettings: strict),

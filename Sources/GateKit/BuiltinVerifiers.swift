@@ -1,6 +1,7 @@
 import GateCore
 import VerifierCommand
 import VerifierDeterminism
+import VerifierMigrations
 
 /// The one hand-kept list of built-in verifiers. Adding a verifier means adding its module to
 /// Package.swift and one line here; nothing else refers to verifiers by type.
@@ -8,6 +9,7 @@ public enum BuiltinVerifiers {
     public static let all: [any Verifier.Type] = [
         CommandVerifier.self,
         DeterminismVerifier.self,
+        MigrationsVerifier.self,
     ]
 
     public static let registry = VerifierRegistry(all)

@@ -1,0 +1,1 @@
+CREATE INDEX orders_missing ON orders(missing_column);

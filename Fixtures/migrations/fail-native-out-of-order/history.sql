@@ -1,0 +1,3 @@
+CREATE TABLE _migrations (id TEXT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT);
+INSERT INTO _migrations VALUES ('0001', 'create_users', 'f202577af96fe5ff413f6456e176f80eb994ac7d349d89f8707fa32f79cef931', '2026-01-05T10:00:00Z');
+INSERT INTO _migrations VALUES ('0003', 'index_orders', '9fb0b1228cdb4a752f76f9ff3c906bbcd742218a49c63f1dd2e1fe3227978243', '2026-01-05T10:00:00Z');

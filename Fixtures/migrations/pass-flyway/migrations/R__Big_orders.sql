@@ -1,0 +1,1 @@
+CREATE VIEW IF NOT EXISTS big_orders AS SELECT * FROM orders WHERE total > 1000;

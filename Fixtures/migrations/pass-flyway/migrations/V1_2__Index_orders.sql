@@ -1,0 +1,1 @@
+CREATE INDEX orders_user ON orders(user_id);

@@ -1,0 +1,52 @@
+import GateCore
+
+/// `format: auto`: the history table decides when the database has exactly one a known tool wrote
+/// (its name and columns must match); otherwise the folder layout does.
+enum FormatDetection {
+    /// The format to use and, for `auto`, how it was chosen (shown in the summary).
+    static func resolve(_ requested: FormatName, directory: MigrationDirectory, database: (any HistoryDatabase)?,
+                        table: String?) throws(VerifierError) -> (format: any MigrationFormat, how: String?) {
+        if let format = requested.format { return (format, nil) }
+        if let database, let found = try fromHistory(database, table: table) { return found }
+        return try fromLayout(directory)
+    }
+
+    static func fromHistory(_ db: any HistoryDatabase, table: String?) throws(VerifierError) -> (any MigrationFormat, String?)? {
+        let tables = try db.tableNames()
+        var found: [(any MigrationFormat, String)] = []
+        for name in FormatName.concrete {
+            let format = name.format!
+            let t = table ?? format.defaultTable
+            guard tables.contains(t) else { continue }
+            let columns = Set(try db.columns(of: t).map { $0.lowercased() })
+            if format.historyColumns.allSatisfy({ columns.contains($0) }) { found.append((format, t)) }
+        }
+        guard found.count <= 1 else {
+            throw VerifierError("\(db.displayName) has history tables of several tools ("
+                + found.map { "'\($0.1)' (\($0.0.name.rawValue))" }.joined(separator: ", ")
+                + "); set 'format' to the one this directory belongs to")
+        }
+        return found.first.map { ($0.0, "detected from the '\($0.1)' table") }
+    }
+
+    static func fromLayout(_ dir: MigrationDirectory) throws(VerifierError) -> (any MigrationFormat, String?) {
+        try dir.requireExists()
+        if dir.exists(AtlasFormat.sumFile) { return (AtlasFormat(), "detected from atlas.sum") }
+        let names = try dir.names()
+        if names.contains(where: { dir.isDirectory($0) && dir.exists($0 + "/migration.sql") }) {
+            return (PrismaFormat(), "detected from <name>/migration.sql folders")
+        }
+        if names.contains(where: { FlywayFormat.parse($0) != nil }) {
+            return (FlywayFormat(), "detected from V<version>__<name>.sql files")
+        }
+        if names.contains(where: { $0.hasSuffix(".up.sql") }) {
+            throw VerifierError("'\(dir.shown)' holds .up.sql files, which both sqlx and golang-migrate use, and no history "
+                + "table tells them apart; set 'format' to 'sqlx' or 'golang-migrate'")
+        }
+        if names.contains(where: { NativeFormat.parse($0) != nil }) {
+            return (NativeFormat(), "detected from NNNN_name.sql files; set 'format: sqlx' if these are sqlx migrations")
+        }
+        throw VerifierError("cannot tell the migration format of '\(dir.shown)': no known history table and no known file "
+            + "layout; set 'format' to one of " + FormatName.concrete.map { "'\($0.rawValue)'" }.joined(separator: ", "))
+    }
+}

@@ -1,0 +1,51 @@
+import GateCore
+
+/// golang-migrate: `<version>_<title>.up.sql` / `.down.sql` files and a `schema_migrations(version, dirty)`
+/// table holding only the current version.
+///
+/// There is no checksum. gate checks what the tool relies on: the current version's file exists, `dirty`
+/// is false, and no two files share a version. Every version up to the current one counts as applied.
+struct GolangMigrateFormat: MigrationFormat {
+    var name: FormatName { .golangMigrate }
+    var defaultTable: String { "schema_migrations" }
+    var historyColumns: [String] { ["version", "dirty"] }
+    var hasChecksums: Bool { false }
+    var recordsEachMigration: Bool { false }
+    var repairHint: String { "golang-migrate keeps no checksums" }
+    var failedHint: String {
+        "the last migration failed part-way: fix the database by hand, then run 'migrate force <version>' with the "
+            + "version it is really at"
+    }
+
+    /// `3_add_index.up.sql` → ("3", "add_index").
+    static func parse(_ fileName: String) -> (version: String, title: String)? {
+        guard fileName.hasSuffix(".up.sql"), let underscore = fileName.firstIndex(of: "_") else { return nil }
+        let digits = String(fileName[..<underscore])
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return (digits, String(fileName[fileName.index(after: underscore)...].dropLast(7)))
+    }
+
+    func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
+        let candidates = try directory.names().compactMap { name -> (String, String, MigrationVersion)? in
+            guard let (digits, title) = Self.parse(name), let version = MigrationVersion.numeric(digits) else { return nil }
+            return (name, "\(digits)_\(title)", version)
+        }
+        let files = try ParallelScan.map(candidates) { (c) throws(VerifierError) -> MigrationFile in
+            MigrationFile(version: c.2, name: c.1, path: directory.display(c.0), bytes: try directory.read(c.0), checksum: "")
+        }
+        return files.sorted { $0.version! < $1.version! }
+    }
+
+    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
+        guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: []) else { return .empty(table) }
+        // golang-migrate reads the first row; -1 means nothing applied.
+        guard let row = rows.first, let current = row["version"].int, current >= 0 else {
+            return History(table: table, tableExists: true, entries: [], rowCount: rows.count)
+        }
+        let version = MigrationVersion.numeric(String(current))!
+        let entry = HistoryEntry(
+            version: version, name: String(current), checksum: nil,
+            state: row["dirty"].bool == true ? .failed("dirty = true") : .applied)
+        return History(table: table, tableExists: true, entries: [entry], coveredThrough: version, rowCount: rows.count)
+    }
+}

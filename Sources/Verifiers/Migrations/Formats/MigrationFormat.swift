@@ -1,0 +1,99 @@
+import ContentHash
+import GateCore
+
+/// The formats gate reads; `auto` picks one from the history table and the folder layout.
+enum FormatName: String, CaseIterable, Sendable {
+    case auto, native, prisma, flyway, sqlx
+    case golangMigrate = "golang-migrate"
+    case atlas
+
+    var format: (any MigrationFormat)? {
+        switch self {
+        case .auto: nil
+        case .native: NativeFormat()
+        case .prisma: PrismaFormat()
+        case .flyway: FlywayFormat()
+        case .sqlx: SqlxFormat()
+        case .golangMigrate: GolangMigrateFormat()
+        case .atlas: AtlasFormat()
+        }
+    }
+
+    static var concrete: [FormatName] { allCases.filter { $0 != .auto } }
+}
+
+/// One migration tool's conventions: its file layout, its checksum, and how it records history.
+/// The common checks (`HistoryComparison`) work on what these produce and know nothing of any tool.
+protocol MigrationFormat: Sendable {
+    var name: FormatName { get }
+    /// The history table the tool writes; the `table` parameter overrides it.
+    var defaultTable: String { get }
+    /// The columns gate reads; auto-detection also uses them to tell tables of the same name apart.
+    var historyColumns: [String] { get }
+    /// False when the history stores no checksum (golang-migrate): `modified` is not evaluated.
+    var hasChecksums: Bool { get }
+    /// False when the history keeps only the current version (golang-migrate): `out-of-order` and
+    /// `missing-file` for older versions cannot be told.
+    var recordsEachMigration: Bool { get }
+    /// How to accept or undo an edit to an applied migration, for `modified` findings.
+    var repairHint: String { get }
+    /// How to recover from a failed entry, for `failed` findings.
+    var failedHint: String { get }
+
+    /// The migration files in apply order (repeatables last).
+    func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile]
+    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History
+    /// Whether a stored checksum accepts the file (Prisma also accepts other line endings).
+    func matches(_ file: MigrationFile, stored: String) -> Bool
+    /// Checks of the folder itself, such as Atlas's `atlas.sum`.
+    func directoryFindings(_ directory: MigrationDirectory, files: [MigrationFile]) throws(VerifierError) -> [Finding]
+    /// Rules this format adds to the common ones.
+    var extraRules: [String] { get }
+}
+
+extension MigrationFormat {
+    var hasChecksums: Bool { true }
+    var recordsEachMigration: Bool { true }
+    func matches(_ file: MigrationFile, stored: String) -> Bool { file.checksum == stored }
+    func directoryFindings(_ directory: MigrationDirectory, files: [MigrationFile]) throws(VerifierError) -> [Finding] { [] }
+    var extraRules: [String] { [] }
+
+    /// Reads the table, or reports an empty history when it does not exist yet.
+    func rows(_ db: any HistoryDatabase, table: String, columns: [String], orderBy: [String]) throws(VerifierError) -> [HistoryRow]? {
+        guard try db.tableNames().contains(table) else { return nil }
+        try db.requireColumns(columns, in: table)
+        return try db.rows(of: table, columns: columns, orderBy: orderBy)
+    }
+}
+
+/// Hex and text helpers shared by the formats.
+enum Checksums {
+    static func sha256Hex(_ bytes: [UInt8]) -> String {
+        ContentHash.hash(bytes, .sha256).hex
+    }
+
+    /// The file's text with every CRLF turned into LF.
+    static func crlfToLF(_ bytes: [UInt8]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1; continue }
+            out.append(bytes[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// The file's text with every LF turned into CRLF (an existing CRLF becomes CR CR LF, as a plain
+    /// string replacement does).
+    static func lfToCRLF(_ bytes: [UInt8]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        for b in bytes {
+            if b == 0x0A { out.append(0x0D) }
+            out.append(b)
+        }
+        return out
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import ContentHash
+import GateCore
+
+/// Prisma Migrate: `<name>/migration.sql` folders and the `_prisma_migrations` table.
+///
+/// The checksum is the SHA-256 of `migration.sql` as 64 lowercase hex characters. Like Prisma, gate
+/// also accepts the file with CRLF turned into LF or LF turned into CRLF (git may have changed line
+/// endings), and the unpadded hex that early Prisma versions wrote. A row with `finished_at` and
+/// `rolled_back_at` both NULL is a failed migration; rolled-back rows are ignored. On SQLite, Prisma
+/// stores times as integer milliseconds since 1970.
+struct PrismaFormat: MigrationFormat {
+    var name: FormatName { .prisma }
+    var defaultTable: String { "_prisma_migrations" }
+    var historyColumns: [String] {
+        ["id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at", "started_at", "applied_steps_count"]
+    }
+    var repairHint: String {
+        "restore the file from git; Prisma has no repair command, so a deliberate edit belongs in a new migration"
+    }
+    var failedHint: String {
+        "fix the database, then run 'prisma migrate resolve --applied <name>' or '--rolled-back <name>'"
+    }
+
+    func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
+        let names = try directory.names().filter { directory.isDirectory($0) && directory.exists($0 + "/migration.sql") }
+        return try ParallelScan.map(names) { (name) throws(VerifierError) -> MigrationFile in
+            let bytes = try directory.read(name + "/migration.sql")
+            return MigrationFile(version: .name(name), name: name, path: directory.display(name + "/migration.sql"),
+                                 bytes: bytes, checksum: Checksums.sha256Hex(bytes))
+        }
+    }
+
+    func matches(_ file: MigrationFile, stored: String) -> Bool {
+        let stored = stored.lowercased()
+        if stored == file.checksum { return true }
+        let variants = [file.bytes, Checksums.crlfToLF(file.bytes), Checksums.lfToCRLF(file.bytes)]
+        for bytes in variants {
+            let digest = ContentHash.hash(bytes, .sha256)
+            if digest.hex == stored { return true }
+            // Early Prisma versions printed each byte without zero padding.
+            if stored.count != 64, digest.bytes.map({ String($0, radix: 16) }).joined() == stored { return true }
+        }
+        return false
+    }
+
+    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
+        guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["started_at", "id"]) else {
+            return .empty(table)
+        }
+        var entries: [String: HistoryEntry] = [:]
+        var order: [String] = []
+        for row in rows where row["rolled_back_at"].isNull {
+            let name = row["migration_name"].text ?? ""
+            let state: HistoryEntry.State
+            if !row["finished_at"].isNull {
+                state = .applied
+            } else {
+                var detail = "started \(Self.time(row["started_at"])), never finished"
+                if let steps = row["applied_steps_count"].int { detail += ", \(steps) steps applied" }
+                if let log = row["logs"].text?.split(whereSeparator: \.isNewline).first {
+                    detail += ": " + String(log.prefix(200))
+                }
+                state = .failed(detail)
+            }
+            let entry = HistoryEntry(version: .name(name), name: name, checksum: row["checksum"].text, state: state)
+            // A successful row wins over an earlier failed attempt that was resolved.
+            if let old = entries[name] {
+                if old.state == .applied, state != .applied { continue }
+            } else {
+                order.append(name)
+            }
+            entries[name] = entry
+        }
+        return History(table: table, tableExists: true, entries: order.map { entries[$0]! }, rowCount: rows.count)
+    }
+
+    /// Integer milliseconds (SQLite) or text, as an ISO-8601 time.
+    static func time(_ v: SQLValue) -> String {
+        if case .integer(let ms) = v {
+            let date = Date(timeIntervalSince1970: Double(ms) / 1000)
+            return date.formatted(.iso8601)
+        }
+        return v.text ?? "at an unknown time"
+    }
+}

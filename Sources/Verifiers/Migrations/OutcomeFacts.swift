@@ -1,0 +1,67 @@
+import Foundation
+import GateCore
+
+/// The summary line, stats and log of one run, built from what the steps found.
+struct OutcomeFacts {
+    let format: any MigrationFormat
+    let how: String?
+    let files: Int
+    let history: History?
+    let comparison: Comparison?
+    let dryRun: DryRun.Report?
+    let maxDuration: Duration
+    let hasDatabase: Bool
+
+    func summary(_ findings: [Finding]) -> String {
+        var parts = ["\(format.name.rawValue): \(files) migration\(files == 1 ? "" : "s")"]
+        if let c = comparison, let h = history {
+            var s = "\(c.applied) applied, \(c.pending.count) pending"
+            if c.failed > 0 { s += ", \(c.failed) failed" }
+            if !h.tableExists { s += " (no '\(h.table)' table yet)" }
+            parts.append(s)
+        } else if !hasDatabase {
+            parts.append("no database, history not checked")
+        }
+        if let d = dryRun {
+            let total = d.timings.reduce(Duration.zero) { $0 + $1.duration }
+            var s = "dry run applied \(d.timings.count) in \(DurationParsing.format(total))"
+            if !d.notTried.isEmpty { s += ", \(d.notTried.count) not tried" }
+            parts.append(s)
+        }
+        let counted = Dictionary(grouping: findings.filter { $0.severity != .note }, by: \.rule)
+        if !counted.isEmpty {
+            parts.append("problems: " + counted.keys.sorted().map {
+                "\(counted[$0]!.count) \($0.replacingOccurrences(of: "migrations/", with: ""))"
+            }.joined(separator: ", "))
+        }
+        var text = parts.joined(separator: "; ")
+        if let how { text += " (\(how))" }
+        return text
+    }
+
+    var stats: [String: JSONValue] {
+        var s: [String: JSONValue] = ["format": .string(format.name.rawValue), "files": .int(files)]
+        if let c = comparison, let h = history {
+            s["historyRows"] = .int(h.rowCount)
+            s["applied"] = .int(c.applied)
+            s["pending"] = .int(c.pending.count)
+            s["failed"] = .int(c.failed)
+        }
+        if let d = dryRun {
+            s["dryRunApplied"] = .int(d.timings.count)
+            s["dryRunNotTried"] = .int(d.notTried.count)
+            s["dryRunMs"] = .object(Dictionary(d.timings.map { ($0.path, JSONValue.int($0.duration.milliseconds)) },
+                                               uniquingKeysWith: { a, _ in a }))
+        }
+        return s
+    }
+
+    var log: String? {
+        guard let d = dryRun else { return nil }
+        var lines = d.timings.map {
+            "dry run: '\($0.path)' applied in \(DurationParsing.format($0.duration)) (max-duration \(DurationParsing.format(maxDuration)))"
+        }
+        lines += d.notTried.map { "dry run: '\($0)' not tried: an earlier migration failed" }
+        return lines.isEmpty ? "dry run: nothing pending" : lines.joined(separator: "\n")
+    }
+}
