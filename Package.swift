@@ -54,11 +54,15 @@ let package = Package(
         .target(
             name: "VerifierCommand", dependencies: ["GateCore"],
             path: "Sources/Verifiers/Command", swiftSettings: strict),
+        .target(
+            name: "VerifierTenantIsolation",
+            dependencies: ["GateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -84,6 +88,11 @@ let package = Package(
         .testTarget(
             name: "VerifierCommandTests",
             dependencies: ["VerifierCommand", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VerifierTenantIsolationTests",
+            dependencies: ["VerifierTenantIsolation", "GateCore", "GateReports", "GateTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],
             swiftSettings: strict),
