@@ -9,6 +9,8 @@ Routes (all answer GET and HEAD):
   /mine/{resource}                        the caller's objects as a top-level array [{"id": 1}, ...]
   /objects/{resource}/{id}                one object, addressed by id alone
   /health                                 {"status": "ok"}
+  /wire/chunked, /wire/close, /wire/interim   the same JSON body, sent chunked, as HTTP/1.0 until close,
+                                          and after a 100 Continue (for the client's own tests)
 
 Credentials: `Authorization: Bearer <token>`, where tenant NAME's token is read from the environment
 variable TOKEN_<NAME> (upper case, '-' as '_'). No token gives 401, a token for another tenant's path 403,
@@ -49,6 +51,7 @@ def token_env(tenant):
 def make_handler(args, owner, owned, tokens):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real services do
+        disable_nagle_algorithm = True  # headers and body go out as separate writes
         server_version = "tenant-fixture/1.0"
 
         def log_message(self, fmt, *a):
@@ -83,6 +86,8 @@ def make_handler(args, owner, owned, tokens):
             parts = [unquote(p) for p in path.split("/")[1:]]
             if parts == ["health"]:
                 return self.send_json(200, {"status": "ok"})
+            if len(parts) == 2 and parts[0] == "wire":
+                return self.wire(parts[1])
             who = self.caller()
             if len(parts) == 4 and parts[3].isdigit() and int(parts[3]) in args.slow_id:
                 time.sleep(30)
@@ -119,6 +124,25 @@ def make_handler(args, owner, owned, tokens):
                     return self.send_json(404, {"error": "no such object"})
                 return self.send_json(200, self.obj(resource, oid))
             return self.send_json(404, {"error": "not found"})
+
+        def wire(self, how):
+            body = json.dumps({"wire": how, "pad": "x" * 3000}).encode()
+            w = self.wfile
+            if how == "chunked":
+                w.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n")
+                for i in range(0, len(body), 1000):
+                    chunk = body[i:i + 1000]
+                    w.write(b"%x;ext=1\r\n%s\r\n" % (len(chunk), chunk))
+                w.write(b"0\r\nX-Trailer: yes\r\n\r\n")
+            elif how == "close":
+                w.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + body)
+                self.close_connection = True
+            elif how == "interim":
+                w.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                w.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            else:
+                self.send_json(404, {"error": "not found"})
+            w.flush()
 
         def handle_any(self):
             try:

@@ -37,6 +37,7 @@ def make_handler(db_path, tokens, slugs):
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
         server_version = "sample-tenancy/1.0"
 
         def log_message(self, fmt, *args):

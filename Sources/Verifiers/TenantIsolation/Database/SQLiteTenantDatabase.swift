@@ -84,12 +84,7 @@ struct SQLiteTenantDatabase: TenantDatabase {
             guard let row = try Row.fetchOne(db, sql: query.sql, arguments: StatementArguments(query.arguments)) else {
                 return []
             }
-            return (0..<row.count).map { i in
-                switch row[i] as DatabaseValue {
-                case let v where v.isNull: 0
-                default: Int.fromDatabaseValue(row[i]) ?? 0
-                }
-            }
+            return (0..<row.count).map { Int.fromDatabaseValue(row[$0]) ?? 0 }
         }
     }
 
