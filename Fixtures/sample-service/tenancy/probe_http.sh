@@ -5,7 +5,7 @@
 set -eu
 : "${GATE_BIN:?run this through gate (it sets GATE_BIN)}"
 dir=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+trap 'status=$?; kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; rm -rf "$dir"; exit $status' EXIT
 for slug in acme globex initech; do
   var="SAMPLE_TOKEN_$(echo "$slug" | tr a-z A-Z)"
   export "$var=$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
