@@ -124,7 +124,7 @@ import Testing
             resources:
               - {path: "\(Self.documents)", ids: {acme: [1], globex: [3], initech: [5]}}
             methods: [GET]
-            timeout: 1s
+            timeout: 2s
             malformed-ids: false
             """
         })
@@ -151,7 +151,11 @@ import Testing
             malformed-ids: false
             """
         let o = try #require(try await check(yaml, root: server.dir.path, env: env).outcome)
-        #expect(matrix(o)[Self.documents]?["globex"]?["globex"] == "denied")
+        // globex's row proves nothing: its refusals come from the bad token, not from isolation.
+        var expected = uniformMatrix(Self.tenants, cross: "enforced")
+        expected["globex"] = ["acme": "untested", "globex": "denied", "initech": "untested"]
+        #expect(matrix(o) == [Self.documents: expected])
+        #expect(o.summary.hasSuffix("4 cells enforced, 0 bypassed, 0 error, 2 untested"))
         #expect(summary(o.findings) == [
             "tenant-isolation/owner-denied | tenant 'globex' cannot read its own objects: GET /tenants/globex/documents/3 "
                 + "answered 401, so its cells prove nothing",

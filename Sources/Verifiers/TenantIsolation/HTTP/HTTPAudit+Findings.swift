@@ -20,15 +20,21 @@ extension HTTPAudit {
                 serverError(group)
             }
             judgeAnonymous(mine.filter { $0.probe.kind == .anonymous })
+            let own = options.tenants.indices.map { t in
+                ownCell(r, t, mine.filter { $0.probe.owner == t && $0.probe.kind == .own })
+            }
             var grid: [String: JSONValue] = [:]
             for (a, actor) in options.tenants.enumerated() {
                 var row: [String: JSONValue] = [:]
                 for (o, owner) in options.tenants.enumerated() {
+                    guard a != o else { row[owner.name] = .string(own[o]); continue }
                     let probes = mine.filter { p in
-                        p.probe.owner == o && p.probe.actor == a
-                            && (a == o ? p.probe.kind == .own : { if case .cross = p.probe.kind { true } else { false } }())
+                        p.probe.owner == o && p.probe.actor == a && { if case .cross = p.probe.kind { true } else { false } }()
                     }
-                    row[owner.name] = .string(a == o ? ownCell(r, o, probes) : crossCell(r, a, o, probes))
+                    var cell = crossCell(r, a, o, probes)
+                    // An actor refused even its own objects proves nothing by being refused others'.
+                    if cell == "enforced" && own[a] == "denied" { cell = "untested" }
+                    row[owner.name] = .string(cell)
                 }
                 grid[actor.name] = .object(row)
             }
