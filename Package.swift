@@ -64,11 +64,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),
+        .target(
+            name: "VerifierTenantIsolation",
+            dependencies: ["GateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierDeterminism", "VerifierMigrations"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierDeterminism", "VerifierMigrations",
+                           "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -103,6 +108,11 @@ let package = Package(
                 "VerifierMigrations", "GateCore", "ContentHash", "GateTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VerifierTenantIsolationTests",
+            dependencies: ["VerifierTenantIsolation", "GateCore", "GateReports", "GateTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],

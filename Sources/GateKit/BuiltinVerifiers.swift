@@ -2,6 +2,7 @@ import GateCore
 import VerifierCommand
 import VerifierDeterminism
 import VerifierMigrations
+import VerifierTenantIsolation
 
 /// The one hand-kept list of built-in verifiers. Adding a verifier means adding its module to
 /// Package.swift and one line here; nothing else refers to verifiers by type.
@@ -10,6 +11,7 @@ public enum BuiltinVerifiers {
         CommandVerifier.self,
         DeterminismVerifier.self,
         MigrationsVerifier.self,
+        TenantIsolationVerifier.self,
     ]
 
     public static let registry = VerifierRegistry(all)

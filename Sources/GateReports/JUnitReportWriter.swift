@@ -4,7 +4,8 @@ import GateCore
 /// JUnit XML in the dialect of `junit-10.xsd` (the one pytest declares), which CI test views read.
 ///
 /// Mapping: each check is a `<testsuite>`; each rule it evaluated is a `<testcase>` named by the rule, so
-/// the testcase list stays the same from run to run. A rule with unwaived error findings carries a
+/// the testcase list stays the same from run to run. A verifier may name other testcases instead through
+/// the check's `TestcaseLayout` (the tenant-isolation verifier has one per HTTP resource). A rule with unwaived error findings carries a
 /// `<failure>` listing them; an errored check gives `<error>`; a skipped check, a fully waived rule or an
 /// advisory (`required: false`) failure gives `<skipped message=...>`, so that CI views match the exit code.
 public struct JUnitReportWriter: ReportWriter {
@@ -37,12 +38,13 @@ public struct JUnitReportWriter: ReportWriter {
     }
 
     private func renderSuite(_ check: CheckResult, report: RunReport, timestamp: String) -> (String, Int, Int, Int) {
-        let rules = check.rules.isEmpty ? ["\(check.verifier)/check"] : check.rules
+        let rules = check.testcases?.allNames(for: check.findings)
+            ?? (check.rules.isEmpty ? ["\(check.verifier)/check"] : check.rules)
         var cases: [String] = []
         var failures = 0, errors = 0, skipped = 0
         let classname = "\(report.suite).\(check.id)"
         for rule in rules {
-            let findings = check.findings.filter { $0.rule == rule }
+            let findings = check.findings.filter { (check.testcases?.testcase(for: $0) ?? $0.rule) == rule }
             var body = ""
             switch check.status {
             case .skipped:
@@ -63,7 +65,7 @@ public struct JUnitReportWriter: ReportWriter {
                     let text = XMLText.escape(listing(failing))
                     if check.required && check.status == .failed {
                         failures += 1
-                        body = "<failure" + XMLText.attributes([("type", rule), ("message", message)]) + ">" + text
+                        body = "<failure" + XMLText.attributes([("type", failing[0].rule), ("message", message)]) + ">" + text
                             + "</failure>"
                     } else {
                         skipped += 1

@@ -26,6 +26,8 @@ public struct CheckResult: Codable, Sendable, Equatable {
     /// Descriptions of rules this check reported that no verifier declares (ingested from other tools).
     /// Not encoded: the report's top-level `rules` carries them.
     public var extraRules: [RuleDescriptor] = []
+    /// JUnit testcases when the verifier groups findings other than by rule. Not encoded.
+    public var testcases: TestcaseLayout?
 
     private enum CodingKeys: String, CodingKey {
         case id, verifier, description, status, required, durationMs, summary, reason, stats, rules, findings, log,

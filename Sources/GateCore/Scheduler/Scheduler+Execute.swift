@@ -107,6 +107,7 @@ extension Scheduler {
         r.rules = Array(Set(evaluated)).sorted()
         r.status = outcome.status ?? deriveStatus(r.findings)
         r.extraRules = outcome.extraRules
+        r.testcases = outcome.testcases
         return r
     }
 

@@ -45,9 +45,12 @@ public struct CheckOutcome: Sendable {
     public var extraRules: [RuleDescriptor]
     public var log: String?
     public var status: CheckStatus?
+    /// JUnit testcases other than one per rule; nil keeps one per rule.
+    public var testcases: TestcaseLayout?
 
     public init(findings: [Finding] = [], summary: String, stats: [String: JSONValue] = [:], rules: [String]? = nil,
-                extraRules: [RuleDescriptor] = [], log: String? = nil, status: CheckStatus? = nil) {
+                extraRules: [RuleDescriptor] = [], log: String? = nil, status: CheckStatus? = nil,
+                testcases: TestcaseLayout? = nil) {
         self.findings = findings
         self.summary = summary
         self.stats = stats
@@ -55,5 +58,6 @@ public struct CheckOutcome: Sendable {
         self.extraRules = extraRules
         self.log = log
         self.status = status
+        self.testcases = testcases
     }
 }

@@ -1,0 +1,152 @@
+/// `http://host[:port][/prefix]`: where every probe goes. Only this host and port are ever contacted:
+/// redirects are answers, not instructions, and ids from list endpoints only fill path templates.
+struct BaseURL: Sendable, Hashable {
+    var host: String
+    var port: Int
+    /// A path prefix without a trailing slash ("" or "/api").
+    var prefix: String
+
+    var hostHeader: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return port == 80 ? h : "\(h):\(port)"
+    }
+
+    var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.") || host.hasSuffix(".localhost")
+    }
+
+    init(_ text: String) throws(TemplateError) {
+        let lower = text.lowercased()
+        if lower.hasPrefix("https://") {
+            throw TemplateError("'\(text)' uses https, which the built-in client does not speak; probe the service over "
+                + "plain HTTP on loopback (http://127.0.0.1:PORT), for example where CI starts it")
+        }
+        guard lower.hasPrefix("http://") else {
+            throw TemplateError("'\(text)' is not an http:// URL; write it as http://127.0.0.1:8080 or http://host:port/prefix")
+        }
+        var rest = Substring(text.dropFirst("http://".count))
+        guard !rest.contains("?"), !rest.contains("#") else {
+            throw TemplateError("'\(text)' has a query or fragment; give only scheme, host, port and an optional path prefix")
+        }
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authority = rest[..<slash]
+        rest = rest[slash...]
+        guard !authority.contains("@") else {
+            throw TemplateError("'\(text)' carries credentials; give them through 'tenants' and their 'token-env' instead")
+        }
+        var hostPart = Substring(authority)
+        var port = 80
+        if hostPart.hasPrefix("[") {
+            guard let close = hostPart.firstIndex(of: "]") else { throw TemplateError("'\(text)' has an unclosed '['") }
+            let after = hostPart[hostPart.index(after: close)...]
+            if after.hasPrefix(":") {
+                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else { throw TemplateError("'\(text)' has a bad port") }
+                port = p
+            } else if !after.isEmpty { throw TemplateError("'\(text)' has a bad host") }
+            hostPart = hostPart[hostPart.index(after: hostPart.startIndex)..<close]
+        } else if let colon = hostPart.lastIndex(of: ":") {
+            guard let p = Int(hostPart[hostPart.index(after: colon)...]), (1...65535).contains(p) else {
+                throw TemplateError("'\(text)' has a bad port; use a number from 1 to 65535")
+            }
+            port = p
+            hostPart = hostPart[..<colon]
+        }
+        guard !hostPart.isEmpty, hostPart.allSatisfy({ $0.isLetter || $0.isNumber || ".-_:".contains($0) }) else {
+            throw TemplateError("'\(text)' has no valid host")
+        }
+        host = hostPart.lowercased()
+        self.port = port
+        var prefix = String(rest)
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        self.prefix = prefix
+    }
+}
+
+/// A malformed URL, template or selector; the verifier turns it into a ConfigError naming the key.
+struct TemplateError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// A request path with `{tenant}` and `{id}` placeholders, such as `/tenants/{tenant}/documents/{id}`.
+/// Values are percent-encoded as one path segment each, so `../x` reaches the server as `..%2Fx`.
+struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
+    enum Part: Sendable, Hashable {
+        case literal(String)
+        case tenant
+        case id
+    }
+
+    let parts: [Part]
+    let description: String
+
+    var hasTenant: Bool { parts.contains(.tenant) }
+    var hasID: Bool { parts.contains(.id) }
+
+    init(_ text: String, requireID: Bool) throws(TemplateError) {
+        description = text
+        guard text.hasPrefix("/") else { throw TemplateError("the path '\(text)' must start with '/'") }
+        var parts: [Part] = []
+        var literal = ""
+        var rest = Substring(text)
+        while let c = rest.popFirst() {
+            if c == "{" {
+                guard let close = rest.firstIndex(of: "}") else {
+                    throw TemplateError("the path '\(text)' opens '{' and never closes it")
+                }
+                let name = rest[..<close]
+                rest = rest[rest.index(after: close)...]
+                let part: Part
+                switch name {
+                case "tenant": part = .tenant
+                case "id": part = .id
+                default:
+                    throw TemplateError("the path '\(text)' has the placeholder '{\(name)}'; only {tenant} and {id} are known")
+                }
+                if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+                parts.append(part)
+            } else if c == "}" {
+                throw TemplateError("the path '\(text)' has a '}' with no '{' before it")
+            } else if c.isWhitespace || c.asciiValue.map({ $0 < 32 || $0 == 127 }) == true || c == "#" {
+                throw TemplateError("the path '\(text)' contains a space, a control character or '#'; encode it")
+            } else {
+                literal.append(c)
+            }
+        }
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        self.parts = parts
+        if requireID && !parts.contains(.id) {
+            throw TemplateError("the path '\(text)' has no {id} placeholder; write where the object id goes, such as /documents/{id}")
+        }
+        if !requireID && parts.contains(.id) {
+            throw TemplateError("the list path '\(text)' cannot contain {id}; it lists a tenant's objects")
+        }
+    }
+
+    func render(prefix: String, tenant: String, id: String = "") -> String {
+        prefix + parts.map { part in
+            switch part {
+            case .literal(let s): s
+            case .tenant: Self.encode(tenant)
+            case .id: Self.encode(id)
+            }
+        }.joined()
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters.
+    static func encode(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                out.append(Character(UnicodeScalar(byte)))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+            }
+        }
+        return out
+    }
+}

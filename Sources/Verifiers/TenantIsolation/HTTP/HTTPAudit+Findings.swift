@@ -1,0 +1,162 @@
+import GateCore
+
+/// Judging answers: a 2xx to another tenant is a bypass, a 5xx anywhere is a server error, an owner that
+/// cannot read its own object voids its cells, and a probe without an answer is an error cell.
+extension HTTPAudit {
+    typealias Answered = (probe: PlannedProbe, answer: ProbeAnswer)
+
+    static func ok(_ a: ProbeAnswer) -> Bool { a.status.map { (200...299).contains($0) } ?? false }
+    static func crashed(_ a: ProbeAnswer) -> Bool { a.status.map { $0 >= 500 } ?? false }
+
+    /// Every finding and the matrix cells, resource by resource.
+    mutating func judge(_ answered: [Answered]) -> [String: JSONValue] {
+        var cells: [String: JSONValue] = [:]
+        for r in options.resources.indices {
+            let mine = answered.filter { $0.probe.resource == r }
+            let failures = mine.filter { $0.answer.status == nil }
+            if !failures.isEmpty { failed(r, failures) }
+            for (_, group) in Dictionary(grouping: mine.filter { Self.crashed($0.answer) }, by: { kindKey($0.probe.kind) })
+                .sorted(by: { $0.key < $1.key }) {
+                serverError(group)
+            }
+            judgeAnonymous(mine.filter { $0.probe.kind == .anonymous })
+            let own = options.tenants.indices.map { t in
+                ownCell(r, t, mine.filter { $0.probe.owner == t && $0.probe.kind == .own })
+            }
+            var grid: [String: JSONValue] = [:]
+            for (a, actor) in options.tenants.enumerated() {
+                var row: [String: JSONValue] = [:]
+                for (o, owner) in options.tenants.enumerated() {
+                    guard a != o else { row[owner.name] = .string(own[o]); continue }
+                    let probes = mine.filter { p in
+                        p.probe.owner == o && p.probe.actor == a && { if case .cross = p.probe.kind { true } else { false } }()
+                    }
+                    var cell = crossCell(r, a, o, probes)
+                    // An actor refused even its own objects proves nothing by being refused others'.
+                    if cell == "enforced" && own[a] == "denied" { cell = "untested" }
+                    row[owner.name] = .string(cell)
+                }
+                grid[actor.name] = .object(row)
+            }
+            cells[options.resources[r].path.description] = .object(grid)
+        }
+        return cells
+    }
+
+    func kindKey(_ k: PlannedProbe.Kind) -> String {
+        switch k {
+        case .own: "own"
+        case .cross: "cross"
+        case .anonymous: "anonymous"
+        case .malformed(let v): "malformed-\(v)"
+        case .list(let anonymous): anonymous ? "list-anonymous" : "list"
+        }
+    }
+
+    private mutating func ownCell(_ r: Int, _ o: Int, _ probes: [Answered]) -> String {
+        if probes.isEmpty { return "untested" }
+        if probes.contains(where: { $0.answer.status == nil || Self.crashed($0.answer) }) { return "error" }
+        let denied = probes.filter { !Self.ok($0.answer) }
+        if denied.isEmpty { return "own" }
+        ownerDenied(r, o, denied, what: "read its own objects")
+        return "denied"
+    }
+
+    private mutating func crossCell(_ r: Int, _ a: Int, _ o: Int, _ probes: [Answered]) -> String {
+        if probes.isEmpty { return "untested" }
+        let leaks = probes.filter { Self.ok($0.answer) }
+        for actorPath in [false, true] {
+            let form = leaks.filter { $0.probe.kind == .cross(actorPath: actorPath) }
+            guard let first = form.first else { continue }
+            let total = probes.filter { $0.probe.kind == .cross(actorPath: actorPath) }.count
+            let actor = options.tenants[a].name, owner = options.tenants[o].name
+            let how = actorPath ? "through its own path carrying the other tenant's id (IDOR)" : "at the owner's path"
+            add(Finding(
+                rule: "tenant-isolation/cross-tenant-read",
+                message: "tenant '\(actor)' can read objects of tenant '\(owner)' \(how): \(first.probe.display) answered "
+                    + "\(first.answer.status!) (\(form.count) of \(total) probes)",
+                identity: "read|\(options.resources[r].path)|\(actor)|\(owner)|\(actorPath ? "actor-path" : "owner-path")",
+                evidence: evidence(first, ["actor": actor, "owner": owner, "probes": "\(form.count) of \(total)"]),
+                help: "Load objects by id and tenant together (WHERE id = ? AND tenant_id = ?) and answer 404 when the "
+                    + "caller's tenant does not own the object."), r)
+        }
+        if !leaks.isEmpty { return "bypassed" }
+        if probes.contains(where: { $0.answer.status == nil || Self.crashed($0.answer) }) { return "error" }
+        return "enforced"
+    }
+
+    mutating func judgeAnonymous(_ items: [Answered]) {
+        let leaks = items.filter { Self.ok($0.answer) }
+        guard let first = leaks.first else { return }
+        let r = first.probe.resource
+        let isList = first.probe.kind == .list(anonymous: true)
+        add(Finding(
+            rule: "tenant-isolation/unauthenticated-read",
+            message: "\(first.probe.display) answered \(first.answer.status!) without credentials (\(leaks.count) of "
+                + "\(items.count) \(isList ? "list" : "anonymous") probes)",
+            identity: "anonymous|\(options.resources[r].path)|\(isList ? "list" : "object")",
+            evidence: evidence(first, ["probes": "\(leaks.count) of \(items.count)"]),
+            help: "Require credentials on every route of this resource, and answer 401 without them."), r)
+    }
+
+    mutating func serverError(_ items: [Answered]) {
+        guard let first = items.first else { return }
+        let r = first.probe.resource
+        let what: String
+        switch first.probe.kind {
+        case .own: what = "to the object's owner"
+        case .cross: what = "to another tenant's credentials"
+        case .anonymous: what = "without credentials"
+        case .malformed(let v): what = "to \(ProbePlan.malformedIDs[v].label)"
+        case .list: what = "to a list request"
+        }
+        add(Finding(
+            rule: "tenant-isolation/server-error",
+            message: "\(first.probe.display) answered \(first.answer.status!) \(what) (\(items.count) "
+                + "\(items.count == 1 ? "probe" : "probes") of '\(options.resources[r].path)')",
+            identity: "5xx|\(options.resources[r].path)|\(kindKey(first.probe.kind))",
+            evidence: evidence(first, ["probes": String(items.count)]),
+            help: "Validate the id and the caller's rights before loading, and answer 4xx; a 5xx on bad input is the "
+                + "crash an attacker looks for."), r)
+    }
+
+    mutating func ownerDenied(_ r: Int, _ o: Int, _ items: [Answered], what: String) {
+        guard let first = items.first, let status = first.answer.status else { return }
+        let t = options.tenants[o]
+        add(Finding(
+            rule: "tenant-isolation/owner-denied",
+            message: "tenant '\(t.name)' cannot \(what): \(first.probe.display) answered \(status), so its cells prove "
+                + "nothing",
+            identity: "owner|\(options.resources[r].path)|\(t.name)|\(what)",
+            evidence: evidence(first, ["tenant": t.name, "probes": String(items.count)]),
+            help: "Check the token in '\(t.tokenEnv)' and the ids given for '\(t.name)'; drop HEAD from 'methods' if the "
+                + "service does not answer it."), r)
+    }
+
+    mutating func failed(_ r: Int, _ items: [Answered], phase: String = "matrix") {
+        guard let first = items.first else { return }
+        add(Finding(
+            rule: "tenant-isolation/probe-failed",
+            message: "\(items.count) \(items.count == 1 ? "probe" : "probes") of '\(options.resources[r].path)' got no "
+                + "answer: \(first.probe.display): \(first.answer.failure ?? "no answer")",
+            identity: "failed|\(options.resources[r].path)|\(phase)",
+            evidence: ["method": first.probe.request.method, "path": first.probe.request.target,
+                       "failure": first.answer.failure ?? "", "probes": String(items.count)],
+            help: "Raise 'timeout', lower 'concurrency', or find why the service does not answer these requests."), r)
+    }
+
+    private func evidence(_ item: Answered, _ extra: [String: String]) -> [String: String] {
+        var e = extra
+        e["method"] = item.probe.request.method
+        e["path"] = item.probe.request.target
+        e["status"] = item.answer.status.map(String.init) ?? ""
+        let body = preview(item.answer.body)
+        if !body.isEmpty { e["body"] = body }
+        return e
+    }
+
+    private mutating func add(_ f: Finding, _ r: Int) {
+        findings.append(f)
+        testcaseOf[f.fingerprint] = options.resources[r].path.description
+    }
+}

@@ -1,0 +1,124 @@
+import GateCore
+import GRDB
+
+extension TenantIsolationVerifier {
+    public static let descriptor = VerifierDescriptor(
+        id: "tenant-isolation",
+        summary: "No data crosses tenants: database invariants, and an HTTP authorization matrix with no hard 500s.",
+        discussion: """
+            Database mode (`database`) opens a SQLite file read-only and discovers tables and foreign keys from
+            the schema (PRAGMA foreign_key_list). A table with the tenant column is tenant-scoped; the tenant
+            table is the root; tables in `global-tables` are exempt. Each rule is one set-based query per
+            table or reference that counts offending rows and fetches at most `max-examples` row keys, so
+            memory does not grow with the data. References are checked directly, through join tables (both
+            parents must share a tenant) and one level up (a scoped row that references a tenant-less row must
+            share the tenant of that row's scoped parent). A reference that carries the tenant column into the
+            parent's key is enforced by the database and skipped.
+
+            HTTP mode (`base-url`) reads each tenant's token from the environment variable its `token-env`
+            names; tokens never appear in findings, logs or reports. For every actor and owner (actor ≠ owner)
+            and every resource, it requests the owner's objects with the actor's credentials twice: at the
+            owner's path, and at the actor's own path carrying the owner's id (the classic IDOR, where the
+            handler checks the path's tenant and then loads by id alone). Anything but a 2xx is enforcement.
+            It also checks that each owner can read its own objects (else its cells prove nothing:
+            `owner-denied`), that nothing answers 2xx without credentials, and that malformed ids
+            (`../x`, very long, non-numeric, unicode, empty) never produce a 5xx. Only the host and port of
+            `base-url` are contacted and redirects are never followed; GET and HEAD are the default methods,
+            and mutating methods need `allow-mutations: true`. The built-in client speaks plain HTTP/1.1, so
+            probe the service on loopback (or over plain HTTP on an address you name).
+
+            The stats hold the matrix in AuthMatrix's style: `http.matrix[resource][actor][owner]` is
+            `enforced`, `bypassed`, `error` or `untested` (`own` or `denied` on the diagonal). JUnit has one
+            testcase per resource pattern, plus one per database rule. Peers: Burp's Autorize and AuthMatrix
+            do the HTTP half by hand in a proxy; hand-written smoke scripts do both halves, once.
+            """,
+        parameters: [
+            ParameterSpec("database", .path, "Database mode: the SQLite file to check (opened read-only)."),
+            ParameterSpec("tenant-column", .string, default: "tenant_id", "The column that holds a row's tenant."),
+            ParameterSpec("tenant-table", .string, default: "tenants",
+                          "The root table of tenants; its key is what tenant columns hold."),
+            ParameterSpec("global-tables", .stringList, "Tables shared by every tenant, exempt from every rule."),
+            ParameterSpec("relations", .any,
+                          "References the schema does not declare: 'child.column -> parent.column' or {from, to}, one or a list."),
+            ParameterSpec("storage-prefix", .any,
+                          "Columns holding storage paths: {column: documents.storage_key, template: \"tenants/{slug}/\"}, "
+                          + "one or a list; {…} names a column of the tenant table."),
+            ParameterSpec("max-examples", .int, default: "5", "Row keys shown per database finding."),
+            ParameterSpec("base-url", .string,
+                          "HTTP mode: http://host:port[/prefix] of the running service; loopback or an address you name."),
+            ParameterSpec("tenants", .mapList,
+                          "At least two {name, token-env, slug?}: the token is read from the environment variable "
+                          + "token-env; slug replaces {tenant} in paths (default: name)."),
+            ParameterSpec("resources", .mapList,
+                          "Each {path: /tenants/{tenant}/documents/{id}} with 'ids' (tenant name to ids) or 'ids-from' "
+                          + "(a list path, or {path, selector} such as $.documents[*].id)."),
+            ParameterSpec("methods", .stringList, default: "[GET, HEAD]", "Methods to probe with."),
+            ParameterSpec("allow-mutations", .bool, default: "false",
+                          "Allow POST, PUT, PATCH and DELETE in 'methods' (they run with other tenants' credentials)."),
+            ParameterSpec("timeout", .duration, default: "10s", "Time limit of one probe; a probe that exceeds it is an error cell."),
+            ParameterSpec("concurrency", .int, default: "4", "Probes in flight at once."),
+            ParameterSpec("max-ids", .int, default: "3", "Object ids probed per tenant and resource."),
+            ParameterSpec("auth-header", .string, default: "Authorization", "The header that carries the token."),
+            ParameterSpec("auth-scheme", .string, default: "Bearer", "Written before the token; empty sends the token alone."),
+            ParameterSpec("malformed-ids", .bool, default: "true", "Also probe malformed ids, which must never produce a 5xx."),
+        ],
+        rules: [
+            RuleDescriptor("tenant-isolation/null-tenant", "Rows whose tenant is NULL or empty, or names no tenant.",
+                           help: "Assign every row to its tenant and make the tenant column NOT NULL with a foreign key."),
+            RuleDescriptor("tenant-isolation/cross-tenant-reference",
+                           "A row references a row of another tenant (directly, through a join table, or one level up).",
+                           help: "Repoint the rows; include the tenant column in foreign keys so that the database enforces it."),
+            RuleDescriptor("tenant-isolation/missing-tenant-column",
+                           "A table linked to tenant-scoped tables has no tenant column and is not global.",
+                           help: "Add the tenant column, or list the table in 'global-tables' if every tenant shares it."),
+            RuleDescriptor("tenant-isolation/unscoped-unique", "A unique index leaves out the tenant column.",
+                           severity: .warning, help: "Make it unique per tenant: UNIQUE (tenant_id, ...)."),
+            RuleDescriptor("tenant-isolation/storage-prefix", "A stored path lies outside its tenant's prefix.",
+                           help: "Move the object under its tenant's prefix and fix the code that builds paths."),
+            RuleDescriptor("tenant-isolation/cross-tenant-read",
+                           "A tenant's credentials read another tenant's object (2xx).",
+                           help: "Load objects by id and tenant together, and answer 404 to other tenants."),
+            RuleDescriptor("tenant-isolation/unauthenticated-read", "A request without credentials was answered 2xx.",
+                           help: "Require credentials on every route of the resource; answer 401 without them."),
+            RuleDescriptor("tenant-isolation/server-error", "A probe was answered with a 5xx (the no-hard-500 rule).",
+                           help: "Validate ids and rights before loading, and answer 4xx."),
+            RuleDescriptor("tenant-isolation/owner-denied",
+                           "A tenant cannot read or list its own objects, so its matrix cells prove nothing.",
+                           help: "Fix the tenant's token or ids; drop HEAD from 'methods' if the service does not answer it."),
+            RuleDescriptor("tenant-isolation/probe-failed", "A probe got no answer (timeout or connection error).",
+                           help: "Raise 'timeout', lower 'concurrency', or find why the service hangs."),
+        ],
+        examples: [
+            VerifierExample("A database where every reference stays inside its tenant", with: "database: app.db",
+                            expect: .passed, prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.clean) }),
+            VerifierExample("A document filed in another tenant's folder", with: "database: app.db",
+                            expect: .failed, expectRules: ["tenant-isolation/cross-tenant-reference"],
+                            prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.clean
+                                        + "INSERT INTO documents VALUES (12, 1, 20, 'misfiled');") }),
+            VerifierExample("A document without a tenant", with: "database: app.db",
+                            expect: .failed, expectRules: ["tenant-isolation/null-tenant"],
+                            prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.clean
+                                        + "INSERT INTO documents VALUES (13, NULL, NULL, 'orphan');") }),
+        ])
+}
+
+/// The small schema behind the examples: two tenants, their folders and documents.
+enum ExampleDatabase {
+    static let schema = """
+        CREATE TABLE tenants (id INTEGER PRIMARY KEY, slug TEXT NOT NULL);
+        CREATE TABLE folders (id INTEGER PRIMARY KEY, tenant_id INTEGER REFERENCES tenants(id), name TEXT);
+        CREATE TABLE documents (id INTEGER PRIMARY KEY, tenant_id INTEGER REFERENCES tenants(id),
+                                folder_id INTEGER REFERENCES folders(id), title TEXT);
+        """
+    static let clean = """
+        INSERT INTO tenants VALUES (1, 'acme'), (2, 'globex');
+        INSERT INTO folders VALUES (10, 1, 'contracts'), (20, 2, 'contracts');
+        INSERT INTO documents VALUES (1, 1, 10, 'nda'), (2, 2, 20, 'msa');
+        """
+
+    static func create(_ root: String, rows: String) throws {
+        let queue = try DatabaseQueue(path: root + "/app.db")
+        try queue.write { try $0.execute(sql: schema + rows) }
+        try queue.close()
+    }
+}

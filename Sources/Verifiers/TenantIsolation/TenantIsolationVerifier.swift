@@ -1,0 +1,140 @@
+import Foundation
+import GateCore
+import GRDB
+
+/// Proves tenancy on a database, on a running service, or both.
+///
+/// - **Database mode** (`database`): opens a SQLite file read-only, finds tables and foreign keys from the
+///   schema, and runs set-based SQL for five rules: rows without a tenant (`null-tenant`), references
+///   whose two rows belong to different tenants, directly, through join tables and one level up
+///   (`cross-tenant-reference`), tables linked to tenant data without a tenant column
+///   (`missing-tenant-column`), unique indexes that leave out the tenant (`unscoped-unique`, a warning),
+///   and stored paths outside their tenant's prefix (`storage-prefix`). Parameters: `tenant-column`,
+///   `tenant-table`, `global-tables`, `relations`, `storage-prefix`, `max-examples`.
+/// - **HTTP mode** (`base-url`): for every pair of tenants and every resource, asks for the owner's
+///   objects with the other tenant's credentials, through the owner's path and through the actor's own
+///   path (IDOR), without credentials, and with malformed ids. A 2xx to another tenant is
+///   `cross-tenant-read`, a 2xx without credentials `unauthenticated-read`, any 5xx `server-error`.
+///   Parameters: `tenants`, `resources`, `methods`, `timeout`, `concurrency`, `max-ids` and the rest.
+///   The stats hold the tenant × tenant × resource matrix; JUnit has one testcase per resource.
+public struct TenantIsolationVerifier: Verifier {
+    let database: DatabaseOptions?
+    let http: HTTPOptions?
+    let maxIDs: Int
+
+    static let databaseRules = ["null-tenant", "cross-tenant-reference", "missing-tenant-column", "unscoped-unique",
+                                "storage-prefix"].map { "tenant-isolation/" + $0 }
+    static let httpRules = ["cross-tenant-read", "unauthenticated-read", "server-error", "owner-denied", "probe-failed"]
+        .map { "tenant-isolation/" + $0 }
+    static let databaseKeys = ["tenant-column", "tenant-table", "global-tables", "relations", "storage-prefix", "max-examples"]
+    static let httpKeys = ["tenants", "resources", "timeout", "concurrency", "methods", "allow-mutations", "auth-header",
+                           "auth-scheme", "malformed-ids", "max-ids"]
+
+    public var evaluatedRules: [String] {
+        (database == nil ? [] : Self.databaseRules) + (http == nil ? [] : Self.httpRules)
+    }
+
+    public init(parameters p: Parameters) throws(ConfigError) {
+        let path = try p.path("database")
+        let base = try p.string("base-url")
+        if path == nil, let k = Self.databaseKeys.first(where: p.has) {
+            throw p.error(k, "'\(k)' belongs to the database mode; give 'database' as well")
+        }
+        if base == nil, let k = Self.httpKeys.first(where: p.has) {
+            throw p.error(k, "'\(k)' belongs to the HTTP mode; give 'base-url' as well")
+        }
+        guard path != nil || base != nil else {
+            throw .invalidParameter(p.location, key: "with", message: "give 'database' (a SQLite file to check), "
+                + "'base-url' (a running service to probe), or both")
+        }
+        database = try path.map { (s: String) throws(ConfigError) in try DatabaseOptions(p, path: s) }
+        http = try base.map { (s: String) throws(ConfigError) in try HTTPOptions(p, baseURL: s) }
+        maxIDs = try p.int("max-ids", default: 3, range: 1...1000)
+    }
+
+    public func run(_ context: CheckContext) async throws -> CheckOutcome {
+        var findings: [Finding] = []
+        var stats: [String: JSONValue] = [:]
+        var summary: [String] = []
+        var testcases: [String] = []
+        var assignments: [String: String] = [:]
+
+        if let options = database {
+            let (f, s, line) = try await runDatabase(options, context)
+            findings += f
+            stats["database"] = .object(s)
+            summary.append(line)
+            testcases += Self.databaseRules
+        }
+        if let options = http {
+            var audit = HTTPAudit(options: options, context: context, maxIDs: maxIDs)
+            let answered = try await audit.run()
+            let matrix = audit.judge(answered)
+            findings += audit.findings
+            assignments = audit.testcaseOf
+            let (s, line) = Self.httpStats(options, audit, matrix)
+            stats["http"] = .object(s)
+            summary.append(line)
+            testcases += options.resources.map(\.path.description)
+        }
+        findings.sort(by: Finding.reportOrder)
+        return CheckOutcome(findings: findings, summary: summary.joined(separator: "; "), stats: stats,
+                            rules: evaluatedRules, testcases: TestcaseLayout(names: testcases, assignments: assignments))
+    }
+
+    private func runDatabase(_ options: DatabaseOptions, _ context: CheckContext) async throws
+        -> ([Finding], [String: JSONValue], String) {
+        let display = context.relative(options.path)
+        do {
+            let db = try SQLiteTenantDatabase(path: options.path, display: display)
+            let model = try TenancyModel(tables: try await db.tables(), options: options, display: display)
+            var audit = DatabaseAudit(db: db, model: model, options: options, display: display, context: context)
+            try await audit.run()
+            let stats: [String: JSONValue] = [
+                "tables": .int(model.tables.count), "tenantScoped": .int(model.scoped.count),
+                "global": .int(model.global.count), "withoutTenantColumn": .int(model.tenantLess.count),
+                "rows": .int(audit.rows), "referencesChecked": .int(audit.referencesChecked),
+                "referencesEnforcedBySchema": .int(audit.referencesEnforcedBySchema),
+                "storageColumns": .int(audit.pathsChecked), "queries": .int(audit.queries),
+            ]
+            let errors = audit.findings.filter { $0.severity == .error }.count
+            let warnings = audit.findings.count - errors
+            var line = "database: \(model.scoped.count) tenant tables, \(audit.rows) rows, "
+                + "\(audit.referencesChecked + audit.referencesEnforcedBySchema) references"
+            line += errors == 0 ? ", no leaks" : ", \(errors) \(errors == 1 ? "problem" : "problems")"
+            if warnings > 0 { line += ", \(warnings) \(warnings == 1 ? "warning" : "warnings")" }
+            return (audit.findings, stats, line)
+        } catch let e as DatabaseProblem {
+            throw VerifierError(e.description)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_INTERRUPT {
+            throw CancellationError()
+        } catch let e as DatabaseError {
+            throw VerifierError("a query on '\(display)' failed: \(e.message ?? "\(e.resultCode)") (SQLite \(e.resultCode))")
+        }
+    }
+
+    static func httpStats(_ o: HTTPOptions, _ audit: HTTPAudit, _ matrix: [String: JSONValue])
+        -> ([String: JSONValue], String) {
+        var counts: [String: Int] = ["enforced": 0, "bypassed": 0, "error": 0, "untested": 0, "own": 0, "denied": 0]
+        for case .object(let grid) in matrix.values {
+            for case .object(let row) in grid.values {
+                for case .string(let cell) in row.values { counts[cell, default: 0] += 1 }
+            }
+        }
+        let stats: [String: JSONValue] = [
+            "tenants": .array(o.tenants.map { .string($0.name) }),
+            "resources": .array(o.resources.map { .string($0.path.description) }),
+            "methods": .array(o.methods.map { .string($0) }),
+            "probes": .int(audit.probesSent), "unanswered": .int(audit.probesFailed),
+            "cells": .object(counts.mapValues { .int($0) }),
+            "matrix": .object(matrix),
+        ]
+        var line = "HTTP: \(o.tenants.count) tenants × \(o.resources.count) "
+            + "\(o.resources.count == 1 ? "resource" : "resources"), \(audit.probesSent) probes: "
+            + "\(counts["enforced"]!) cells enforced, \(counts["bypassed"]!) bypassed, \(counts["error"]!) error"
+        if counts["untested"]! > 0 { line += ", \(counts["untested"]!) untested" }
+        let crashes = audit.findings.filter { $0.rule == "tenant-isolation/server-error" }.count
+        if crashes > 0 { line += "; \(crashes) server-error \(crashes == 1 ? "finding" : "findings")" }
+        return (stats, line)
+    }
+}
