@@ -30,6 +30,9 @@ let package = Package(
         .systemLibrary(
             name: "CPCRE2", path: "Sources/System/CPCRE2", pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
 
         // MARK: Core libraries
@@ -54,11 +57,14 @@ let package = Package(
         .target(
             name: "VerifierCommand", dependencies: ["GateCore"],
             path: "Sources/Verifiers/Command", swiftSettings: strict),
+        .target(
+            name: "VerifierCAS", dependencies: ["GateCore", "ContentHash", "GateStore", "CZlib"],
+            path: "Sources/Verifiers/CAS", swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierCAS"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -84,6 +90,9 @@ let package = Package(
         .testTarget(
             name: "VerifierCommandTests",
             dependencies: ["VerifierCommand", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VerifierCASTests",
+            dependencies: ["VerifierCAS", "ContentHash", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],
             swiftSettings: strict),
