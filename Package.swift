@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "gate",
             dependencies: [
-                "GateKit", "GateCore", "GateReports",
+                "GateKit", "GateCore", "GateReports", "VerifierCAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Rainbow",
             ],
