@@ -1,7 +1,7 @@
 // Deterministic synthetic store for the cas benchmark, in gate's native layout (docs/cas-format.md):
 // SMALL objects of 256 B to 8 KiB and LARGE objects of 1 to 16 MiB, both log-uniform, with bytes from a
 // seeded splitmix64 stream, each written to objects/<2 hex>/<30 hex> named by its XXH3-128.
-//   gcc -O2 gen.c -lxxhash -lm -o gen && gen DIR SMALL LARGE
+//   gcc -O2 gen.c -lxxhash -lm -o gen && gen DIR SMALL LARGE [SMALL_MAX_BYTES]
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +54,7 @@ int main(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "usage: gen DIR SMALL LARGE\n"); return 2; }
     const char *root = argv[1];
     long small = atol(argv[2]), large = atol(argv[3]);
+    double small_max = argc > 4 ? atof(argv[4]) : 8192;
     char path[4096];
     mkdir(root, 0755);
     snprintf(path, sizeof path, "%s/objects", root);
@@ -63,7 +64,7 @@ int main(int argc, char **argv) {
     fputs("gate-cas 1\n", f);
     fclose(f);
     unsigned char *buf = malloc(16u << 20);
-    for (long i = 0; i < small; i++) put(root, buf, log_uniform(256, 8192));
+    for (long i = 0; i < small; i++) put(root, buf, log_uniform(256, small_max));
     for (long i = 0; i < large; i++) put(root, buf, log_uniform(1 << 20, 16 << 20));
     return 0;
 }
