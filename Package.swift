@@ -79,7 +79,8 @@ let package = Package(
         .target(
             name: "GateTestSupport", dependencies: ["GateCore", "GateReports"],
             path: "Tests/GateTestSupport", swiftSettings: strict),
-        .testTarget(name: "ContentHashTests", dependencies: ["ContentHash"], swiftSettings: strict),
+        .testTarget(
+            name: "ContentHashTests", dependencies: ["ContentHash", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateCoreTests", dependencies: ["GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(

@@ -69,8 +69,22 @@ struct CASConfig: Sendable {
 
 /// Names and paths shared by the layouts.
 enum StoreNames {
-    static func isHex(_ s: some StringProtocol, count: Int) -> Bool {
-        s.utf8.count == count && Hex.isLowercaseHex(s)
+    /// Concrete (not generic over StringProtocol) because it runs for every object: the generic version
+    /// spent more time in value witnesses than the kernel spent in stat(2).
+    static func isHex(_ s: String, count: Int) -> Bool {
+        var copy = s
+        return copy.withUTF8 { isHex($0, count: count) }
+    }
+
+    static func isHex(_ s: Substring, count: Int) -> Bool {
+        var copy = s
+        return copy.withUTF8 { isHex($0, count: count) }
+    }
+
+    static func isHex(_ b: UnsafeBufferPointer<UInt8>, count: Int) -> Bool {
+        guard b.count == count else { return false }
+        for c in b where !((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) { return false }
+        return true
     }
 
     /// Leftovers of interrupted writes: gate's own `.<name>.tmp-*` and `*.tmp`, git's `tmp_obj_*`,

@@ -27,10 +27,13 @@ extension CASConfig {
         let descend: @Sendable (String) -> Bool = { dir in
             dir != skipState && !Glob.any(globs, join(dir) + "/") && !Glob.any(globs, join(dir))
         }
-        let filtered: @Sendable (String, String) -> ObjectClass = { dir, name in
-            let rel = StoreNames.join(dir, name)
-            if ownFiles.contains(rel) || Glob.any(globs, join(rel)) { return .ignore }
-            return classify(dir, name)
+        var filtered = classify
+        if !ownFiles.isEmpty || !globs.isEmpty {
+            filtered = { dir, name in
+                let rel = StoreNames.join(dir, name)
+                if ownFiles.contains(rel) || Glob.any(globs, join(rel)) { return .ignore }
+                return classify(dir, name)
+            }
         }
         return ScanPlan(walkRoot: walkRoot, prefix: prefix, descend: descend, classify: filtered, referenced: referenced,
                         collect: collect || snapshot != nil || baseline != nil, useCache: cache, full: full,

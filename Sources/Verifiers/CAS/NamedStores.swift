@@ -7,7 +7,7 @@ enum NamedStore {
     static func verify(_ config: CASConfig, _ context: CheckContext, restic: Bool) async throws -> LayoutOutcome {
         let algorithm = config.algorithm ?? .sha256
         var cfg = config
-        if restic && cfg.exclude.isEmpty { cfg.exclude = [Glob("config")] }
+        if restic { cfg.exclude.append(Glob("config")) }
         var outcome = LayoutOutcome(layout: .named, algorithm: algorithm.rawValue)
         if restic { outcome.notes.append("restic repository: 'config' excluded") }
         let plan = cfg.plan(context: context, walkRoot: context.root, digestLength: algorithm.digestLength) { dir, name in

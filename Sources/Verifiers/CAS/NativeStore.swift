@@ -65,10 +65,10 @@ enum NativeStore {
     }
 
     @Sendable static func classify(_ dir: String, _ name: String) -> ObjectClass {
-        if StoreNames.isTemporary(name) { return .partialWrite }
         if StoreNames.isHex(dir, count: 2) && StoreNames.isHex(name, count: 30) {
             return .object(expected: dir + name, method: .content(.xxh3_128))
         }
+        if StoreNames.isTemporary(name) { return .partialWrite }
         if dir.isEmpty { return .badName(reason: "objects live in 2-hex fan-out directories (objects/<2 hex>/<30 hex>)") }
         return .badName(reason: "not named by an XXH3-128 digest (objects/<2 hex>/<30 hex>, lowercase)")
     }

@@ -42,24 +42,23 @@ final class ScanVisitor: TreeVisitor {
     }
 
     func visit(_ entry: WalkEntry, in directory: WalkDirectory) {
-        let cls = plan.classify(entry.directory, entry.name)
-        let path = plan.reportPath(entry.path)
-        switch cls {
+        // The report path is built only when something needs it: at hundreds of thousands of objects per
+        // second, every string allocation on the common path shows.
+        switch plan.classify(entry.directory, entry.name) {
         case .ignore:
             return
         case .badName(let reason):
-            findings.append(CASFindings.badName(path: path, reason: reason))
+            findings.append(CASFindings.badName(path: plan.reportPath(entry.path), reason: reason))
         case .partialWrite:
-            findings.append(CASFindings.partialWrite(path: path))
+            findings.append(CASFindings.partialWrite(path: plan.reportPath(entry.path)))
         case .unlisted:
-            findings.append(CASFindings.orphan(path: path, reason: "no checksum manifest entry lists it"))
+            findings.append(CASFindings.orphan(path: plan.reportPath(entry.path), reason: "no checksum manifest entry lists it"))
         case .object(let expected, let method):
-            verify(entry, directory, path: path, expected: expected, method: method)
+            verify(entry, directory, expected: expected, method: method)
         }
     }
 
-    private func verify(_ entry: WalkEntry, _ directory: WalkDirectory, path: String, expected: String?,
-                        method: HashMethod) {
+    private func verify(_ entry: WalkEntry, _ directory: WalkDirectory, expected: String?, method: HashMethod) {
         objects += 1
         unreported += 1
         if unreported >= 2048 { progress.add(unreported); unreported = 0 }
@@ -69,38 +68,40 @@ final class ScanVisitor: TreeVisitor {
         if let state, !plan.full, let old = state.old, let st = FileStat.at(entry.directoryFD, entry.name, followSymlinks: follow),
             let i = old.find(inode: st.inode, nameHash: nameHash), old.matches(i, st) {
             let digest = old.digest(i)
-            let hex = Hex.encode(digest.prefix(method.algorithm.digestLength))
-            if expected == nil || expected == hex {
+            let mine = digest.prefix(method.algorithm.digestLength)
+            if expected.map({ HexText.equal(mine, $0) }) ?? true {
                 skippedByCache += 1
                 bytes += st.size
                 CacheSegment.append(to: &pending, nameHash: nameHash, stat: st, digest: digest, length: digestLength)
-                verified(entry, path: path, expected: expected, actual: hex, size: Int(st.size), valid: true,
+                verified(entry, expected: expected, actual: Hex.encode(mine), size: Int(st.size), valid: true,
                          trailer: method.isTrailer)
                 return
             }
         }
         if plan.sampleBasisPoints < 10_000 && !plan.full
-            && Int(ContentHash.xxh3_64(path) % 10_000) >= plan.sampleBasisPoints {
+            && Int(ContentHash.xxh3_64(plan.reportPath(entry.path)) % 10_000) >= plan.sampleBasisPoints {
             sampledOut += 1
             return
         }
         let outcome: HashOutcome
         do {
-            outcome = try hash(entry, path: path, method: method)
+            outcome = try hash(entry, method: method)
         } catch {
-            findings.append(CASFindings.unreadable(path: path, reason: error.message))
+            let path = plan.reportPath(entry.path)
+            guard case .io(_, let code) = error else { return }
+            findings.append(CASFindings.unreadable(path: path, reason: "'\(path)': \(String(cString: strerror(code)))"))
             return
         }
         bytes += Int64(outcome.size)
         bytesHashed += Int64(outcome.hashedBytes)
         var valid = true
         if let problem = outcome.problem {
-            findings.append(problem(path))
+            findings.append(problem(plan.reportPath(entry.path)))
             valid = false
         }
         let want = expected ?? outcome.embedded
-        if valid, let want, want != outcome.actual.hex {
-            findings.append(CASFindings.hashMismatch(path: path, expected: want, actual: outcome.actual.hex,
+        if valid, let want, !HexText.equal(outcome.actual.bytes, want) {
+            findings.append(CASFindings.hashMismatch(path: plan.reportPath(entry.path), expected: want, actual: outcome.actual.hex,
                                                      algorithm: method.algorithm))
             valid = false
         }
@@ -108,17 +109,19 @@ final class ScanVisitor: TreeVisitor {
             CacheSegment.append(to: &pending, nameHash: nameHash, stat: st, digest: outcome.actual.bytes,
                                 length: digestLength)
         }
-        verified(entry, path: path, expected: expected, actual: outcome.actual.hex, size: outcome.size, valid: valid,
+        verified(entry, expected: expected, actual: outcome.actual.hex, size: outcome.size, valid: valid,
                  trailer: method.isTrailer)
     }
 
-    private func hash(_ entry: WalkEntry, path: String, method: HashMethod) throws(FileHasher.Failure) -> HashOutcome {
+    /// Errors carry the bare file name; the caller reports the full path.
+    private func hash(_ entry: WalkEntry, method: HashMethod) throws(FileHasher.Failure) -> HashOutcome {
+        let path = entry.name
         switch method {
         case .content(let algorithm):
             let (r, st) = try hasher.hash(at: entry.directoryFD, name: entry.name, path: path, algorithm: algorithm)
             return HashOutcome(actual: r.digest, size: r.size, hashedBytes: r.size, stat: st)
         case .gitLoose(let algorithm):
-            return try git.verify(directoryFD: entry.directoryFD, name: entry.name, path: path, algorithm: algorithm)
+            return try git.verify(directoryFD: entry.directoryFD, name: entry.name, path: entry.path, algorithm: algorithm)
         case .trailer(let algorithm):
             let outcome = try trailers.verify(directoryFD: entry.directoryFD, name: entry.name, path: path,
                                               algorithm: algorithm)
@@ -127,17 +130,17 @@ final class ScanVisitor: TreeVisitor {
         }
     }
 
-    private func verified(_ entry: WalkEntry, path: String, expected: String?, actual: String, size: Int, valid: Bool,
-                          trailer: Bool = false) {
+    private func verified(_ entry: WalkEntry, expected: String?, actual: @autoclosure () -> String, size: Int,
+                          valid: Bool, trailer: Bool = false) {
         if plan.collect || trailer {
-            collected.append(ScannedObject(path: entry.path, digest: expected ?? actual, size: size, valid: valid))
+            collected.append(ScannedObject(path: entry.path, digest: expected ?? actual(), size: size, valid: valid))
         }
         if let referenced = plan.referenced {
-            let name = expected ?? actual
+            let name = expected ?? actual()
             if referenced.contains(name) {
                 seenReferenced.insert(name)
             } else {
-                findings.append(CASFindings.orphan(path: path, reason: "no manifest references it"))
+                findings.append(CASFindings.orphan(path: plan.reportPath(entry.path), reason: "no manifest references it"))
             }
         }
     }
@@ -197,4 +200,30 @@ struct HashOutcome {
     var problem: (@Sendable (String) -> Finding)? = nil
     /// For a git .idx: the pack checksum it names.
     var indexedPack: String? = nil
+}
+
+/// Compares digest bytes with lowercase hex without building a string.
+enum HexText {
+    static func equal(_ bytes: ArraySlice<UInt8>, _ hex: String) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            var h = hex
+            return h.withUTF8 { t in
+                guard t.count == b.count * 2 else { return false }
+                for i in 0..<b.count where nibble(t[2 * i]) != b[i] >> 4 || nibble(t[2 * i + 1]) != b[i] & 0x0f {
+                    return false
+                }
+                return true
+            }
+        }
+    }
+
+    static func equal(_ bytes: [UInt8], _ hex: String) -> Bool { equal(bytes[...], hex) }
+
+    private static func nibble(_ c: UInt8) -> UInt8 {
+        switch c {
+        case 48...57: c - 48
+        case 97...102: c - 87
+        default: 0xff
+        }
+    }
 }

@@ -122,12 +122,19 @@ struct CacheSegment {
     }
 
     /// Appends one record; the digest is zero-padded to `length` (stores with mixed algorithms).
-    static func append(to out: inout [UInt8], nameHash: UInt64, stat s: FileStat, digest: some Collection<UInt8>,
+    static func append(to out: inout [UInt8], nameHash: UInt64, stat s: FileStat, digest: [UInt8], length: Int) {
+        append(to: &out, nameHash: nameHash, stat: s, digest: digest[...], length: length)
+    }
+
+    static func append(to out: inout [UInt8], nameHash: UInt64, stat s: FileStat, digest: ArraySlice<UInt8>,
                        length: Int) {
-        for w in [s.inode, nameHash, s.device, UInt64(bitPattern: s.size), UInt64(bitPattern: s.mtimeNs),
-                  UInt64(bitPattern: s.ctimeNs)] {
-            withUnsafeBytes(of: w.littleEndian) { out.append(contentsOf: $0) }
-        }
+        func word(_ w: UInt64) { withUnsafeBytes(of: w.littleEndian) { out.append(contentsOf: $0) } }
+        word(s.inode)
+        word(nameHash)
+        word(s.device)
+        word(UInt64(bitPattern: s.size))
+        word(UInt64(bitPattern: s.mtimeNs))
+        word(UInt64(bitPattern: s.ctimeNs))
         out.append(contentsOf: digest.prefix(length))
         if digest.count < length { out.append(contentsOf: repeatElement(0, count: length - digest.count)) }
     }
