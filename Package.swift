@@ -30,6 +30,9 @@ let package = Package(
         .systemLibrary(
             name: "CPCRE2", path: "Sources/System/CPCRE2", pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
 
         // MARK: Core libraries
@@ -55,6 +58,9 @@ let package = Package(
             name: "VerifierCommand", dependencies: ["GateCore"],
             path: "Sources/Verifiers/Command", swiftSettings: strict),
         .target(
+            name: "VerifierCAS", dependencies: ["GateCore", "ContentHash", "GateStore", "CZlib"],
+            path: "Sources/Verifiers/CAS", swiftSettings: strict),
+        .target(
             name: "VerifierDeterminism", dependencies: ["GateCore", "ContentHash"],
             path: "Sources/Verifiers/Determinism", swiftSettings: strict),
         .target(
@@ -72,13 +78,13 @@ let package = Package(
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierDeterminism", "VerifierMigrations",
-                           "VerifierTenantIsolation"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierCAS", "VerifierDeterminism",
+                           "VerifierMigrations", "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
             dependencies: [
-                "GateKit", "GateCore", "GateReports", "VerifierDeterminism",
+                "GateKit", "GateCore", "GateReports", "VerifierCAS", "VerifierDeterminism",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Rainbow",
             ],
@@ -88,7 +94,8 @@ let package = Package(
         .target(
             name: "GateTestSupport", dependencies: ["GateCore", "GateReports"],
             path: "Tests/GateTestSupport", swiftSettings: strict),
-        .testTarget(name: "ContentHashTests", dependencies: ["ContentHash"], swiftSettings: strict),
+        .testTarget(
+            name: "ContentHashTests", dependencies: ["ContentHash", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateCoreTests", dependencies: ["GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
@@ -99,6 +106,9 @@ let package = Package(
         .testTarget(
             name: "VerifierCommandTests",
             dependencies: ["VerifierCommand", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VerifierCASTests",
+            dependencies: ["VerifierCAS", "ContentHash", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VerifierDeterminismTests",
             dependencies: ["VerifierDeterminism", "GateCore", "ContentHash", "GateTestSupport"], swiftSettings: strict),

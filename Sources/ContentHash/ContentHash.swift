@@ -34,3 +34,11 @@ public enum ContentHash {
         hash(text, .xxh3_128).hex
     }
 }
+
+extension ContentHash {
+    /// XXH3-64 of a string's UTF-8 bytes as a number: a cheap key for hash tables and sampling.
+    public static func xxh3_64(_ text: String) -> UInt64 {
+        var copy = text
+        return copy.withUTF8 { XXH3_64bits_dispatch($0.baseAddress, $0.count) }
+    }
+}

@@ -1,4 +1,5 @@
 import GateCore
+import VerifierCAS
 import VerifierCommand
 import VerifierDeterminism
 import VerifierMigrations
@@ -9,6 +10,7 @@ import VerifierTenantIsolation
 public enum BuiltinVerifiers {
     public static let all: [any Verifier.Type] = [
         CommandVerifier.self,
+        CASVerifier.self,
         DeterminismVerifier.self,
         MigrationsVerifier.self,
         TenantIsolationVerifier.self,

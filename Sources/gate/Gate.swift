@@ -28,7 +28,7 @@ struct Gate: AsyncParsableCommand {
             """,
         version: GateVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, ListCommand.self, ExplainCommand.self,
-                      ValidateCommand.self, ReplayCommand.self])
+                      ValidateCommand.self, ReplayCommand.self, CasCommand.self])
 
     /// Parses and runs, mapping every error to gate's exit codes (ArgumentParser's own default is 64).
     static func main() async {

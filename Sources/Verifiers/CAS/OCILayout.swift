@@ -1,0 +1,139 @@
+import ContentHash
+import Foundation
+import GateCore
+
+/// An OCI image layout: `oci-layout`, `index.json` and `blobs/<alg>/<hex>` (sha256, sha512). Every blob
+/// must hash to its name; every descriptor reachable from `index.json` (indexes nest, manifests lead to
+/// their config, layers, blobs and subject) must name an existing blob of its stated size; blobs nothing
+/// reaches are orphans.
+enum OCIStore {
+    static let indexTypes: Set<String> = [
+        "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+    ]
+    static let manifestTypes: Set<String> = [
+        "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.oci.artifact.manifest.v1+json",
+    ]
+    static let algorithms: [String: HashAlgorithm] = ["sha256": .sha256, "sha512": .sha512]
+
+    static func verify(_ config: CASConfig, _ context: CheckContext) async throws -> LayoutOutcome {
+        let root = context.root
+        var outcome = LayoutOutcome(layout: .oci, algorithm: "sha256,sha512")
+        guard let layoutText = StoreNames.read(root + "/oci-layout") else {
+            throw VerifierError("'\(PathUtil.display(root))' has no 'oci-layout' file, so it is not an OCI image layout")
+        }
+        let layoutJSON = try? JSONSerialization.jsonObject(with: Data(layoutText.utf8)) as? [String: Any]
+        let version = layoutJSON?["imageLayoutVersion"] as? String
+        guard let version, version.hasPrefix("1.") else {
+            outcome.findings.append(CASFindings.formatVersion(
+                path: "oci-layout", message: "'oci-layout' must give imageLayoutVersion 1.x, got '\(version ?? layoutText.prefix(40).description)'"))
+            return outcome
+        }
+        let plan = config.plan(context: context, walkRoot: root + "/blobs", digestLength: 64, classify: classify,
+                               collect: true)
+        if StoreNames.isDirectory(root + "/blobs") {
+            outcome.scan = try await ObjectScan.run(plan, context: context, digestLength: 64)
+        }
+        var blobs: [String: ScannedObject] = [:]
+        for o in outcome.scan.collected {
+            let parts = o.path.split(separator: "/")
+            if parts.count == 2 { blobs["\(parts[0]):\(parts[1])"] = o }
+        }
+        var graph = OCIGraph(root: root, blobs: blobs)
+        graph.walkIndex()
+        outcome.findings += graph.findings
+        for (digest, blob) in blobs.sorted(by: { $0.key < $1.key }) where !graph.reached.contains(digest) {
+            outcome.findings.append(CASFindings.orphan(path: "blobs/" + blob.path, reason: "no descriptor reachable from index.json names '\(digest)'"))
+        }
+        outcome.notes.append("\(graph.reached.count) blobs reachable from index.json")
+        return outcome
+    }
+
+    @Sendable static func classify(_ dir: String, _ name: String) -> ObjectClass {
+        if StoreNames.isTemporary(name) { return .partialWrite }
+        guard let algorithm = algorithms[dir] else {
+            return .badName(reason: "blobs live in blobs/sha256/ or blobs/sha512/")
+        }
+        guard StoreNames.isHex(name, count: algorithm.hexLength) else {
+            return .badName(reason: "not a lowercase \(algorithm.hexLength)-hex \(dir) digest")
+        }
+        return .object(expected: name, method: .content(algorithm))
+    }
+}
+
+/// Follows descriptors from `index.json` through nested indexes and manifests.
+struct OCIGraph {
+    let root: String
+    let blobs: [String: ScannedObject]
+    var reached: Set<String> = []
+    var findings: [Finding] = []
+
+    init(root: String, blobs: [String: ScannedObject]) {
+        self.root = root
+        self.blobs = blobs
+    }
+
+    mutating func walkIndex() {
+        guard let data = FileManager.default.contents(atPath: root + "/index.json") else {
+            findings.append(CASFindings.badManifest(path: "index.json", problem: "missing: every OCI layout has an index.json"))
+            return
+        }
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            findings.append(CASFindings.badManifest(path: "index.json", problem: "not a JSON object"))
+            return
+        }
+        children(of: json, in: "index.json", isIndex: true)
+    }
+
+    private mutating func children(of json: [String: Any], in source: String, isIndex: Bool) {
+        var list: [Any] = []
+        if let m = json["manifests"] as? [Any] { list += m }
+        if !isIndex || json["config"] != nil {
+            if let c = json["config"] { list.append(c) }
+            if let l = json["layers"] as? [Any] { list += l }
+            if let b = json["blobs"] as? [Any] { list += b }
+        }
+        if let s = json["subject"] { list.append(s) }
+        for (i, item) in list.enumerated() {
+            guard let d = item as? [String: Any] else {
+                findings.append(CASFindings.badManifest(path: source, problem: "descriptor \(i) is not an object"))
+                continue
+            }
+            follow(d, from: source)
+        }
+    }
+
+    private mutating func follow(_ d: [String: Any], from source: String) {
+        guard let digest = d["digest"] as? String else {
+            findings.append(CASFindings.badManifest(path: source, problem: "a descriptor has no 'digest'"))
+            return
+        }
+        guard let colon = digest.firstIndex(of: ":"), !digest.contains("/"), !digest.contains(".."),
+            let algorithm = OCIStore.algorithms[String(digest[..<colon])],
+            StoreNames.isHex(digest[digest.index(after: colon)...], count: algorithm.hexLength) else {
+            findings.append(CASFindings.badName(path: source, reason: "descriptor digest '\(digest.prefix(80))' is not "
+                                                + "'sha256:<64 hex>' or 'sha512:<128 hex>' (a '/' or '..' is never allowed)"))
+            return
+        }
+        let path = "blobs/" + digest.replacingOccurrences(of: ":", with: "/")
+        guard let blob = blobs[digest] else {
+            findings.append(CASFindings.missing(path: path, digest: digest, referencedBy: source))
+            return
+        }
+        if let size = (d["size"] as? NSNumber)?.intValue, size != blob.size {
+            findings.append(CASFindings.sizeMismatch(path: path, expected: size, actual: blob.size, digest: digest,
+                                                     what: "its descriptor in '\(source)'"))
+        }
+        guard !reached.contains(digest) else { return }
+        reached.insert(digest)
+        let type = d["mediaType"] as? String ?? ""
+        let isIndex = OCIStore.indexTypes.contains(type)
+        guard blob.valid, isIndex || OCIStore.manifestTypes.contains(type),
+            let data = FileManager.default.contents(atPath: root + "/" + path) else { return }
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            findings.append(CASFindings.badManifest(path: path, problem: "a '\(type)' blob that is not a JSON object"))
+            return
+        }
+        children(of: json, in: path, isIndex: isIndex)
+    }
+}
