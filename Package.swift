@@ -34,11 +34,12 @@ let package = Package(
             name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
+        .target(name: "CMappedHash", path: "Sources/System/CMappedHash", linkerSettings: [.linkedLibrary("xxhash")]),
 
         // MARK: Core libraries
         .target(
             name: "ContentHash",
-            dependencies: ["CXXHash", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CXXHash", "CMappedHash", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(
             name: "GateCore",

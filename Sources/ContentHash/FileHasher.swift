@@ -1,3 +1,4 @@
+import CMappedHash
 import CXXHash
 
 #if canImport(Glibc)
@@ -11,16 +12,20 @@ import Darwin
 ///
 /// Small files take one read(2) into the buffer and one XXH3 call (no streaming state). Files of at least
 /// `mmapThreshold` bytes are mapped with mmap(2) and hashed in place, which measured faster than big
-/// reads on a warm page cache because it skips the copy into the buffer (see Benchmarks/cas). Anything
-/// in between streams through the buffer.
+/// reads on a warm page cache because it skips the copy into the buffer (see Benchmarks/cas); the mapped
+/// hash runs in C under a SIGBUS guard, so a file truncated meanwhile is reported as changed instead of
+/// killing gate. Only XXH3 takes that path; SHA digests stream through the buffer.
 public final class FileHasher {
     public enum Failure: Error, Equatable, Sendable {
         /// open(2) or read(2) failed; `errno` is kept for the message.
         case io(path: String, errno: Int32)
+        /// The file shrank while it was being hashed (another process truncated or rewrote it).
+        case changed(path: String)
 
         public var message: String {
             switch self {
             case .io(let path, let code): "'\(path)': \(String(cString: strerror(code)))"
+            case .changed(let path): "'\(path)' changed while it was being hashed; run again once writers are done"
             }
         }
     }
@@ -75,7 +80,7 @@ public final class FileHasher {
 
     /// `size` is what fstat(2) said (-1 when unknown); it only picks the strategy, EOF decides the result.
     func hash(fd: Int32, size: Int, path: String, algorithm: HashAlgorithm) throws(Failure) -> Result {
-        if mmapThreshold > 0 && size >= mmapThreshold, let r = mapped(fd: fd, size: size, algorithm: algorithm) {
+        if mmapThreshold > 0 && size >= mmapThreshold, let r = try mapped(fd: fd, size: size, path: path, algorithm: algorithm) {
             return r
         }
         var first = 0
@@ -108,16 +113,16 @@ public final class FileHasher {
         }
     }
 
-    /// Nil when the file cannot be mapped (a pipe, a special file system); the caller then reads it.
-    private func mapped(fd: Int32, size: Int, algorithm: HashAlgorithm) -> Result? {
-        #if canImport(Glibc)
-        let flags = MAP_PRIVATE | MAP_POPULATE
-        #else
-        let flags = MAP_PRIVATE
-        #endif
-        guard let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED else { return nil }
-        defer { munmap(p, size) }
-        let digest = ContentHash.hash(UnsafeRawBufferPointer(start: p, count: size), algorithm)
-        return Result(digest: digest, size: size)
+    /// Nil when the file cannot be mapped (a pipe, a special file system) or the algorithm is not XXH3;
+    /// the caller then reads it.
+    private func mapped(fd: Int32, size: Int, path: String, algorithm: HashAlgorithm) throws(Failure) -> Result? {
+        guard algorithm == .xxh3_64 || algorithm == .xxh3_128 else { return nil }
+        var out = [UInt8](repeating: 0, count: 16)
+        let wide: Int32 = algorithm == .xxh3_128 ? 1 : 0
+        switch gate_xxh3_mapped(fd, size, wide, &out) {
+        case 0: return Result(digest: Digest(algorithm: algorithm, bytes: Array(out.prefix(algorithm.digestLength))), size: size)
+        case 1: throw .changed(path: path)
+        default: return nil
+        }
     }
 }

@@ -88,8 +88,13 @@ final class ScanVisitor: TreeVisitor {
             outcome = try hash(entry, method: method)
         } catch {
             let path = plan.reportPath(entry.path)
-            guard case .io(_, let code) = error else { return }
-            findings.append(CASFindings.unreadable(path: path, reason: "'\(path)': \(String(cString: strerror(code)))"))
+            switch error {
+            case .io(_, let code):
+                findings.append(CASFindings.unreadable(path: path, reason: "'\(path)': \(String(cString: strerror(code)))"))
+            case .changed:
+                findings.append(CASFindings.unreadable(path: path, reason: "'\(path)' changed while it was being hashed; "
+                    + "run the check again once writers are done"))
+            }
             return
         }
         bytes += Int64(outcome.size)
