@@ -54,11 +54,14 @@ let package = Package(
         .target(
             name: "VerifierCommand", dependencies: ["GateCore"],
             path: "Sources/Verifiers/Command", swiftSettings: strict),
+        .target(
+            name: "VerifierBoundaries", dependencies: ["GateCore"],
+            path: "Sources/Verifiers/Boundaries", swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierBoundaries"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -84,6 +87,9 @@ let package = Package(
         .testTarget(
             name: "VerifierCommandTests",
             dependencies: ["VerifierCommand", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VerifierBoundariesTests",
+            dependencies: ["VerifierBoundaries", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],
             swiftSettings: strict),

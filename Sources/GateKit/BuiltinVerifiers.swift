@@ -1,4 +1,5 @@
 import GateCore
+import VerifierBoundaries
 import VerifierCommand
 
 /// The one hand-kept list of built-in verifiers. Adding a verifier means adding its module to
@@ -6,6 +7,7 @@ import VerifierCommand
 public enum BuiltinVerifiers {
     public static let all: [any Verifier.Type] = [
         CommandVerifier.self,
+        BoundariesVerifier.self,
     ]
 
     public static let registry = VerifierRegistry(all)

@@ -1,0 +1,134 @@
+import Foundation
+import GateCore
+
+/// One run of a boundaries check: walk, extract, resolve, evaluate the rules, report.
+struct BoundariesRun {
+    let options: BoundariesOptions
+    let context: CheckContext
+
+    func execute() async throws -> CheckOutcome {
+        context.progress("finding source files")
+        let walker = SourceWalker(root: context.root, languages: options.languages, exclude: options.exclude, include: options.include)
+        let walk = walker.walk(cancelled: { Task.isCancelled })
+        try context.checkCancellation()
+        let total = walk.sources.count
+        let progress = context
+        let scan = try await ImportScanner.scan(root: context.root, sources: walk.sources) { n in
+            progress.progress("reading \(min(n, total).formatted()) / \(total.formatted()) files")
+        }
+        try context.checkCancellation()
+
+        var findings: [Finding] = []
+        var stats: [String: JSONValue] = ["files": .int(scan.files.count), "bytes": .int(scan.bytes)]
+        var perLanguage: [String: JSONValue] = [:]
+        for f in scan.files { perLanguage[f.language.rawValue] = .int((perLanguage[f.language.rawValue].flatMap { if case .int(let i) = $0 { i } else { nil } } ?? 0) + 1) }
+        stats["filesByLanguage"] = .object(perLanguage)
+        var graphs: [(name: String, graph: ModuleGraph)] = []
+        var notes: [String] = []
+        var allRules: [RuleSpec] = []
+
+        let needNative = !options.rules.isEmpty || options.graphOutput != nil || options.languages.contains(.swift)
+        var project: ProjectGraph?
+        if needNative {
+            context.progress("resolving imports")
+            project = try await ProjectGraph.build(root: context.root, files: scan.files, walk: walk, options: options)
+            graphs.append(("native", project!.graph))
+            stats["modules"] = .int(project!.graph.nodes.filter { !$0.isExternal }.count)
+            stats["imports"] = .int(project!.graph.edgeCount)
+            findings += try evaluate(options.rules, on: project!.graph)
+            allRules += options.rules
+        }
+        if let il = options.importLinter {
+            context.progress("building the import-linter graph")
+            let python = project?.python ?? PythonProject(
+                files: scan.files.filter { $0.language == .python },
+                roots: ProjectGraph.pythonRoots(root: context.root, options: options))
+            let graph = try python.buildImportLinterGraph(
+                rootPackages: il.session.rootPackages, includeExternal: il.session.includeExternal,
+                excludeTypeChecking: il.session.excludeTypeChecking)
+            graphs.append(("import-linter", graph))
+            stats["importLinterModules"] = .int(graph.nodes.filter { !$0.isExternal }.count)
+            stats["importLinterImports"] = .int(graph.edgeCount)
+            findings += try evaluate(il.rules, on: graph)
+            allRules += il.rules
+        }
+        if options.undeclaredDependencies, let swift = project?.swift, !swift.targets.isEmpty {
+            findings += SwiftDependencyCheck.findings(swift)
+            stats["swiftTargets"] = .int(swift.targets.count)
+            notes.append("\(swift.targets.count) Swift targets from Package.swift (\(swift.manifestSource == .text ? "read as text" : "swift package dump-package"))")
+        }
+        let brokenRules = Set(findings.filter { $0.severity == .error }.compactMap { $0.evidence?["rule"] })
+        if !scan.skipped.isEmpty || !walk.symlinkLoops.isEmpty {
+            findings.append(skippedFinding(scan.skipped, loops: walk.symlinkLoops))
+        }
+        stats["skippedFiles"] = .int(scan.skipped.count)
+        if !walk.symlinkLoops.isEmpty { stats["symlinkLoops"] = .int(walk.symlinkLoops.count) }
+        stats["rules"] = .int(allRules.count)
+
+        if let out = options.graphOutput {
+            do { try AtomicFile.write(try GraphOutput.json(graphs), to: out) } catch {
+                throw VerifierError("cannot write 'graph-output' '\(context.relative(out))': \(error)")
+            }
+        }
+
+        var status: CheckStatus?
+        var known = 0
+        if let baseline = options.baseline {
+            let violations = findings.filter { $0.severity == .error }
+            if options.writeBaseline {
+                try Baseline.write(violations, to: baseline)
+                notes.append("wrote \(violations.count) known violations to '\(context.relative(baseline))'")
+                status = .passed
+            } else {
+                let recorded = try Baseline.load(baseline, display: context.relative(baseline))
+                let before = findings.count
+                findings.removeAll { $0.severity == .error && recorded.contains($0.fingerprint) }
+                known = before - findings.count
+                let stale = recorded.subtracting(violations.map(\.fingerprint)).count
+                if known > 0 { notes.append("\(known) known violations in the baseline") }
+                if stale > 0 { notes.append("\(stale) baseline entries no longer occur; rewrite the baseline to drop them") }
+            }
+            stats["baselineKnown"] = .int(known)
+        }
+        findings.sort(by: Finding.reportOrder)
+        let errors = findings.filter { $0.severity == .error }.count
+        stats["violations"] = .int(errors)
+        let broken = allRules.filter { brokenRules.contains($0.name) }.count
+        var summary = errors == 0
+            ? "\(allRules.count) rules kept in \(scan.files.count.formatted()) files"
+            : "\(errors) violations; \(broken) of \(allRules.count) rules broken in \(scan.files.count.formatted()) files"
+        if let m = stats["imports"], case .int(let n) = m { summary += " (\(n.formatted()) imports)" }
+        if !notes.isEmpty { summary += "; " + notes.joined(separator: "; ") }
+        return CheckOutcome(findings: findings, summary: summary, stats: stats, rules: nil, status: status)
+    }
+
+    private func evaluate(_ rules: [RuleSpec], on graph: ModuleGraph) throws -> [Finding] {
+        guard !rules.isEmpty else { return [] }
+        let index = ModuleIndex(graph: graph)
+        var out: [Finding] = []
+        for rule in rules {
+            try context.checkCancellation()
+            context.progress("checking rule '\(rule.name)'")
+            var evaluator = RuleEvaluator(rule: rule, graph: graph, index: index)
+            let violations: [Violation]
+            do { violations = try evaluator.run() } catch { throw VerifierError(error.message) }
+            out += FindingBuilder(graph: evaluator.graph).findings(for: violations)
+        }
+        return out
+    }
+
+    private func skippedFinding(_ skipped: [(path: String, reason: SkipReason)], loops: [String]) -> Finding {
+        var counts: [String] = []
+        for reason in SkipReason.allCases {
+            let n = skipped.filter { $0.reason == reason }.count
+            if n > 0 { counts.append("\(n) \(reason.rawValue)") }
+        }
+        if !loops.isEmpty { counts.append("\(loops.count) symbolic link loops not followed") }
+        let examples = (skipped.map { "\($0.path) (\($0.reason.rawValue))" } + loops.map { "\($0) (link loop)" }).prefix(10)
+        return Finding(
+            rule: "boundaries/skipped-file", severity: .warning,
+            message: "\(skipped.count) source files were skipped (\(counts.joined(separator: ", "))); their imports are not checked.",
+            identity: "skipped-files", evidence: ["files": examples.joined(separator: ", ")],
+            help: "Convert the files to UTF-8, or exclude them with 'exclude'.")
+    }
+}
