@@ -123,11 +123,13 @@ struct BoundariesRun {
             let n = skipped.filter { $0.reason == reason }.count
             if n > 0 { counts.append("\(n) \(reason.rawValue)") }
         }
-        if !loops.isEmpty { counts.append("\(loops.count) symbolic link loops not followed") }
+        var parts: [String] = []
+        if !skipped.isEmpty { parts.append("\(skipped.count) source files were skipped (\(counts.joined(separator: ", ")))") }
+        if !loops.isEmpty { parts.append("\(loops.count) symbolic link loops were not followed") }
         let examples = (skipped.map { "\($0.path) (\($0.reason.rawValue))" } + loops.map { "\($0) (link loop)" }).prefix(10)
         return Finding(
             rule: "boundaries/skipped-file", severity: .warning,
-            message: "\(skipped.count) source files were skipped (\(counts.joined(separator: ", "))); their imports are not checked.",
+            message: parts.joined(separator: "; ") + "; imports in them are not checked.",
             identity: "skipped-files", evidence: ["files": examples.joined(separator: ", ")],
             help: "Convert the files to UTF-8, or exclude them with 'exclude'.")
     }

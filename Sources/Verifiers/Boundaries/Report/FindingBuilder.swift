@@ -18,7 +18,7 @@ struct FindingBuilder {
                 out.append(Finding(
                     rule: v.findingRule ?? v.rule.ruleID, severity: v.severity, message: "\(v.reason) (\(label)).",
                     identity: "\(v.rule.name)\u{0}note\u{0}\(v.subject)",
-                    evidence: ["rule": v.rule.name], help: v.fix))
+                    evidence: ["rule": v.rule.name].merging(v.extra) { a, _ in a }, help: v.fix))
             case .imports where v.segments.first?.count == 2:
                 let (u, w) = (v.segments[0][0], v.segments[0][1])
                 for site in graph.sites(u, w) {
@@ -54,7 +54,8 @@ struct FindingBuilder {
                     message: "\(v.reason) (\(label)). Imports: \(hops).",
                     path: site.map { graph.files[Int($0.file)] }, line: site.map { Int($0.line) },
                     identity: "\(v.rule.name)\u{0}cycle\u{0}\(v.subject)",
-                    evidence: ["rule": v.rule.name, "kind": v.rule.kind.rawValue, "mode": v.rule.mode.rawValue, "cycle": hops],
+                    evidence: ["rule": v.rule.name, "kind": v.rule.kind.rawValue, "mode": v.rule.mode.rawValue, "cycle": hops]
+                        .merging(v.extra) { a, _ in a },
                     help: v.fix))
             }
         }

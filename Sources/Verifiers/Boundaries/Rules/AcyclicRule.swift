@@ -65,6 +65,7 @@ extension RuleEvaluator {
                               reason: "import cycle \(names)",
                               fix: "Break the cycle: invert one of these dependencies, or move what they share into a module below all of them.")
             v.subject = component.map { members[$0].label }.sorted().joined(separator: ",")
+            v.extra = ["members": v.subject]
             violations.append(v)
         }
     }

@@ -83,6 +83,7 @@ extension RuleEvaluator {
                                   reason: "'\(child)' is not listed as a layer, and the rule is exhaustive",
                                   fix: "Add '\(tail)' to the layers, or to 'exhaustive-ignores'.")
                 v.subject = child
+                v.extra = ["unlisted": child]
                 violations.append(v)
             }
         }

@@ -31,6 +31,7 @@ struct RuleEvaluator {
                 v.severity = severity
                 v.subject = p.text
                 v.findingRule = "boundaries/unmatched-ignore"
+                v.extra = ["pattern": p.text]
                 violations.append(v)
             }
         }

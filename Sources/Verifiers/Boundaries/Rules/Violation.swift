@@ -24,6 +24,8 @@ struct Violation: Sendable {
     var subject: String = ""
     /// The finding rule when it is not the rule kind's own (`boundaries/unmatched-ignore`).
     var findingRule: String?
+    /// Extra evidence for the finding.
+    var extra: [String: String] = [:]
 }
 
 /// Thrown when a rule cannot be evaluated (it names a module that does not exist).

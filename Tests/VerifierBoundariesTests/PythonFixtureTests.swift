@@ -1,0 +1,72 @@
+import GateCore
+import Testing
+@testable import VerifierBoundaries
+
+/// Python on Fixtures/boundaries/python-shop: src layout, a namespace package, relative imports, a
+/// lazy import, a TYPE_CHECKING import and a docstring that mentions an import.
+@Suite struct PythonFixtureTests {
+    static let layers = "rules:\n  - name: layered\n    layers: [shop.api, shop.domain, shop.infra]\n"
+
+    @Test func directLayersReportEachImportWithItsLine() async throws {
+        let outcome = try await Harness.fixture("python-shop", Self.layers)
+        #expect(outcome.errors == [
+            "layers src/shop/domain/models.py:10",
+            "layers src/shop/domain/models.py:18",
+            "layers src/shop/infra/db.py:5",
+        ])
+        let message = try #require(outcome.messages("boundaries/layers").first)
+        #expect(message.contains("'shop.domain.models' imports 'shop.api.views'"))
+        #expect(message.contains("rule 'layered'"))
+    }
+
+    @Test func typeCheckingImportsCanBeIgnored() async throws {
+        let outcome = try await Harness.fixture("python-shop", Self.layers + "ignore-type-checking: true\n")
+        #expect(outcome.errors == ["layers src/shop/domain/models.py:18", "layers src/shop/infra/db.py:5"])
+    }
+
+    @Test func transitiveModeShowsTheChainWithEveryHop() async throws {
+        let rules = "rules:\n  - forbidden: {from: tests, to: shop.infra}\n    mode: transitive\n"
+        let outcome = try await Harness.fixture("python-shop", rules)
+        let chains = outcome.findings.compactMap { $0.evidence?["chain"] }
+        #expect(chains.contains("tests.test_shop (tests/test_shop.py:1) -> shop.api.views (src/shop/api/views.py:4) -> shop.infra.db"))
+        #expect(outcome.errors.allSatisfy { $0.hasPrefix("forbidden tests/test_shop.py:") })
+        // Direct mode sees no import from tests into infra at all.
+        let direct = try await Harness.fixture("python-shop", "rules:\n  - forbidden: {from: tests, to: shop.infra}\n")
+        #expect(direct.errors.isEmpty)
+    }
+
+    @Test func namespacePackagesAndRelativeImportsResolve() async throws {
+        let dir = try TempDir("graph")
+        defer { dir.remove() }
+        let out = dir.file("graph.json")
+        _ = try await Harness.fixture("python-shop", "graph-output: \(out)\n")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.contains("\"importer\" : \"shop.api.views\""))
+        #expect(text.contains("\"src/shop/api/views.py:3\""))  // `from ..domain.pricing import price`
+        #expect(text.contains("\"name\" : \"tests.test_shop\""))  // tests/ has no __init__.py
+        #expect(!text.contains("\"src/shop/domain/models.py:3\""))  // the docstring
+    }
+
+    @Test func acyclicReportsTheCyclePath() async throws {
+        let outcome = try await Harness.fixture("python-shop", "rules:\n  - name: no-cycles\n    acyclic: [shop.*]\n")
+        let message = try #require(outcome.messages("boundaries/acyclic").first)
+        #expect(message.contains("import cycle"))
+        #expect(message.contains("'shop.domain' -> 'shop.infra' -> 'shop.domain'") || message.contains("'shop.api' -> 'shop.domain' -> 'shop.api'"))
+        #expect(outcome.findings.filter { $0.rule == "boundaries/acyclic" }.count == 1)
+    }
+
+    @Test func onlyRuleAndIgnoreImports() async throws {
+        let rules = """
+            rules:
+              - only: {to: shop.infra, from: [shop.domain]}
+                ignore-imports: ["shop.api.views -> shop.infra.db", "shop.nothing -> shop.infra.db"]
+            """
+        let outcome = try await Harness.fixture("python-shop", rules)
+        #expect(outcome.errors.isEmpty)
+        let unmatched = outcome.findings.filter { $0.rule == "boundaries/unmatched-ignore" }
+        #expect(unmatched.count == 1 && unmatched[0].severity == .warning)
+        #expect(unmatched[0].message.contains("'shop.nothing -> shop.infra.db'"))
+        let strict = try await Harness.fixture("python-shop", "rules:\n  - only: {to: shop.infra, from: [shop.domain]}\n")
+        #expect(strict.errors == ["only src/shop/api/views.py:4"])
+    }
+}
