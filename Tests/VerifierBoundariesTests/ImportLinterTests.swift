@@ -31,8 +31,8 @@ import Testing
     @Test func contractDetails() async throws {
         let ini = try await Harness.fixture("importlinter", "config: .importlinter\n")
         #expect(ini.errors == [
-            "independence mypkg/plugins/blue/one.py:1", "independence mypkg/plugins/green/two.py:1",
             "forbidden mypkg/mid/service.py:1",
+            "independence mypkg/plugins/blue/one.py:1", "independence mypkg/plugins/green/two.py:1",
         ])
         let toml = try await Harness.fixture("importlinter", "config: pyproject.toml\n")
         #expect(toml.errors.contains("layers mypkg/low/cache.py:1"))

@@ -1,4 +1,5 @@
 import GateCore
+import GateTestSupport
 import Testing
 @testable import VerifierBoundaries
 

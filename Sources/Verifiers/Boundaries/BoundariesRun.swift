@@ -14,7 +14,7 @@ struct BoundariesRun {
         let total = walk.sources.count
         let progress = context
         let scan = try await ImportScanner.scan(root: context.root, sources: walk.sources) { n in
-            progress.progress("reading \(min(n, total).formatted()) / \(total.formatted()) files")
+            progress.progress("reading \(min(n, total).grouped) / \(total.grouped) files")
         }
         try context.checkCancellation()
 
@@ -94,10 +94,16 @@ struct BoundariesRun {
         let errors = findings.filter { $0.severity == .error }.count
         stats["violations"] = .int(errors)
         let broken = allRules.filter { brokenRules.contains($0.name) }.count
-        var summary = errors == 0
-            ? "\(allRules.count) rules kept in \(scan.files.count.formatted()) files"
-            : "\(errors) violations; \(broken) of \(allRules.count) rules broken in \(scan.files.count.formatted()) files"
-        if let m = stats["imports"], case .int(let n) = m { summary += " (\(n.formatted()) imports)" }
+        let undeclared = findings.filter { $0.rule == "boundaries/undeclared-dependency" && $0.severity == .error }.count
+        var head: [String] = []
+        if !allRules.isEmpty {
+            head.append(broken == 0 ? "\(allRules.count) rules kept"
+                                    : "\(broken) of \(allRules.count) rules broken (\(errors - undeclared) violations)")
+        }
+        if undeclared > 0 { head.append("\(undeclared) undeclared dependencies") }
+        if head.isEmpty { head.append("no rules") }
+        var summary = head.joined(separator: ", ") + " in \(scan.files.count.grouped) files"
+        if let m = stats["imports"] ?? stats["importLinterImports"], case .int(let n) = m { summary += " (\(n.grouped) imports)" }
         if !notes.isEmpty { summary += "; " + notes.joined(separator: "; ") }
         return CheckOutcome(findings: findings, summary: summary, stats: stats, rules: nil, status: status)
     }
@@ -132,5 +138,18 @@ struct BoundariesRun {
             message: parts.joined(separator: "; ") + "; imports in them are not checked.",
             identity: "skipped-files", evidence: ["files": examples.joined(separator: ", ")],
             help: "Convert the files to UTF-8, or exclude them with 'exclude'.")
+    }
+}
+
+extension Int {
+    /// `12,345`, independent of the locale so that summaries are the same everywhere.
+    var grouped: String {
+        let digits = String(Swift.abs(self))
+        var out = ""
+        for (k, c) in digits.enumerated() {
+            if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return self < 0 ? "-" + out : out
     }
 }

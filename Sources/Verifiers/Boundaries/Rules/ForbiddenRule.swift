@@ -27,23 +27,29 @@ extension RuleEvaluator {
             targets = try members(rule.to)
         }
         let allowed = Set(try members(rule.allowModules).flatMap(\.nodes))
-        let chainsWanted: RuleMode = rule.mode
-        for s in sources {
-            for t in targets {
-                var sourceNodes = s.nodes
-                var targetNodes = Set(t.nodes).subtracting(allowed)
-                if rule.flavor.isImportLinter {
-                    if Self.overlaps(s.label, t.label, asPackages: rule.asPackages) { continue }
-                } else {
-                    let tset = Set(t.nodes)
-                    sourceNodes = sourceNodes.filter { !tset.contains($0) }
-                    targetNodes.subtract(s.nodes)
+        let fix = "Move the code, invert the dependency, or add the import to the rule's 'allow' list (or 'ignore-imports')."
+        if rule.flavor.isImportLinter {
+            // import-linter checks each (source, forbidden) pair on its own and skips overlapping pairs.
+            for s in sources {
+                for t in targets where !Self.overlaps(s.label, t.label, asPackages: rule.asPackages) {
+                    let targetNodes = Set(t.nodes).subtracting(allowed)
+                    if s.nodes.isEmpty || targetNodes.isEmpty { continue }
+                    report(from: s.nodes, to: targetNodes, mode: rule.mode, reason: "'\(s.label)' must not import '\(t.label)'", fix: fix)
                 }
-                if sourceNodes.isEmpty || targetNodes.isEmpty { continue }
-                report(from: sourceNodes, to: targetNodes, mode: chainsWanted,
-                       reason: "'\(s.label)' must not import '\(t.label)'",
-                       fix: "Move the code, invert the dependency, or add the import to the rule's 'allow' list (or 'ignore-imports').")
             }
+            return
+        }
+        // Native: the forbidden modules form one set, so a chain ends at the first forbidden module it
+        // reaches; overlaps are subtracted (`from: service`, `to: service.db`: the rest of service).
+        let forbidden = Set(targets.flatMap(\.nodes)).subtracting(allowed)
+        for s in sources {
+            let sourceNodes = s.nodes.filter { !forbidden.contains($0) }
+            let targetNodes = forbidden.subtracting(s.nodes)
+            if sourceNodes.isEmpty || targetNodes.isEmpty { continue }
+            report(from: sourceNodes, to: targetNodes, mode: rule.mode, reason: { chain in
+                let label = targets.first { $0.nodes.contains(chain.last!) }?.label ?? "?"
+                return "'\(s.label)' must not import '\(label)'"
+            }, fix: fix)
         }
     }
 

@@ -19,7 +19,7 @@ extension RuleEvaluator {
         for p in protected {
             let pset = Set(p.nodes)
             for v in p.nodes {
-                for u in graph.pred[Int(v)] where !allowed.contains(u) && !pset.contains(u) {
+                for u in graph.pred[Int(v)] where !allowed.contains(u) && !pset.contains(u) && reported.insert([u, v]).inserted {
                     violations.append(Violation(
                         rule: rule, kind: .imports, segments: [[u, v]],
                         reason: "only \(allowedNames.isEmpty ? "no module" : allowedNames) may import '\(p.label)'",

@@ -9,6 +9,9 @@ struct RuleEvaluator {
     private(set) var graph: ModuleGraph
     var finder: ChainFinder
     var violations: [Violation] = []
+    /// Chains already reported by this rule: overlapping selectors (a path glob and a name for the
+    /// same target) must not report the same import twice.
+    var reported = Set<[Int32]>()
 
     init(rule: RuleSpec, graph base: ModuleGraph, index: ModuleIndex) {
         self.rule = rule
@@ -83,15 +86,18 @@ struct RuleEvaluator {
     /// `excluded` nodes may not appear inside a chain.
     mutating func report(from sources: [Int32], to targets: Set<Int32>, excluded: Set<Int32> = [],
                          mode: RuleMode, reason: String, fix: String) {
-        switch mode {
-        case .direct:
-            for (u, v) in finder.directImports(from: sources, to: targets) {
-                violations.append(Violation(rule: rule, kind: .imports, segments: [[u, v]], reason: reason, fix: fix))
-            }
-        case .transitive:
-            for chain in finder.chains(from: sources, to: targets, excluded: excluded) {
-                violations.append(Violation(rule: rule, kind: .imports, segments: [chain], reason: reason, fix: fix))
-            }
+        report(from: sources, to: targets, excluded: excluded, mode: mode, reason: { _ in reason }, fix: fix)
+    }
+
+    /// As above, with the reason depending on the chain (which target it reaches).
+    mutating func report(from sources: [Int32], to targets: Set<Int32>, excluded: Set<Int32> = [],
+                         mode: RuleMode, reason: ([Int32]) -> String, fix: String) {
+        let chains: [[Int32]] = switch mode {
+        case .direct: finder.directImports(from: sources, to: targets).map { [$0.0, $0.1] }
+        case .transitive: finder.chains(from: sources, to: targets, excluded: excluded)
+        }
+        for chain in chains where reported.insert(chain).inserted {
+            violations.append(Violation(rule: rule, kind: .imports, segments: [chain], reason: reason(chain), fix: fix))
         }
     }
 
