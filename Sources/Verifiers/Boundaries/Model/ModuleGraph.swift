@@ -28,7 +28,7 @@ struct ModuleGraph: Sendable {
     private(set) var succ: [[Int32]] = []
     private(set) var pred: [[Int32]] = []
     private(set) var sites: [UInt64: [ImportSite]] = [:]
-    private var index: [String: Int32] = [:]
+    private var index: [NodeKey: Int32] = [:]
     private var fileIndex: [String: Int32] = [:]
 
     static func key(_ from: Int32, _ to: Int32) -> UInt64 { UInt64(UInt32(from)) << 32 | UInt64(UInt32(to)) }
@@ -37,12 +37,17 @@ struct ModuleGraph: Sendable {
     var count: Int { nodes.count }
     var edgeCount: Int { sites.count }
 
-    func id(_ language: Language, _ name: String) -> Int32? { index[language.rawValue + "\u{0}" + name] }
+    private struct NodeKey: Hashable {
+        let language: Language
+        let name: String
+    }
+
+    func id(_ language: Language, _ name: String) -> Int32? { index[NodeKey(language: language, name: name)] }
 
     /// Adds a node, or returns the existing one with that language and name.
     @discardableResult
     mutating func add(_ node: ModuleNode) -> Int32 {
-        let k = node.language.rawValue + "\u{0}" + node.name
+        let k = NodeKey(language: node.language, name: node.name)
         if let existing = index[k] {
             if nodes[Int(existing)].path == nil, node.path != nil { nodes[Int(existing)].path = node.path }
             return existing
@@ -95,11 +100,19 @@ struct ModuleGraph: Sendable {
         var g = self
         g.sites = [:]
         g.sites.reserveCapacity(sites.count)
-        for (k, list) in sites where !removed.contains(k) {
-            let kept = dropTypeOnly ? list.filter { !$0.typeOnly } : list
-            if !kept.isEmpty { g.sites[k] = kept }
+        for i in g.succ.indices { g.succ[i].removeAll(keepingCapacity: true); g.pred[i].removeAll(keepingCapacity: true) }
+        // Site lists are already sorted and adjacency follows sorted node ids, so nothing is re-sorted.
+        for (u, targets) in succ.enumerated() {
+            for v in targets {
+                let k = Self.key(Int32(u), v)
+                guard !removed.contains(k), let list = sites[k] else { continue }
+                let kept = dropTypeOnly ? list.filter { !$0.typeOnly } : list
+                if kept.isEmpty { continue }
+                g.sites[k] = kept
+                g.succ[u].append(v)
+                g.pred[Int(v)].append(Int32(u))
+            }
         }
-        g.finish()
         return g
     }
 

@@ -15,26 +15,32 @@ extension PythonProject {
                 throw VerifierError(message + " Set 'python-roots' to the directories that hold your packages (for example [src]).")
             }
         }
-        func inScope(_ m: Module) -> Bool {
-            rootPackages.contains { r in
-                (m.name == r || m.name.hasPrefix(r + ".")) && m.lastMissingInit < r.split(separator: ".").count - 1
+        let depths = rootPackages.map { $0.split(separator: ".").count - 1 }
+        let scope = modules.filter { m in
+            rootPackages.indices.contains { k in
+                let r = rootPackages[k]
+                return (m.name == r || m.name.hasPrefix(r + ".")) && m.lastMissingInit < depths[k]
             }
         }
-        let scope = modules.filter(inScope)
-        let names = Set(scope.map(\.name))
         var graph = ModuleGraph()
         var ids: [Int32] = []
-        for m in scope { ids.append(graph.add(ModuleNode(language: .python, name: m.name, path: files[m.file].path))) }
+        var byName: [String: Int32] = [:]
+        byName.reserveCapacity(scope.count)
+        for m in scope {
+            let id = graph.add(ModuleNode(language: .python, name: m.name, path: files[m.file].path))
+            ids.append(id)
+            byName[m.name] = id
+        }
         for (k, m) in scope.enumerated() {
             let file = graph.fileID(files[m.file].path)
             for imp in files[m.file].imports {
                 if excludeTypeChecking && imp.flags.contains(.typeOnly) { continue }
                 guard let name = Self.absolute(imp.target, importer: m.name, isPackage: m.isPackage) else { continue }
                 var to: Int32?
-                if names.contains(name) {
-                    to = graph.id(.python, name)
-                } else if let p = Self.parent(name), names.contains(p) {
-                    to = graph.id(.python, p)
+                if let id = byName[name] {
+                    to = id
+                } else if let p = Self.parent(name), let id = byName[p] {
+                    to = id
                 } else if includeExternal, let ext = Self.distillExternal(name, rootPackages: rootPackages) {
                     to = graph.add(ModuleNode(language: .python, name: ext, path: nil))
                 }

@@ -23,13 +23,11 @@ struct ModuleIndex: Sendable {
         for (id, node) in graph.nodes.enumerated() {
             let nid = Int32(id)
             let sep = node.language.separator
-            var table = names[node.language] ?? [:]
             var prefix = ""
             for part in node.name.components(separatedBy: sep) {
                 prefix = prefix.isEmpty ? part : prefix + sep + part
-                table[prefix, default: []].append(nid)
+                names[node.language, default: [:]][prefix, default: []].append(nid)
             }
-            names[node.language] = table
             if let path = node.path {
                 var p = ""
                 for part in path.split(separator: "/") {
@@ -79,6 +77,10 @@ struct ModuleIndex: Sendable {
     /// Nodes whose own name (or path) the selector matches, without descendants: for `a -> b` patterns.
     func exactNodes(_ s: ModuleSelector) -> Set<Int32> {
         var out = Set<Int32>()
+        if !s.hasWildcard && !s.isPath {
+            for language in names.keys { if let id = graph.id(language, s.text) { out.insert(id) } }
+            return out
+        }
         for (id, node) in graph.nodes.enumerated() {
             let parts = node.name.split(separator: node.language.separator, omittingEmptySubsequences: false)
             if s.hasWildcard {
