@@ -25,4 +25,23 @@ import Testing
         #expect(bad.stderr.contains(".importlinter:3:1"))
         #expect(bad.stderr.contains("'modules'"))
     }
+
+    @Test func reportsValidateWithEveryKindOfFinding() async throws {
+        let dir = try TempDir("b-reports")
+        defer { dir.remove() }
+        try dir.write(["pkg/__init__.py": "", "pkg/a.py": "import pkg.b\n", "pkg/b.py": "from pkg import a\n"])
+        try Data([0x00, 0x01]).write(to: URL(fileURLWithPath: dir.file("pkg/blob.py")))
+        let r = try await Exec.gate([
+            "check", "boundaries", "--reports", dir.file("Reports"),
+            "--set", "rules=[{acyclic: [pkg.a, pkg.b]}, {layers: [pkg.a, pkg.b], mode: transitive}, {forbidden: {from: pkg.b, to: pkg.a}, ignore-imports: [pkg.x -> pkg.y]}]",
+        ], cwd: dir.path)
+        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
+        let json = try dir.read("Reports/report.json")
+        for rule in ["boundaries/acyclic", "boundaries/layers", "boundaries/forbidden", "boundaries/unmatched-ignore", "boundaries/skipped-file"] {
+            #expect(json.contains("\"rule\" : \"\(rule)\""), "\(rule) missing from the report")
+        }
+        try await SchemaCheck.junit(dir.file("Reports/junit.xml"))
+        try await SchemaCheck.sarif(dir.file("Reports/report.sarif"))
+        try await SchemaCheck.report(dir.file("Reports/report.json"))
+    }
 }

@@ -70,4 +70,26 @@ import Testing
         let strict = try await Harness.fixture("python-shop", "rules:\n  - only: {to: shop.infra, from: [shop.domain]}\n")
         #expect(strict.errors == ["only src/shop/api/views.py:4"])
     }
+
+    @Test func sharedIgnoresApplyToEveryRuleAndAreReportedOnce() async throws {
+        let rules = """
+            ignore-imports: ["shop.domain.models -> shop.api.views", "shop.infra.db -> shop.domain.models", "a.b -> c.d"]
+            rules:
+              - layers: [shop.api, shop.domain, shop.infra]
+              - forbidden: {from: shop.infra, to: shop.domain}
+            """
+        let outcome = try await Harness.fixture("python-shop", rules)
+        #expect(outcome.errors.isEmpty)
+        #expect(outcome.findings.filter { $0.rule == "boundaries/unmatched-ignore" }.map(\.message)
+            == ["the ignored import 'a.b -> c.d' (in 'ignore-imports' for every rule) matches no import."])
+    }
+
+    @Test func containersAndExhaustiveLayers() async throws {
+        let rules = "rules:\n  - layers: [api, domain]\n    containers: [shop]\n    exhaustive: true\n"
+        let outcome = try await Harness.fixture("python-shop", rules)
+        #expect(outcome.errors == ["layers -:-", "layers src/shop/domain/models.py:10", "layers src/shop/domain/models.py:18"])
+        #expect(outcome.messages("boundaries/layers").first?.contains("'shop.infra' is not listed as a layer") == true)
+        let ignored = try await Harness.fixture("python-shop", rules + "    exhaustive-ignores: [infra]\n")
+        #expect(ignored.errors.count == 2)
+    }
 }

@@ -12,6 +12,9 @@ enum SwiftManifestSource: String, Sendable, CaseIterable {
 /// Everything a boundaries check was configured with, validated at load time.
 struct BoundariesOptions: Sendable {
     var rules: [RuleSpec] = []
+    /// `ignore-imports` of the suite and of a rules file: applied by every native rule, reported once
+    /// when they match nothing.
+    var sharedIgnores: [ImportPattern] = []
     var importLinter: ImportLinterConfig?
     var languages: Set<Language> = Set(Language.allCases)
     var exclude: [Glob] = []
@@ -44,16 +47,20 @@ struct BoundariesOptions: Sendable {
         var defaults = RuleParser.Defaults()
         defaults.mode = try p.oneOf("mode", default: RuleMode.direct)
         defaults.ignoreTypeChecking = try p.bool("ignore-type-checking", default: false)
-        defaults.ignoreImports = try RuleParser.patterns(p["ignore-imports"], key: "ignore-imports")
+        sharedIgnores = try RuleParser.patterns(p["ignore-imports"], key: "ignore-imports")
         if let r = p["rules"], !r.isNull {
             rules = try RuleParser.parse(r, key: "rules", defaults: defaults)
         }
         if let config = try p.path("config") {
             let shown = PathUtil.relative(config, to: p.root)
             if config.hasSuffix(".yaml") || config.hasSuffix(".yml") {
-                rules += try Self.rulesFile(config, display: shown, defaults: defaults, existing: rules)
+                let (fileRules, fileIgnores) = try Self.rulesFile(config, display: shown, defaults: defaults, existing: rules)
+                rules += fileRules
+                sharedIgnores += fileIgnores
             } else if ImportLinterConfig.isImportLinterFile(config) {
                 importLinter = try ImportLinterConfig.load(path: config, display: shown)
+                // import-linter reads Python only; reading other languages would be wasted work.
+                if p["languages"] == nil && rules.isEmpty { languages = [.python, .swift] }
                 languages.insert(.python)
             } else {
                 throw p.error("config", "'\(shown)' is neither a YAML rules file (.yaml) nor an import-linter configuration (.importlinter, setup.cfg, pyproject.toml)")
@@ -75,7 +82,8 @@ struct BoundariesOptions: Sendable {
     }
 
     /// A YAML rules file: `rules:` plus optional `ignore-imports:`, `mode:` and `ignore-type-checking:`.
-    static func rulesFile(_ path: String, display: String, defaults: RuleParser.Defaults, existing: [RuleSpec]) throws(ConfigError) -> [RuleSpec] {
+    static func rulesFile(_ path: String, display: String, defaults: RuleParser.Defaults,
+                          existing: [RuleSpec]) throws(ConfigError) -> ([RuleSpec], [ImportPattern]) {
         guard let doc = try YAMLLoader.load(path: path, displayPath: display) else {
             throw .invalidParameter(SourceLocation(file: display, line: 1, column: 1), key: "rules", message: "the rules file is empty")
         }
@@ -97,7 +105,7 @@ struct BoundariesOptions: Sendable {
             guard let b = t.bool else { throw .invalidValue(t.location, key: "ignore-type-checking", expected: "true or false", got: t.typeDescription) }
             d.ignoreTypeChecking = b
         }
-        d.ignoreImports += try RuleParser.patterns(doc["ignore-imports"], key: "ignore-imports")
+        let ignores = try RuleParser.patterns(doc["ignore-imports"], key: "ignore-imports")
         guard let list = doc["rules"] else { throw .missingKey(doc.location, key: "rules", context: "the rules file") }
         let parsed = try RuleParser.parse(list, key: "rules", defaults: d)
         for r in parsed {
@@ -106,6 +114,6 @@ struct BoundariesOptions: Sendable {
                                     got: "'\(r.name)', also defined at \(clash.location.map(String.init(describing:)) ?? "the suite")")
             }
         }
-        return parsed
+        return (parsed, ignores)
     }
 }

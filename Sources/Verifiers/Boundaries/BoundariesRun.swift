@@ -27,7 +27,8 @@ struct BoundariesRun {
         var notes: [String] = []
         var allRules: [RuleSpec] = []
 
-        let needNative = !options.rules.isEmpty || options.graphOutput != nil || options.languages.contains(.swift)
+        let swiftPackages = options.languages.contains(.swift) && !(walk.projectFiles["Package.swift"] ?? []).isEmpty
+        let needNative = !options.rules.isEmpty || options.graphOutput != nil || (swiftPackages && options.undeclaredDependencies)
         var project: ProjectGraph?
         if needNative {
             context.progress("resolving imports")
@@ -35,7 +36,7 @@ struct BoundariesRun {
             graphs.append(("native", project!.graph))
             stats["modules"] = .int(project!.graph.nodes.filter { !$0.isExternal }.count)
             stats["imports"] = .int(project!.graph.edgeCount)
-            findings += try evaluate(options.rules, on: project!.graph)
+            findings += try evaluate(options.rules, on: project!.graph, shared: options.sharedIgnores)
             allRules += options.rules
         }
         if let il = options.importLinter {
@@ -108,14 +109,26 @@ struct BoundariesRun {
         return CheckOutcome(findings: findings, summary: summary, stats: stats, rules: nil, status: status)
     }
 
-    private func evaluate(_ rules: [RuleSpec], on graph: ModuleGraph) throws -> [Finding] {
+    private func evaluate(_ rules: [RuleSpec], on graph: ModuleGraph, shared: [ImportPattern] = []) throws -> [Finding] {
         guard !rules.isEmpty else { return [] }
         let index = ModuleIndex(graph: graph)
         var out: [Finding] = []
+        var sharedEdges = Set<UInt64>()
+        for p in shared {
+            let edges = RuleEvaluator.edges(matching: p, in: graph, index: index)
+            sharedEdges.formUnion(edges)
+            if edges.isEmpty {
+                out.append(Finding(
+                    rule: "boundaries/unmatched-ignore", severity: .warning,
+                    message: "the ignored import '\(p.text)' (in 'ignore-imports' for every rule) matches no import.",
+                    identity: "shared\u{0}\(p.text)", evidence: ["pattern": p.text],
+                    help: "Remove it from 'ignore-imports', or correct the module names."))
+            }
+        }
         for rule in rules {
             try context.checkCancellation()
             context.progress("checking rule '\(rule.name)'")
-            var evaluator = RuleEvaluator(rule: rule, graph: graph, index: index)
+            var evaluator = RuleEvaluator(rule: rule, graph: graph, index: index, shared: sharedEdges)
             let violations: [Violation]
             do { violations = try evaluator.run() } catch { throw VerifierError(error.message) }
             out += FindingBuilder(graph: evaluator.graph).findings(for: violations)

@@ -45,7 +45,7 @@ public struct BoundariesVerifier: Verifier {
             ParameterSpec("rules", .mapList, "The rules: each a map with one of 'layers', 'forbidden', 'independence', 'acyclic', 'only', plus optional 'name', 'mode', 'ignore-imports', 'ignore-type-checking' (and 'containers', 'exhaustive', 'exhaustive-ignores' for layers)."),
             ParameterSpec("config", .path, "A YAML rules file ('rules:' and optional 'ignore-imports:', 'mode:'), or an import-linter configuration (.importlinter, setup.cfg or pyproject.toml) whose contracts run natively."),
             ParameterSpec("mode", .oneOf(RuleMode.allCases.map(\.rawValue)), default: "direct", "The default mode for rules that do not set one."),
-            ParameterSpec("ignore-imports", .stringList, "'importer -> imported' patterns ignored by every rule ('*' is one name component, '**' one or more)."),
+            ParameterSpec("ignore-imports", .stringList, "'importer -> imported' patterns ignored by every gate rule ('*' is one name component, '**' one or more); import-linter contracts keep their own 'ignore_imports'."),
             ParameterSpec("ignore-type-checking", .bool, default: "false", "Skip Python imports under 'if TYPE_CHECKING:' and TypeScript 'import type' in every rule."),
             ParameterSpec("languages", .stringList, default: "auto", "Languages to read: python, swift, typescript (javascript), go, rust, java (kotlin), c (c++); 'auto' reads all."),
             ParameterSpec("exclude", .stringList, "Globs of files and directories not to read (hidden directories, node_modules and __pycache__ are never read)."),
@@ -88,7 +88,7 @@ public struct BoundariesVerifier: Verifier {
     public var evaluatedRules: [String] {
         var ids = Set((options.rules + (options.importLinter?.rules ?? [])).map(\.ruleID))
         if options.languages.contains(.swift) && options.undeclaredDependencies { ids.insert("boundaries/undeclared-dependency") }
-        if (options.rules + (options.importLinter?.rules ?? [])).contains(where: { !$0.ignoreImports.isEmpty }) {
+        if !options.sharedIgnores.isEmpty || (options.rules + (options.importLinter?.rules ?? [])).contains(where: { !$0.ignoreImports.isEmpty }) {
             ids.insert("boundaries/unmatched-ignore")
         }
         ids.insert("boundaries/skipped-file")

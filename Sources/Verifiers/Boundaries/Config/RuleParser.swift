@@ -19,7 +19,6 @@ enum RuleParser {
     struct Defaults {
         var mode: RuleMode = .direct
         var ignoreTypeChecking = false
-        var ignoreImports: [ImportPattern] = []
     }
 
     static let commonKeys = ["name", "description", "mode", "ignore-imports", "ignore-type-checking"]
@@ -74,7 +73,7 @@ enum RuleParser {
             guard let b = t.bool else { throw .invalidValue(t.location, key: "ignore-type-checking", expected: "true or false", got: t.typeDescription) }
             rule.ignoreTypeChecking = b
         }
-        rule.ignoreImports = defaults.ignoreImports + (try patterns(item["ignore-imports"], key: "ignore-imports"))
+        rule.ignoreImports = try patterns(item["ignore-imports"], key: "ignore-imports")
         let body = kindEntry.value
         switch kind {
         case .layers:

@@ -10,10 +10,19 @@ extension RuleEvaluator {
             cycles(among: try members(rule.modules))
         }
         guard !rule.ancestors.isEmpty else { return }
-        let roots = rule.flavor.isImportLinter
-            ? try importLinterModules(rule.ancestors, mustExist: { _ in true }).filter { $0.exact != nil }
-            : try members(rule.ancestors)
-        let skipped = Set(try members(rule.skipDescendants, allowEmpty: rule.flavor.isImportLinter).map(\.label))
+        let roots: [Member]
+        let skipped: Set<String>
+        if rule.flavor.isImportLinter {
+            // import-linter raises when an ancestor or a skipped descendant matches nothing.
+            for s in rule.ancestors + rule.skipDescendants where s.hasWildcard && index.resolve(s).allSatisfy({ $0.exact == nil }) {
+                throw RuleError(message: "\(where_): the expression '\(s.text)' did not match any modules")
+            }
+            roots = try importLinterModules(rule.ancestors, mustExist: { _ in true }).filter { $0.exact != nil }
+            skipped = Set(try importLinterModules(rule.skipDescendants, mustExist: { _ in true }).map(\.label))
+        } else {
+            roots = try members(rule.ancestors)
+            skipped = Set(try members(rule.skipDescendants).map(\.label))
+        }
         for root in roots {
             let language = index.languages(of: root.label).first ?? .python
             siblings(of: root.label, language: language, remaining: rule.depth, skipped: skipped)

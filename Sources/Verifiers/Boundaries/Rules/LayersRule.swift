@@ -9,7 +9,7 @@ extension RuleEvaluator {
         var containerLabels: [(label: String, separator: String)?] = [nil]
         if !rule.containers.isEmpty {
             let found = rule.flavor.isImportLinter
-                ? try importLinterModules(rule.containers, mustExist: { _ in false }).filter { $0.exact != nil }
+                ? try importLinterModules(rule.containers, mustExist: { _ in true }).filter { $0.exact != nil }
                 : try members(rule.containers)
             if let session = rule.flavor.session {
                 for c in found where !session.isInternal(c.label) {

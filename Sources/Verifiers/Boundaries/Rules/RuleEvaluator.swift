@@ -13,11 +13,12 @@ struct RuleEvaluator {
     /// same target) must not report the same import twice.
     var reported = Set<[Int32]>()
 
-    init(rule: RuleSpec, graph base: ModuleGraph, index: ModuleIndex) {
+    /// `shared` patterns (the suite's `ignore-imports`) are applied too; the caller reports them once.
+    init(rule: RuleSpec, graph base: ModuleGraph, index: ModuleIndex, shared: Set<UInt64> = []) {
         self.rule = rule
         self.base = base
         self.index = index
-        var removed = Set<UInt64>()
+        var removed = shared
         var unmatched: [ImportPattern] = []
         for pattern in rule.ignoreImports {
             let edges = Self.edges(matching: pattern, in: base, index: index)
@@ -77,8 +78,8 @@ struct RuleEvaluator {
     func unknown(_ s: ModuleSelector) -> RuleError {
         var m = "rule '\(rule.name)' names '\(s.text)', which matches no module"
         if let loc = s.location ?? rule.location { m = "\(loc): " + m }
-        if let suggestion = index.suggestion(for: s) { m += "; did you mean '\(suggestion)'?" }
-        m += ". Module names are dotted (Python, Java, Swift targets), slashed (Go import paths, file paths) or use '::' (Rust); a selector with '/' also matches paths below the root."
+        m += (index.suggestion(for: s).map { "; did you mean '\($0)'?" } ?? ".")
+        m += " Module names are dotted (Python, Java, Swift targets), slashed (Go import paths, file paths) or use '::' (Rust); a selector with '/' also matches paths below the root."
         return RuleError(message: m)
     }
 
