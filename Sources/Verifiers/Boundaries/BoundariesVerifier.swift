@@ -51,7 +51,7 @@ public struct BoundariesVerifier: Verifier {
             ParameterSpec("exclude", .stringList, "Globs of files and directories not to read (hidden directories, node_modules and __pycache__ are never read)."),
             ParameterSpec("include", .stringList, "Globs of source files to read; default all."),
             ParameterSpec("python-roots", .pathList, default: "[., src]", "Directories that hold top-level Python packages (sys.path entries)."),
-            ParameterSpec("include-dirs", .pathList, default: "[include]", "C and C++ include directories for resolving '#include'."),
+            ParameterSpec("include-dirs", .pathList, default: "[., every include/]", "C and C++ include directories for resolving '#include' (after the including file's own directory)."),
             ParameterSpec("tsconfig", .path, "The tsconfig.json whose 'baseUrl' and 'paths' resolve aliases; default the nearest tsconfig.json or jsconfig.json above each file."),
             ParameterSpec("swift-manifest", .oneOf(SwiftManifestSource.allCases.map(\.rawValue)), default: "text", "How to read Package.swift: as text, or with 'swift package dump-package' (exact for computed manifests, slower)."),
             ParameterSpec("undeclared-dependencies", .bool, default: "true", "Report Swift targets that import modules they do not declare as dependencies."),

@@ -26,7 +26,8 @@ struct ChainFinder {
                          limit: Int = 10_000) -> [[Int32]] {
         var banned = Set<UInt64>()
         var out: [[Int32]] = []
-        while out.count < limit, let chain = shortest(from: sources, to: targets, excludedNodes: excluded, excludedEdges: banned) {
+        while out.count < limit, !Task.isCancelled,
+              let chain = shortest(from: sources, to: targets, excludedNodes: excluded, excludedEdges: banned) {
             for k in 0..<(chain.count - 1) { banned.insert(ModuleGraph.key(chain[k], chain[k + 1])) }
             out.append(chain)
         }
