@@ -5,8 +5,8 @@
 ///
 /// Targets follow import-linter's convention: `from a import b` yields `a.b` (resolution later falls back
 /// to `a` when `a.b` is not a module), relative imports keep their leading dots. Imports inside an
-/// `if TYPE_CHECKING:` (or `if typing.TYPE_CHECKING:`) block, including its `elif`/`else` branches, are
-/// flagged type-only.
+/// `if TYPE_CHECKING:` (or `if typing.TYPE_CHECKING:`) block are flagged type-only; its `elif` and `else`
+/// branches are not.
 enum PythonImports {
     static func extract(_ bytes: UnsafeBufferPointer<UInt8>) -> [RawImport] {
         var lexer = PythonLexer(b: bytes)
@@ -47,11 +47,9 @@ struct PythonLexer {
                 atLineStart = false
                 statementStart = true
                 lineIndent = col
-                if typeCheckingIndent >= 0 && col <= typeCheckingIndent {
-                    let j = Bytes.isIdentStart(b[i]) ? Bytes.identifier(b, i) : i
-                    let continues = col == typeCheckingIndent && (Bytes.equals(b, i, j, "elif") || Bytes.equals(b, i, j, "else"))
-                    if !continues { typeCheckingIndent = -1 }
-                }
+                // The block ends at the first line back at the `if`'s indentation; its `elif` and `else`
+                // branches run at runtime, so they are not type-only (import-linter agrees).
+                if typeCheckingIndent >= 0 && col <= typeCheckingIndent { typeCheckingIndent = -1 }
             }
             let c = b[i]
             switch c {
