@@ -57,13 +57,12 @@ struct BoundariesOptions: Sendable {
                 let (fileRules, fileIgnores) = try Self.rulesFile(config, display: shown, defaults: defaults, existing: rules)
                 rules += fileRules
                 sharedIgnores += fileIgnores
-            } else if ImportLinterConfig.isImportLinterFile(config) {
+            } else {
+                // Like `lint-imports --config`: TOML for .toml files, INI (configparser) for anything else.
                 importLinter = try ImportLinterConfig.load(path: config, display: shown)
                 // import-linter reads Python only; reading other languages would be wasted work.
                 if p["languages"] == nil && rules.isEmpty { languages = [.python, .swift] }
                 languages.insert(.python)
-            } else {
-                throw p.error("config", "'\(shown)' is neither a YAML rules file (.yaml) nor an import-linter configuration (.importlinter, setup.cfg, pyproject.toml)")
             }
         }
         exclude = try p.stringList("exclude").map(Glob.init)

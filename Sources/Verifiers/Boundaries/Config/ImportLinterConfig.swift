@@ -21,11 +21,6 @@ struct ImportLinterConfig {
         var single: String { items.first ?? "" }
     }
 
-    static func isImportLinterFile(_ path: String) -> Bool {
-        let base = PathUtil.basename(path)
-        return base == ".importlinter" || base.hasSuffix(".cfg") || base.hasSuffix(".ini") || base.hasSuffix(".toml")
-    }
-
     static func load(path: String, display: String) throws(ConfigError) -> ImportLinterConfig {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
