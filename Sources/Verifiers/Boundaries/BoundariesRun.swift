@@ -57,6 +57,9 @@ struct BoundariesRun {
             findings += SwiftDependencyCheck.findings(swift)
             stats["swiftTargets"] = .int(swift.targets.count)
             notes.append("\(swift.targets.count) Swift targets from Package.swift (\(swift.manifestSource == .text ? "read as text" : "swift package dump-package"))")
+            if !swift.fallbacks.isEmpty {
+                notes.append("dump-package failed for \(swift.fallbacks.map { "'\($0)'" }.joined(separator: ", ")), read as text")
+            }
         }
         let brokenRules = Set(findings.filter { $0.severity == .error }.compactMap { $0.evidence?["rule"] })
         if !scan.skipped.isEmpty || !walk.symlinkLoops.isEmpty {

@@ -11,7 +11,7 @@ enum SwiftDependencyCheck {
     static let toolchain: Set<String> = [
         "Swift", "_Concurrency", "_StringProcessing", "_Backtracing", "_Differentiation", "SwiftShims", "Foundation",
         "FoundationEssentials", "FoundationInternationalization", "FoundationNetworking", "FoundationXML", "Dispatch",
-        "Glibc", "Musl", "Darwin", "WinSDK", "ucrt", "CRT", "WASILibc", "Android", "Bionic", "XCTest", "Testing",
+        "Glibc", "Musl", "Darwin", "WinSDK", "ucrt", "CRT", "WASILibc", "wasi_pthread", "Android", "Bionic", "XCTest", "Testing",
         "Synchronization", "Observation", "RegexBuilder", "Distributed", "Cxx", "CxxStdlib", "CoreFoundation",
         "ObjectiveC", "os", "OSLog", "Combine", "SwiftUI", "UIKit", "AppKit", "WatchKit", "CoreGraphics", "CoreData",
         "CoreImage", "CoreLocation", "CoreML", "CoreText", "CoreVideo", "CoreMedia", "CoreAudio", "CoreBluetooth",

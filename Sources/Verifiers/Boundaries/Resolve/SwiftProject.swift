@@ -11,6 +11,8 @@ struct SwiftProject: Sendable {
     /// Per target: the imports its files make (file, line, module, flags).
     var imports: [String: [(file: String, line: Int32, module: String, flags: RawImport.Flags)]] = [:]
     var unassignedFiles = 0
+    /// Manifests `swift package dump-package` could not read, which were read as text instead.
+    var fallbacks: [String] = []
 
     static func load(root: String, manifests: [String], source: SwiftManifestSource) async throws -> SwiftProject {
         var project = SwiftProject()
@@ -18,15 +20,20 @@ struct SwiftProject: Sendable {
         for manifest in manifests {
             let dir = PathUtil.dirname(manifest)
             let packageDir = dir == "." ? "" : dir
-            switch source {
-            case .text:
-                guard let text = try? String(contentsOfFile: root + "/" + manifest, encoding: .utf8) else { continue }
-                project.targets += SwiftManifest.parse(text: text, manifest: manifest, packageDir: packageDir) { rel in
-                    var isDir: ObjCBool = false
-                    return FileManager.default.fileExists(atPath: root + "/" + rel, isDirectory: &isDir) && isDir.boolValue
+            if source == .dumpPackage {
+                do {
+                    project.targets += try await SwiftPackageDump.targets(root: root, manifest: manifest, packageDir: packageDir)
+                    continue
+                } catch is VerifierError {
+                    // A nested package whose manifest SwiftPM cannot load (missing dependencies, say)
+                    // should not stop the check: read that one as text.
+                    project.fallbacks.append(manifest)
                 }
-            case .dumpPackage:
-                project.targets += try await SwiftPackageDump.targets(root: root, manifest: manifest, packageDir: packageDir)
+            }
+            guard let text = try? String(contentsOfFile: root + "/" + manifest, encoding: .utf8) else { continue }
+            project.targets += SwiftManifest.parse(text: text, manifest: manifest, packageDir: packageDir) { rel in
+                var isDir: ObjCBool = false
+                return FileManager.default.fileExists(atPath: root + "/" + rel, isDirectory: &isDir) && isDir.boolValue
             }
         }
         return project
