@@ -92,4 +92,19 @@ import Testing
         let ignored = try await Harness.fixture("python-shop", rules + "    exhaustive-ignores: [infra]\n")
         #expect(ignored.errors.count == 2)
     }
+
+    @Test func outputIsDeterministic() async throws {
+        let rules = """
+            rules:
+              - {layers: [shop.api, shop.domain, shop.infra], mode: transitive}
+              - {acyclic: ["shop.*"], mode: transitive}
+              - {forbidden: {from: tests, to: ["shop.*"]}, mode: transitive}
+            """
+        let first = try await Harness.fixture("python-shop", rules)
+        for _ in 0..<3 {
+            let again = try await Harness.fixture("python-shop", rules)
+            #expect(again.findings == first.findings)
+            #expect(again.summary == first.summary)
+        }
+    }
 }

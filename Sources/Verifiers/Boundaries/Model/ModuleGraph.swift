@@ -119,6 +119,10 @@ struct ModuleGraph: Sendable {
     /// Every import as (importer, imported, site), sorted by importer name, imported name, then site.
     var allImports: [(Int32, Int32, [ImportSite])] {
         sites.map { k, v in let (a, b) = Self.ends(k); return (a, b, v) }
-            .sorted { (nodes[Int($0.0)].name, nodes[Int($0.1)].name) < (nodes[Int($1.0)].name, nodes[Int($1.1)].name) }
+            .sorted { a, b in
+                let (x, y) = (nodes[Int(a.0)], nodes[Int(b.0)])
+                let (x2, y2) = (nodes[Int(a.1)], nodes[Int(b.1)])
+                return (x.language.rawValue, x.name, x2.language.rawValue, x2.name) < (y.language.rawValue, y.name, y2.language.rawValue, y2.name)
+            }
     }
 }

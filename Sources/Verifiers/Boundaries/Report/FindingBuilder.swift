@@ -16,7 +16,7 @@ struct FindingBuilder {
             switch v.kind {
             case .note:
                 out.append(Finding(
-                    rule: v.findingRule ?? v.rule.ruleID, severity: v.severity, message: "\(v.reason) (\(label)).",
+                    rule: v.findingRule ?? v.rule.ruleID, severity: v.severity, message: "\(v.reason) (\(label)). \(v.fix)",
                     identity: "\(v.rule.name)\u{0}note\u{0}\(v.subject)",
                     evidence: ["rule": v.rule.name].merging(v.extra) { a, _ in a }, help: v.fix))
             case .imports where v.segments.first?.count == 2:
@@ -28,7 +28,7 @@ struct FindingBuilder {
                     occurrences[key] = n + 1
                     out.append(Finding(
                         rule: v.rule.ruleID, severity: v.severity,
-                        message: "'\(graph.name(u))' imports '\(graph.name(w))': \(v.reason) (\(label)).",
+                        message: "'\(graph.name(u))' imports '\(graph.name(w))': \(v.reason) (\(label)). \(v.fix)",
                         path: path, line: Int(site.line), identity: key + "\u{0}\(n)",
                         evidence: evidence(v, importer: u, imported: w), help: v.fix))
                 }
@@ -41,7 +41,7 @@ struct FindingBuilder {
                 e["chain"] = describe(chain)
                 out.append(Finding(
                     rule: v.rule.ruleID, severity: v.severity,
-                    message: "'\(graph.name(first))' imports '\(graph.name(last))' indirectly, through \(via): \(v.reason) (\(label)). Chain: \(describe(chain)).",
+                    message: "'\(graph.name(first))' imports '\(graph.name(last))' indirectly, through \(via): \(v.reason) (\(label)). Chain: \(describe(chain)). \(v.fix)",
                     path: site.map { graph.files[Int($0.file)] }, line: site.map { Int($0.line) },
                     identity: "\(v.rule.name)\u{0}" + chain.map { graph.name($0) }.joined(separator: "\u{0}"),
                     evidence: e, help: v.fix))
@@ -51,7 +51,7 @@ struct FindingBuilder {
                 let hops = v.segments.map(describe).joined(separator: "; ")
                 out.append(Finding(
                     rule: v.rule.ruleID, severity: v.severity,
-                    message: "\(v.reason) (\(label)). Imports: \(hops).",
+                    message: "\(v.reason) (\(label)). Imports: \(hops). \(v.fix)",
                     path: site.map { graph.files[Int($0.file)] }, line: site.map { Int($0.line) },
                     identity: "\(v.rule.name)\u{0}cycle\u{0}\(v.subject)",
                     evidence: ["rule": v.rule.name, "kind": v.rule.kind.rawValue, "mode": v.rule.mode.rawValue, "cycle": hops]
