@@ -43,7 +43,7 @@ public struct BoundariesVerifier: Verifier {
             """,
         parameters: [
             ParameterSpec("rules", .mapList, "The rules: each a map with one of 'layers', 'forbidden', 'independence', 'acyclic', 'only', plus optional 'name', 'mode', 'ignore-imports', 'ignore-type-checking' (and 'containers', 'exhaustive', 'exhaustive-ignores' for layers)."),
-            ParameterSpec("config", .path, "A YAML rules file ('rules:' and optional 'ignore-imports:', 'mode:'), or an import-linter configuration (.importlinter, setup.cfg or pyproject.toml) whose contracts run natively."),
+            ParameterSpec("config", .path, "A YAML rules file (.yaml: 'rules:' and optional 'ignore-imports:', 'mode:'), or an import-linter configuration (.importlinter, setup.cfg, pyproject.toml; any other file is read as INI) whose contracts run natively."),
             ParameterSpec("mode", .oneOf(RuleMode.allCases.map(\.rawValue)), default: "direct", "The default mode for rules that do not set one."),
             ParameterSpec("ignore-imports", .stringList, "'importer -> imported' patterns ignored by every gate rule ('*' is one name component, '**' one or more); import-linter contracts keep their own 'ignore_imports'."),
             ParameterSpec("ignore-type-checking", .bool, default: "false", "Skip Python imports under 'if TYPE_CHECKING:' and TypeScript 'import type' in every rule."),
