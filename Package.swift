@@ -59,7 +59,11 @@ let package = Package(
             name: "VerifierCommand", dependencies: ["GateCore"],
             path: "Sources/Verifiers/Command", swiftSettings: strict),
         .target(
-            name: "VerifierCAS", dependencies: ["GateCore", "ContentHash", "GateStore", "CZlib"],
+            name: "VerifierBoundaries", dependencies: ["GateCore"],
+            path: "Sources/Verifiers/Boundaries", swiftSettings: strict),
+        .target(
+            name: "VerifierCAS",
+            dependencies: ["GateCore", "ContentHash", "GateStore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/CAS", swiftSettings: strict),
         .target(
             name: "VerifierDeterminism", dependencies: ["GateCore", "ContentHash"],
@@ -79,13 +83,13 @@ let package = Package(
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierCAS", "VerifierDeterminism",
-                           "VerifierMigrations", "VerifierTenantIsolation"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierBoundaries", "VerifierCAS",
+                           "VerifierDeterminism", "VerifierMigrations", "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
             dependencies: [
-                "GateKit", "GateCore", "GateReports", "VerifierCAS", "VerifierDeterminism",
+                "GateKit", "GateCore", "GateReports", "CGateSupport", "VerifierCAS", "VerifierDeterminism",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Rainbow",
             ],
@@ -100,13 +104,18 @@ let package = Package(
         .testTarget(
             name: "GateCoreTests", dependencies: ["GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "GateStoreTests", dependencies: ["GateStore", "GateTestSupport"], swiftSettings: strict),
+            name: "GateStoreTests",
+            dependencies: ["GateStore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "GateReportsTests", dependencies: ["GateReports", "GateCore", "GateTestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "VerifierCommandTests",
             dependencies: ["VerifierCommand", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VerifierBoundariesTests",
+            dependencies: ["VerifierBoundaries", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VerifierCASTests",
             dependencies: ["VerifierCAS", "ContentHash", "GateCore", "GateTestSupport"], swiftSettings: strict),
@@ -126,7 +135,7 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
-            name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],
+            name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["GateTestSupport"], swiftSettings: strict),

@@ -1,4 +1,5 @@
 import GateCore
+import VerifierBoundaries
 import VerifierCAS
 import VerifierCommand
 import VerifierDeterminism
@@ -10,6 +11,7 @@ import VerifierTenantIsolation
 public enum BuiltinVerifiers {
     public static let all: [any Verifier.Type] = [
         CommandVerifier.self,
+        BoundariesVerifier.self,
         CASVerifier.self,
         DeterminismVerifier.self,
         MigrationsVerifier.self,

@@ -1,0 +1,3 @@
+module example.com/shop // the module path
+
+go 1.22

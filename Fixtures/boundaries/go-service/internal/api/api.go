@@ -1,0 +1,5 @@
+package api
+
+import db "example.com/shop/internal/db"
+
+func Handler() string { return db.Query() }

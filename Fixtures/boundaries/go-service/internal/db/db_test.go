@@ -1,0 +1,9 @@
+package db_test
+
+import (
+	"testing"
+
+	"example.com/shop/internal/db"
+)
+
+func TestQuery(t *testing.T) { _ = db.Query() }

@@ -1,0 +1,3 @@
+package testdata
+
+import "example.com/shop/cmd/server"

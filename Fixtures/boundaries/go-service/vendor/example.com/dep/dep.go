@@ -1,0 +1,3 @@
+package dep
+
+import "example.com/shop/cmd/server"

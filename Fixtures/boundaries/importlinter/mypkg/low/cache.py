@@ -1,0 +1,1 @@
+from mypkg.mid.service import helper  # low reaching up into mid

@@ -1,0 +1,1 @@
+from ..green import two

@@ -1,0 +1,1 @@
+from mypkg.plugins.blue import one

@@ -1,0 +1,5 @@
+package com.acme.core;
+
+import java.util.*;
+
+public class Ledger { List<Money> entries; }

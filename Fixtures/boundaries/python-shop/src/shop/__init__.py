@@ -1,0 +1,1 @@
+"""A shop: api on top, domain in the middle, infra at the bottom."""

@@ -1,0 +1,2 @@
+import shop.api.views
+from shop.domain.models import Order

@@ -1,0 +1,3 @@
+import Foundation
+
+public struct Money { public var cents: Int }

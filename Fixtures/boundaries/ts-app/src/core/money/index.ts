@@ -1,0 +1,2 @@
+export type Money = { cents: number };
+export const zero: Money = { cents: 0 };
