@@ -58,7 +58,7 @@ let package = Package(
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand"],
+            dependencies: ["GateCore", "GateReports", "GateStore", "VerifierCommand"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -85,7 +85,7 @@ let package = Package(
             name: "VerifierCommandTests",
             dependencies: ["VerifierCommand", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],
+            name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateStore", "GateTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["GateTestSupport"], swiftSettings: strict),
