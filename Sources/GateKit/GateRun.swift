@@ -28,15 +28,20 @@ public struct GateRun: Sendable {
         self.reports = reports
         try reports.preflight()
         var options = options
-        let state = options.stateDirectory ?? suite.root + "/.gate"
-        if options.waivers.isEmpty {
-            options.waivers = try WaiverFile.load(path: state + "/" + WaiverFile.fileName,
-                                                  maxLifetime: suite.waiverMaxLifetime)
-        }
+        let waivers = try Self.loadStateFiles(suite: suite, stateDirectory: options.stateDirectory ?? suite.root + "/.gate")
+        if options.waivers.isEmpty { options.waivers = waivers }
+        self.options = options
+    }
+
+    /// Reads the waivers and, when the suite has manual items, the attestations of a state directory,
+    /// strictly: a mistake in either is a `ConfigError` (exit 2). `gate validate` calls this too.
+    @discardableResult
+    public static func loadStateFiles(suite: Suite, stateDirectory state: String) throws(ConfigError) -> WaiverSet {
+        let waivers = try WaiverFile.load(path: state + "/" + WaiverFile.fileName, maxLifetime: suite.waiverMaxLifetime)
         if suite.checks.contains(where: { $0.manual != nil }) {
             _ = try AttestationFile.load(path: state + "/" + AttestationFile.fileName)
         }
-        self.options = options
+        return waivers
     }
 
     /// gate's state directory for this run (`.gate` under the suite's root unless configured).

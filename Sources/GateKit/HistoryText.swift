@@ -14,7 +14,8 @@ public enum HistoryText {
         out += "  duration     p50 \(ms(s.p50Ms)), p95 \(ms(s.p95Ms))\n\n"
 
         let width = max(5, s.checks.map(\.id.count).max() ?? 5)
-        out += "  " + pad("check", width) + "  runs  pass rate    p50      p95  last\n"
+        out += "  " + pad("check", width) + "  " + left("runs", 4) + "  " + left("pass rate", 9) + "  " + left("p50", 7)
+            + "  " + left("p95", 7) + "  last\n"
         for c in s.checks {
             out += "  " + pad(c.id, width) + "  " + left(String(c.runs), 4) + "  " + left(percent(c.passRate), 9)
                 + "  " + left(ms(c.p50Ms), 7) + "  " + left(ms(c.p95Ms), 7) + "  " + (c.lastStatus?.rawValue ?? "-")

@@ -119,6 +119,9 @@ import Testing
         #expect(r.code == 2)
         #expect(r.stderr.contains(".gate/waivers.yaml:5:5: error: unknown key 'expiry' in a waiver; did you mean 'expires'?"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("ran")))
+        let validate = try await Exec.gate(["validate", "suite.yaml"], cwd: dir.path)
+        #expect(validate.code == 2)
+        #expect(validate.stderr.contains("unknown key 'expiry' in a waiver"))
     }
 
     @Test func aWaivedFailureIsReportedAsWaivedEverywhere() async throws {

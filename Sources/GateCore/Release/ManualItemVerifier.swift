@@ -78,8 +78,7 @@ public struct ManualItemVerifier: Verifier {
                 rule: CoreRules.manualPending.id,
                 message: "'\(item.title)' needs a sign-off from '\(item.owner)': \(status.explanation). "
                     + "When it is done, run: \(command)",
-                identity: "manual:\(id)", evidence: ["owner": item.owner, "why": status.explanation],
-                help: CoreRules.manualPending.help)
+                identity: "manual:\(id)", evidence: ["owner": item.owner, "why": status.explanation])
             return CheckOutcome(findings: [finding], summary: "pending (owner: \(item.owner)): \(status.explanation)",
                                 stats: stats, rules: [CoreRules.manualPending.id], status: .failed)
         }
