@@ -149,34 +149,40 @@ public struct HTMLReportWriter: ReportWriter {
     }
 
     private func findings(_ r: RunReport) -> String {
-        var rows: [(CheckResult, Finding)] = []
-        for c in r.checks { for f in c.findings { rows.append((c, f)) } }
+        // Most severe first; within a severity, report order (checks by suite order, findings sorted).
+        // Indices, not copies: a large run has tens of thousands of findings.
+        var rows: [(check: Int, finding: Int)] = []
+        var count: [Severity: Int] = [:]
+        var waived = 0
+        for severity in [Severity.error, .warning, .note] {
+            for (ci, c) in r.checks.enumerated() {
+                for (fi, f) in c.findings.enumerated() where f.severity == severity {
+                    rows.append((ci, fi))
+                    if f.waived { waived += 1 } else { count[severity, default: 0] += 1 }
+                }
+            }
+        }
         var h = "<section id=\"findings\">\n<h2>Findings <span class=\"count\">\(rows.count)</span></h2>\n"
         guard !rows.isEmpty else { return h + "<p class=\"empty\">No findings.</p>\n</section>\n" }
-        // Most severe first; within a severity, report order (checks by suite order, findings sorted).
-        rows = rows.enumerated().sorted { a, b in
-            a.element.1.severity != b.element.1.severity ? a.element.1.severity > b.element.1.severity : a.offset < b.offset
-        }.map(\.element)
-        let count = { (s: Severity) in rows.filter { !$0.1.waived && $0.1.severity == s }.count }
-        let waived = rows.filter { $0.1.waived }.count
         // The checkboxes precede the table so that CSS sibling selectors can hide rows without script.
         for (id, _) in HTML.filters {
             h += "<input type=\"checkbox\" class=\"toggle\" id=\"show-\(id)\" checked=\"checked\"/>\n"
         }
         h += "<div class=\"filters\"><span class=\"muted\">Show:</span> "
-        h += "<label for=\"show-error\" class=\"chip sev-error\">errors (\(count(.error)))</label> "
-        h += "<label for=\"show-warning\" class=\"chip sev-warning\">warnings (\(count(.warning)))</label> "
-        h += "<label for=\"show-note\" class=\"chip sev-note\">notes (\(count(.note)))</label> "
+        h += "<label for=\"show-error\" class=\"chip sev-error\">errors (\(count[.error] ?? 0))</label> "
+        h += "<label for=\"show-warning\" class=\"chip sev-warning\">warnings (\(count[.warning] ?? 0))</label> "
+        h += "<label for=\"show-note\" class=\"chip sev-note\">notes (\(count[.note] ?? 0))</label> "
         h += "<label for=\"show-waived\" class=\"chip s-waived\">waived (\(waived))</label> "
         h += "<select id=\"check-filter\" aria-label=\"Check\" hidden=\"hidden\"><option value=\"\">all checks</option>"
-        for id in Array(Set(rows.map(\.0.id))).sorted() {
+        for id in Array(Set(rows.map { r.checks[$0.check].id })).sorted() {
             h += "<option value=\"\(HTML.attr(id))\">\(HTML.text(id))</option>"
         }
         h += "</select> <input type=\"search\" id=\"find\" placeholder=\"Search findings\" aria-label=\"Search findings\" "
         h += "hidden=\"hidden\"/></div>\n"
         h += "<div class=\"scroll\"><table class=\"findings\">\n<thead><tr><th>Severity</th><th>Rule</th><th>Check</th>"
         h += "<th>Location</th><th>Message</th></tr></thead>\n<tbody>\n"
-        for (c, f) in rows.prefix(maxFindings) {
+        for (ci, fi) in rows.prefix(maxFindings) {
+            let c = r.checks[ci], f = c.findings[fi]
             let classes = "f-\(f.severity.rawValue)" + (f.waived ? " waived" : "")
             h += "<tr class=\"\(classes)\" data-check=\"\(HTML.attr(c.id))\">"
             h += "<td><span class=\"pill sev-\(f.severity.rawValue)\">\(f.severity.rawValue)</span></td>"

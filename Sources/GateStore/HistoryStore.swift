@@ -97,31 +97,34 @@ public final class HistoryStore: Sendable {
     /// The newest `last` runs of `suite` (all when nil), oldest first, with their checks in recorded order.
     public func runs(suite: String, last: Int? = nil) throws -> [HistoryRun] {
         try database.queue.read { db in
+            // Columns by position: decoding by name costs a case-insensitive lookup per cell.
             let rows = try Row.fetchAll(
                 db, sql: """
-                    SELECT * FROM (SELECT * FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
+                    SELECT id, suite, started_at, duration_ms, status, exit_code, interrupted, git_commit FROM
+                        (SELECT * FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
                     ORDER BY started_at, id
                     """,
                 arguments: [suite, last ?? -1])
             var runs: [HistoryRun] = rows.map { r in
                 HistoryRun(
-                    id: r["id"], suite: r["suite"], startedAt: Date(timeIntervalSince1970: r["started_at"]),
-                    durationMs: r["duration_ms"], status: RunStatus(rawValue: r["status"]) ?? .error,
-                    exitCode: r["exit_code"], interrupted: r["interrupted"], commit: r["git_commit"], checks: [])
+                    id: r[0], suite: r[1], startedAt: Date(timeIntervalSince1970: r[2]), durationMs: r[3],
+                    status: RunStatus(rawValue: r[4]) ?? .error, exitCode: r[5], interrupted: r[6], commit: r[7],
+                    checks: [])
             }
-            guard let first = runs.first else { return [] }
+            guard let oldest = runs.map(\.id).min() else { return [] }
             let index = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.id, $0) })
             let checkRows = try Row.fetchAll(
-                db, sql: "SELECT * FROM check_run WHERE run_id IN (SELECT id FROM run WHERE suite = ? AND id >= ?) "
-                    + "ORDER BY run_id, rowid",
-                arguments: [suite, runs.map(\.id).min() ?? first.id])
+                db, sql: """
+                    SELECT run_id, check_id, verifier, status, required, duration_ms, errors, warnings, notes, waived
+                    FROM check_run WHERE run_id IN (SELECT id FROM run WHERE suite = ? AND id >= ?)
+                    ORDER BY run_id, rowid
+                    """,
+                arguments: [suite, oldest])
             for r in checkRows {
-                guard let i = index[r["run_id"]] else { continue }
+                guard let i = index[r[0]] else { continue }
                 runs[i].checks.append(HistoryCheck(
-                    checkID: r["check_id"], verifier: r["verifier"],
-                    status: CheckStatus(rawValue: r["status"]) ?? .error, required: r["required"],
-                    durationMs: r["duration_ms"], errors: r["errors"], warnings: r["warnings"], notes: r["notes"],
-                    waived: r["waived"]))
+                    checkID: r[1], verifier: r[2], status: CheckStatus(rawValue: r[3]) ?? .error, required: r[4],
+                    durationMs: r[5], errors: r[6], warnings: r[7], notes: r[8], waived: r[9]))
             }
             return runs
         }

@@ -173,3 +173,33 @@ import Testing
         #expect(r["other"]?.findings.map(\.rule) == ["echo/warn"])
     }
 }
+
+/// The index that narrows waivers per finding must never hide a waiver that matches.
+@Suite struct WaiverIndexTests {
+    @Test func candidatesIncludeEveryMatchingWaiver() {
+        let expires = Date(timeIntervalSince1970: 2_000_000_000)
+        let findings = (0..<60).map { i in
+            Finding(rule: "r/k\(i % 4)", message: "m\(i)", path: i % 5 == 0 ? nil : "src/d\(i % 3)/f\(i % 7).py", line: i + 1)
+        }
+        var waivers: [Waiver] = []
+        for s in ["src/d1/f2.py", "./src/d0/f1.py", "/src/d2/f3.py", "f4.py", "src/**", "*.py", "src/d1/", "lib/x.py"] {
+            waivers.append(Waiver(path: s, reason: "r", owner: "o", expires: expires))
+        }
+        for s in ["r/k1", "r/*", "x/y"] { waivers.append(Waiver(rule: s, reason: "r", owner: "o", expires: expires)) }
+        waivers.append(Waiver(check: "c1", reason: "r", owner: "o", expires: expires))
+        waivers.append(Waiver(check: "c2", rule: "r/k*", reason: "r", owner: "o", expires: expires))
+        waivers.append(Waiver(fingerprint: findings[7].fingerprint, reason: "r", owner: "o", expires: expires))
+        let index = WaiverIndex(waivers)
+        var matched = 0
+        for check in ["c1", "c2", "c3"] {
+            for f in findings {
+                let all = waivers.indices.filter { waivers[$0].matches(f, checkID: check) }
+                let candidates = index.candidates(for: f, checkID: check)
+                #expect(Set(all).isSubset(of: Set(candidates)), "\(f.path ?? "-") \(f.rule) in \(check)")
+                #expect(candidates == candidates.sorted())
+                matched += all.count
+            }
+        }
+        #expect(matched > 100)
+    }
+}

@@ -19,6 +19,9 @@ public struct Waiver: Sendable, Equatable {
     public var created: Date?
     /// Where the entry starts in the waivers file.
     public var location: SourceLocation
+    // Compiled once: a run matches every finding against every waiver.
+    private let ruleGlob: Glob?
+    private let pathGlob: Glob?
 
     public init(check: String? = nil, rule: String? = nil, fingerprint: String? = nil, path: String? = nil,
                 reason: String, owner: String, expires: Date, expiresText: String? = nil, created: Date? = nil,
@@ -33,6 +36,8 @@ public struct Waiver: Sendable, Equatable {
         self.expiresText = expiresText ?? DateText.timestamp(expires)
         self.created = created
         self.location = location
+        self.ruleGlob = rule.map(Glob.init)
+        self.pathGlob = path.map(Glob.init)
     }
 
     public func isExpired(asOf now: Date) -> Bool { now >= expires }
@@ -40,10 +45,10 @@ public struct Waiver: Sendable, Equatable {
     /// True when every selector given matches the finding reported by check `checkID`.
     public func matches(_ finding: Finding, checkID: String) -> Bool {
         if let check, check != checkID { return false }
-        if let rule, rule != finding.rule, !Glob(rule).matches(finding.rule) { return false }
+        if let rule, rule != finding.rule, ruleGlob?.matches(finding.rule) != true { return false }
         if let fingerprint, fingerprint != finding.fingerprint { return false }
-        if let path {
-            guard let p = finding.path, Glob(path).matches(p) else { return false }
+        if let pathGlob {
+            guard let p = finding.path, pathGlob.matches(p) else { return false }
         }
         return true
     }

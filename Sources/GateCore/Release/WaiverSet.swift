@@ -3,15 +3,17 @@ import Foundation
 /// The waivers in force for one run, evaluated as of one instant (the run's start), applied to each
 /// check's result as it finishes so that a fully waived check is `waived` and satisfies `needs`.
 public struct WaiverSet: Sendable {
-    public var waivers: [Waiver]
-    public var asOf: Date
+    public let waivers: [Waiver]
+    public let asOf: Date
     /// The waivers file, absolute, so that `gate/waiver-expired` findings can point at the entry.
-    public var file: String?
+    public let file: String?
+    private let index: WaiverIndex
 
     public init(_ waivers: [Waiver], asOf: Date, file: String? = nil) {
         self.waivers = waivers
         self.asOf = asOf
         self.file = file
+        self.index = WaiverIndex(waivers)
     }
 
     public static let empty = WaiverSet([], asOf: Date(timeIntervalSince1970: 0))
@@ -31,24 +33,24 @@ public struct WaiverSet: Sendable {
         var expiredHits: [Int: Int] = [:]
         var newlyWaived = 0
         for i in r.findings.indices where !r.findings[i].waived {
-            let f = r.findings[i]
             var applied = false
-            for (w, waiver) in waivers.enumerated() where waiver.matches(f, checkID: r.id) {
-                if waiver.isExpired(asOf: asOf) {
+            // Candidates in file order, so that the first matching active waiver is the one named.
+            for w in index.candidates(for: r.findings[i], checkID: r.id) where waivers[w].matches(r.findings[i], checkID: r.id) {
+                if waivers[w].isExpired(asOf: asOf) {
                     expiredHits[w, default: 0] += 1
                 } else if !applied {
                     r.findings[i].waived = true
-                    r.findings[i].waiver = waiver.label
+                    r.findings[i].waiver = waivers[w].label
                     applied = true
                     newlyWaived += 1
                 }
             }
         }
         var added: [Finding] = []
-        for (w, waiver) in waivers.enumerated() where waiver.isExpired(asOf: asOf) {
+        for w in waivers.indices where waivers[w].isExpired(asOf: asOf) {
             let hits = expiredHits[w] ?? 0
-            guard hits > 0 || waiver.check == r.id else { continue }
-            added.append(expiredFinding(waiver, hits: hits, checkRoot: checkRoot))
+            guard hits > 0 || waivers[w].check == r.id else { continue }
+            added.append(expiredFinding(waivers[w], hits: hits, checkRoot: checkRoot))
         }
         guard newlyWaived > 0 || !added.isEmpty else { return r }
         r.findings = (r.findings + added).sorted(by: Finding.reportOrder)
@@ -79,5 +81,59 @@ public struct WaiverSet: Sendable {
             path: path, line: path == nil ? nil : w.location.line, identity: w.identity,
             evidence: ["owner": w.owner, "expires": w.expiresText, "reason": w.reason],
             help: CoreRules.waiverExpired.help)
+    }
+}
+
+/// Narrows the waivers worth matching against one finding: each waiver is filed under its most selective
+/// literal selector (fingerprint, exact path, file name, rule, check), and the rest are tried for every
+/// finding. `Waiver.matches` still decides; the index only skips waivers that cannot match.
+struct WaiverIndex: Sendable {
+    private var byFingerprint: [String: [Int]] = [:]
+    private var byPath: [String: [Int]] = [:]
+    private var byName: [String: [Int]] = [:]
+    private var byRule: [String: [Int]] = [:]
+    private var byCheck: [String: [Int]] = [:]
+    private var general: [Int] = []
+
+    init(_ waivers: [Waiver]) {
+        for (i, w) in waivers.enumerated() {
+            if let f = w.fingerprint {
+                byFingerprint[f, default: []].append(i)
+            } else if let p = w.path, Self.isLiteral(p), !p.hasSuffix("/") {
+                var key = p
+                if key.hasPrefix("./") { key.removeFirst(2) }
+                if key.hasPrefix("/") {
+                    key.removeFirst()
+                    byPath[key, default: []].append(i)
+                } else if key.contains("/") {
+                    byPath[key, default: []].append(i)
+                } else {
+                    byName[key, default: []].append(i)
+                }
+            } else if let rule = w.rule, Self.isLiteral(rule) {
+                byRule[rule, default: []].append(i)
+            } else if let c = w.check {
+                byCheck[c, default: []].append(i)
+            } else {
+                general.append(i)
+            }
+        }
+    }
+
+    /// Indices of the waivers that might match, ascending.
+    func candidates(for f: Finding, checkID: String) -> [Int] {
+        var out = general
+        if let a = byFingerprint[f.fingerprint] { out += a }
+        if let a = byRule[f.rule] { out += a }
+        if let a = byCheck[checkID] { out += a }
+        if let p = f.path {
+            if let a = byPath[p] { out += a }
+            if let a = byName[String(p.split(separator: "/").last ?? "")] { out += a }
+        }
+        return out.count > 1 ? out.sorted() : out
+    }
+
+    static func isLiteral(_ pattern: String) -> Bool {
+        !pattern.contains { "*?[]{}\\".contains($0) }
     }
 }
