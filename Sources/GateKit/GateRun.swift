@@ -86,7 +86,12 @@ public struct GateRun: Sendable {
             exitCode: code, interrupted: outcome.interrupted, suiteFile: suite.file, checks: outcome.results,
             rules: registry.allRules + CoreRules.all + outcome.results.flatMap(\.extraRules), commit: git.head)
         var notes: [String] = []
-        if recordHistory { notes += record(&report) }
+        if recordHistory {
+            notes += record(&report)
+        } else if let store = try? HistoryStore.openExisting(stateDirectory: stateDirectory) {
+            // Not recorded (gate check, --no-history), but the charts can still show the runs that were.
+            report.trend = (try? store.runs(suite: suite.name, last: trendLength).map(\.trend)) ?? []
+        }
         let failures = reports.write(report)
         let exit = failures.isEmpty || code == GateExit.interrupted ? code : GateExit.internalError
         return Result(report: report, writeFailures: failures, exitCode: exit, notes: notes)

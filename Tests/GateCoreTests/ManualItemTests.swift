@@ -87,6 +87,22 @@ import Testing
         #expect(try dir.read("attestations.yaml").contains("  - item: \"rollback-ready\"\n    by: \"Zoë \\\"zo\\\" O'Neil\""))
     }
 
+    @Test func concurrentSignOffsAreAllKept() async throws {
+        let dir = try TempDir("attest")
+        defer { dir.remove() }
+        let file = dir.file(".gate/attestations.yaml")
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    _ = try? AttestationFile.append(
+                        Attestation(item: "item-\(i)", by: "p\(i)", at: Date(timeIntervalSince1970: Double(i)), note: "n"), to: file)
+                }
+            }
+        }
+        let log = try AttestationFile.load(path: file)
+        #expect(Set(log.entries.map(\.item)) == Set((0..<8).map { "item-\($0)" }))
+    }
+
     @Test func attestationsFileIsStrict() throws {
         func error(_ text: String) -> ConfigError? {
             do {

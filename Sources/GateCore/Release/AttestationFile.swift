@@ -81,8 +81,18 @@ public enum AttestationFile {
         return out
     }
 
-    /// Appends a sign-off to the file at `path` (creating it), keeping every earlier entry.
+    /// Appends a sign-off to the file at `path` (creating it), keeping every earlier entry. An exclusive
+    /// lock on a sibling `.lock` file keeps two `gate attest` at the same moment from losing one.
     public static func append(_ attestation: Attestation, to path: String) throws -> AttestationLog {
+        try AtomicFile.makeDirectory(PathUtil.dirname(path))
+        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer {
+            if lock >= 0 {
+                flock(lock, LOCK_UN)
+                close(lock)
+            }
+        }
         var log = try load(path: path)
         log.entries.append(attestation)
         try AtomicFile.write(render(log), to: path)
