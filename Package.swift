@@ -83,13 +83,13 @@ let package = Package(
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierBoundaries", "VerifierCAS",
+            dependencies: ["GateCore", "GateReports", "GateStore", "VerifierCommand", "VerifierBoundaries", "VerifierCAS",
                            "VerifierDeterminism", "VerifierMigrations", "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
             dependencies: [
-                "GateKit", "GateCore", "GateReports", "CGateSupport", "VerifierCAS", "VerifierDeterminism",
+                "GateKit", "GateCore", "GateReports", "GateStore", "CGateSupport", "VerifierCAS", "VerifierDeterminism",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Rainbow",
             ],
@@ -105,7 +105,7 @@ let package = Package(
             name: "GateCoreTests", dependencies: ["GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateStoreTests",
-            dependencies: ["GateStore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateStore", "GateCore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "GateReportsTests", dependencies: ["GateReports", "GateCore", "GateTestSupport"],
@@ -135,7 +135,7 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
-            name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateTestSupport"],
+            name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateStore", "GateTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["GateTestSupport"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 import Foundation
 import GateCore
 import GateReports
+import GateStore
 
 /// One run from a loaded suite to written reports: the whole pipeline the CLI drives, so that tests can
 /// drive it the same way.
@@ -12,17 +13,39 @@ public struct GateRun: Sendable {
     public let registry: VerifierRegistry
     /// The clock for `startedAt`; tests inject a fixed one.
     public var now: @Sendable () -> Date = { Date() }
+    /// Record the run in `.gate/history.sqlite` (gate run does; gate check does not).
+    public var recordHistory = false
+    /// Runs loaded back from the history for the HTML charts.
+    public var trendLength = 30
 
-    /// Validates the selection and the report targets. Throws `ConfigError` (exit 2) before anything runs.
+    /// Validates the selection, the report targets, the waivers and the attestations file. Throws
+    /// `ConfigError` (exit 2) before anything runs.
     public init(suite: Suite, options: RunOptions, reports: ReportSet,
                 registry: VerifierRegistry = BuiltinVerifiers.registry) throws(ConfigError) {
         self.suite = suite
-        self.options = options
         self.registry = registry
         self.selection = try Selection.compute(suite, options: options)
         self.reports = reports
         try reports.preflight()
+        var options = options
+        let waivers = try Self.loadStateFiles(suite: suite, stateDirectory: options.stateDirectory ?? suite.root + "/.gate")
+        if options.waivers.isEmpty { options.waivers = waivers }
+        self.options = options
     }
+
+    /// Reads the waivers and, when the suite has manual items, the attestations of a state directory,
+    /// strictly: a mistake in either is a `ConfigError` (exit 2). `gate validate` calls this too.
+    @discardableResult
+    public static func loadStateFiles(suite: Suite, stateDirectory state: String) throws(ConfigError) -> WaiverSet {
+        let waivers = try WaiverFile.load(path: state + "/" + WaiverFile.fileName, maxLifetime: suite.waiverMaxLifetime)
+        if suite.checks.contains(where: { $0.manual != nil }) {
+            _ = try AttestationFile.load(path: state + "/" + AttestationFile.fileName)
+        }
+        return waivers
+    }
+
+    /// gate's state directory for this run (`.gate` under the suite's root unless configured).
+    public var stateDirectory: String { options.stateDirectory ?? suite.root + "/.gate" }
 
     /// The reports a `gate run` writes: every format into the reports directory, then the suite's
     /// `reports:` paths, then paths given on the command line, each overriding the one before.
@@ -42,6 +65,8 @@ public struct GateRun: Sendable {
         public var writeFailures: [String]
         /// The exit code, raised to 3 when a report could not be written.
         public var exitCode: Int32
+        /// Things worth a line on the console that did not change the outcome (history trouble).
+        public var notes: [String] = []
     }
 
     /// Runs the checks and writes the reports. Cancelling the calling task interrupts the run; the reports
@@ -50,15 +75,40 @@ public struct GateRun: Sendable {
         let startedAt = now()
         let clock = ContinuousClock()
         let start = clock.now
-        let scheduler = Scheduler(options: options, progress: progress)
+        let git = await GitState.probe(suite.root)
+        var runOptions = options
+        runOptions.waivers = options.waivers.asOf(startedAt)
+        let scheduler = Scheduler(options: runOptions, progress: progress)
         let outcome = await scheduler.run(suite, selection: selection)
         let (status, code) = GateExit.status(for: outcome.results, interrupted: outcome.interrupted)
-        let report = RunReport(
+        var report = RunReport(
             suite: suite.name, startedAt: startedAt, durationMs: (clock.now - start).milliseconds, status: status,
             exitCode: code, interrupted: outcome.interrupted, suiteFile: suite.file, checks: outcome.results,
-            rules: registry.allRules + outcome.results.flatMap(\.extraRules))
+            rules: registry.allRules + CoreRules.all + outcome.results.flatMap(\.extraRules), commit: git.head)
+        var notes: [String] = []
+        if recordHistory {
+            notes += record(&report)
+        } else if let store = try? HistoryStore.openExisting(stateDirectory: stateDirectory) {
+            // Not recorded (gate check, --no-history), but the charts can still show the runs that were.
+            report.trend = (try? store.runs(suite: suite.name, last: trendLength).map(\.trend)) ?? []
+        }
         let failures = reports.write(report)
         let exit = failures.isEmpty || code == GateExit.interrupted ? code : GateExit.internalError
-        return Result(report: report, writeFailures: failures, exitCode: exit)
+        return Result(report: report, writeFailures: failures, exitCode: exit, notes: notes)
+    }
+
+    /// Adds the run to the history and loads the recent runs back for the charts. History is a record,
+    /// not a verdict: trouble here becomes a note, never a different exit code.
+    private func record(_ report: inout RunReport) -> [String] {
+        var notes: [String] = []
+        do {
+            let store = try HistoryStore.open(stateDirectory: stateDirectory)
+            if let n = store.database.recoveryNote { notes.append(n) }
+            try store.record(report, retention: suite.historyRetention)
+            report.trend = try store.runs(suite: suite.name, last: trendLength).map(\.trend)
+        } catch {
+            notes.append("the run was not recorded in the history: \(error)")
+        }
+        return notes
     }
 }

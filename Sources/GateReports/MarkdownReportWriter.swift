@@ -23,13 +23,20 @@ public struct MarkdownReportWriter: ReportWriter {
         for c in report.checks {
             let n = c.findings.filter { !$0.waived }.count
             let req = c.required ? "" : " (advisory)"
-            md += "| \(Self.icon(c.status, required: c.required)) | `\(c.id)` | \(c.status.rawValue)\(req) | "
+            let pending = Checklist.isPending(c)
+            let icon = pending ? "⏳" : Self.icon(c.status, required: c.required)
+            md += "| \(icon) | `\(c.id)` | \(pending ? "pending" : c.status.rawValue)\(req) | "
             md += "\(DurationParsing.format(.milliseconds(c.durationMs))) | \(n) | \(Self.cell(c.summary)) |\n"
+        }
+        if report.checks.contains(where: Checklist.isManual) {
+            let list = Checklist.from(report)
+            md += "\n## Launch checklist\n\n\(list.doneCount) of \(list.items.count) items done.\n\n"
+            md += ChecklistMarkdown.lines(list)
         }
         let withFindings = report.checks.filter { c in !c.findings.isEmpty || c.status == .error || c.status == .timedOut }
         if !withFindings.isEmpty { md += "\n## Findings\n" }
         for c in withFindings {
-            md += "\n### `\(c.id)`: \(c.status.rawValue)\n\n"
+            md += "\n### `\(c.id)`: \(Checklist.isPending(c) ? "pending" : c.status.rawValue)\n\n"
             if let reason = c.reason, c.status != .passed { md += "> \(Self.cell(reason))\n" + (c.findings.isEmpty ? "" : "\n") }
             let sorted = c.findings.sorted { a, b in
                 a.severity != b.severity ? a.severity > b.severity : Finding.reportOrder(a, b)

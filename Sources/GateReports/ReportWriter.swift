@@ -14,6 +14,7 @@ public enum ReportFormat: String, CaseIterable, Sendable, Codable {
     case junit
     case sarif
     case markdown
+    case html
 
     /// The file name used inside a reports directory.
     public var defaultFileName: String {
@@ -22,6 +23,7 @@ public enum ReportFormat: String, CaseIterable, Sendable, Codable {
         case .junit: "junit.xml"
         case .sarif: "report.sarif"
         case .markdown: "report.md"
+        case .html: "report.html"
         }
     }
 
@@ -31,6 +33,7 @@ public enum ReportFormat: String, CaseIterable, Sendable, Codable {
         case .junit: JUnitReportWriter()
         case .sarif: SARIFReportWriter()
         case .markdown: MarkdownReportWriter()
+        case .html: HTMLReportWriter()
         }
     }
 }

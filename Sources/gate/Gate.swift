@@ -8,7 +8,7 @@ import GateKit
 struct Gate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
-        abstract: "Runs verification checks in parallel and writes JSON, JUnit, SARIF and Markdown reports.",
+        abstract: "Runs verification checks in parallel and writes JSON, JUnit, SARIF, Markdown and HTML reports.",
         discussion: """
             A suite file (YAML) lists checks; each uses a verifier ('gate list' shows them) or runs a command.
             Checks run in parallel, respecting 'needs', and the exit code tells CI what happened:
@@ -25,10 +25,14 @@ struct Gate: AsyncParsableCommand {
               gate check command --set run='make lint'       one check, ad hoc
               gate explain command                           parameters, rules and examples
               gate validate Suites/launch.yaml               check a suite without running it
+              gate attest rollback-ready --by alice --note 'rehearsed'   sign off a manual checklist item
+              gate checklist Suites/launch.yaml              the launch checklist as Markdown
+              gate history Suites/launch.yaml                pass rates, p50/p95, slowest and flaky checks
             """,
         version: GateVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, ListCommand.self, ExplainCommand.self,
-                      ValidateCommand.self, ReplayCommand.self, CasCommand.self])
+                      ValidateCommand.self, ReplayCommand.self, CasCommand.self, AttestCommand.self,
+                      ChecklistCommand.self, HistoryCommand.self])
 
     /// Parses and runs, mapping every error to gate's exit codes (ArgumentParser's own default is 64).
     static func main() async {

@@ -103,6 +103,6 @@ import Testing
         #expect(set.write(ReportFixtures.report).isEmpty)
         #expect(set.write(ReportFixtures.report).isEmpty)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(names == ["junit.xml", "report.json", "report.md", "report.sarif"])
+        #expect(names == ["junit.xml", "report.html", "report.json", "report.md", "report.sarif"])
     }
 }

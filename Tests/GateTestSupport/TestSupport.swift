@@ -80,11 +80,13 @@ public enum Exec {
         return Completed(code: r.exitCode ?? -1, stdout: r.stdout.text, stderr: r.stderr.text, signal: signal)
     }
 
-    /// Runs the built `gate` binary.
+    /// Runs the built `gate` binary. GitHub Actions' variables are cleared unless the test sets them, so
+    /// that tests running in a workflow do not annotate it or append to its step summary.
     public static func gate(_ args: [String], cwd: String, env: [String: String] = [:],
                             timeout: Duration = .seconds(120)) async throws -> Completed {
-        try await run([Repo.gateBinary] + args, cwd: cwd, env: env.merging(["NO_COLOR": "1"]) { a, _ in a },
-                      timeout: timeout)
+        let defaults = ["NO_COLOR": "1", "GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": ""]
+        return try await run([Repo.gateBinary] + args, cwd: cwd, env: env.merging(defaults) { a, _ in a },
+                             timeout: timeout)
     }
 
     /// Runs git with a fixed identity, for tests that build real repositories.

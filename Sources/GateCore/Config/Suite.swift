@@ -12,6 +12,12 @@ public struct Suite: Sendable {
     /// Report format (`json`, `junit`, `sarif`, `markdown`) to path, as written in the suite.
     public var reports: [String: String]
     public var checks: [CheckSpec]
+    /// The longest a waiver may last (`waivers: {max-lifetime: 90d}`).
+    public var waiverMaxLifetime: Duration = WaiverFile.defaultMaxLifetime
+    /// Runs of this suite kept in the history database (`history: {retention: 500}`).
+    public var historyRetention: Int = Suite.defaultHistoryRetention
+
+    public static let defaultHistoryRetention = 500
 
     public init(name: String, description: String? = nil, file: String? = nil, root: String, jobs: Int? = nil,
                 timeout: Duration? = nil, env: [String: String] = [:], reports: [String: String] = [:],
@@ -48,11 +54,13 @@ public struct CheckSpec: Sendable {
     /// Absolute root for this check.
     public var root: String
     public var location: SourceLocation
+    /// Set for a manual checklist item (`manual:`); its verifier is a `ManualItemVerifier`.
+    public var manual: ManualItem?
 
     public init(id: String, description: String? = nil, verifierID: String, verifier: any Verifier,
                 parameters: Parameters, needs: [String] = [], timeout: Duration? = nil, required: Bool = true,
                 tags: [String] = [], env: [String: String] = [:], cwd: String? = nil, root: String,
-                location: SourceLocation) {
+                location: SourceLocation, manual: ManualItem? = nil) {
         self.id = id
         self.description = description
         self.verifierID = verifierID
@@ -66,15 +74,20 @@ public struct CheckSpec: Sendable {
         self.cwd = cwd
         self.root = root
         self.location = location
+        self.manual = manual
     }
 }
 
 /// The keys a suite file accepts. One list, so that `unknown key` messages and docs agree.
 public enum SuiteKeys {
-    public static let top = ["suite", "description", "root", "jobs", "timeout", "env", "reports", "include", "checks"]
+    public static let top = ["suite", "description", "root", "jobs", "timeout", "env", "reports", "include", "checks",
+                             "waivers", "history"]
     /// Keys an included file may use; the rest belong to the including suite.
     public static let included = ["description", "env", "include", "checks"]
     public static let check = ["id", "description", "uses", "with", "run", "needs", "timeout", "required", "tags",
-                               "env", "cwd"]
-    public static let reportFormats = ["json", "junit", "sarif", "markdown"]
+                               "env", "cwd", "manual", "owner", "valid-for", "evidence", "bind-to"]
+    public static let reportFormats = ["json", "junit", "sarif", "markdown", "html"]
+    /// `waivers:` and `history:` settings at the top of a suite.
+    public static let waivers = ["max-lifetime"]
+    public static let history = ["retention"]
 }

@@ -99,8 +99,10 @@ public struct SuiteLoader: Sendable {
         }
         try Self.validateNeeds(checks)
 
-        return Suite(name: name, description: doc["description"]?.string, file: display, root: root, jobs: jobs,
-                     timeout: timeout, env: env, reports: reports, checks: checks)
+        var suite = Suite(name: name, description: doc["description"]?.string, file: display, root: root, jobs: jobs,
+                          timeout: timeout, env: env, reports: reports, checks: checks)
+        try Self.loadPolicies(doc, into: &suite)
+        return suite
     }
 
     /// Gathers `env` and `checks` from a document and, recursively, its includes.
@@ -149,6 +151,14 @@ public struct SuiteLoader: Sendable {
         guard let id = idValue.string, Self.isValidID(id) else {
             throw .invalidValue(idValue.location, key: "id", expected: "letters, digits, '.', '_' or '-'",
                                 got: idValue.typeDescription)
+        }
+        if raw["manual"] != nil {
+            return try loadManualItem(raw, id: id, idLocation: idValue.location, suiteRoot: suiteRoot)
+        }
+        for e in entries where ManualItem.keys.contains(e.key) {
+            throw .invalidParameter(e.keyLocation, key: e.key,
+                                    message: "'\(e.key)' applies to manual checklist items only; add 'manual: TEXT' "
+                                        + "(and drop 'uses'/'run') to make '\(id)' one")
         }
         let uses = raw["uses"], run = raw["run"]
         let verifierID: String

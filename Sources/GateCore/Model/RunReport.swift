@@ -18,11 +18,21 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var checks: [CheckResult]
     /// Descriptions of every rule that appears in `checks`, sorted by id.
     public var rules: [RuleDescriptor]
+    /// The git commit of the suite's root, when it is in a repository.
+    public var commit: String?
+    /// Recent runs of this suite from the history database, oldest first, for the HTML charts.
+    /// Not encoded: the JSON report describes one run.
+    public var trend: [TrendRun] = []
+
+    private enum CodingKeys: String, CodingKey {
+        case schema, suite, gateVersion, startedAt, durationMs, status, exitCode, interrupted, suiteFile, checks,
+             rules, commit
+    }
 
     public init(
         suite: String, gateVersion: String = GateVersion.current, startedAt: Date, durationMs: Int,
         status: RunStatus, exitCode: Int32, interrupted: Bool = false, suiteFile: String? = nil,
-        checks: [CheckResult], rules: [RuleDescriptor]
+        checks: [CheckResult], rules: [RuleDescriptor], commit: String? = nil
     ) {
         self.schema = RunReport.schemaID
         self.suite = suite
@@ -36,6 +46,7 @@ public struct RunReport: Codable, Sendable, Equatable {
         self.checks = checks
         let used = Set(checks.flatMap { $0.rules + $0.findings.map(\.rule) })
         self.rules = rules.filter { used.contains($0.id) }.sorted { $0.id < $1.id }
+        self.commit = commit
     }
 
     /// Counts of checks by status.

@@ -18,6 +18,10 @@ public struct RunOptions: Sendable {
     public var environment: [String: String]
     /// Time between SIGTERM and SIGKILL when a program is stopped.
     public var killGrace: Duration
+    /// Waivers applied to each check as it finishes (loaded from `.gate/waivers.yaml` by the pipeline).
+    public var waivers: WaiverSet = .empty
+    /// Let pending manual items through: they end `skipped` with a warning instead of `failed`.
+    public var allowPendingManual: Bool = false
 
     public init(jobs: Int? = nil, only: [String] = [], skip: [String] = [], tags: [String] = [],
                 failFast: Bool = false, reportsDirectory: String, stateDirectory: String? = nil,

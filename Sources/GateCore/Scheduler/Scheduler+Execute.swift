@@ -93,7 +93,7 @@ extension Scheduler {
                 break
             }
         }
-        return result
+        return Self.settle(result, check: check, options: options)
     }
 
     /// Folds a verifier's outcome into the result and derives the status from findings.

@@ -84,7 +84,7 @@ struct ExplainCommand: ParsableCommand {
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Parse and validate a suite without running anything.",
+        abstract: "Parse and validate a suite (and its .gate/waivers.yaml and attestations) without running anything.",
         discussion: "Exit code 0 when the suite is valid; 2 with file:line:col and the key otherwise.")
 
     @Argument(help: ArgumentHelp("The suite file (YAML).", valueName: "suite"))
@@ -96,6 +96,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let loader = SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root)
         let s = try loader.load(suite)
+        try GateRun.loadStateFiles(suite: s, stateDirectory: s.root + "/.gate")
         let verifiers = Set(s.checks.map(\.verifierID)).sorted().joined(separator: ", ")
         Terminal.write("ok: \(s.file ?? suite): suite '\(s.name)', \(s.checks.count) checks (\(verifiers)), "
                        + "root \(PathUtil.display(s.root))\n")

@@ -19,12 +19,16 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write the Markdown summary here.", valueName: "path"))
     var markdown: String?
 
+    @Option(name: .long, help: ArgumentHelp("Write the self-contained HTML report here.", valueName: "path"))
+    var html: String?
+
     var explicit: [ReportFormat: String] {
         var out: [ReportFormat: String] = [:]
         if let json { out[.json] = json }
         if let junit { out[.junit] = junit }
         if let sarif { out[.sarif] = sarif }
         if let markdown { out[.markdown] = markdown }
+        if let html { out[.html] = html }
         return out
     }
 }

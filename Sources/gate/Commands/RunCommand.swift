@@ -11,8 +11,13 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Checks run in parallel (up to --jobs at once); a check starts only after the checks it 'needs' have
             passed, and the dependents of a failed check are skipped with the reason. Reports go to
-            Reports/<suite>/ (report.json, junit.xml, report.sarif, report.md) unless --reports says otherwise;
-            --json, --junit, --sarif and --markdown add or move single formats.
+            Reports/<suite>/ (report.json, junit.xml, report.sarif, report.md, report.html) unless --reports says
+            otherwise; --json, --junit, --sarif, --markdown and --html add or move single formats.
+
+            Waivers in .gate/waivers.yaml apply as each check finishes. A manual checklist item that is not signed
+            off ('gate attest') fails the run unless --allow-pending-manual is given. Each run is recorded in
+            .gate/history.sqlite ('gate history'). Under GitHub Actions (GITHUB_ACTIONS=true) the top findings are
+            also printed as annotations, and the Markdown summary is appended to $GITHUB_STEP_SUMMARY.
 
             Ctrl-C stops launching checks, kills the running ones (their whole process groups), writes the
             reports marked 'interrupted' and exits 130. A second Ctrl-C kills everything at once.
@@ -49,6 +54,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Stop launching checks after the first required check fails.")
     var failFast = false
 
+    @Flag(name: .long, help: "Let pending manual checklist items through: they are reported as skipped with a warning instead of failing the run.")
+    var allowPendingManual = false
+
+    @Option(name: .long, help: ArgumentHelp("gate's state directory (default: .gate under the suite's root): waivers, attestations, history.", valueName: "dir"))
+    var stateDir: String?
+
+    @Flag(name: .long, help: "Do not record this run in the history (.gate/history.sqlite).")
+    var noHistory = false
+
     @OptionGroup var reportOptions: ReportOptions
     @OptionGroup var output: OutputOptions
 
@@ -66,8 +80,11 @@ struct RunCommand: AsyncParsableCommand {
         let options = RunOptions(
             jobs: jobs ?? suite.jobs, only: splitIDs(only), skip: splitIDs(skip), tags: splitIDs(tag),
             failFast: failFast, reportsDirectory: PathUtil.resolve(reportsDir, against: cwd),
-            environment: childEnvironment())
-        let gateRun = try GateRun(suite: suite, options: options, reports: reportSet)
+            stateDirectory: stateDir.map { PathUtil.resolve($0, against: cwd) }, environment: childEnvironment())
+        var runOptions = options
+        runOptions.allowPendingManual = allowPendingManual
+        var gateRun = try GateRun(suite: suite, options: runOptions, reports: reportSet)
+        gateRun.recordHistory = !noHistory
         let code = await RunDriver.execute(gateRun, output: output)
         throw ExitCode(code)
     }
@@ -88,6 +105,7 @@ enum RunDriver {
         interrupts.cancel()
         let swept = ProcessGroups.shared.sweepOrphans()
         console.finish(result, reports: run.reports, orphansKilled: swept)
+        GitHubOutput.emit(result.report, reports: run.reports)
         return result.exitCode
     }
 }

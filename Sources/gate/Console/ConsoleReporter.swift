@@ -116,6 +116,14 @@ final class ConsoleReporter: Sendable {
         case .interrupted: colored = summary.yellow.bold
         }
         out += colored + "\n"
+        let pending = r.checks.filter(Checklist.isPending)
+        if !pending.isEmpty && !quiet {
+            out += "\(pending.count) manual \(pending.count == 1 ? "item needs" : "items need") a sign-off: "
+                + pending.map(\.id).joined(separator: ", ") + ". When done: gate attest ID --by NAME --note TEXT"
+                + (r.status == .failed && pending.contains(where: { $0.required && $0.status == .failed })
+                    ? " (or run with --allow-pending-manual)" : "") + "\n"
+        }
+        for note in result.notes { out += "note: \(note)\n" }
         if orphansKilled > 0 {
             out += "note: killed \(orphansKilled) leftover process(es) that escaped their checks' process groups\n"
         }
@@ -130,6 +138,7 @@ final class ConsoleReporter: Sendable {
     // MARK: Rendering
 
     private func label(_ r: CheckResult) -> String {
+        if Checklist.isPending(r) { return "PENDING ".blue.bold }
         let text: String
         switch r.status {
         case .passed: text = "PASS"

@@ -1,0 +1,191 @@
+import Foundation
+import GateCore
+import GRDB
+
+/// Run history in `.gate/history.sqlite`: every run with its suite, commit, status and duration, and each
+/// check's status, duration and finding counts. Bounded: after each run only the newest `retention` runs
+/// of that suite are kept.
+public final class HistoryStore: Sendable {
+    public static let fileName = "history.sqlite"
+
+    public let database: StateDatabase
+
+    public static let migrations: [StateDatabase.Migration] = [
+        StateDatabase.Migration("history-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    suite TEXT NOT NULL,
+                    started_at REAL NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    exit_code INTEGER NOT NULL,
+                    interrupted INTEGER NOT NULL,
+                    git_commit TEXT
+                );
+                CREATE INDEX run_by_suite ON run(suite, started_at);
+                CREATE TABLE check_run (
+                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    check_id TEXT NOT NULL,
+                    verifier TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    required INTEGER NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    errors INTEGER NOT NULL,
+                    warnings INTEGER NOT NULL,
+                    notes INTEGER NOT NULL,
+                    waived INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, check_id)
+                );
+                CREATE INDEX check_run_by_check ON check_run(check_id);
+                """)
+        },
+    ]
+
+    private init(_ database: StateDatabase) { self.database = database }
+
+    /// Opens (creating) the history in `stateDirectory`.
+    public static func open(stateDirectory: String) throws(StateDatabase.Failure) -> HistoryStore {
+        HistoryStore(try StateDatabase.open(directory: stateDirectory, name: fileName, migrations: migrations))
+    }
+
+    /// Opens the history only when the file exists (for read-only commands that must not create state).
+    public static func openExisting(stateDirectory: String) throws(StateDatabase.Failure) -> HistoryStore? {
+        guard FileManager.default.fileExists(atPath: stateDirectory + "/" + fileName) else { return nil }
+        return try open(stateDirectory: stateDirectory)
+    }
+
+    /// Records a run, then drops the oldest runs of its suite beyond `retention`. Returns the run's id.
+    @discardableResult
+    public func record(_ report: RunReport, retention: Int) throws -> Int64 {
+        try database.queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO run(suite, started_at, duration_ms, status, exit_code, interrupted, git_commit)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [report.suite, report.startedAt.timeIntervalSince1970, report.durationMs,
+                            report.status.rawValue, Int(report.exitCode), report.interrupted, report.commit])
+            let id = db.lastInsertedRowID
+            for c in report.checks {
+                let counts = c.findingCounts
+                try db.execute(
+                    sql: """
+                        INSERT INTO check_run(run_id, check_id, verifier, status, required, duration_ms, errors,
+                                              warnings, notes, waived)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [id, c.id, c.verifier, c.status.rawValue, c.required, c.durationMs,
+                                counts[.error] ?? 0, counts[.warning] ?? 0, counts[.note] ?? 0,
+                                c.findings.filter(\.waived).count])
+            }
+            try db.execute(
+                sql: """
+                    DELETE FROM run WHERE suite = ? AND id NOT IN
+                        (SELECT id FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
+                    """,
+                arguments: [report.suite, report.suite, max(1, retention)])
+            return id
+        }
+    }
+
+    /// The suites with recorded runs, sorted.
+    public func suites() throws -> [String] {
+        try database.queue.read { try String.fetchAll($0, sql: "SELECT DISTINCT suite FROM run ORDER BY suite") }
+    }
+
+    /// The newest `last` runs of `suite` (all when nil), oldest first, with their checks in recorded order.
+    public func runs(suite: String, last: Int? = nil) throws -> [HistoryRun] {
+        try database.queue.read { db in
+            // Columns by position: decoding by name costs a case-insensitive lookup per cell.
+            let rows = try Row.fetchAll(
+                db, sql: """
+                    SELECT id, suite, started_at, duration_ms, status, exit_code, interrupted, git_commit FROM
+                        (SELECT * FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
+                    ORDER BY started_at, id
+                    """,
+                arguments: [suite, last ?? -1])
+            var runs: [HistoryRun] = rows.map { r in
+                HistoryRun(
+                    id: r[0], suite: r[1], startedAt: Date(timeIntervalSince1970: r[2]), durationMs: r[3],
+                    status: RunStatus(rawValue: r[4]) ?? .error, exitCode: r[5], interrupted: r[6], commit: r[7],
+                    checks: [])
+            }
+            guard let oldest = runs.map(\.id).min() else { return [] }
+            let index = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.id, $0) })
+            let checkRows = try Row.fetchAll(
+                db, sql: """
+                    SELECT run_id, check_id, verifier, status, required, duration_ms, errors, warnings, notes, waived
+                    FROM check_run WHERE run_id IN (SELECT id FROM run WHERE suite = ? AND id >= ?)
+                    ORDER BY run_id, rowid
+                    """,
+                arguments: [suite, oldest])
+            for r in checkRows {
+                guard let i = index[r[0]] else { continue }
+                runs[i].checks.append(HistoryCheck(
+                    checkID: r[1], verifier: r[2], status: CheckStatus(rawValue: r[3]) ?? .error, required: r[4],
+                    durationMs: r[5], errors: r[6], warnings: r[7], notes: r[8], waived: r[9]))
+            }
+            return runs
+        }
+    }
+}
+
+/// One recorded run.
+public struct HistoryRun: Sendable, Equatable {
+    public var id: Int64
+    public var suite: String
+    public var startedAt: Date
+    public var durationMs: Int
+    public var status: RunStatus
+    public var exitCode: Int
+    public var interrupted: Bool
+    public var commit: String?
+    public var checks: [HistoryCheck]
+
+    public init(id: Int64, suite: String, startedAt: Date, durationMs: Int, status: RunStatus, exitCode: Int = 0,
+                interrupted: Bool = false, commit: String? = nil, checks: [HistoryCheck]) {
+        self.id = id
+        self.suite = suite
+        self.startedAt = startedAt
+        self.durationMs = durationMs
+        self.status = status
+        self.exitCode = exitCode
+        self.interrupted = interrupted
+        self.commit = commit
+        self.checks = checks
+    }
+
+    /// The shape the HTML charts take.
+    public var trend: TrendRun {
+        TrendRun(startedAt: startedAt, status: status, durationMs: durationMs, commit: commit,
+                 checks: Dictionary(checks.map { ($0.checkID, TrendRun.Check(status: $0.status, durationMs: $0.durationMs)) },
+                                    uniquingKeysWith: { a, _ in a }))
+    }
+}
+
+/// One check of a recorded run.
+public struct HistoryCheck: Sendable, Equatable {
+    public var checkID: String
+    public var verifier: String
+    public var status: CheckStatus
+    public var required: Bool
+    public var durationMs: Int
+    public var errors: Int
+    public var warnings: Int
+    public var notes: Int
+    public var waived: Int
+
+    public init(checkID: String, verifier: String = "command", status: CheckStatus, required: Bool = true,
+                durationMs: Int, errors: Int = 0, warnings: Int = 0, notes: Int = 0, waived: Int = 0) {
+        self.checkID = checkID
+        self.verifier = verifier
+        self.status = status
+        self.required = required
+        self.durationMs = durationMs
+        self.errors = errors
+        self.warnings = warnings
+        self.notes = notes
+        self.waived = waived
+    }
+}
