@@ -56,6 +56,8 @@ public struct CheckSpec: Sendable {
     public var location: SourceLocation
     /// Set for a manual checklist item (`manual:`); its verifier is a `ManualItemVerifier`.
     public var manual: ManualItem?
+    /// Result cache and shard settings (`inputs`, `env-inputs`, `cache`, `split`, `weight`).
+    public var cache = CachePolicy()
 
     public init(id: String, description: String? = nil, verifierID: String, verifier: any Verifier,
                 parameters: Parameters, needs: [String] = [], timeout: Duration? = nil, required: Bool = true,
@@ -85,7 +87,8 @@ public enum SuiteKeys {
     /// Keys an included file may use; the rest belong to the including suite.
     public static let included = ["description", "env", "include", "checks"]
     public static let check = ["id", "description", "uses", "with", "run", "needs", "timeout", "required", "tags",
-                               "env", "cwd", "manual", "owner", "valid-for", "evidence", "bind-to"]
+                               "env", "cwd", "manual", "owner", "valid-for", "evidence", "bind-to", "inputs",
+                               "env-inputs", "cache", "split", "weight"]
     public static let reportFormats = ["json", "junit", "sarif", "markdown", "html"]
     /// `waivers:` and `history:` settings at the top of a suite.
     public static let waivers = ["max-lifetime"]

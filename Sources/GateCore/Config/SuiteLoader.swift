@@ -98,6 +98,7 @@ public struct SuiteLoader: Sendable {
             checks.append(check)
         }
         try Self.validateNeeds(checks)
+        try Self.validateSplits(checks)
 
         var suite = Suite(name: name, description: doc["description"]?.string, file: display, root: root, jobs: jobs,
                           timeout: timeout, env: env, reports: reports, checks: checks)
@@ -233,10 +234,12 @@ public struct SuiteLoader: Sendable {
             }
             cwd = PathUtil.resolve(s, against: checkRoot)
         }
-        return CheckSpec(
+        var spec = CheckSpec(
             id: id, description: raw["description"]?.string, verifierID: verifierID, verifier: verifier,
             parameters: params, needs: needs, timeout: try Self.duration(raw["timeout"], key: "timeout") ?? suiteTimeout,
             required: required, tags: tags, env: env, cwd: cwd, root: checkRoot, location: idValue.location)
+        spec.cache = try Self.loadCachePolicy(raw, id: id, verifier: type)
+        return spec
     }
 
     // MARK: Validation helpers

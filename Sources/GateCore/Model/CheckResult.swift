@@ -23,15 +23,24 @@ public struct CheckResult: Codable, Sendable, Equatable {
     /// The check's root relative to the working directory (`.` when they are the same). Finding paths are
     /// relative to it; SARIF joins the two so that URIs are relative to the repository.
     public var root: String?
+    /// True when the outcome was reused from the result cache, false when the cache was consulted and
+    /// missed, nil when it was not consulted (cache off, nothing to key on, the check did not run).
+    public var cached: Bool?
+    /// How the cache key was computed, when the cache was consulted.
+    public var cache: CacheInfo?
+    /// For a check split across shards (`split: true`), the slice this result covers ("2/4"); a merged
+    /// report lists the slices it combined ("1/4,2/4,3/4,4/4").
+    public var slice: String?
     /// Descriptions of rules this check reported that no verifier declares (ingested from other tools).
     /// Not encoded: the report's top-level `rules` carries them.
     public var extraRules: [RuleDescriptor] = []
-    /// JUnit testcases when the verifier groups findings other than by rule. Not encoded.
+    /// JUnit testcases when the verifier groups findings other than by rule (encoded so that merged shard
+    /// reports keep them).
     public var testcases: TestcaseLayout?
 
     private enum CodingKeys: String, CodingKey {
         case id, verifier, description, status, required, durationMs, summary, reason, stats, rules, findings, log,
-             tags, source, root
+             tags, source, root, cached, cache, slice, testcases
     }
 
     public init(
@@ -67,5 +76,26 @@ public struct CheckResult: Codable, Sendable, Equatable {
     /// True when this check makes the run fail or error.
     public var blocksRun: Bool {
         required && (status == .failed || status == .timedOut || status == .error)
+    }
+}
+
+/// What consulting the result cache found for one check: the key, and how much reading it took.
+public struct CacheInfo: Codable, Sendable, Equatable {
+    /// The XXH3-128 cache key, hex.
+    public var key: String
+    /// Input files in the key.
+    public var inputFiles: Int
+    /// Input files read and hashed; the others were answered by the stat cache.
+    public var hashedFiles: Int
+    public var hashedBytes: Int64
+    /// Why the result was not stored or could not be looked up, when that happened.
+    public var note: String?
+
+    public init(key: String, inputFiles: Int, hashedFiles: Int, hashedBytes: Int64, note: String? = nil) {
+        self.key = key
+        self.inputFiles = inputFiles
+        self.hashedFiles = hashedFiles
+        self.hashedBytes = hashedBytes
+        self.note = note
     }
 }

@@ -4,7 +4,7 @@
 /// else, such as the tenant-isolation verifier's HTTP resource patterns, names its testcases here and
 /// assigns findings to them by fingerprint. Findings it does not assign stay under their rule's testcase.
 /// The layout is for report writers only and is not part of the JSON report.
-public struct TestcaseLayout: Sendable, Equatable {
+public struct TestcaseLayout: Sendable, Equatable, Codable {
     /// Testcase names in report order.
     public var names: [String]
     /// Finding fingerprint to testcase name.

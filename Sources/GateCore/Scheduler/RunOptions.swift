@@ -22,6 +22,12 @@ public struct RunOptions: Sendable {
     public var waivers: WaiverSet = .empty
     /// Let pending manual items through: they end `skipped` with a warning instead of `failed`.
     public var allowPendingManual: Bool = false
+    /// The result cache; nil runs every check (`--no-cache`, `gate check`).
+    public var cache: (any ResultCacheStore)?
+    /// The version that keys cached results (tests change it to prove a new version misses).
+    public var cacheVersion: String = GateVersion.current
+    /// The shard this run is (`--shard K/N`): split checks do only this slice of their work.
+    public var shard: ShardSlice?
 
     public init(jobs: Int? = nil, only: [String] = [], skip: [String] = [], tags: [String] = [],
                 failFast: Bool = false, reportsDirectory: String, stateDirectory: String? = nil,

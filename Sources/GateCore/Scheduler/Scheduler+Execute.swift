@@ -13,8 +13,24 @@ extension Scheduler {
         observe(.started(checkID: check.id))
         let clock = ContinuousClock()
         let start = clock.now
-        let context = makeContext(check, suite: suite)
+        var sliced = makeContext(check, suite: suite)
+        if check.cache.split { sliced.slice = options.shard }
+        let context = sliced
         let verifier = check.verifier
+
+        let builder = options.cache.flatMap { _ in cacheKeyBuilder(check, suite: suite, context: context) }
+        var cacheInfo: CacheInfo?
+        if let builder, let store = options.cache {
+            let (hit, info) = lookUp(builder, store: store)
+            cacheInfo = info
+            if let hit {
+                var result = Self.apply(hit.outcome, to: baseResult(check, context: context, durationMs: (clock.now - start).milliseconds),
+                                        context: context)
+                result.cached = true
+                result.cache = info
+                return Self.settle(result, check: check, options: options)
+            }
+        }
 
         var verdict: Race?
         var timedOut = false
@@ -59,11 +75,7 @@ extension Scheduler {
         }
 
         let elapsed = (clock.now - start).milliseconds
-        var result = CheckResult(
-            id: check.id, verifier: check.verifierID, description: check.description, status: .passed,
-            required: check.required, durationMs: elapsed, rules: verifier.evaluatedRules, tags: check.tags,
-            source: check.location.file == "--set" ? nil : "\(check.location.file):\(check.location.line)",
-            root: PathUtil.relative(check.root, to: PathUtil.currentDirectory))
+        var result = baseResult(check, context: context, durationMs: elapsed)
 
         if case .done(let outcome)? = verdict {
             result = Self.apply(outcome, to: result, context: context)
@@ -93,7 +105,25 @@ extension Scheduler {
                 break
             }
         }
+        if let builder, let store = options.cache, var info = cacheInfo {
+            result.cached = false
+            if case .done(let outcome)? = verdict, !timedOut, !Task.isCancelled, result.status == .passed, !info.key.isEmpty {
+                self.store(outcome, durationMs: elapsed, check: check, builder: builder, info: &info, store: store)
+            }
+            result.cache = info
+        }
         return Self.settle(result, check: check, options: options)
+    }
+
+    /// A check's result before its outcome is known.
+    func baseResult(_ check: CheckSpec, context: CheckContext, durationMs: Int) -> CheckResult {
+        var r = CheckResult(
+            id: check.id, verifier: check.verifierID, description: check.description, status: .passed,
+            required: check.required, durationMs: durationMs, rules: check.verifier.evaluatedRules, tags: check.tags,
+            source: check.location.file == "--set" ? nil : "\(check.location.file):\(check.location.line)",
+            root: PathUtil.relative(check.root, to: PathUtil.currentDirectory))
+        r.slice = context.slice?.description
+        return r
     }
 
     /// Folds a verifier's outcome into the result and derives the status from findings.

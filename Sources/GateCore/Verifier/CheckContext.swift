@@ -16,6 +16,8 @@ public struct CheckContext: Sendable {
     public let stateDirectory: String
     /// Scrubs credentials out of logs.
     public let redactor: Redactor
+    /// Set when the check runs split over CI shards (`split: true`): do only this slice of the work.
+    public var slice: ShardSlice?
     private let progressSink: @Sendable (String) -> Void
 
     public init(checkID: String, suiteName: String, root: String, cwd: String, environment: [String: String],

@@ -18,6 +18,15 @@ public protocol Verifier: Sendable {
     /// The rules this configured instance evaluates: JUnit's testcase list, also when the check is skipped
     /// or errors. Defaults to every rule in the descriptor.
     var evaluatedRules: [String] { get }
+
+    /// What this configured check reads (files, environment), for the result cache. The default, nil, means
+    /// the verifier cannot tell, and its checks are cached only when the suite declares `inputs:`. Return nil
+    /// too when a run has effects beyond its outcome (it writes a baseline, it probes a live server).
+    /// `parameters` is the check's validated `with:` block (paths resolve against its root).
+    func defaultInputs(_ parameters: Parameters) -> CacheInputs?
+
+    /// True when the verifier honours `context.slice`, so that `split: true` spreads one check over shards.
+    static var supportsSplit: Bool { get }
 }
 
 extension Verifier {

@@ -1,0 +1,56 @@
+import Foundation
+
+extension Scheduler {
+    /// The key builder for a check, or nil when the check is not cached: the cache is off, the check says
+    /// `cache: false`, it is a manual item, or neither the suite nor the verifier says what it reads.
+    func cacheKeyBuilder(_ check: CheckSpec, suite: Suite, context: CheckContext) -> CacheKeyBuilder? {
+        guard options.cache != nil, check.cache.enabled, check.manual == nil else { return nil }
+        let defaults = check.verifier.defaultInputs(check.parameters)
+        guard let inputs = check.cache.inputs ?? defaults?.paths else { return nil }
+        // The env the suite sets for the check is configuration: always in the key. Declared names add
+        // values gate inherited, which a command may read.
+        var names = Set(suite.env.keys).union(check.env.keys).union(check.cache.envInputs)
+        names.formUnion(defaults?.environment ?? [])
+        var environment: [String: String?] = [:]
+        for n in names { environment[n] = context.environment[n] }
+        let state = options.stateDirectory ?? (suite.root + "/.gate")
+        return CacheKeyBuilder(
+            verifierID: check.verifierID, gateVersion: options.cacheVersion, root: check.root, cwd: context.cwd,
+            slice: context.slice, parameters: check.parameters.values, environment: environment, inputs: inputs,
+            excluded: [PathUtil.normalize(state), PathUtil.normalize(options.reportsDirectory)],
+            declared: check.cache.inputs != nil)
+    }
+
+    /// Looks the check up. A hit is the finished result; a miss returns the key info to store under later.
+    func lookUp(_ builder: CacheKeyBuilder, store: any ResultCacheStore) -> (CachedOutcome?, CacheInfo?) {
+        do {
+            let k = try builder.compute(store: store)
+            var info = CacheInfo(key: k.key, inputFiles: k.files, hashedFiles: k.hashedFiles, hashedBytes: k.hashedBytes)
+            // Defaults name optional files (a database's -wal); only declared inputs that match nothing are news.
+            if builder.declared, !k.unmatched.isEmpty {
+                info.note = "inputs matched no file: " + k.unmatched.map { "'\($0)'" }.joined(separator: ", ")
+            }
+            return (try store.outcome(forKey: k.key), info)
+        } catch {
+            // The cache is an optimisation: trouble with it runs the check and says why.
+            return (nil, CacheInfo(key: "", inputFiles: 0, hashedFiles: 0, hashedBytes: 0,
+                                   note: "cache not used: \(error)"))
+        }
+    }
+
+    /// Stores a fresh outcome, unless its inputs changed while the check ran: then the outcome may belong
+    /// to neither the old key nor the new one.
+    func store(_ outcome: CheckOutcome, durationMs: Int, check: CheckSpec, builder: CacheKeyBuilder,
+               info: inout CacheInfo, store: any ResultCacheStore) {
+        do {
+            let after = try builder.compute(store: store)
+            guard after.key == info.key else {
+                info.note = "inputs changed while the check ran; the result was not cached"
+                return
+            }
+            try store.save(CachedOutcome(outcome, durationMs: durationMs), key: info.key, checkID: check.id)
+        } catch {
+            info.note = "result not cached: \(error)"
+        }
+    }
+}
