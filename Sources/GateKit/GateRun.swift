@@ -17,6 +17,8 @@ public struct GateRun: Sendable {
     public var recordHistory = false
     /// Runs loaded back from the history for the HTML charts.
     public var trendLength = 30
+    /// Use the result cache in `.gate/cache.sqlite` (gate run does unless --no-cache; gate check does not).
+    public var useCache = false
 
     /// Validates the selection, the report targets, the waivers and the attestations file. Throws
     /// `ConfigError` (exit 2) before anything runs.
@@ -78,6 +80,16 @@ public struct GateRun: Sendable {
         let git = await GitState.probe(suite.root)
         var runOptions = options
         runOptions.waivers = options.waivers.asOf(startedAt)
+        var notes: [String] = []
+        if useCache && runOptions.cache == nil {
+            do {
+                let cache = try ResultCache.open(stateDirectory: stateDirectory)
+                if let n = cache.database.recoveryNote { notes.append(n) }
+                runOptions.cache = cache
+            } catch {
+                notes.append("the result cache is off for this run: \(error)")
+            }
+        }
         let scheduler = Scheduler(options: runOptions, progress: progress)
         let outcome = await scheduler.run(suite, selection: selection)
         let (status, code) = GateExit.status(for: outcome.results, interrupted: outcome.interrupted)
@@ -85,7 +97,6 @@ public struct GateRun: Sendable {
             suite: suite.name, startedAt: startedAt, durationMs: (clock.now - start).milliseconds, status: status,
             exitCode: code, interrupted: outcome.interrupted, suiteFile: suite.file, checks: outcome.results,
             rules: registry.allRules + CoreRules.all + outcome.results.flatMap(\.extraRules), commit: git.head)
-        var notes: [String] = []
         if recordHistory {
             notes += record(&report)
         } else if let store = try? HistoryStore.openExisting(stateDirectory: stateDirectory) {

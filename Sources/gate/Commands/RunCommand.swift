@@ -63,6 +63,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not record this run in the history (.gate/history.sqlite).")
     var noHistory = false
 
+    @Flag(name: .long, help: "Run every check, neither reading nor writing the result cache (.gate/cache.sqlite).")
+    var noCache = false
+
     @OptionGroup var reportOptions: ReportOptions
     @OptionGroup var output: OutputOptions
 
@@ -85,6 +88,7 @@ struct RunCommand: AsyncParsableCommand {
         runOptions.allowPendingManual = allowPendingManual
         var gateRun = try GateRun(suite: suite, options: runOptions, reports: reportSet)
         gateRun.recordHistory = !noHistory
+        gateRun.useCache = !noCache
         let code = await RunDriver.execute(gateRun, output: output)
         throw ExitCode(code)
     }

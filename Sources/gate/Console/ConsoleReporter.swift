@@ -105,7 +105,9 @@ final class ConsoleReporter: Sendable {
             guard let n = counts[s], n > 0 else { return nil }
             return "\(n) \(s.rawValue)"
         }
-        var summary = "\(r.checks.count) checks: \(parts.joined(separator: ", ")) in "
+        let cached = r.checks.filter { $0.cached == true }.count
+        var summary = "\(r.checks.count) checks: \(parts.joined(separator: ", "))"
+            + (cached > 0 ? " (\(cached) cached)" : "") + " in "
             + DurationParsing.format(.milliseconds(r.durationMs)) + ". "
         summary += "Result: \(r.status.rawValue) (exit \(result.exitCode))."
         let colored: String
@@ -165,7 +167,9 @@ final class ConsoleReporter: Sendable {
         if quiet && !bad { return "" }
         let duration = r.status == .skipped ? "-" : DurationParsing.format(.milliseconds(r.durationMs))
         var out = label(r) + " " + r.id.padding(toLength: max(idWidth, r.id.count), withPad: " ", startingAt: 0)
-            + "  " + duration.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + fit(r.summary, used: idWidth + 19)
+            + "  " + duration.padding(toLength: 7, withPad: " ", startingAt: 0) + "  "
+            + fit((r.cached == true ? "(cached) " : "") + (r.slice.map { "[slice \($0)] " } ?? "") + r.summary,
+                  used: idWidth + 19)
             + "\n"
         let shown = r.findings.filter { !$0.waived && ($0.severity == .error || verbose) }
             .sorted { $0.severity != $1.severity ? $0.severity > $1.severity : Finding.reportOrder($0, $1) }

@@ -1,0 +1,11 @@
+import GateCore
+
+extension BoundariesVerifier {
+    /// Every file under the check's root (the sources it scans and the manifests that resolve them), and
+    /// the rules file, tsconfig and baseline. A check that writes a baseline or a graph is not cached.
+    public func defaultInputs(_ parameters: Parameters) -> CacheInputs? {
+        guard !options.writeBaseline, options.graphOutput == nil else { return nil }
+        let extra = ["config", "tsconfig", "baseline"].compactMap { try? parameters.path($0) }
+        return CacheInputs(paths: [parameters.root] + extra)
+    }
+}
