@@ -40,6 +40,10 @@ public final class HistoryStore: Sendable {
                 CREATE INDEX check_run_by_check ON check_run(check_id);
                 """)
         },
+        // Cached results take milliseconds: shard balancing must not mistake them for the check's cost.
+        StateDatabase.Migration("history-v2-cached") { db in
+            try db.execute(sql: "ALTER TABLE check_run ADD COLUMN cached INTEGER NOT NULL DEFAULT 0")
+        },
     ]
 
     private init(_ database: StateDatabase) { self.database = database }
@@ -72,12 +76,12 @@ public final class HistoryStore: Sendable {
                 try db.execute(
                     sql: """
                         INSERT INTO check_run(run_id, check_id, verifier, status, required, duration_ms, errors,
-                                              warnings, notes, waived)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                              warnings, notes, waived, cached)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [id, c.id, c.verifier, c.status.rawValue, c.required, c.durationMs,
                                 counts[.error] ?? 0, counts[.warning] ?? 0, counts[.note] ?? 0,
-                                c.findings.filter(\.waived).count])
+                                c.findings.filter(\.waived).count, c.cached == true])
             }
             try db.execute(
                 sql: """
@@ -86,6 +90,23 @@ public final class HistoryStore: Sendable {
                     """,
                 arguments: [report.suite, report.suite, max(1, retention)])
             return id
+        }
+    }
+
+    /// Each check's median duration over the newest `last` runs of `suite` in which it really ran (not
+    /// skipped, not answered by the result cache): what shard balancing weighs.
+    public func medianDurations(suite: String, last: Int = 30) throws -> [String: Int] {
+        try database.queue.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: """
+                    SELECT check_id, duration_ms FROM check_run
+                    WHERE run_id IN (SELECT id FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
+                      AND status != 'skipped' AND cached = 0
+                    """,
+                arguments: [suite, last])
+            var byCheck: [String: [Int]] = [:]
+            for r in rows { byCheck[r[0], default: []].append(r[1]) }
+            return byCheck.compactMapValues { HistoryStats.percentile($0, 50) }
         }
     }
 

@@ -23,10 +23,12 @@ public struct RunReport: Codable, Sendable, Equatable {
     /// Recent runs of this suite from the history database, oldest first, for the HTML charts.
     /// Not encoded: the JSON report describes one run.
     public var trend: [TrendRun] = []
+    /// Set when this run was one shard of a suite (`--shard K/N`).
+    public var shard: ShardInfo?
 
     private enum CodingKeys: String, CodingKey {
         case schema, suite, gateVersion, startedAt, durationMs, status, exitCode, interrupted, suiteFile, checks,
-             rules, commit
+             rules, commit, shard
     }
 
     public init(
