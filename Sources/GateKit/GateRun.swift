@@ -19,14 +19,31 @@ public struct GateRun: Sendable {
     public var trendLength = 30
     /// Use the result cache in `.gate/cache.sqlite` (gate run does unless --no-cache; gate check does not).
     public var useCache = false
+    /// Which shard this run is, when `options.shard` is set; `suite` then holds only this shard's checks.
+    public private(set) var shardInfo: ShardInfo?
 
     /// Validates the selection, the report targets, the waivers and the attestations file. Throws
     /// `ConfigError` (exit 2) before anything runs.
     public init(suite: Suite, options: RunOptions, reports: ReportSet,
                 registry: VerifierRegistry = BuiltinVerifiers.registry) throws(ConfigError) {
-        self.suite = suite
         self.registry = registry
-        self.selection = try Selection.compute(suite, options: options)
+        var selection = try Selection.compute(suite, options: options)
+        var shardSuite = suite
+        if let shard = options.shard {
+            let durations = (try? HistoryStore.openExisting(stateDirectory: options.stateDirectory ?? suite.root + "/.gate"))
+                .flatMap { try? $0?.medianDurations(suite: suite.name) } ?? [:]
+            let plan = ShardPlan.partition(suite, count: shard.count, durations: durations)
+            let mine = Set(plan.shards[shard.index])
+            shardSuite.checks = suite.checks.filter { mine.contains($0.id) }
+            selection.selected = selection.selected.filter(mine.contains)
+            selection.excluded = selection.excluded.filter { mine.contains($0.key) }
+            shardInfo = ShardInfo(
+                index: shard.index + 1, count: shard.count, checks: shardSuite.checks.map(\.id),
+                suiteChecks: suite.checks.map(\.id), splitChecks: suite.checks.filter(\.cache.split).map(\.id),
+                balance: plan.balance)
+        }
+        self.suite = shardSuite
+        self.selection = selection
         self.reports = reports
         try reports.preflight()
         var options = options
@@ -97,6 +114,7 @@ public struct GateRun: Sendable {
             suite: suite.name, startedAt: startedAt, durationMs: (clock.now - start).milliseconds, status: status,
             exitCode: code, interrupted: outcome.interrupted, suiteFile: suite.file, checks: outcome.results,
             rules: registry.allRules + CoreRules.all + outcome.results.flatMap(\.extraRules), commit: git.head)
+        report.shard = shardInfo
         if recordHistory {
             notes += record(&report)
         } else if let store = try? HistoryStore.openExisting(stateDirectory: stateDirectory) {

@@ -28,11 +28,12 @@ struct Gate: AsyncParsableCommand {
               gate attest rollback-ready --by alice --note 'rehearsed'   sign off a manual checklist item
               gate checklist Suites/launch.yaml              the launch checklist as Markdown
               gate history Suites/launch.yaml                pass rates, p50/p95, slowest and flaky checks
+              gate run Suites/launch.yaml --shard 2/4        one of 4 CI shards; then: gate merge shard-*.json
             """,
         version: GateVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, ListCommand.self, ExplainCommand.self,
                       ValidateCommand.self, ReplayCommand.self, CasCommand.self, AttestCommand.self,
-                      ChecklistCommand.self, HistoryCommand.self])
+                      ChecklistCommand.self, HistoryCommand.self, MergeCommand.self])
 
     /// Parses and runs, mapping every error to gate's exit codes (ArgumentParser's own default is 64).
     static func main() async {

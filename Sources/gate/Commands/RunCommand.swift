@@ -16,7 +16,9 @@ struct RunCommand: AsyncParsableCommand {
 
             Waivers in .gate/waivers.yaml apply as each check finishes. A manual checklist item that is not signed
             off ('gate attest') fails the run unless --allow-pending-manual is given. Each run is recorded in
-            .gate/history.sqlite ('gate history'). Under GitHub Actions (GITHUB_ACTIONS=true) the top findings are
+            .gate/history.sqlite ('gate history'). A check whose inputs, parameters and environment inputs are
+            unchanged since its last passing run reuses that result from .gate/cache.sqlite (marked 'cached';
+            --no-cache runs everything). --shard K/N runs one CI shard; 'gate merge' combines the shards' reports. Under GitHub Actions (GITHUB_ACTIONS=true) the top findings are
             also printed as annotations, and the Markdown summary is appended to $GITHUB_STEP_SUMMARY.
 
             Ctrl-C stops launching checks, kills the running ones (their whole process groups), writes the
@@ -27,6 +29,8 @@ struct RunCommand: AsyncParsableCommand {
               gate run Suites/pre-deploy.yaml --jobs 4 --fail-fast --junit build/junit.xml
               gate run Suites/launch.yaml --only secrets,cas --reports /tmp/gate
               gate run Suites/launch.yaml --tag fast --skip slow-check
+              gate run Suites/launch.yaml --shard 2/4 --json Reports/shard-2.json
+              gate run Suites/launch.yaml --no-cache
             """)
 
     @Argument(help: ArgumentHelp("The suite file (YAML).", valueName: "suite"))
@@ -66,6 +70,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run every check, neither reading nor writing the result cache (.gate/cache.sqlite).")
     var noCache = false
 
+    @Option(name: .long, help: ArgumentHelp("Run one shard of the suite, K of N (K from 1); also GATE_SHARD=K/N, or Bazel's TEST_SHARD_INDEX and TEST_TOTAL_SHARDS. Combine the shards' JSON reports with 'gate merge'.", valueName: "K/N"))
+    var shard: String?
+
     @OptionGroup var reportOptions: ReportOptions
     @OptionGroup var output: OutputOptions
 
@@ -86,6 +93,12 @@ struct RunCommand: AsyncParsableCommand {
             stateDirectory: stateDir.map { PathUtil.resolve($0, against: cwd) }, environment: childEnvironment())
         var runOptions = options
         runOptions.allowPendingManual = allowPendingManual
+        let environment = ProcessInfo.processInfo.environment
+        runOptions.shard = try ShardSlice.resolve(option: shard, environment: environment)
+        // Bazel asks a test that understands sharding to say so by touching this file.
+        if runOptions.shard != nil, let status = environment["TEST_SHARD_STATUS_FILE"], !status.isEmpty {
+            FileManager.default.createFile(atPath: status, contents: nil)
+        }
         var gateRun = try GateRun(suite: suite, options: runOptions, reports: reportSet)
         gateRun.recordHistory = !noHistory
         gateRun.useCache = !noCache
