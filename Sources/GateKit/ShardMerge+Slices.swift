@@ -6,7 +6,9 @@ extension ShardMerge {
     static func combineSlices(_ slices: [CheckResult]) -> CheckResult {
         let ordered = slices.sorted { sliceIndex($0) < sliceIndex($1) }
         var r = ordered[0]
-        r.findings = ordered.flatMap(\.findings).sorted(by: Finding.reportOrder)
+        // A problem with the whole store (its format file) is seen by every slice: report it once.
+        var seen: Set<Finding> = []
+        r.findings = ordered.flatMap(\.findings).filter { seen.insert($0).inserted }.sorted(by: Finding.reportOrder)
         r.status = ordered.map(\.status).max { rank($0) < rank($1) } ?? r.status
         r.durationMs = ordered.map(\.durationMs).max() ?? 0
         r.rules = Array(Set(ordered.flatMap(\.rules))).sorted()

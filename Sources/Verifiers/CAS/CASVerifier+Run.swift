@@ -17,6 +17,11 @@ extension CASVerifier {
             layout = found
             restic = found == .named
         }
+        // Only the native layout divides its objects; for the others the first slice verifies everything.
+        if let slice = context.slice, slice.count > 1, layout != .native, layout != .auto, slice.index > 0 {
+            return CheckOutcome(summary: "\(layout.rawValue) stores do not split; slice 1/\(slice.count) verifies the whole store",
+                                rules: evaluatedRules)
+        }
         let outcome: LayoutOutcome
         switch layout {
         case .native, .auto: outcome = try await NativeStore.verify(config, context)

@@ -31,7 +31,8 @@ enum NativeStore {
                                 + "a native store; point 'root' at the store, or set 'layout'")
         }
         let manifests = NativeManifest.loadAll(root + "/manifests")
-        outcome.findings += manifests.findings
+        // Split across shards, manifest problems are the first slice's to report.
+        if (context.slice?.index ?? 0) == 0 { outcome.findings += manifests.findings }
         let referenced: Set<String>? = manifests.present ? Set(manifests.references.map(\.digest)) : nil
         let objects = root + "/objects"
         guard StoreNames.isDirectory(objects) else {
@@ -40,11 +41,11 @@ enum NativeStore {
             }
             return outcome
         }
-        let plan = config.plan(context: context, walkRoot: objects, digestLength: 16, classify: classify,
-                               referenced: referenced)
+        let plan = config.plan(context: context, walkRoot: objects, digestLength: 16,
+                               classify: sliced(classify, context.slice), referenced: referenced)
         outcome.scan = try await ObjectScan.run(plan, context: context, digestLength: 16)
         // References: absent objects, and sizes the manifests state.
-        for ref in manifests.references {
+        for ref in manifests.references where context.slice?.contains(key: digestKey(ref.digest)) ?? true {
             let p = path(of: ref.digest)
             guard let st = FileStat.of(root + "/" + p) else {
                 outcome.findings.append(CASFindings.missing(path: p, digest: ref.digest, referencedBy: ref.manifest))
