@@ -43,6 +43,9 @@ public struct HTMLReportWriter: ReportWriter {
                     "took \(DurationParsing.format(.milliseconds(r.durationMs)))", "exit code \(r.exitCode)"]
         if let c = r.commit { meta.append("commit <code>\(HTML.text(String(c.prefix(12))))</code>") }
         if let f = r.suiteFile { meta.append("<code>\(HTML.text(f))</code>") }
+        if let s = r.shard { meta.append("shard \(s.index)/\(s.count)") }
+        let cached = r.checks.filter { $0.cached == true }.count
+        if cached > 0 { meta.append("\(cached) cached") }
         meta.append("gate \(HTML.text(r.gateVersion))")
         var h = "<header class=\"top run-\(r.status.rawValue)\">\n<div class=\"wrap\">\n"
         h += "<p class=\"eyebrow\">gate report</p>\n"
@@ -131,7 +134,12 @@ public struct HTMLReportWriter: ReportWriter {
             let (key, label) = HTML.status(c)
             let counts = c.findingCounts
             let width = c.status == .skipped ? 0 : max(2, Int((Double(c.durationMs) / Double(longest) * 100).rounded()))
-            h += "<tr class=\"row-\(key)\"><td><span class=\"pill s-\(key)\">\(HTML.text(label))</span></td>"
+            h += "<tr class=\"row-\(key)\"><td><span class=\"pill s-\(key)\">\(HTML.text(label))</span>"
+            if c.cached == true {
+                h += " <span class=\"muted\" title=\"reused from the result cache: inputs unchanged\">cached</span>"
+            }
+            if let slice = c.slice { h += " <span class=\"muted\" title=\"split across shards\">slices \(HTML.text(slice))</span>" }
+            h += "</td>"
             h += "<td><a class=\"id\" href=\"#item-\(HTML.attr(c.id))\">\(HTML.text(c.id))</a>"
             if let d = c.description { h += "<br/><span class=\"muted\">\(HTML.text(d))</span>" }
             h += "</td><td>\(HTML.text(c.verifier))</td>"

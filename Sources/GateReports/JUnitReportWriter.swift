@@ -98,6 +98,8 @@ public struct JUnitReportWriter: ReportWriter {
         ]
         if let r = check.reason { props.append(("reason", r)) }
         if let s = check.source { props.append(("source", s)) }
+        if let cached = check.cached { props.append(("cached", String(cached))) }
+        if let slice = check.slice { props.append(("slice", slice)) }
         xml += "    <properties>\n"
         for (k, v) in props {
             xml += "      <property" + XMLText.attributes([("name", k), ("value", v)]) + "/>\n"

@@ -16,6 +16,9 @@ public struct MarkdownReportWriter: ReportWriter {
         let counts = report.statusCounts
         let parts = CheckStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
         md += "\(report.checks.count) checks: \(parts.joined(separator: ", ")). "
+        let cached = report.checks.filter { $0.cached == true }.count
+        if cached > 0 { md += "\(cached) reused from the result cache. " }
+        if let s = report.shard { md += "Shard \(s.index) of \(s.count). " }
         md += "Exit code \(report.exitCode). gate \(report.gateVersion)"
         if report.interrupted { md += ". **The run was interrupted**; unfinished checks are marked" }
         md += ".\n\n"
@@ -25,7 +28,8 @@ public struct MarkdownReportWriter: ReportWriter {
             let req = c.required ? "" : " (advisory)"
             let pending = Checklist.isPending(c)
             let icon = pending ? "⏳" : Self.icon(c.status, required: c.required)
-            md += "| \(icon) | `\(c.id)` | \(pending ? "pending" : c.status.rawValue)\(req) | "
+            let cached = c.cached == true ? " (cached)" : ""
+            md += "| \(icon) | `\(c.id)` | \(pending ? "pending" : c.status.rawValue)\(req)\(cached) | "
             md += "\(DurationParsing.format(.milliseconds(c.durationMs))) | \(n) | \(Self.cell(c.summary)) |\n"
         }
         if report.checks.contains(where: Checklist.isManual) {

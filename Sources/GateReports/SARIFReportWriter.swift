@@ -80,6 +80,10 @@ public struct SARIFReportWriter: ReportWriter {
         if !notifications.isEmpty { invocation["toolExecutionNotifications"] = .array(notifications) }
 
         var runProps: [String: JSONValue] = ["suite": .string(report.suite), "status": .string(report.status.rawValue)]
+        // A passing check has no results to mark, so the run lists the checks reused from the cache.
+        let cached = report.checks.filter { $0.cached == true }.map { JSONValue.string($0.id) }
+        if !cached.isEmpty { runProps["cachedChecks"] = .array(cached) }
+        if let s = report.shard { runProps["shard"] = .string("\(s.index)/\(s.count)") }
         if dropped > 0 {
             runProps["truncated"] = true
             runProps["droppedResults"] = .int(dropped)
@@ -111,6 +115,7 @@ public struct SARIFReportWriter: ReportWriter {
 
     private static func properties(_ check: CheckResult, _ f: Finding) -> [String: JSONValue] {
         var p: [String: JSONValue] = ["check": .string(check.id)]
+        if check.cached == true { p["cached"] = true }
         if let e = f.evidence { p["evidence"] = .object(e.mapValues { .string($0) }) }
         if let h = f.help { p["help"] = .string(h) }
         return p
