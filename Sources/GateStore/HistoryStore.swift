@@ -40,9 +40,14 @@ public final class HistoryStore: Sendable {
                 CREATE INDEX check_run_by_check ON check_run(check_id);
                 """)
         },
-        // Cached results take milliseconds: shard balancing must not mistake them for the check's cost.
-        StateDatabase.Migration("history-v2-cached") { db in
-            try db.execute(sql: "ALTER TABLE check_run ADD COLUMN cached INTEGER NOT NULL DEFAULT 0")
+        // Shard balancing reads durations from complete runs of really-run checks: a cached result takes
+        // milliseconds, and a shard's run holds only its own checks (and would move the plan between the
+        // shards of one pipeline if they shared the history).
+        StateDatabase.Migration("history-v2-cache-shard") { db in
+            try db.execute(sql: """
+                ALTER TABLE check_run ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE run ADD COLUMN shard TEXT;
+                """)
         },
     ]
 
@@ -65,11 +70,12 @@ public final class HistoryStore: Sendable {
         try database.queue.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO run(suite, started_at, duration_ms, status, exit_code, interrupted, git_commit)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO run(suite, started_at, duration_ms, status, exit_code, interrupted, git_commit, shard)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [report.suite, report.startedAt.timeIntervalSince1970, report.durationMs,
-                            report.status.rawValue, Int(report.exitCode), report.interrupted, report.commit])
+                            report.status.rawValue, Int(report.exitCode), report.interrupted, report.commit,
+                            report.shard.map { "\($0.index)/\($0.count)" }])
             let id = db.lastInsertedRowID
             for c in report.checks {
                 let counts = c.findingCounts
@@ -93,14 +99,15 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// Each check's median duration over the newest `last` runs of `suite` in which it really ran (not
-    /// skipped, not answered by the result cache): what shard balancing weighs.
+    /// Each check's median duration over the newest `last` unsharded runs of `suite` in which it really
+    /// ran (not skipped, not answered by the result cache): what shard balancing weighs.
     public func medianDurations(suite: String, last: Int = 30) throws -> [String: Int] {
         try database.queue.read { db in
             let rows = try Row.fetchAll(
                 db, sql: """
                     SELECT check_id, duration_ms FROM check_run
-                    WHERE run_id IN (SELECT id FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
+                    WHERE run_id IN (SELECT id FROM run WHERE suite = ? AND shard IS NULL
+                                     ORDER BY started_at DESC, id DESC LIMIT ?)
                       AND status != 'skipped' AND cached = 0
                     """,
                 arguments: [suite, last])

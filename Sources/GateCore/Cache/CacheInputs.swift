@@ -7,10 +7,14 @@
 public struct CacheInputs: Sendable, Hashable {
     public var paths: [String]
     public var environment: [String]
+    /// Files the check itself writes under its input paths (a command's outputs), relative to the root or
+    /// absolute: left out of the key, and everything under them when they are directories.
+    public var exclude: [String]
 
-    public init(paths: [String], environment: [String] = []) {
+    public init(paths: [String], environment: [String] = [], exclude: [String] = []) {
         self.paths = paths
         self.environment = environment
+        self.exclude = exclude
     }
 }
 

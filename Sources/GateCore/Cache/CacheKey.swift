@@ -34,6 +34,8 @@ public struct CacheKeyBuilder {
     public var excluded: Set<String>
     /// True when the inputs come from the suite's `inputs:` rather than the verifier's defaults.
     public var declared: Bool
+    /// Outputs the check writes among its inputs (`CacheInputs.exclude`).
+    public var outputs: [String] = []
 
     public init(verifierID: String, gateVersion: String, root: String, cwd: String, slice: ShardSlice?,
                 parameters: [String: ConfigValue], environment: [String: String?], inputs: [String],
@@ -48,6 +50,11 @@ public struct CacheKeyBuilder {
         self.inputs = inputs
         self.excluded = excluded
         self.declared = declared
+    }
+
+    /// The absolute paths of the input files, sorted by their name in the key; nothing is read.
+    public func inputFiles() throws -> [String] {
+        try InputFiles(root: root, excluded: excluded, outputs: outputs).expand(inputs).files.map(\.path)
     }
 
     public func compute(store: any ResultCacheStore) throws -> Result {
@@ -67,8 +74,10 @@ public struct CacheKeyBuilder {
         }
         out.field("inputs")
         for d in inputs { out.field(d) }
+        out.field("outputs")
+        for o in outputs { out.field(o) }
 
-        let (files, unmatched) = try InputFiles(root: root, excluded: excluded).expand(inputs)
+        let (files, unmatched) = try InputFiles(root: root, excluded: excluded, outputs: outputs).expand(inputs)
         let known = try store.knownFiles(files.map(\.path))
         var fresh: [String: KnownFile] = [:]
         var hashedFiles = 0

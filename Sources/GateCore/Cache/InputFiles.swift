@@ -14,8 +14,17 @@ struct InputFiles {
     }
 
     let root: String
+
+    init(root: String, excluded: Set<String>, outputs: [String] = []) {
+        self.root = root
+        self.excluded = excluded
+        self.outputs = outputs.map { Glob("/" + PathUtil.relative(PathUtil.resolve($0, against: root), to: root) + "/") }
+    }
+
     /// Absolute directories never walked into.
     let excluded: Set<String>
+    /// Outputs to leave out: anchored at the root, each matching itself and everything below it.
+    var outputs: [Glob] = []
 
     /// The files named by `declarations`, each once, sorted by name; plus declarations that matched nothing.
     func expand(_ declarations: [String]) throws -> (files: [Entry], unmatched: [String]) {
@@ -36,6 +45,11 @@ struct InputFiles {
                 files.insert(entry(absolute))
             }
             if files.count == before { unmatched.append(PathUtil.relative(absolute, to: root)) }
+        }
+        if !outputs.isEmpty {
+            files = files.filter { f in
+                !(PathUtil.isInside(f.path, root) && Glob.any(outputs, PathUtil.relative(f.path, to: root)))
+            }
         }
         return (files.sorted { $0.name < $1.name }, unmatched)
     }

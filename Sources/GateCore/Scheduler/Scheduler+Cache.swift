@@ -1,6 +1,14 @@
 import Foundation
 
 extension Scheduler {
+    /// The key builder `run` would use for `check` (nil when it is not cached): for tools and tests that
+    /// need to know what a check's inputs are.
+    public func cacheKeyBuilder(for check: CheckSpec, in suite: Suite) -> CacheKeyBuilder? {
+        var context = makeContext(check, suite: suite)
+        if check.cache.split { context.slice = options.shard }
+        return cacheKeyBuilder(check, suite: suite, context: context)
+    }
+
     /// The key builder for a check, or nil when the check is not cached: the cache is off, the check says
     /// `cache: false`, it is a manual item, or neither the suite nor the verifier says what it reads.
     func cacheKeyBuilder(_ check: CheckSpec, suite: Suite, context: CheckContext) -> CacheKeyBuilder? {
@@ -14,11 +22,13 @@ extension Scheduler {
         var environment: [String: String?] = [:]
         for n in names { environment[n] = context.environment[n] }
         let state = options.stateDirectory ?? (suite.root + "/.gate")
-        return CacheKeyBuilder(
+        var builder = CacheKeyBuilder(
             verifierID: check.verifierID, gateVersion: options.cacheVersion, root: check.root, cwd: context.cwd,
             slice: context.slice, parameters: check.parameters.values, environment: environment, inputs: inputs,
             excluded: [PathUtil.normalize(state), PathUtil.normalize(options.reportsDirectory)],
             declared: check.cache.inputs != nil)
+        builder.outputs = defaults?.exclude ?? []
+        return builder
     }
 
     /// Looks the check up. A hit is the finished result; a miss returns the key info to store under later.

@@ -1,0 +1,133 @@
+import Foundation
+import GateCore
+import GateKit
+import GateReports
+import GateStore
+import GateTestSupport
+import Testing
+
+/// A cold run then a warm run of a small launch-like suite: the warm run reuses every result and reads
+/// no input file (the stat cache answers for all of them: `cache.hashedFiles` counts the files actually
+/// read and hashed). Changing one input re-runs only the checks that read it.
+@Suite struct CacheWarmRunTests {
+    static let suite = """
+        suite: warm
+        checks:
+          - id: config
+            run: [sh, -c, "grep -q port config/app.json"]
+            inputs: [config/**]
+          - id: units
+            run: [sh, -c, "test -s src/app.py"]
+            inputs: [src/**/*.py]
+          - id: store
+            uses: cas
+            with: {root: store, layout: native}
+          - id: layers
+            uses: boundaries
+            with:
+              root: src
+              rules:
+                - name: layers
+                  layers: [app.api, app.core]
+          - id: no-inputs
+            run: "true"
+          - id: opted-out
+            run: "true"
+            inputs: [config/**]
+            cache: false
+        """
+
+    func prepare() throws -> TempDir {
+        let dir = try TempDir("warm")
+        try dir.write([
+            "suite.yaml": Self.suite,
+            "config/app.json": "{\"port\": 8080}\n",
+            "src/app/__init__.py": "",
+            "src/app/api.py": "from app import core\n",
+            "src/app/core.py": "X = 1\n",
+            "src/app.py": "print('hi')\n",
+        ])
+        try FileManager.default.copyItem(atPath: Repo.path("Fixtures/sample-service/cas"), toPath: dir.file("store"))
+        return dir
+    }
+
+    @Test func warmRunReadsNoUnchangedInputAndOneChangeRerunsOnlyItsChecks() async throws {
+        let dir = try prepare()
+        defer { dir.remove() }
+        let runner = CachedRunner(dir)
+        try await CachedRunner.settle()
+        let cold = try await runner.run()
+        #expect(cold.status == .passed, "\(cold.checks.map { "\($0.id): \($0.summary) \($0.reason ?? "")" })")
+        let cacheable = ["config", "units", "store", "layers"]
+        // The stat cache is shared: a file two checks read is hashed by whichever keys first.
+        for id in cacheable { #expect(cold.check(id)?.cached == false, "\(id)") }
+        #expect(cacheable.compactMap { cold.check($0)?.cache?.hashedFiles }.reduce(0, +) >= 10)
+        // Not consulted: no inputs to key on, or opted out.
+        #expect(cold.check("no-inputs")?.cached == nil && cold.check("opted-out")?.cached == nil)
+
+        let warm = try await runner.run()
+        for id in cacheable {
+            let c = try #require(warm.check(id))
+            #expect(c.cached == true, "\(id) should be reused: \(c.cache?.note ?? "")")
+            #expect(c.cache?.hashedFiles == 0 && c.cache?.hashedBytes == 0, "\(id) read inputs on the warm run")
+            #expect(c.cache?.inputFiles == cold.check(id)?.cache?.inputFiles)
+        }
+        #expect(warm.check("no-inputs")?.cached == nil && warm.check("opted-out")?.cached == nil)
+
+        // One Python source changes: the checks that read src/ re-run, the others stay cached.
+        try await CachedRunner.settle()
+        try "X = 2\n".write(toFile: dir.file("src/app/core.py"), atomically: false, encoding: .utf8)
+        let changed = try await runner.run()
+        #expect(changed.check("layers")?.cached == false)
+        #expect(changed.check("units")?.cached == false)
+        // Only the changed file is read: by the first of the two checks to key, or by both when the second
+        // keys within the stat cache's 100 ms margin of the write and must not trust the first's digest.
+        let read = ["layers", "units"].compactMap { changed.check($0)?.cache?.hashedFiles }
+        #expect(read.allSatisfy { $0 <= 1 } && read.reduce(0, +) >= 1, "\(read)")
+        #expect(changed.check("config")?.cached == true && changed.check("store")?.cached == true)
+        #expect(changed.check("config")?.cache?.hashedFiles == 0 && changed.check("store")?.cache?.hashedFiles == 0)
+
+        // --no-cache consults nothing.
+        let off = try await runner.run(cache: false)
+        #expect(off.checks.allSatisfy { $0.cached == nil && $0.cache == nil })
+    }
+
+    @Test func aRewriteThatKeepsSizeAndMtimeIsStillAMiss() async throws {
+        let dir = try prepare()
+        defer { dir.remove() }
+        let runner = CachedRunner(dir)
+        try await CachedRunner.settle()
+        _ = try await runner.run()
+        let file = dir.file("config/app.json")
+        let before = try FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date
+        // Same size, mtime put back: only the ctime (which nobody can set) tells.
+        try "{\"port\": 9090}\n".write(toFile: file, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: try #require(before)], ofItemAtPath: file)
+        let after = try await runner.run()
+        #expect(after.check("config")?.cached == false)
+        #expect(after.check("config")?.cache?.hashedFiles == 1)
+    }
+
+    @Test func failuresAreNotStoredSoARetryReallyRuns() async throws {
+        let dir = try TempDir("fail")
+        defer { dir.remove() }
+        try dir.write(["suite.yaml": "suite: f\nchecks:\n  - id: f\n    run: exit 1\n    inputs: [suite.yaml]\n"])
+        let runner = CachedRunner(dir)
+        _ = try await runner.run()
+        let again = try #require(try await runner.run().check("f"))
+        #expect(again.status == .failed && again.cached == false)
+    }
+
+    @Test func aDamagedCacheFileIsRebuilt() async throws {
+        let dir = try prepare()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file(".gate"), withIntermediateDirectories: true)
+        try "this is not a database".write(toFile: dir.file(".gate/cache.sqlite"), atomically: false, encoding: .utf8)
+        var run = try GateRun(suite: try CachedRunner(dir).suite(), options: CachedRunner(dir).options(), reports: ReportSet())
+        run.useCache = true
+        let result = await run.execute()
+        #expect(result.notes.contains { $0.contains("was damaged") }, "\(result.notes)")
+        #expect(result.report.check("config")?.cached == false)
+        #expect(try ResultCache.open(stateDirectory: dir.file(".gate")).counts().results > 0)
+    }
+}
