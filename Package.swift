@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: System libraries and C support
@@ -54,11 +55,15 @@ let package = Package(
         .target(
             name: "VerifierCommand", dependencies: ["GateCore"],
             path: "Sources/Verifiers/Command", swiftSettings: strict),
+        .target(
+            name: "VerifierSecrets",
+            dependencies: ["GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
+            path: "Sources/Verifiers/Secrets", exclude: ["Rules/default-rules.toml"], swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
-            dependencies: ["GateCore", "GateReports", "VerifierCommand"],
+            dependencies: ["GateCore", "GateReports", "VerifierCommand", "VerifierSecrets"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -84,6 +89,9 @@ let package = Package(
         .testTarget(
             name: "VerifierCommandTests",
             dependencies: ["VerifierCommand", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VerifierSecretsTests",
+            dependencies: ["VerifierSecrets", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateTestSupport"],
             swiftSettings: strict),

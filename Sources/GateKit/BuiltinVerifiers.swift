@@ -1,11 +1,13 @@
 import GateCore
 import VerifierCommand
+import VerifierSecrets
 
 /// The one hand-kept list of built-in verifiers. Adding a verifier means adding its module to
 /// Package.swift and one line here; nothing else refers to verifiers by type.
 public enum BuiltinVerifiers {
     public static let all: [any Verifier.Type] = [
         CommandVerifier.self,
+        SecretsVerifier.self,
     ]
 
     public static let registry = VerifierRegistry(all)
