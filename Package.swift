@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(
             name: "CPCRE2", path: "Sources/System/CPCRE2", pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
 
         // MARK: Core libraries
@@ -44,7 +46,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "GateReports",
-            dependencies: ["GateCore"],
+            dependencies: ["GateCore", "CZlib"],
             swiftSettings: strict),
         .target(
             name: "GateStore",
