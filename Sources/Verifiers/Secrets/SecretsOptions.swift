@@ -74,6 +74,10 @@ struct SecretsOptions: Sendable {
         inlineIgnores = try p.bool("inline-ignores", default: true)
         if let b = try p.string("baseline") { baseline = p.resolve(b); baselineDisplay = b }
         if let w = try p.string("write-baseline") { writeBaseline = p.resolve(w); writeBaselineDisplay = w }
+        // The baseline holds hashes that look like secrets to the generic rule; it is never scanned.
+        for file in [baseline, writeBaseline].compactMap({ $0 }) where PathUtil.isInside(file, p.root) {
+            exclude.append(Glob(PathUtil.relative(file, to: p.root)))
+        }
         if p.has("jobs") { jobs = try p.int("jobs", default: jobs, range: 1...256) }
     }
 

@@ -13,9 +13,10 @@ extension SecretsVerifier {
             var f = finding(h, spec)
             let entry = Baseline.Entry(path: h.path, rule: spec.qualifiedID, secret: h.secretHash)
             if h.inlineIgnored && options.inlineIgnores {
-                f.waived = true
-                f.waiver = "inline marker on the line (inline-ignores: true)"
+                // An inline marker declares a known non-secret: counted, not reported, so the check passes
+                // (a baseline entry, by contrast, is known debt and stays visible as a waived finding).
                 inlineWaived += 1
+                continue
             } else {
                 recorded.append(entry)
                 if let baseline, baseline.entries.contains(entry) {

@@ -33,8 +33,9 @@ public struct SecretsVerifier: Verifier {
             Findings carry a preview (a few leading characters and '…') and 'secretHash' (SHA-256 of the value, \
             truncated); the fingerprint is (rule, path, secret hash), so it survives edits elsewhere in the file. \
             Inline markers on the line ('gate:allow', 'gitleaks:allow', 'pragma: allowlist secret', \
-            'trufflehog:ignore', or 'gate:allow-next-line' on the line before) waive a finding unless \
-            'inline-ignores: false'. 'baseline' waives known findings; 'write-baseline' records the current ones.
+            'trufflehog:ignore', or 'gate:allow-next-line' on the line before) drop a finding (it is counted in the \
+            stats) unless 'inline-ignores: false'. 'baseline' waives known findings, which stay visible as waived \
+            (SARIF suppressions); 'write-baseline' records the current ones.
 
             'config' reads a .gitleaks.toml: [[rules]] (id, description, regex, secretGroup, entropy, keywords, \
             path), per-rule and global allowlists (paths, regexes, stopwords, commits, regexTarget, condition, \

@@ -38,6 +38,7 @@ final class BufferScanner {
 
     /// Prepares the per-file rule mask (`path` regexes, path allowlists). False when the file is skipped.
     func begin(path: String) -> Bool {
+        guard engine.pathSensitive else { return true }
         if engine.fileAllowlisted(path, scratch: scratch) { return false }
         for r in engine.rules {
             var on = true
@@ -57,22 +58,27 @@ final class BufferScanner {
         candidates.removeAll(keepingCapacity: true)
 
         // 1. One pass of the keyword automaton marks a bounded window per rule around each hit.
+        let keywordRules = engine.keywordRules, windowOf = engine.windowOf, multilineOf = engine.multilineOf
+        let lengths = engine.matcher.lengths
         engine.matcher.scan(buf) { kw, start in
-            let len = engine.matcher.keywords[kw].count
-            for r in engine.keywordRules[kw] where enabled[r] {
-                let spec = engine.rules[r].spec
-                let w = spec.window
-                var ws = max(0, start - w), we = min(n, start + len + w)
-                if !spec.multiline {
-                    ws = Self.lineStart(base, start, floor: ws)
-                    we = Self.lineEnd(base, start + len, ceiling: we)
-                }
-                if let last = windows[r].last, ws <= last.upperBound {
+            let len = lengths[kw]
+            for r in keywordRules[kw] where enabled[r] {
+                let w = windowOf[r]
+                let multiline = multilineOf[r]
+                let floor = max(0, start - w)
+                var we = min(n, start + len + w)
+                if !multiline { we = Self.lineEnd(base, start + len, ceiling: we) }
+                // Hits close to the previous window extend it. Only a line end in between (for rules that
+                // stay on one line) starts a new window, so dense hits on a long line cost no backward scans.
+                if let last = windows[r].last, floor <= last.upperBound,
+                   multiline || last.upperBound >= start
+                    || memchr(base + last.upperBound, 10, start - last.upperBound) == nil {
                     if we > last.upperBound { windows[r][windows[r].count - 1] = last.lowerBound..<we }
-                } else {
-                    if windows[r].isEmpty { touched.append(r) }
-                    windows[r].append(ws..<we)
+                    continue
                 }
+                let ws = multiline ? floor : Self.lineStart(base, start, floor: floor)
+                if windows[r].isEmpty { touched.append(r) }
+                windows[r].append(ws..<we)
             }
         }
         for r in engine.unkeyedRules where enabled[r] {
@@ -95,20 +101,20 @@ final class BufferScanner {
     }
 
     private func run(_ regex: PCRE2Regex, rule r: Int, window: Range<Int>, base: UnsafePointer<UInt8>, n: Int) {
-        let spec = engine.rules[r].spec
+        let rule = engine.rules[r]
         var from = window.lowerBound
         while from < window.upperBound {
             switch regex.match(base, length: window.upperBound, from: from, scratch: scratch) {
             case .match:
                 guard let m = scratch.group(0) else { return }
                 from = m.isEmpty ? m.lowerBound + 1 : m.upperBound
-                guard let secret = secretRange(spec, regex, match: m), !secret.isEmpty else { continue }
+                guard let secret = secretRange(rule.secretGroup, regex, match: m), !secret.isEmpty else { continue }
                 // A window clipped in the middle of a long line must not invent a token boundary.
                 if secret.upperBound == window.upperBound, window.upperBound < n,
                    KnownNonSecrets.isAlphanumeric(base[window.upperBound]) {
                     continue
                 }
-                candidates.append(Candidate(rule: r, secret: secret, match: m, valid: false, confidence: spec.confidence.rank))
+                candidates.append(Candidate(rule: r, secret: secret, match: m, valid: false, confidence: rule.confidence))
             case .noMatch, .failed:
                 return
             case .limit:
@@ -118,8 +124,8 @@ final class BufferScanner {
         }
     }
 
-    private func secretRange(_ spec: RuleSpec, _ regex: PCRE2Regex, match: Range<Int>) -> Range<Int>? {
-        if let g = spec.secretGroup { return scratch.group(g) }
+    private func secretRange(_ group: Int?, _ regex: PCRE2Regex, match: Range<Int>) -> Range<Int>? {
+        if let g = group { return scratch.group(g) }
         if regex.captureCount > 0 {
             for g in 1...regex.captureCount {
                 if let r = scratch.group(g), !r.isEmpty { return r }
@@ -130,16 +136,15 @@ final class BufferScanner {
 
     private func accept(_ c: Candidate, _ buf: UnsafeBufferPointer<UInt8>, path: String, commit: String?) -> Bool {
         let rule = engine.rules[c.rule]
-        let spec = rule.spec
         let secret = UnsafeBufferPointer(rebasing: buf[c.secret])
-        if let min = spec.entropy, SecretChecks.entropy(secret) < min { return false }
-        for v in spec.validators {
+        if let min = rule.entropy, SecretChecks.entropy(secret) < min { return false }
+        for v in rule.validators {
             switch v {
             case .crc32Base62: if !SecretChecks.crc32Base62Valid(secret) { return false }
             case .jwtHeader: if !SecretChecks.jwtHeaderValid(secret) { return false }
             }
         }
-        for f in spec.valueFilters {
+        for f in rule.valueFilters {
             switch f {
             case .assignment:
                 let before = c.secret.lowerBound > 0 ? buf[c.secret.lowerBound - 1] : 0
@@ -149,10 +154,8 @@ final class BufferScanner {
                 if !ValueFilters.isMixed(secret) { return false }
             }
         }
-        if KnownNonSecrets.reason(secret, in: buf, at: c.secret.lowerBound, allowHex: spec.allowHex) != nil { return false }
-        let lists = rule.allowlists + engine.allowlists.filter { a in
-            a.targetRules.isEmpty || a.targetRules.contains { spec.answers(to: $0) }
-        }
+        if KnownNonSecrets.reason(secret, in: buf, at: c.secret.lowerBound, allowHex: rule.allowHex) != nil { return false }
+        let lists = engine.allowlistsOf[c.rule]
         for a in lists {
             let target: Range<Int>
             switch a.spec.regexTarget {

@@ -14,6 +14,9 @@ struct KeywordMatcher: Sendable {
     /// For each state (by index), the keywords that end there: `outputs[outputStart[s]..<outputStart[s+1]]`.
     private let outputStart: [Int32]
     private let outputs: [Int32]
+    let lengths: [Int]
+    /// The longest keyword's length, which is how far lanes must overlap.
+    private let longest: Int
 
     init(_ words: [String]) {
         keywords = words.map { Array($0.lowercased().utf8) }
@@ -87,35 +90,95 @@ struct KeywordMatcher: Sendable {
         }
         outputStart = starts
         outputs = flat
+        lengths = keywords.map(\.count)
+        longest = max(1, lengths.max() ?? 1)
     }
 
     /// Calls `hit(keywordIndex, start)` for every occurrence, in order of the occurrence's end.
-    @inline(__always)
+    ///
+    /// The automaton's speed is bounded by the latency of one table load per byte, each depending on the
+    /// previous one. Large buffers are therefore cut into four lanes walked in the same loop, so that the
+    /// processor overlaps four independent chains. Each lane after the first starts `longest - 1` bytes
+    /// early and reports only occurrences that end inside its own part, so nothing is missed or doubled.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ hit: (Int, Int) -> Void) {
         guard let base = bytes.baseAddress, !keywords.isEmpty else { return }
         let n = bytes.count
-        let k = classCount
-        classOf.withUnsafeBufferPointer { cls in
-            delta.withUnsafeBufferPointer { d in
-                outputStart.withUnsafeBufferPointer { os in
-                    outputs.withUnsafeBufferPointer { outs in
-                        var s = 0
-                        var i = 0
-                        while i < n {
-                            let e = d[s &+ Int(cls[Int(base[i])])]
-                            if e >= 0 {
-                                s = Int(e)
-                            } else {
-                                s = Int(~e)
-                                let state = s / k
-                                for j in Int(os[state])..<Int(os[state + 1]) {
-                                    let kw = Int(outs[j])
-                                    hit(kw, i + 1 - keywords[kw].count)
-                                }
-                            }
-                            i &+= 1
-                        }
+        classOf.withUnsafeBufferPointer { clsBuffer in
+            delta.withUnsafeBufferPointer { deltaBuffer in
+                let cls = clsBuffer.baseAddress!, d = deltaBuffer.baseAddress!
+                if n < 4096 {
+                    var s = 0
+                    run(base, from: 0, to: n, reportFrom: 0, state: &s, clsBuffer, deltaBuffer, hit)
+                    return
+                }
+                let part = n / 4
+                let lead = longest - 1
+                let starts = [0, part - lead, 2 * part - lead, 3 * part - lead]
+                let ends = [part, 2 * part, 3 * part, n]
+                let steps = part - lead
+                // Output states met in the interleaved loop, as (lane, offset within lane, state); rare
+                // compared with bytes, so they are handled after the loop, lane by lane, in order.
+                var found: [(lane: Int, at: Int, state: Int)] = []
+                var s0 = 0, s1 = 0, s2 = 0, s3 = 0
+                let p0 = base + starts[0], p1 = base + starts[1], p2 = base + starts[2], p3 = base + starts[3]
+                var k = 0
+                while k < steps {
+                    let e0 = d[s0 &+ Int(cls[Int(p0[k])])]
+                    let e1 = d[s1 &+ Int(cls[Int(p1[k])])]
+                    let e2 = d[s2 &+ Int(cls[Int(p2[k])])]
+                    let e3 = d[s3 &+ Int(cls[Int(p3[k])])]
+                    s0 = Int(e0 < 0 ? ~e0 : e0)
+                    s1 = Int(e1 < 0 ? ~e1 : e1)
+                    s2 = Int(e2 < 0 ? ~e2 : e2)
+                    s3 = Int(e3 < 0 ? ~e3 : e3)
+                    if (e0 | e1 | e2 | e3) < 0 {
+                        if e0 < 0 { found.append((0, k, s0)) }
+                        if e1 < 0 { found.append((1, k, s1)) }
+                        if e2 < 0 { found.append((2, k, s2)) }
+                        if e3 < 0 { found.append((3, k, s3)) }
                     }
+                    k &+= 1
+                }
+                var states = [s0, s1, s2, s3]
+                for lane in 0..<4 {
+                    let reportFrom = lane == 0 ? 0 : lane * part
+                    for f in found where f.lane == lane {
+                        emit(f.state, end: starts[lane] + f.at, reportFrom: reportFrom, hit)
+                    }
+                    // Lanes differ in length by the lead and the remainder: each finishes alone.
+                    run(base, from: starts[lane] + steps, to: ends[lane], reportFrom: reportFrom, state: &states[lane],
+                        clsBuffer, deltaBuffer, hit)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func run(_ base: UnsafePointer<UInt8>, from: Int, to: Int, reportFrom: Int, state s: inout Int,
+                     _ cls: UnsafeBufferPointer<UInt8>, _ d: UnsafeBufferPointer<Int32>, _ hit: (Int, Int) -> Void) {
+        var i = from
+        while i < to {
+            let e = d[s &+ Int(cls[Int(base[i])])]
+            if e >= 0 {
+                s = Int(e)
+            } else {
+                s = Int(~e)
+                emit(s, end: i, reportFrom: reportFrom, hit)
+            }
+            i &+= 1
+        }
+    }
+
+    /// Reports the keywords ending at `end` in premultiplied state `s`, if they end at or after `reportFrom`.
+    @inline(__always)
+    private func emit(_ s: Int, end: Int, reportFrom: Int, _ hit: (Int, Int) -> Void) {
+        guard end >= reportFrom else { return }
+        let state = s / classCount
+        outputStart.withUnsafeBufferPointer { os in
+            outputs.withUnsafeBufferPointer { outs in
+                for j in Int(os[state])..<Int(os[state + 1]) {
+                    let kw = Int(outs[j])
+                    hit(kw, end + 1 - lengths[kw])
                 }
             }
         }

@@ -13,10 +13,15 @@ enum KnownNonSecrets {
         if let p = placeholder(secret, words: short) { return p }
         if short && hasRun(secret) { return "a run of repeated or sequential characters" }
         if hasPrefix(secret, publicKeyPrefixes) { return "a public key" }
+        if hasPrefix(secret, ["pk_live_", "pk_test_", "pk.eyJ"]) { return "a publishable (client-side) key" }
         if preceded(buffer, start, by: ["sha256-", "sha384-", "sha512-"]) || hasPrefix(secret, ["sha256-", "sha384-", "sha512-"]) {
             return "a subresource integrity hash"
         }
         if preceded(buffer, start, by: ["h1:"]) || hasPrefix(secret, ["h1:"]) { return "a go.sum hash" }
+        if let colon = secret.firstIndex(of: UInt8(ascii: ":")), hasPrefix(secret, ["sha1:", "sha256:", "sha384:", "sha512:", "md5:"]),
+           isHex(UnsafeBufferPointer(rebasing: secret[(colon + 1)...])) {
+            return "a labelled digest"
+        }
         if insideDataURI(buffer, start) { return "part of a data: URI" }
         if insidePublicPEM(buffer, start) { return "part of a certificate or public key" }
         return nil
@@ -48,8 +53,9 @@ enum KnownNonSecrets {
     }
 
     private static let placeholderWords: [[UInt8]] = [
-        "xxxx", "****", "....", "changeme", "change_me", "change-me", "replace_me", "replaceme", "replace-me",
+        "xxxx", "****", "...", "changeme", "change_me", "change-me", "replace_me", "replaceme", "replace-me",
         "your_", "your-", "yourkey", "yoursecret", "yourtoken", "placeholder", "redacted", "dummy", "<your", "insert_",
+        "…",
     ].map { Array($0.utf8) }
 
     /// Template syntax (`${VAR}`, `{{ x }}`, `<your-key>`, `%VAR%`, `$VAR`) and placeholder words.
@@ -60,8 +66,15 @@ enum KnownNonSecrets {
             return "a template placeholder"
         }
         if first == UInt8(ascii: "<") && last == UInt8(ascii: ">") { return "a placeholder in angle brackets" }
+        // `{name}` format fields; no token alphabet has braces.
+        if let open = s.firstIndex(of: UInt8(ascii: "{")), s[open...].contains(UInt8(ascii: "}")) {
+            return "a format placeholder"
+        }
         if first == UInt8(ascii: "%") && last == UInt8(ascii: "%") { return "an environment reference" }
-        if first == UInt8(ascii: "$"), s.count > 1, isIdentifierStart(s[1]) { return "a variable reference" }
+        if first == UInt8(ascii: "$"), s.count > 1, isIdentifierStart(s[1]),
+           s.dropFirst().allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") }) {
+            return "a variable reference"
+        }
         guard words else { return nil }
         let lower = s.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
         for w in placeholderWords where search(lower, w) { return "a placeholder" }
@@ -83,30 +96,32 @@ enum KnownNonSecrets {
 
     // MARK: Context
 
-    /// Within `data:...;base64,` on the same line (scanning back at most 64 KiB).
+    /// Within the payload of a `data:...;base64,` URI: only base64 characters lie between the secret and
+    /// the comma that starts the payload.
     static func insideDataURI(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
         var i = start - 1
-        let limit = max(0, start - 65_536)
-        while i >= limit {
+        while i >= 0 {
             let b = buffer[i]
-            if b == 10 || b == 13 || b == 34 || b == 39 || b == 40 || b == 32 { return false }
-            if b == UInt8(ascii: ","), i >= 6, matches(buffer, i - 6, "base64") {
-                var j = i - 7
-                while j >= max(limit, i - 256) {
-                    if matches(buffer, j, "data:") { return true }
-                    if buffer[j] == 10 || buffer[j] == 34 || buffer[j] == 39 { return false }
-                    j -= 1
-                }
+            if b == UInt8(ascii: ",") { break }
+            guard isAlphanumeric(b) || b == UInt8(ascii: "+") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=") else {
                 return false
             }
             i -= 1
         }
+        guard i >= 6, matches(buffer, i - 6, "base64") else { return false }
+        var j = i - 7
+        while j >= max(0, i - 256) {
+            if matches(buffer, j, "data:") { return true }
+            if buffer[j] == 10 || buffer[j] == 34 || buffer[j] == 39 || buffer[j] == 32 { return false }
+            j -= 1
+        }
         return false
     }
 
-    /// Inside a `-----BEGIN CERTIFICATE-----` or `... PUBLIC KEY-----` block.
+    /// Inside a `-----BEGIN CERTIFICATE-----` or `... PUBLIC KEY-----` block (a 4096-bit certificate's
+    /// base64 is under 4 KiB, so the header is never further back than that).
     static func insidePublicPEM(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
-        let limit = max(0, start - 16_384)
+        let limit = max(0, start - 4096)
         var i = start - 1
         while i >= limit {
             if buffer[i] == UInt8(ascii: "-"), matches(buffer, i, "-----END") { return false }

@@ -15,6 +15,13 @@ final class SecretEngine: Sendable {
     /// The most capture groups of any pattern, for sizing match data.
     let maxCaptures: Int
     let notes: [String]
+    /// For each rule, every allowlist that applies to it.
+    let allowlistsOf: [[CompiledAllowlist]]
+    /// Per-rule facts the hot loop reads, kept flat so that it never copies a `RuleSpec`.
+    let windowOf: [Int]
+    let multilineOf: [Bool]
+    /// Whether any rule or allowlist looks at file paths (otherwise per-file set-up is skipped).
+    let pathSensitive: Bool
 
     init(_ ruleset: Ruleset) throws(ConfigError) {
         var compiled: [CompiledRule] = []
@@ -49,6 +56,10 @@ final class SecretEngine: Sendable {
             captures = max(captures, c.maxCaptures)
             globals.append(c)
         }
+        // Each rule's own allowlists, then the global ones aimed at it (or at every rule).
+        allowlistsOf = compiled.map { r in
+            r.allowlists + globals.filter { a in a.targetRules.isEmpty || a.targetRules.contains { r.spec.answers(to: $0) } }
+        }
         rules = compiled
         allowlists = globals
         matcher = KeywordMatcher(keywords)
@@ -57,6 +68,10 @@ final class SecretEngine: Sendable {
         pathOnlyRules = pathOnly
         maxCaptures = captures
         notes = ruleset.notes
+        windowOf = ruleset.rules.map(\.window)
+        multilineOf = ruleset.rules.map(\.multiline)
+        pathSensitive = compiled.contains { r in r.pathRegex != nil || r.allowlists.contains { !$0.paths.isEmpty } }
+            || globals.contains { !$0.paths.isEmpty }
     }
 
     /// The built-in rules, compiled once per process.
@@ -83,10 +98,23 @@ final class CompiledRule: Sendable {
     let pathRegex: PCRE2Regex?
     let allowlists: [CompiledAllowlist]
     let maxCaptures: Int
+    // Copies of the fields the scanner reads per candidate, so it never copies the whole spec.
+    let secretGroup: Int?
+    let confidence: Int
+    let entropy: Double?
+    let validators: [RuleSpec.Validator]
+    let valueFilters: [RuleSpec.ValueFilter]
+    let allowHex: Bool
 
     init(_ spec: RuleSpec, index: Int) throws(ConfigError) {
         self.spec = spec
         self.index = index
+        secretGroup = spec.secretGroup
+        confidence = spec.confidence.rank
+        entropy = spec.entropy
+        validators = spec.validators
+        valueFilters = spec.valueFilters
+        allowHex = spec.allowHex
         let where_ = spec.source ?? SourceLocation(file: "<rules>", line: 1, column: 1)
         func compile(_ pattern: String, key: String) throws(ConfigError) -> PCRE2Regex {
             do {

@@ -12,12 +12,19 @@ enum ValueFilters {
         if v.count > 2, KnownNonSecrets.isAlphanumeric(first), v[1] == UInt8(ascii: ":"), v[2] == UInt8(ascii: "\\") {
             return "a Windows path"
         }
+        // `$VAR`, `@env`, `*anchor`, `!Ref`: a sigil and a name. A random password may start with the same
+        // symbols, but then more symbols follow.
         if [UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "&"), UInt8(ascii: "*"),
-            UInt8(ascii: "!"), UInt8(ascii: "#")].contains(first) {
+            UInt8(ascii: "!"), UInt8(ascii: "#")].contains(first),
+           v.dropFirst().allSatisfy({ KnownNonSecrets.isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }) {
             return "a reference or tag"
         }
         if KnownNonSecrets.contains(v, "()") || KnownNonSecrets.contains(v, "(\"") { return "a call" }
         if isDottedReference(v) { return "a code reference" }
+        for marker in ["os.environ", "process.env", "getenv", "Getenv", "ENV[", "env(", "secrets."]
+        where KnownNonSecrets.contains(v, marker) {
+            return "a lookup of the environment or a secret store"
+        }
         if isEnvironmentName(v) { return "an environment variable name" }
         if !quoted && isPlainIdentifier(v) { return "an identifier" }
         if classCount(v) < 2 { return "a single character class" }

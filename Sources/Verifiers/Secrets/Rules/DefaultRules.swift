@@ -251,7 +251,7 @@ description = "GitLab incoming mail token"
 regex = '''(?<![A-Za-z0-9_\-])(glimt-[0-9a-zA-Z_\-]{25})(?![A-Za-z0-9_\-])'''
 keywords = ["glimt-"]
 confidence = "high"
-examples = ["incoming+project-1-glimt-{r:62:25}@example.invalid"]
+examples = ["GITLAB_INCOMING_EMAIL_TOKEN=glimt-{r:62:25}"]
 counterexamples = ["glimt-{r:62:24}"]
 
 # ---------------------------------------------------------------- Slack
@@ -464,7 +464,7 @@ confidence = "high"
 entropy = 3.5
 aliases = ["pypi-upload-token"]
 examples = ["password = pypi-AgEIcHlwaS5vcmc{r:u:120}"]
-counterexamples = ["password = pypi-AgEIcHlwaS5vcmc"]
+counterexamples = ["every upload token starts with pypi-AgEIcHlwaS5vcmc"]
 
 [[rules]]
 id = "sendgrid-api-key"
@@ -1084,7 +1084,7 @@ counterexamples = ["PREFECT_API_KEY=pnu_{r:62:20}"]
 [[rules]]
 id = "url-password"
 description = "Password embedded in a URL"
-regex = '''(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@"'<>`]{1,64}:([^\s:/@"'<>`]{3,128})@[A-Za-z0-9][A-Za-z0-9.\-]*'''
+regex = '''(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@"'<>`]{0,64}:([^\s:/@"'<>`]{3,128})@[A-Za-z0-9][A-Za-z0-9.\-]*'''
 keywords = ["://"]
 confidence = "medium"
 entropy = 2.5
@@ -1109,10 +1109,35 @@ stopwords = ["password", "passwd", "pass", "secret", "guest", "user", "username"
 # ---------------------------------------------------------------- Generic (lowest confidence)
 
 [[rules]]
+id = "bearer-token"
+description = "Bearer or token credential in an Authorization header"
+regex = '''(?i)(?:(?<![A-Za-z0-9_])bearer|authorization["']?[ \t]*[:=][ \t]*["']?token)[ \t]+([A-Za-z0-9._~+/=\-!@#$%^*]{16,}+)(?![A-Za-z0-9._~+/=\-!@#$%^*])'''
+keywords = ["bearer", "authorization"]
+confidence = "medium"
+entropy = 3.0
+filters = ["assignment"]
+help = "Revoke the token, and pass it at run time (environment or secret store) instead of writing it in the code."
+examples = [
+  "headers = {'Authorization': 'Bearer {r:62:30}'}",
+  "curl -H \"Authorization: token {r:62:12}!{r:62:8}\" https://api.example.invalid/",
+]
+counterexamples = [
+  "curl -H \"Authorization: Bearer $TOKEN\" https://api.example.invalid/",
+  "headers = {'Authorization': f'Bearer {token}'}",
+  "Authorization: Bearer <token>",
+  "// the bearer token is refreshed every hour by the client",
+]
+
+[[rules]]
 id = "generic-secret"
 description = "Secret-looking value assigned to a password, secret, token or key"
-regex = '''(?i)(?:password|passwd|passphrase|pwd|secret|token|api[_.\-]?key|apikey|access[_.\-]?key|private[_.\-]?key|auth[_.\-]?key|client[_.\-]?secret|credentials?)[a-z0-9_.\-]{0,30}["']?\s{0,4}(?::=|=>|=|:|>)\s{0,4}(?|"([^"\r\n]{8,200})"|'([^'\r\n]{8,200})'|`([^`\r\n]{8,200})`|([^\s"'`<>,;()\[\]{}]{8,200}))'''
-keywords = ["password", "passwd", "passphrase", "pwd", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential"]
+# The name holds a keyword; then one of the ways code and configs pair a name with a value: `name = v`,
+# `name: v`, `<name>v</name>`, `("name", "v")`, `key="name" value="v"`, `name("v")`, `?key=v&`, or a
+# Kubernetes-style `- name: NAME` line followed by `value: v`.
+regex = '''(?i)(?:(?<=[?&])key(?==)|password|passwd|passphrase|pwd|secret|token|api[_.\-]?key|apikey|access[_.\-]?key|private[_.\-]?key|auth[_.\-]?key|client[_.\-]?secret|credentials?)[a-z0-9_.\-]{0,30}(?:["']?\]?[ \t]{0,4}(?::=|=>|=|:|>)[ \t]{0,4}|["'][ \t]*,[ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["'][ \t]+value[ \t]*=[ \t]*(?=["'])|[ \t]*\([ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["']?[ \t]*\r?\n[ \t]*value:[ \t]*)(?|"([^"\r\n]{8,200})"|'([^'\r\n]{8,200})'|`([^`\r\n]{8,200})`|([^\s"'`<>,;&()\[\]{}]{8,200}+)(?![{$]))'''
+keywords = ["password", "passwd", "passphrase", "pwd", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential", "?key=", "&key="]
+multiline = true
+window = 200
 confidence = "low"
 entropy = 3.0
 filters = ["assignment"]
@@ -1124,6 +1149,13 @@ examples = [
   "<password>{r:62:12}${r:62:4}</password>",
   "{\"client_secret\": \"{r:62:24}\"}",
   "api_key = '{r:62:32}'",
+  "settings['db_password'] = '{r:62:10}#{r:62:6}'",
+  "os.Setenv(\"DB_PASSWORD\", \"{r:62:10}%{r:62:6}\")",
+  "<add key=\"api_secret\" value=\"{r:62:10}~{r:62:6}\" />",
+  "setToken('{r:62:12}^{r:62:4}')",
+  "fetch(`https://api.example.invalid/v1?key={r:62:10}*{r:62:6}&limit=10`)",
+  "env:{nl}  - name: SMTP_PASSWORD{nl}    value: {r:62:12}={r:62:6}",
+  "password: \"${r:62:10}^{r:62:6}\"",
 ]
 counterexamples = [
   "password = os.environ[\"PASSWORD\"]",
@@ -1141,11 +1173,16 @@ counterexamples = [
   "token = self.settings.access_token",
   "api_key = \"{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}\"",
   "token = \"{r:h:40}\"",
+  "header_token(\"Authorization\")",
+  "os.Setenv(\"DB_PASSWORD\", password)",
+  "env:{nl}  - name: PASSWORD_POLICY{nl}    value: strict-mode-v2",
+  "password:{nl}  next_setting: Enabled1",
+  "notes = [\"see docs/secrets.md\", \"key = cache_key(user, region)\"]",
 ]
 [[rules.allowlists]]
 description = "names that hold metadata about a secret rather than the secret"
 regexTarget = "match"
-regexes = ['''(?i)^[a-z0-9_.\-]*?(?:url|uri|endpoint|path|file|dir|name|type|length|len|size|policy|field|header|prefix|format|env|version|id|count|ttl|expiry|expires|timeout|hint|label|placeholder|regex|pattern|validator|required|hash)["']?\s{0,4}(?::=|=>|=|:|>)''']
+regexes = ['''(?i)^[a-z0-9_.\-]*?(?:url|uri|endpoint|path|file|dir|name|type|length|len|size|policy|field|header|prefix|format|env|version|id|count|ttl|expiry|expires|timeout|hint|label|placeholder|regex|pattern|validator|required|hash)(?![a-z0-9_.\-])''']
 [[rules.allowlists]]
 description = "placeholder and sample values"
 stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "secret", "password", "passwd", "token", "test"]

@@ -38,6 +38,11 @@ struct Ruleset: Sendable {
         } else {
             set = defaults
         }
+        // A rule may leave out its regex only to amend a base rule of the same id.
+        for r in set.rules where r.regex == nil && r.path == nil {
+            throw .missingKey(r.source ?? SourceLocation(file: display ?? "config", line: 1, column: 1), key: "regex",
+                              context: "rule '\(r.id)' (a rule needs 'regex', 'path' or both)")
+        }
         for name in disable {
             let before = set.rules.count
             set.rules.removeAll { $0.answers(to: name) }

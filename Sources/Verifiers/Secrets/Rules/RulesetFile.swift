@@ -92,9 +92,6 @@ struct RulesetFile: Sendable {
         r.allowHex = allowHex
         r.regex = t["regex"]?.string
         r.path = t["path"]?.string
-        if r.regex == nil && r.path == nil {
-            throw .missingKey(at(nil), key: "regex", context: "rule '\(id)' (a rule needs 'regex', 'path' or both)")
-        }
         r.keywords = strings(t["keywords"]).map { $0.lowercased() }.filter { !$0.isEmpty }
         if let g = t["secretGroup"] {
             guard let n = g.int, n >= 0 else {

@@ -113,17 +113,19 @@ final class FileScanner {
     /// Markers on the first or last line of the secret, or `gate:allow-next-line` on the line before it.
     private func ignored(_ h: BufferHit, _ view: UnsafeBufferPointer<UInt8>, base: Int, cursor: LineCursor) -> Bool {
         guard let p = view.baseAddress else { return false }
-        let start = max(0, cursor.lineStart - base)
-        let end = BufferScanner.lineEnd(p, h.secret.upperBound, ceiling: view.count)
-        let firstLineEnd = BufferScanner.lineEnd(p, h.secret.lowerBound, ceiling: view.count)
+        let reach = InlineIgnore.reach
+        let lineStart = max(0, cursor.lineStart - base)
+        let start = max(lineStart, h.secret.lowerBound - reach)
+        let firstLineEnd = BufferScanner.lineEnd(p, h.secret.lowerBound, ceiling: min(view.count, h.secret.upperBound + reach))
         if InlineIgnore.allowsSameLine(UnsafeBufferPointer(rebasing: view[start..<firstLineEnd])) { return true }
-        if end > firstLineEnd {
-            let lastStart = BufferScanner.lineStart(p, h.secret.upperBound, floor: firstLineEnd)
+        if firstLineEnd < h.secret.upperBound {
+            let end = BufferScanner.lineEnd(p, h.secret.upperBound, ceiling: min(view.count, h.secret.upperBound + reach))
+            let lastStart = max(BufferScanner.lineStart(p, h.secret.upperBound, floor: firstLineEnd), h.secret.upperBound - reach)
             if InlineIgnore.allowsSameLine(UnsafeBufferPointer(rebasing: view[lastStart..<end])) { return true }
         }
-        if cursor.previousLineStart >= base {
-            let prev = UnsafeBufferPointer(rebasing: view[(cursor.previousLineStart - base)..<max(cursor.previousLineStart - base, start - 1)])
-            if InlineIgnore.allowsNextLine(prev) { return true }
+        if cursor.previousLineStart >= base, lineStart > 0 {
+            let prevStart = max(cursor.previousLineStart - base, lineStart - 1 - reach)
+            if InlineIgnore.allowsNextLine(UnsafeBufferPointer(rebasing: view[prevStart..<(lineStart - 1)])) { return true }
         }
         return false
     }

@@ -32,19 +32,20 @@ struct FileSelection {
     /// was left out.
     func select(environment: [String: String]) async throws -> (files: [File], stats: ScanStats) {
         var stats = ScanStats()
+        let filter = PathFilter(exclude: exclude, include: include)
         let realRoot = Self.realPath(root) ?? root
         var candidates: [String]
         if !allFiles, let listed = try await Self.gitListing(root: root, environment: environment) {
             candidates = listed
         } else {
             candidates = []
-            walk(realRoot, relative: "", into: &candidates)
+            walk(realRoot, relative: "", filter: filter, into: &candidates, pruned: &stats.excluded)
         }
         var seen = Set<String>()
         var files: [File] = []
         for rel in candidates where !rel.isEmpty {
             try Task.checkCancellation()
-            if Glob.any(exclude, rel) || (!include.isEmpty && !Glob.any(include, rel)) {
+            if filter.excludes(rel) {
                 stats.excluded += 1
                 continue
             }
@@ -77,9 +78,9 @@ struct FileSelection {
         return (files, stats)
     }
 
-    /// Every regular file and symlink under `dir`, pruning excluded directories and never descending
-    /// through a symlink.
-    private func walk(_ dir: String, relative: String, into out: inout [String]) {
+    /// Every regular file and symlink under `dir`, pruning excluded directories (each counts as one
+    /// excluded path) and never descending through a symlink.
+    private func walk(_ dir: String, relative: String, filter: PathFilter, into out: inout [String], pruned: inout Int) {
         guard let d = opendir(dir) else { return }
         defer { closedir(d) }
         var entries: [(String, UInt8)] = []
@@ -98,8 +99,12 @@ struct FileSelection {
                 isDir = lstat(dir + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
             }
             if isDir {
-                if name == ".git" || Glob.any(exclude, rel + "/") { continue }
-                walk(dir + "/" + name, relative: rel, into: &out)
+                if name == ".git" { continue }
+                if filter.prunes(directory: rel) {
+                    pruned += 1
+                    continue
+                }
+                walk(dir + "/" + name, relative: rel, filter: filter, into: &out, pruned: &pruned)
             } else {
                 out.append(rel)
             }

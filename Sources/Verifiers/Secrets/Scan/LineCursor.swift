@@ -39,19 +39,24 @@ struct LineCursor {
 }
 
 /// Inline suppression markers. A marker on the secret's line (or on the line before, for
-/// `gate:allow-next-line`) suppresses the finding unless `inline-ignores: false`.
+/// `gate:allow-next-line`) suppresses the finding unless `inline-ignores: false`. Only the part of a line
+/// near the secret is searched, so a megabyte-long minified line costs no more than a short one.
 enum InlineIgnore {
     static let sameLine: [[UInt8]] = ["gate:allow", "gitleaks:allow", "pragma: allowlist secret", "trufflehog:ignore"]
         .map { Array($0.utf8) }
     static let nextLine = Array("gate:allow-next-line".utf8)
+    static let nextSuffix = Array("-next-line".utf8)
+    /// How far from the secret a marker may sit on the same line.
+    static let reach = 1024
 
     /// Whether `line` carries a same-line marker. `gate:allow-next-line` does not allow its own line.
     static func allowsSameLine(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        let bytes = Array(line)
         for marker in sameLine {
             var from = 0
-            while let at = find(bytes, marker, from: from) {
-                if marker == sameLine[0], bytes[(at + marker.count)...].starts(with: Array("-next-line".utf8)) {
+            while let at = find(line, marker, from: from) {
+                let after = at + marker.count
+                if marker == sameLine[0], line.count - after >= nextSuffix.count,
+                   line[after..<(after + nextSuffix.count)].elementsEqual(nextSuffix) {
                     from = at + 1
                     continue
                 }
@@ -62,13 +67,20 @@ enum InlineIgnore {
     }
 
     static func allowsNextLine(_ previous: UnsafeBufferPointer<UInt8>) -> Bool {
-        find(Array(previous), nextLine, from: 0) != nil
+        find(previous, nextLine, from: 0) != nil
     }
 
-    private static func find(_ hay: [UInt8], _ needle: [UInt8], from: Int) -> Int? {
+    private static func find(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], from: Int) -> Int? {
         guard hay.count >= needle.count, from <= hay.count - needle.count else { return nil }
-        for i in from...(hay.count - needle.count) where hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) {
-            return i
+        var i = from
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == needle[0] {
+                var k = 1
+                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
         }
         return nil
     }
