@@ -208,8 +208,9 @@ def filler(lang, n):
     return R.choices(POOLS[lang], k=n)
 
 
-def assign(lang, name, value):
-    """A line that gives `value` to `name` in the syntax of `lang`, picking among natural forms."""
+def assign(lang, name, value, plain=False):
+    """A line that gives `value` to `name` in the syntax of `lang`, picking among natural forms (only the
+    plain assignment with `plain`, for values such as connection strings that are never headers)."""
     q = R.choice(['"', "'"]) if lang in ("py", "js", "rb") else '"'
     forms = {
         "py": [f"{name} = {q}{value}{q}", f"client = Client({name.lower()}={q}{value}{q})",
@@ -230,7 +231,7 @@ def assign(lang, name, value):
                f"{name}='{value}' ./deploy.sh"],
         "log": [f"2026-01-01T00:00:00Z DEBUG config {name}={value} loaded", f"2026-01-01T00:00:01Z INFO connecting with {value}"],
     }
-    return R.choice(forms[lang])
+    return forms[lang][0] if plain else R.choice(forms[lang])
 
 
 EXTS = {"py": ".py", "js": ".js", "go": ".go", "java": ".java", "rb": ".rb", "yaml": ".yaml", "json": ".json",
@@ -263,7 +264,8 @@ def plant_value(lang):
         kind = R.choice(list(SECRETS))
         name, make = SECRETS[kind]
         name = name or R.choice(GENERIC_NAMES)
-        return kind, True, assign(lang, name, make()).split("\n")
+        plain = kind in ("azure-storage", "url-password", "slack-webhook")
+        return kind, True, assign(lang, name, make(), plain).split("\n")
     kind = R.choice(list(DECOYS))
     name, make = DECOYS[kind]
     if kind == "code-reference":

@@ -41,7 +41,7 @@ public struct SecretsVerifier: Verifier {
             path), per-rule and global allowlists (paths, regexes, stopwords, commits, regexTarget, condition, \
             targetRules), [extend] useDefault, path and disabledRules. Not supported: composite rules \
             ([[rules.required]], an error), decoding of encoded text, and .gitleaksignore (use a baseline). \
-            Run 'gate explain secrets' for the rule list.
+            docs/secrets.md has the details and the benchmark against kingfisher, detect-secrets and trufflehog3.
             """,
         parameters: SecretsOptions.parameters,
         rules: Ruleset.builtin.rules.map(Self.describe),
