@@ -108,6 +108,21 @@ import Testing
         #expect(after.check("config")?.cache?.hashedFiles == 1)
     }
 
+    @Test func negatedInputsAndDeclaredOutputsAreLeftOut() async throws {
+        let dir = try TempDir("negated")
+        defer { dir.remove() }
+        try dir.write([
+            "suite.yaml": "suite: n\nchecks:\n  - id: n\n    run: \"true\"\n    inputs: [\".\", \"!out/\", \"!**/*.log\"]\n",
+            "a.txt": "a", "out/x.txt": "x", "out/deep/y.txt": "y", "src/run.log": "l", "src/b.txt": "b", "output.txt": "o",
+        ])
+        let names = try CachedRunner(dir).inputs(of: "n").map { PathUtil.relative($0, to: dir.path) }
+        #expect(names == ["a.txt", "output.txt", "src/b.txt", "suite.yaml"])
+        #expect(throws: ConfigError.self) {
+            try dir.write(["bad.yaml": "checks:\n  - {id: b, run: \"true\", inputs: [\"!out/\"]}\n"])
+            _ = try CachedRunner(dir).suite("bad.yaml")
+        }
+    }
+
     @Test func failuresAreNotStoredSoARetryReallyRuns() async throws {
         let dir = try TempDir("fail")
         defer { dir.remove() }

@@ -17,6 +17,7 @@ import Testing
         "boundaries": "ignore-type-checking: true",
         "migrations": "allow-pending: false",
         "command": "kill-grace: 2s",
+        "secrets": "inline-ignores: false",
     ]
 
     static let verifiers: [String] = BuiltinVerifiers.all.map { $0.descriptor.id }

@@ -28,6 +28,10 @@ import Testing
             uses: cas
             split: true
             with: {root: store, layout: native, cache: false}
+          - id: leaks
+            uses: secrets
+            split: true
+            with: {root: leaks, all-files: true}
           - id: slow
             run: sleep 0.2
             weight: 3
@@ -46,6 +50,12 @@ import Testing
         let objects = try FileManager.default.subpathsOfDirectory(atPath: dir.file("store/objects")).sorted()
             .filter { !$0.hasSuffix("/") && $0.contains("/") }
         try appendByte(dir.file("store/objects/" + (try #require(objects.first))))
+        // A tree of clean files and one generated token (the secrets verifier's own failing example), so
+        // that the split secrets check finds it in exactly one slice.
+        for i in 0..<24 { try dir.write(["leaks/src/file\(i).txt": "nothing to see in file \(i)\n"]) }
+        let secrets = try #require(BuiltinVerifiers.registry.type(for: "secrets"))
+        let leak = try #require(secrets.descriptor.examples.first { $0.expect == .failed && $0.prepare != nil })
+        try leak.prepare?(dir.file("leaks"))
         return dir
     }
 
@@ -75,16 +85,20 @@ import Testing
             covered += info.checks
             inputs.append(try ShardMerge.read(path, display: "shard-\(k + 1)"))
         }
-        // Every check once, the split one on every shard.
-        #expect(covered.filter { $0 == "store" }.count == count)
-        #expect(Set(covered.filter { $0 != "store" }).count == covered.count - count)
-        #expect(covered.count == whole.checks.count - 1 + count)
+        // Every check once, the split ones on every shard.
+        let split: Set = ["store", "leaks"]
+        for id in split { #expect(covered.filter { $0 == id }.count == count) }
+        let single = covered.filter { !split.contains($0) }
+        #expect(Set(single).count == single.count && single.count == whole.checks.count - split.count)
 
         let merged = try ShardMerge.merge(inputs)
         #expect(Self.outcome(merged) == Self.outcome(whole))
         #expect(merged.checks.map(\.id) == whole.checks.map(\.id))
         #expect(merged.status == whole.status && merged.exitCode == whole.exitCode)
         #expect(merged.check("store")?.findings.contains { $0.rule == "cas/hash-mismatch" } == true)
+        #expect(merged.check("leaks")?.findings.filter { $0.rule == "secrets/github-pat" }.count == 1)
+        #expect(merged.check("leaks")?.status == .failed)
+        #expect(merged.check("leaks")?.stats["files"] == whole.check("leaks")?.stats["files"])
 
         let set = ReportSet.all(in: dir.file("merged"))
         #expect(set.write(merged).isEmpty)
@@ -103,7 +117,7 @@ import Testing
         }
         let inputs = reports.enumerated().map { ShardMerge.Input(name: "s\($0.offset + 1).json", report: $0.element) }
 
-        let lost = try #require(reports[2].shard?.checks.filter { $0 != "store" })
+        let lost = try #require(reports[2].shard?.checks.filter { $0 != "store" && $0 != "leaks" })
         #expect(!lost.isEmpty)
         do {
             _ = try ShardMerge.merge(Array(inputs.prefix(2)))
@@ -117,7 +131,7 @@ import Testing
             Issue.record("a merge with shard 1 twice must fail")
         } catch {
             #expect(error.description.contains("shard 1/3 is given more than once"))
-            let twice = try #require(reports[0].shard?.checks.first { $0 != "store" })
+            let twice = try #require(reports[0].shard?.checks.first { $0 != "store" && $0 != "leaks" })
             #expect(error.description.contains("'\(twice)' ran in more than one shard"))
             #expect(error.description.contains("slice 1/3 more than once"))
         }

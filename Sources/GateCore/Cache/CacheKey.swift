@@ -54,7 +54,14 @@ public struct CacheKeyBuilder {
 
     /// The absolute paths of the input files, sorted by their name in the key; nothing is read.
     public func inputFiles() throws -> [String] {
-        try InputFiles(root: root, excluded: excluded, outputs: outputs).expand(inputs).files.map(\.path)
+        try inputList().files.map(\.path)
+    }
+
+    /// `!pattern` entries leave files out, like the outputs a verifier declares.
+    private func inputList() throws -> (files: [InputFiles.Entry], unmatched: [String]) {
+        let negated = inputs.filter { $0.hasPrefix("!") }.map { String($0.dropFirst()) }
+        return try InputFiles(root: root, excluded: excluded, outputs: outputs + negated)
+            .expand(inputs.filter { !$0.hasPrefix("!") })
     }
 
     public func compute(store: any ResultCacheStore) throws -> Result {
@@ -77,7 +84,7 @@ public struct CacheKeyBuilder {
         out.field("outputs")
         for o in outputs { out.field(o) }
 
-        let (files, unmatched) = try InputFiles(root: root, excluded: excluded, outputs: outputs).expand(inputs)
+        let (files, unmatched) = try inputList()
         let known = try store.knownFiles(files.map(\.path))
         var fresh: [String: KnownFile] = [:]
         var hashedFiles = 0

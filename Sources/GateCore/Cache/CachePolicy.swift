@@ -28,8 +28,9 @@ extension SuiteLoader {
     static func loadCachePolicy(_ raw: ConfigValue, id: String, verifier: any Verifier.Type) throws(ConfigError) -> CachePolicy {
         var policy = CachePolicy()
         if let v = raw["inputs"], !v.isNull {
-            guard let list = v.stringList, !list.isEmpty, !list.contains(where: { $0.isEmpty }) else {
-                throw .invalidValue(v.location, key: "inputs", expected: "a path or glob, or a non-empty list of them",
+            guard let list = v.stringList, list.contains(where: { !$0.hasPrefix("!") }),
+                  !list.contains(where: { $0.isEmpty || $0 == "!" }) else {
+                throw .invalidValue(v.location, key: "inputs", expected: "a path or glob, or a list of them ('!glob' leaves files out)",
                                     got: v.typeDescription)
             }
             policy.inputs = list

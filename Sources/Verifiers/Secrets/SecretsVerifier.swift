@@ -1,4 +1,5 @@
 import Foundation
+import ContentHash
 import GateCore
 
 /// Finds credentials in files (and optionally in git history or staged changes).
@@ -66,6 +67,11 @@ public struct SecretsVerifier: Verifier {
         var hits: [SecretHit]
         var stats: ScanStats
         if options.history || options.staged {
+            // History and staged scans do not divide: the first slice scans everything.
+            if let slice = context.slice, slice.count > 1, slice.index > 0 {
+                return CheckOutcome(summary: "git scans do not split; slice 1/\(slice.count) scans everything",
+                                    rules: evaluatedRules)
+            }
             let scan = GitDiffScan(root: context.root,
                                    mode: options.staged ? .staged : .history(revisions: options.historyRange),
                                    exclude: options.exclude, include: options.include)
@@ -74,7 +80,13 @@ public struct SecretsVerifier: Verifier {
         } else {
             let selection = FileSelection(root: context.root, allFiles: options.allFiles, include: options.include,
                                           exclude: options.exclude, maxFileSize: options.maxFileSize)
-            let (files, selected) = try await selection.select(environment: context.environment)
+            var (files, selected) = try await selection.select(environment: context.environment)
+            if let slice = context.slice, slice.count > 1 {
+                // Split across shards: each file is scanned by the shard its path hashes to; what the
+                // selection left out is counted once, by the first slice.
+                files = files.filter { slice.contains(key: ContentHash.xxh3_64($0.relative)) }
+                if slice.index > 0 { selected = ScanStats() }
+            }
             try context.checkCancellation()
             (hits, stats) = try await ParallelScan.run(files, engine: engine, jobs: options.jobs,
                                                         maxFileSize: options.maxFileSize, context: context)
