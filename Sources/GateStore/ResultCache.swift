@@ -7,7 +7,7 @@ import GRDB
 /// input file that did not change. Damage is recovered like every state database: moved aside, rebuilt.
 public final class ResultCache: ResultCacheStore {
     public static let fileName = "cache.sqlite"
-    /// Entries not used for this long are dropped when the cache is opened.
+    /// Results not used, and file digests not refreshed, for this long are dropped when the cache is opened.
     public static let maxAge: TimeInterval = 30 * 24 * 3600
 
     public let database: StateDatabase
@@ -44,6 +44,10 @@ public final class ResultCache: ResultCacheStore {
         _ = try? cache.database.queue.write { db in
             try db.execute(sql: "DELETE FROM result WHERE used_at < ?",
                            arguments: [now.timeIntervalSince1970 - maxAge])
+            // Digests of files nobody has changed in a month are simply read again once: this bounds the
+            // table by the files of the last month's inputs.
+            try db.execute(sql: "DELETE FROM input_stat WHERE recorded_ns < ?",
+                           arguments: [Int64((now.timeIntervalSince1970 - maxAge) * 1e9)])
         }
         return cache
     }

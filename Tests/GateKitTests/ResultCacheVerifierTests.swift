@@ -10,15 +10,15 @@ import Testing
 /// miss. Restoring a changed file's content is a hit again (the key is content, not timestamps).
 @Suite struct ResultCacheVerifierTests {
     /// A parameter change each verifier's passing example accepts. A new verifier must add one here.
-    static let parameterChange: [String: String] = [
-        "cas": "full: true",
-        "determinism": "runs: 3",
-        "tenant-isolation": "max-examples: 7",
-        "boundaries": "ignore-type-checking: true",
-        "migrations": "allow-pending: false",
-        "command": "kill-grace: 2s",
-        "secrets": "inline-ignores: false",
-    ]
+    static let parameterChange = Dictionary(uniqueKeysWithValues: [
+        ("cas", "full: true"),
+        ("determinism", "runs: 3"),
+        ("tenant-isolation", "max-examples: 7"),
+        ("boundaries", "ignore-type-checking: true"),
+        ("migrations", "allow-pending: false"),
+        ("command", "kill-grace: 2s"),
+        ("secrets", "max-file-size: 50MB"),
+    ])
 
     static let verifiers: [String] = BuiltinVerifiers.all.map { $0.descriptor.id }
 

@@ -24,8 +24,8 @@ extension Scheduler {
             let (hit, info) = lookUp(builder, store: store)
             cacheInfo = info
             if let hit {
-                var result = Self.apply(hit.outcome, to: baseResult(check, context: context, durationMs: (clock.now - start).milliseconds),
-                                        context: context)
+                let base = baseResult(check, context: context, durationMs: (clock.now - start).milliseconds)
+                var result = Self.apply(hit.outcome, to: base, context: context)
                 result.cached = true
                 result.cache = info
                 return Self.settle(result, check: check, options: options)
@@ -107,7 +107,11 @@ extension Scheduler {
         }
         if let builder, let store = options.cache, var info = cacheInfo {
             result.cached = false
-            if case .done(let outcome)? = verdict, !timedOut, !Task.isCancelled, result.status == .passed, !info.key.isEmpty {
+            // Only passes are stored: a failure runs again next time, so a retry of a flaky check retries.
+            if case .done(var outcome)? = verdict, !timedOut, !Task.isCancelled, result.status == .passed,
+               !info.key.isEmpty {
+                // The cache file must hold no credential a log could carry.
+                outcome.log = outcome.log.map(context.redactor.redact)
                 self.store(outcome, durationMs: elapsed, check: check, builder: builder, info: &info, store: store)
             }
             result.cache = info

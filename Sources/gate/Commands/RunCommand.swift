@@ -16,10 +16,12 @@ struct RunCommand: AsyncParsableCommand {
 
             Waivers in .gate/waivers.yaml apply as each check finishes. A manual checklist item that is not signed
             off ('gate attest') fails the run unless --allow-pending-manual is given. Each run is recorded in
-            .gate/history.sqlite ('gate history'). A check whose inputs, parameters and environment inputs are
-            unchanged since its last passing run reuses that result from .gate/cache.sqlite (marked 'cached';
-            --no-cache runs everything). --shard K/N runs one CI shard; 'gate merge' combines the shards' reports. Under GitHub Actions (GITHUB_ACTIONS=true) the top findings are
+            .gate/history.sqlite ('gate history'). Under GitHub Actions (GITHUB_ACTIONS=true) the top findings are
             also printed as annotations, and the Markdown summary is appended to $GITHUB_STEP_SUMMARY.
+
+            A check whose inputs, parameters and environment inputs are unchanged since its last passing run
+            reuses that result from .gate/cache.sqlite (marked 'cached'; --no-cache runs everything). --shard K/N
+            runs one CI shard of the suite; 'gate merge' combines the shards' JSON reports.
 
             Ctrl-C stops launching checks, kills the running ones (their whole process groups), writes the
             reports marked 'interrupted' and exits 130. A second Ctrl-C kills everything at once.
@@ -97,7 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         runOptions.shard = try ShardSlice.resolve(option: shard, environment: environment)
         // Bazel asks a test that understands sharding to say so by touching this file.
         if runOptions.shard != nil, let status = environment["TEST_SHARD_STATUS_FILE"], !status.isEmpty {
-            FileManager.default.createFile(atPath: status, contents: nil)
+            _ = FileManager.default.createFile(atPath: status, contents: nil)
         }
         var gateRun = try GateRun(suite: suite, options: runOptions, reports: reportSet)
         gateRun.recordHistory = !noHistory
@@ -111,7 +113,8 @@ struct RunCommand: AsyncParsableCommand {
 enum RunDriver {
     static func execute(_ run: GateRun, output: OutputOptions) async -> Int32 {
         ProcessGroups.becomeSubreaper()
-        let console = ConsoleReporter(options: output, suite: run.suite, selection: run.selection, jobs: run.options.jobs)
+        let console = ConsoleReporter(options: output, suite: run.suite, selection: run.selection, jobs: run.options.jobs,
+                                      shard: run.shardInfo)
         console.begin()
         let task = Task { await run.execute(progress: { console.handle($0) }) }
         let interrupts = Interrupts.install {

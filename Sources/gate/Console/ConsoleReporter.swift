@@ -35,7 +35,11 @@ final class ConsoleReporter: Sendable {
     nonisolated(unsafe) private let timer: (any DispatchSourceTimer)?
     private let clock = ContinuousClock()
 
-    init(options: OutputOptions, suite: Suite, selection: Selection, jobs: Int) {
+    /// Set when the run is one shard of its suite.
+    let shard: ShardInfo?
+
+    init(options: OutputOptions, suite: Suite, selection: Selection, jobs: Int, shard: ShardInfo? = nil) {
+        self.shard = shard
         Rainbow.enabled = Terminal.colorAllowed(flagDisabled: options.noColor)
         live = Terminal.liveAllowed && !options.quiet
         quiet = options.quiet
@@ -58,6 +62,7 @@ final class ConsoleReporter: Sendable {
             let skipped = suite.checks.count - total
             var line = "gate \(GateVersion.current) · suite \(suite.name) · \(total) checks"
             if skipped > 0 { line += " (\(skipped) not selected)" }
+            if let s = shard { line += " · shard \(s.index)/\(s.count) of \(s.suiteChecks.count) checks (\(s.balance.rawValue))" }
             line += " · \(jobs) \(jobs == 1 ? "job" : "jobs") · root \(PathUtil.display(suite.root))"
             Terminal.write(line.bold + "\n")
         }
