@@ -41,8 +41,11 @@ import Testing
         #expect(ran.sorted() == ["four", "one", "three", "two"])
         #expect(FileManager.default.fileExists(atPath: dir.file("bazel-status")), "Bazel's shard status file is touched")
 
-        let merged = try await Exec.gate(["merge", "s1.json", "s2.json", "s3.json", "--reports", "merged"], cwd: dir.path)
+        let merged = try await Exec.gate(["merge", "s1.json", "s2.json", "s3.json", "--reports", "merged"], cwd: dir.path,
+                                         env: ["GITHUB_STEP_SUMMARY": dir.file("summary.md")])
         #expect(merged.code == 1, "a failed required check fails the merge: \(merged.stdout)\(merged.stderr)")
+        let summary = try String(contentsOfFile: dir.file("summary.md"), encoding: .utf8)
+        #expect(summary.contains("# gate: scale") && summary.contains("`two`"), "\(summary)")
         try await SchemaCheck.report(dir.file("merged/report.json"))
         try await SchemaCheck.junit(dir.file("merged/junit.xml"))
         try await SchemaCheck.sarif(dir.file("merged/report.sarif"))

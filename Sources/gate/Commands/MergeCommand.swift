@@ -13,7 +13,9 @@ struct MergeCommand: ParsableCommand {
             suite's whole check list. 'gate merge' checks that the reports are the N shards of one suite and
             commit, each given once, covering every check exactly once (a 'split: true' check once per shard),
             and names the shards or checks that are missing or overlap (exit 2). Otherwise it writes the
-            combined reports and exits as the one unsharded run would have: 0, 1, 3 or 130.
+            combined reports and exits as the one unsharded run would have: 0, 1, 3 or 130. Under GitHub
+            Actions it also prints the annotations and appends the summary to $GITHUB_STEP_SUMMARY, as 'gate
+            run' does.
 
             Examples:
               gate merge shard-*/report.json --reports Reports/launch
@@ -64,6 +66,8 @@ struct MergeCommand: ParsableCommand {
         for (format, path) in set.targets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !quiet {
             Terminal.write("  \(format.rawValue): \(PathUtil.relative(path, to: cwd))\n")
         }
+        // Under GitHub Actions the merge job is where the whole gate is seen: annotations and the summary.
+        GitHubOutput.emit(merged, reports: set)
         throw ExitCode(failures.isEmpty ? merged.exitCode : GateExit.internalError)
     }
 }
