@@ -14,7 +14,10 @@ extension Scheduler {
     func cacheKeyBuilder(_ check: CheckSpec, suite: Suite, context: CheckContext) -> CacheKeyBuilder? {
         guard options.cache != nil, check.cache.enabled, check.manual == nil else { return nil }
         let defaults = check.verifier.defaultInputs(check.parameters)
-        guard let inputs = check.cache.inputs ?? defaults?.paths else { return nil }
+        guard var inputs = check.cache.inputs ?? defaults?.paths else { return nil }
+        // Defaults are worked out from the parameters, which cannot see a check-level `cwd:` outside the
+        // root: what runs there may read it, so it joins the inputs (more misses, never a false hit).
+        if check.cache.inputs == nil, let cwd = check.cwd, !PathUtil.isInside(cwd, check.root) { inputs.append(cwd) }
         // The env the suite sets for the check is configuration: always in the key. Declared names add
         // values gate inherited, which a command may read.
         var names = Set(suite.env.keys).union(check.env.keys).union(check.cache.envInputs)
