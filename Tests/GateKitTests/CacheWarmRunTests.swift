@@ -123,6 +123,31 @@ import Testing
         }
     }
 
+    @Test func defaultInputsSkipTheDirectoriesTheVerifierNeverReads() async throws {
+        let dir = try TempDir("skipped-dirs")
+        defer { dir.remove() }
+        try dir.write([
+            "suite.yaml": """
+                suite: s
+                checks:
+                  - {id: layers, uses: boundaries, with: {rules: [{name: l, layers: [app.api, app.core]}]}}
+                  - {id: scan, uses: secrets, with: {all-files: true}}
+                  - {id: scan-everything, uses: secrets, with: {all-files: true, default-excludes: false}}
+                """,
+            "app/api.py": "from app import core\n", "app/core.py": "X = 1\n",
+            ".build/debug/big.o": "o", "node_modules/pkg/index.js": "j", "__pycache__/core.pyc": "c",
+            "vendor/lib.py": "v",
+        ])
+        let runner = CachedRunner(dir)
+        func names(_ id: String) throws -> [String] { try runner.inputs(of: id).map { PathUtil.relative($0, to: dir.path) } }
+        // boundaries never reads hidden directories, node_modules or __pycache__; vendor/ it does read.
+        #expect(try names("layers") == ["app/api.py", "app/core.py", "suite.yaml", "vendor/lib.py"])
+        // secrets prunes its default excludes (.build/, node_modules/, vendor/, ...) unless they are turned off.
+        #expect(try names("scan") == ["app/api.py", "app/core.py", "suite.yaml"])
+        #expect(try names("scan-everything").contains(".build/debug/big.o"))
+        #expect(try names("scan-everything").contains("vendor/lib.py"))
+    }
+
     @Test func failuresAreNotStoredSoARetryReallyRuns() async throws {
         let dir = try TempDir("fail")
         defer { dir.remove() }

@@ -10,11 +10,17 @@ public struct CacheInputs: Sendable, Hashable {
     /// Files the check itself writes under its input paths (a command's outputs), relative to the root or
     /// absolute: left out of the key, and everything under them when they are directories.
     public var exclude: [String]
+    /// Directory names the verifier never reads below, at any depth (`node_modules`, `.build`); `.*`
+    /// stands for every hidden directory. Walks do not enter them, so a build tree of a hundred thousand
+    /// files under the root costs nothing. Only name directories the verifier itself skips whatever its
+    /// parameters say, or a change there would go unseen.
+    public var skipDirectories: Set<String>
 
-    public init(paths: [String], environment: [String] = [], exclude: [String] = []) {
+    public init(paths: [String], environment: [String] = [], exclude: [String] = [], skipDirectories: Set<String> = []) {
         self.paths = paths
         self.environment = environment
         self.exclude = exclude
+        self.skipDirectories = skipDirectories
     }
 }
 

@@ -36,6 +36,8 @@ public struct CacheKeyBuilder {
     public var declared: Bool
     /// Outputs the check writes among its inputs (`CacheInputs.exclude`).
     public var outputs: [String] = []
+    /// Directory names walks never enter (`CacheInputs.skipDirectories`).
+    public var skipDirectories: Set<String> = []
 
     public init(verifierID: String, gateVersion: String, root: String, cwd: String, slice: ShardSlice?,
                 parameters: [String: ConfigValue], environment: [String: String?], inputs: [String],
@@ -60,7 +62,7 @@ public struct CacheKeyBuilder {
     /// `!pattern` entries leave files out, like the outputs a verifier declares.
     private func inputList() throws -> (files: [InputFiles.Entry], unmatched: [String]) {
         let negated = inputs.filter { $0.hasPrefix("!") }.map { String($0.dropFirst()) }
-        return try InputFiles(root: root, excluded: excluded, outputs: outputs + negated)
+        return try InputFiles(root: root, excluded: excluded, outputs: outputs + negated, skipDirectories: skipDirectories)
             .expand(inputs.filter { !$0.hasPrefix("!") })
     }
 

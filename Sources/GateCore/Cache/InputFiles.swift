@@ -15,14 +15,17 @@ struct InputFiles {
 
     let root: String
 
-    init(root: String, excluded: Set<String>, outputs: [String] = []) {
+    init(root: String, excluded: Set<String>, outputs: [String] = [], skipDirectories: Set<String> = []) {
         self.root = root
         self.excluded = excluded
+        self.skipDirectories = skipDirectories
         self.outputs = outputs.map { Glob("/" + PathUtil.relative(PathUtil.resolve($0, against: root), to: root) + "/") }
     }
 
     /// Absolute directories never walked into.
     let excluded: Set<String>
+    /// Directory names never walked into (`.*`: every hidden one); see `CacheInputs.skipDirectories`.
+    let skipDirectories: Set<String>
     /// Outputs to leave out: anchored at the root, each matching itself and everything below it.
     var outputs: [Glob] = []
 
@@ -78,7 +81,10 @@ struct InputFiles {
                 let r = rel.isEmpty ? name : rel + "/" + name
                 guard let s = FileStat.of(abs, followSymlinks: false) else { continue }
                 if s.isDirectory {
-                    if name == ".git" || excluded.contains(abs) { continue }
+                    if name == ".git" || excluded.contains(abs) || skipDirectories.contains(name)
+                        || (name.hasPrefix(".") && skipDirectories.contains(".*")) {
+                        continue
+                    }
                     stack.append((abs, r))
                 } else {
                     // Links to directories are kept as links (their target is in the key), not walked.

@@ -31,6 +31,8 @@ extension Scheduler {
             excluded: [PathUtil.normalize(state), PathUtil.normalize(options.reportsDirectory)],
             declared: check.cache.inputs != nil)
         builder.outputs = defaults?.exclude ?? []
+        // Declared inputs are taken as written; the verifier's skipped directories only narrow its defaults.
+        if check.cache.inputs == nil { builder.skipDirectories = defaults?.skipDirectories ?? [] }
         return builder
     }
 

@@ -6,6 +6,7 @@ extension BoundariesVerifier {
     public func defaultInputs(_ parameters: Parameters) -> CacheInputs? {
         guard !options.writeBaseline, options.graphOutput == nil else { return nil }
         let extra = ["config", "tsconfig", "baseline"].compactMap { try? parameters.path($0) }
-        return CacheInputs(paths: [parameters.root] + extra)
+        // The scan never enters hidden directories, node_modules or __pycache__ (see the 'exclude' parameter).
+        return CacheInputs(paths: [parameters.root] + extra, skipDirectories: [".*", "node_modules", "__pycache__"])
     }
 }

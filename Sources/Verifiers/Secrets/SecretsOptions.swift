@@ -9,6 +9,8 @@ struct SecretsOptions: Sendable {
     var allFiles = false
     var include: [Glob] = []
     var exclude: [Glob] = []
+    /// Whether FileSelection.defaultExcludes apply (lock files, vendored and tool directories).
+    var defaultExcludes = true
     var maxFileSize = 100 << 20
     var history = false
     var historyRange: [String] = []
@@ -54,7 +56,8 @@ struct SecretsOptions: Sendable {
         allFiles = try p.bool("all-files", default: false)
         include = try p.stringList("include").map(Glob.init)
         exclude = try p.stringList("exclude").map(Glob.init)
-        if try p.bool("default-excludes", default: true) { exclude += FileSelection.defaultExcludes.map(Glob.init) }
+        defaultExcludes = try p.bool("default-excludes", default: true)
+        if defaultExcludes { exclude += FileSelection.defaultExcludes.map(Glob.init) }
         if let size = try p.string("max-file-size") {
             guard let n = Self.parseSize(size) else {
                 throw p.error("max-file-size", "'\(size)' is not a size; write bytes (1048576) or a size like 512KB, 10MB or 1GB")

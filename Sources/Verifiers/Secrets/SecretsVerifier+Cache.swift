@@ -10,7 +10,12 @@ extension SecretsVerifier {
         var paths = [parameters.root, parameters.root + "/.git/info/exclude"]
         if options.history || options.staged { paths.append(parameters.root + "/.git") }
         paths += [options.configPath, options.baseline].compactMap { $0 }
-        return CacheInputs(paths: paths)
+        // With the default excludes on, the scan prunes vendored and tool directories (`.build/`,
+        // `node_modules/`, ...) by name wherever they are, so they cannot change the result.
+        let skipped = options.defaultExcludes
+            ? Set(FileSelection.defaultExcludes.filter { $0.hasSuffix("/") && $0 != ".git/" }.map { String($0.dropLast()) })
+            : []
+        return CacheInputs(paths: paths, skipDirectories: skipped)
     }
 
     public static var supportsSplit: Bool { true }
