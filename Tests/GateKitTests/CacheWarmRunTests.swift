@@ -148,6 +148,26 @@ import Testing
         #expect(try names("scan-everything").contains("vendor/lib.py"))
     }
 
+    @Test func inAGitWorkTreeSecretsKeysOnWhatGitLists() async throws {
+        let dir = try TempDir("git-listed")
+        defer { dir.remove() }
+        try dir.write([
+            "suite.yaml": "suite: g\nchecks:\n  - {id: scan, uses: secrets}\n",
+            ".gitignore": "build/\n", "app.env": "A=1\n", "build/out.env": "B=2\n",
+        ])
+        _ = try await Exec.git(["init", "-q"], in: dir.path)
+        _ = try await Exec.git(["add", "app.env", ".gitignore"], in: dir.path)
+        func names() throws -> [String] {
+            try CachedRunner(dir).inputs(of: "scan").map { PathUtil.relative($0, to: dir.path) }.filter { !$0.hasPrefix("..") && !$0.hasPrefix("/") }
+        }
+        // Tracked and untracked files are inputs (gate's own state is not); the ignored build output is not
+        // scanned, so not an input.
+        let listed = try names()
+        #expect(listed == [".git/info/exclude", ".gitignore", "app.env", "suite.yaml"], "\(listed)")
+        try dir.write(["new.env": "C=3\n"])
+        #expect(try names().contains("new.env"))
+    }
+
     @Test func failuresAreNotStoredSoARetryReallyRuns() async throws {
         let dir = try TempDir("fail")
         defer { dir.remove() }
