@@ -9,7 +9,7 @@ import Testing
             suite: s
             checks:
               - {id: a, run: 'true'}
-              - {id: store, uses: cas, with: {root: store, layout: checksums, manifest: store/SHA256SUMS}}
+              - {id: store, uses: cas, with: {root: store, layout: checksums, manifest: SHA256SUMS}}
             """, files: ["store/a.txt": "x"])
         defer { dir.remove() }
         let sum = try await Exec.run(["sha256sum", "a.txt"], cwd: dir.file("store"))
