@@ -8,9 +8,13 @@ import GateCore
 /// errored testcase into a finding. External entities are never resolved.
 enum JUnitIngest {
     static func read(_ path: String, root: String) -> Ingested {
-        guard let parser = XMLParser(contentsOf: URL(fileURLWithPath: path)) else {
-            return Ingested(problem: "cannot open the file")
+        let file: BoundedFile.Read
+        switch BoundedFile.read(path) {
+        case .success(let r): file = r
+        case .failure(let e): return Ingested(problem: "cannot read the file: \(e.message)")
         }
+        if file.truncated { return Ingested(problem: "the file is larger than \(BoundedFile.limit >> 20) MiB") }
+        let parser = XMLParser(data: file.data)
         let collector = Collector(root: root)
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false

@@ -1,0 +1,36 @@
+import Foundation
+import GateCore
+import GateTestSupport
+import Testing
+@testable import VerifierCommand
+
+/// Files a plugin leaves for gate to read that would block it or fill its memory: a FIFO at the report
+/// path, and reports and findings files far over the size limit (sparse, so the test is instant).
+@Suite struct HostileReportTests {
+    @Test func fifoReportIsAProblemNotABlock() throws {
+        let dir = try TempDir("cmd-fifo")
+        defer { dir.remove() }
+        #expect(mkfifo(dir.file("junit.xml"), 0o644) == 0)
+        #expect(JUnitIngest.read(dir.file("junit.xml"), root: dir.path).problem == "cannot read the file: it is not a regular file")
+        #expect(SARIFIngest.read(dir.file("junit.xml"), root: dir.path).problem == "cannot read the file: it is not a regular file")
+        #expect(FindingsFile.read(dir.file("junit.xml"), root: dir.path).findings.isEmpty)
+    }
+
+    @Test func oversizedReportsAreRefusedAndFindingsCut() throws {
+        let dir = try TempDir("cmd-big")
+        defer { dir.remove() }
+        for name in ["r.xml", "r.sarif"] {
+            #expect(FileManager.default.createFile(atPath: dir.file(name), contents: nil))
+            #expect(truncate(dir.file(name), off_t(BoundedFile.limit + 1)) == 0)
+        }
+        #expect(JUnitIngest.read(dir.file("r.xml"), root: dir.path).problem == "the file is larger than 256 MiB")
+        #expect(SARIFIngest.read(dir.file("r.sarif"), root: dir.path).problem == "the file is larger than 256 MiB")
+        // A findings file with one good line, then more than the limit (1 MiB here) of padding.
+        let line = Data(#"{"rule":"x/y","message":"kept"}"#.utf8) + Data([0x0A])
+        #expect(FileManager.default.createFile(atPath: dir.file("f.jsonl"), contents: line))
+        #expect(truncate(dir.file("f.jsonl"), off_t((1 << 20) + 10)) == 0)
+        let read = FindingsFile.read(dir.file("f.jsonl"), root: dir.path, limit: 1 << 20)
+        #expect(read.findings.contains { $0.message == "kept" })
+        #expect(read.findings.contains { $0.message.contains("larger than 1 MiB; the rest was ignored") })
+    }
+}
