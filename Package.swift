@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: System libraries and C support
@@ -51,7 +52,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "GateReports",
-            dependencies: ["GateCore"],
+            dependencies: ["GateCore", "CZlib"],
             swiftSettings: strict),
         .target(
             name: "GateStore",
@@ -83,12 +84,16 @@ let package = Package(
             name: "VerifierTenantIsolation",
             dependencies: ["GateCore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
+        .target(
+            name: "VerifierSecrets",
+            dependencies: ["GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
+            path: "Sources/Verifiers/Secrets", exclude: ["Rules/default-rules.toml"], swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
             dependencies: ["GateCore", "GateReports", "GateStore", "VerifierCommand", "VerifierBoundaries", "VerifierCAS",
-                           "VerifierDeterminism", "VerifierMigrations", "VerifierTenantIsolation"],
+                           "VerifierDeterminism", "VerifierMigrations", "VerifierSecrets", "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -138,6 +143,9 @@ let package = Package(
             dependencies: ["VerifierTenantIsolation", "GateCore", "GateReports", "GateTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(
+            name: "VerifierSecretsTests",
+            dependencies: ["VerifierSecrets", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateStore", "GateTestSupport"],
             swiftSettings: strict),

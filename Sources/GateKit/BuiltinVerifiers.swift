@@ -5,6 +5,7 @@ import VerifierCommand
 import VerifierDeterminism
 import VerifierMigrations
 import VerifierTenantIsolation
+import VerifierSecrets
 
 /// The one hand-kept list of built-in verifiers. Adding a verifier means adding its module to
 /// Package.swift and one line here; nothing else refers to verifiers by type.
@@ -16,6 +17,7 @@ public enum BuiltinVerifiers {
         DeterminismVerifier.self,
         MigrationsVerifier.self,
         TenantIsolationVerifier.self,
+        SecretsVerifier.self,
     ]
 
     public static let registry = VerifierRegistry(all)

@@ -75,7 +75,11 @@ public struct MarkdownReportWriter: ReportWriter {
     }
 
     /// Keeps a table cell on one line and stops it from breaking the table.
+    /// Text from checks, made inert for a table cell or a list item: `|` would end the cell, a newline the
+    /// row, and `<` would start raw HTML (a finding about `<script>` or `</details>` must not change the page).
     static func cell(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "\n", with: " ")
     }
 }

@@ -5,15 +5,18 @@ import GateCore
 /// finding with a repository-relative location, `partialFingerprints` from the finding fingerprint, and
 /// waived findings as suppressions.
 ///
-/// Limits follow GitHub's upload rules: at most 25,000 results per run (the most severe are kept and the
-/// run's properties say how many were dropped), `startLine` ≥ 1, and relative URIs. A finding without a
-/// path points at the check's definition in the suite file. Checks that could not run are reported as
-/// tool execution notifications, so an errored scanner is never mistaken for a clean one.
+/// Limits follow GitHub's upload rules: at most 25,000 results per run and at most 10 MB gzipped (the
+/// most severe are kept and the run's properties say how many were dropped), `startLine` ≥ 1, and
+/// relative URIs. A finding without a path points at the check's definition in the suite file. Checks
+/// that could not run are reported as tool execution notifications, so an errored scanner is never
+/// mistaken for a clean one.
 public struct SARIFReportWriter: ReportWriter {
     public static let format = ReportFormat.sarif
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
     public var maxResults = 25_000
+    /// GitHub rejects uploads over 10 MB gzipped; results are dropped (least severe first) to fit.
+    public var maxGzippedBytes = 10_000_000
 
     public init() {}
 
@@ -22,15 +25,32 @@ public struct SARIFReportWriter: ReportWriter {
         for check in report.checks {
             for f in check.findings { all.append((check, f)) }
         }
-        // Keep the most severe when over the limit; report order otherwise.
-        var kept = all
-        var dropped = 0
-        if all.count > maxResults {
-            kept = all.enumerated().sorted { a, b in
-                a.element.1.severity != b.element.1.severity ? a.element.1.severity > b.element.1.severity : a.offset < b.offset
-            }.prefix(maxResults).sorted { $0.offset < $1.offset }.map(\.element)
-            dropped = all.count - maxResults
+        // The most severe first, report order within a severity: what survives a cut.
+        let ranked = all.indices.sorted { a, b in
+            all[a].1.severity != all[b].1.severity ? all[a].1.severity > all[b].1.severity : a < b
         }
+        var limit = min(all.count, maxResults)
+        var data = try document(report, all: all, ranked: ranked, limit: limit)
+        // A document no larger than the limit cannot gzip to more than it (plus a few header bytes), so
+        // compression is only measured for big reports; then the largest count that fits is searched for.
+        if data.count > maxGzippedBytes - 1024, Gzip.compressedSize(data) > maxGzippedBytes {
+            var low = 0, high = limit
+            while low < high {
+                let mid = (low + high + 1) / 2
+                let candidate = try document(report, all: all, ranked: ranked, limit: mid)
+                if Gzip.compressedSize(candidate) <= maxGzippedBytes { low = mid } else { high = mid - 1 }
+            }
+            limit = low
+            data = try document(report, all: all, ranked: ranked, limit: limit)
+        }
+        return data
+    }
+
+    /// The SARIF document with the `limit` highest-ranked results, in report order.
+    private func document(_ report: RunReport, all: [(CheckResult, Finding)], ranked: [Int], limit: Int) throws -> Data {
+        let keep = Set(ranked.prefix(limit))
+        let kept = all.indices.filter { keep.contains($0) }.map { all[$0] }
+        let dropped = all.count - kept.count
 
         // Rules: every described rule that appears, plus any seen only in findings.
         var ruleIDs = Set(report.rules.map(\.id))

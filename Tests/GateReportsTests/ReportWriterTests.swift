@@ -51,6 +51,13 @@ import Testing
         #expect(xml.contains(#"time="31.300""#))
     }
 
+    @Test func markdownKeepsCheckTextInert() throws {
+        let md = try render(.markdown)
+        // The fixture's finding message holds `<ab>`, `&` and a newline; none may become HTML or break the list item.
+        #expect(md.contains("object &lt;ab&gt; hashes to 'ff' &amp; not 'ab' second line"))
+        #expect(!md.contains("<ab>"))
+    }
+
     @Test func sarifDescribesRulesLocatesFindingsAndSuppressesWaived() throws {
         let json = try #require(try JSONSerialization.jsonObject(with: SARIFReportWriter().render(ReportFixtures.report)) as? [String: Any])
         let run = try #require((json["runs"] as? [[String: Any]])?.first)

@@ -3,11 +3,13 @@ import GateCore
 
 /// Reads another scanner's SARIF 2.1.0 log and turns its results into findings. Rule ids become
 /// `<tool>/<ruleId>`; levels map to severities (a missing level takes the rule's default, else warning,
-/// as SARIF specifies); suppressed results are kept as waived.
+/// as SARIF specifies); suppressed results are kept as waived. Rules may live in the driver or in tool
+/// extensions (CodeQL's packs) and results may name them by index only. Results that are not problems
+/// (`kind` pass or notApplicable) and results whose `baselineState` is `absent` (fixed) are skipped.
 enum SARIFIngest {
     struct Log: Decodable { var runs: [Run]? }
     struct Run: Decodable { var tool: Tool?; var results: [Result]? }
-    struct Tool: Decodable { var driver: Component? }
+    struct Tool: Decodable { var driver: Component?; var extensions: [Component]? }
     struct Component: Decodable { var name: String?; var rules: [Rule]? }
     struct Rule: Decodable {
         var id: String
@@ -19,14 +21,19 @@ enum SARIFIngest {
     struct Message: Decodable { var text: String? }
     struct Result: Decodable {
         var ruleId: String?
+        var ruleIndex: Int?
         var rule: RuleRef?
+        var kind: String?
         var level: String?
         var message: Message?
         var locations: [Location]?
         var partialFingerprints: [String: String]?
+        var fingerprints: [String: String]?
         var suppressions: [Suppression]?
+        var baselineState: String?
     }
-    struct RuleRef: Decodable { var id: String? }
+    struct RuleRef: Decodable { var id: String?; var index: Int?; var toolComponent: ComponentRef? }
+    struct ComponentRef: Decodable { var index: Int? }
     struct Location: Decodable { var physicalLocation: Physical? }
     struct Physical: Decodable { var artifactLocation: Artifact?; var region: Region? }
     struct Artifact: Decodable { var uri: String? }
@@ -52,7 +59,9 @@ enum SARIFIngest {
         var total = 0
         for run in runs {
             let tool = sanitize(run.tool?.driver?.name ?? "sarif")
-            let rules = run.tool?.driver?.rules ?? []
+            let driverRules = run.tool?.driver?.rules ?? []
+            let extensionRules = (run.tool?.extensions ?? []).map { $0.rules ?? [] }
+            let rules = driverRules + extensionRules.flatMap { $0 }
             let byID = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for r in rules {
                 out.rules.append(RuleDescriptor(
@@ -60,16 +69,26 @@ enum SARIFIngest {
                     severity: severity(r.defaultConfiguration?.level) ?? .warning, help: r.help?.text))
             }
             for result in run.results ?? [] {
+                if ["pass", "notApplicable"].contains(result.kind ?? "fail") || result.baselineState == "absent" { continue }
                 total += 1
-                let ruleID = result.ruleId ?? result.rule?.id ?? "result"
-                let sev = severity(result.level) ?? severity(byID[ruleID]?.defaultConfiguration?.level) ?? .warning
+                // A rule named by index only: into the driver's rules, or an extension's (toolComponent).
+                var indexed: Rule?
+                if let i = result.rule?.index ?? result.ruleIndex {
+                    let pool = result.rule?.toolComponent?.index.flatMap { $0 < extensionRules.count ? extensionRules[$0] : nil }
+                        ?? driverRules
+                    if i >= 0 && i < pool.count { indexed = pool[i] }
+                }
+                let ruleID = result.ruleId ?? result.rule?.id ?? indexed?.id ?? "result"
+                let rule = byID[ruleID] ?? indexed
+                let sev = severity(result.level) ?? severity(rule?.defaultConfiguration?.level) ?? .warning
                 let loc = result.locations?.first?.physicalLocation
                 var path = loc?.artifactLocation?.uri.map { uriToPath($0, root: root) }
                 if path == "" { path = nil }
-                let identity = result.partialFingerprints?.sorted { $0.key < $1.key }.first?.value
-                    ?? "\(ruleID)|\(result.message?.text ?? "")"
+                let message = result.message?.text ?? rule?.shortDescription?.text ?? ruleID
+                let identity = (result.partialFingerprints ?? result.fingerprints)?.sorted { $0.key < $1.key }.first?.value
+                    ?? "\(ruleID)|\(message)"
                 var f = Finding(rule: qualified(tool, ruleID), severity: sev,
-                                message: result.message?.text ?? ruleID, path: path, line: loc?.region?.startLine,
+                                message: message, path: path, line: loc?.region?.startLine,
                                 column: loc?.region?.startColumn, identity: identity)
                 if let s = result.suppressions?.first(where: { ($0.status ?? "accepted") == "accepted" }) {
                     f.waived = true

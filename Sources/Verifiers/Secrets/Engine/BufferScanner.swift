@@ -1,0 +1,230 @@
+import Glibc
+
+/// A secret found in a buffer, after every check. Offsets are relative to the buffer.
+struct BufferHit {
+    var rule: Int
+    var secret: Range<Int>
+    var match: Range<Int>
+}
+
+/// Scans one buffer with a `SecretEngine`: keyword prefilter, bounded regex windows, candidate checks and
+/// overlap resolution. One per thread; it keeps its scratch arrays between buffers so that the hot path
+/// does not allocate.
+final class BufferScanner {
+    let engine: SecretEngine
+    let scratch: RegexScratch
+    /// PCRE2 stopped a pathological match; the window was skipped.
+    var regexLimitHits = 0
+
+    private var windows: [[Range<Int>]]
+    private var touched: [Int] = []
+    private var enabled: [Bool]
+    private var candidates: [Candidate] = []
+
+    private struct Candidate {
+        var rule: Int
+        var secret: Range<Int>
+        var match: Range<Int>
+        var valid: Bool
+        var confidence: Int
+    }
+
+    init(engine: SecretEngine) {
+        self.engine = engine
+        scratch = RegexScratch(captures: engine.maxCaptures)
+        windows = Array(repeating: [], count: engine.rules.count)
+        enabled = Array(repeating: true, count: engine.rules.count)
+    }
+
+    /// Prepares the per-file rule mask (`path` regexes, path allowlists). False when the file is skipped.
+    func begin(path: String) -> Bool {
+        guard engine.pathSensitive else { return true }
+        if engine.fileAllowlisted(path, scratch: scratch) { return false }
+        for r in engine.rules {
+            var on = true
+            if let p = r.pathRegex, r.regex != nil { on = p.matches(Array(path.utf8), scratch: scratch) }
+            if on, r.allowlists.contains(where: { $0.pathsOnly && $0.pathAllowed(path, scratch: scratch) }) { on = false }
+            enabled[r.index] = on
+        }
+        return true
+    }
+
+    /// Finds the secrets whose start lies in `report` (buffer offsets); bytes outside it are context only.
+    func scan(_ buf: UnsafeBufferPointer<UInt8>, report: Range<Int>, path: String, commit: String?) -> [BufferHit] {
+        guard let base = buf.baseAddress, !buf.isEmpty else { return [] }
+        let n = buf.count
+        for r in touched { windows[r].removeAll(keepingCapacity: true) }
+        touched.removeAll(keepingCapacity: true)
+        candidates.removeAll(keepingCapacity: true)
+
+        // 1. One pass of the keyword automaton marks a bounded window per rule around each hit.
+        let keywordRules = engine.keywordRules, windowOf = engine.windowOf, multilineOf = engine.multilineOf
+        let lengths = engine.matcher.lengths
+        engine.matcher.scan(buf) { kw, start in
+            let len = lengths[kw]
+            for r in keywordRules[kw] where enabled[r] {
+                let w = windowOf[r]
+                let multiline = multilineOf[r]
+                let floor = max(0, start - w)
+                var we = min(n, start + len + w)
+                if !multiline { we = Self.lineEnd(base, start + len, ceiling: we) }
+                // Hits close to the previous window extend it. Only a line end in between (for rules that
+                // stay on one line) starts a new window, so dense hits on a long line cost no backward scans.
+                if let last = windows[r].last, floor <= last.upperBound,
+                   multiline || last.upperBound >= start
+                    || memchr(base + last.upperBound, 10, start - last.upperBound) == nil {
+                    if we > last.upperBound { windows[r][windows[r].count - 1] = last.lowerBound..<we }
+                    continue
+                }
+                let ws = multiline ? floor : Self.lineStart(base, start, floor: floor)
+                if windows[r].isEmpty { touched.append(r) }
+                windows[r].append(ws..<we)
+            }
+        }
+        for r in engine.unkeyedRules where enabled[r] {
+            touched.append(r)
+            windows[r].append(0..<n)
+        }
+
+        // 2. Each rule's regex runs on its windows only.
+        for r in touched {
+            guard let regex = engine.rules[r].regex else { continue }
+            for window in windows[r] { run(regex, rule: r, window: window, base: base, n: n) }
+        }
+        guard !candidates.isEmpty else { return [] }
+
+        // 3. Checks, then 4. overlap resolution.
+        for i in candidates.indices {
+            candidates[i].valid = accept(candidates[i], buf, path: path, commit: commit)
+        }
+        return resolve().filter { report.contains($0.secret.lowerBound) }
+    }
+
+    private func run(_ regex: PCRE2Regex, rule r: Int, window: Range<Int>, base: UnsafePointer<UInt8>, n: Int) {
+        let rule = engine.rules[r]
+        var from = window.lowerBound
+        while from < window.upperBound {
+            switch regex.match(base, length: window.upperBound, from: from, scratch: scratch) {
+            case .match:
+                guard let m = scratch.group(0) else { return }
+                from = m.isEmpty ? m.lowerBound + 1 : m.upperBound
+                guard let secret = secretRange(rule.secretGroup, regex, match: m), !secret.isEmpty else { continue }
+                // A window clipped in the middle of a long line must not invent a token boundary.
+                if secret.upperBound == window.upperBound, window.upperBound < n,
+                   KnownNonSecrets.isAlphanumeric(base[window.upperBound]) {
+                    continue
+                }
+                candidates.append(Candidate(rule: r, secret: secret, match: m, valid: false, confidence: rule.confidence))
+            case .noMatch, .failed:
+                return
+            case .limit:
+                regexLimitHits += 1
+                return
+            }
+        }
+    }
+
+    private func secretRange(_ group: Int?, _ regex: PCRE2Regex, match: Range<Int>) -> Range<Int>? {
+        if let g = group { return scratch.group(g) }
+        if regex.captureCount > 0 {
+            for g in 1...regex.captureCount {
+                if let r = scratch.group(g), !r.isEmpty { return r }
+            }
+        }
+        return match
+    }
+
+    private func accept(_ c: Candidate, _ buf: UnsafeBufferPointer<UInt8>, path: String, commit: String?) -> Bool {
+        let rule = engine.rules[c.rule]
+        let secret = UnsafeBufferPointer(rebasing: buf[c.secret])
+        if let min = rule.entropy, SecretChecks.entropy(secret) < min { return false }
+        for v in rule.validators {
+            switch v {
+            case .crc32Base62: if !SecretChecks.crc32Base62Valid(secret) { return false }
+            case .jwtHeader: if !SecretChecks.jwtHeaderValid(secret) { return false }
+            }
+        }
+        for f in rule.valueFilters {
+            switch f {
+            case .assignment:
+                let before = c.secret.lowerBound > 0 ? buf[c.secret.lowerBound - 1] : 0
+                let quoted = before == UInt8(ascii: "\"") || before == UInt8(ascii: "'") || before == UInt8(ascii: "`")
+                if ValueFilters.assignmentReason(secret, quoted: quoted) != nil { return false }
+            case .mixed:
+                if !ValueFilters.isMixed(secret) { return false }
+            }
+        }
+        if KnownNonSecrets.reason(secret, in: buf, at: c.secret.lowerBound, allowHex: rule.allowHex) != nil { return false }
+        let lists = engine.allowlistsOf[c.rule]
+        for a in lists {
+            let target: Range<Int>
+            switch a.spec.regexTarget {
+            case .secret: target = c.secret
+            case .match: target = c.match
+            case .line: target = Self.lineStart(buf.baseAddress!, c.match.lowerBound, floor: 0)
+                ..< Self.lineEnd(buf.baseAddress!, c.match.upperBound, ceiling: buf.count)
+            }
+            if a.allows(path: path, commit: commit, secret: secret, target: UnsafeBufferPointer(rebasing: buf[target]),
+                        scratch: scratch) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Overlapping candidates: the most confident one owns the span (valid before rejected, then longer,
+    /// then earlier in the ruleset). A rejected owner suppresses the others, so a checksum-invalid GitHub
+    /// token is not reported again by the generic rule.
+    private func resolve() -> [BufferHit] {
+        candidates.sort { $0.secret.lowerBound < $1.secret.lowerBound }
+        var out: [BufferHit] = []
+        var i = 0
+        while i < candidates.count {
+            var j = i + 1
+            var end = candidates[i].secret.upperBound
+            while j < candidates.count, candidates[j].secret.lowerBound < end {
+                end = max(end, candidates[j].secret.upperBound)
+                j += 1
+            }
+            if j == i + 1 {
+                if candidates[i].valid { out.append(hit(candidates[i])) }
+            } else {
+                let cluster = candidates[i..<j].sorted { a, b in
+                    if a.confidence != b.confidence { return a.confidence > b.confidence }
+                    if a.valid != b.valid { return a.valid }
+                    if a.secret.count != b.secret.count { return a.secret.count > b.secret.count }
+                    return a.rule < b.rule
+                }
+                var owned: [Range<Int>] = []
+                for c in cluster where !owned.contains(where: { $0.overlaps(c.secret) }) {
+                    owned.append(c.secret)
+                    if c.valid { out.append(hit(c)) }
+                }
+            }
+            i = j
+        }
+        return out.sorted { ($0.secret.lowerBound, $0.rule) < ($1.secret.lowerBound, $1.rule) }
+    }
+
+    private func hit(_ c: Candidate) -> BufferHit { BufferHit(rule: c.rule, secret: c.secret, match: c.match) }
+
+    /// Start of the line containing `i`, but not before `floor`.
+    @inline(__always)
+    static func lineStart(_ base: UnsafePointer<UInt8>, _ i: Int, floor: Int) -> Int {
+        // Glibc's memrchr is a GNU extension Swift does not see; windows are short, so a loop will do.
+        var j = i - 1
+        while j >= floor {
+            if base[j] == 10 { return j + 1 }
+            j -= 1
+        }
+        return floor
+    }
+
+    /// End of the line containing `i` (the newline's offset), but not after `ceiling`.
+    @inline(__always)
+    static func lineEnd(_ base: UnsafePointer<UInt8>, _ i: Int, ceiling: Int) -> Int {
+        guard i < ceiling else { return ceiling }
+        guard let p = memchr(base + i, 10, ceiling - i) else { return ceiling }
+        return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+    }
+}

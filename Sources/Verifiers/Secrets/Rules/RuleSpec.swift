@@ -1,0 +1,94 @@
+import GateCore
+
+/// One detection rule as written in a ruleset file (the built-in one or a gitleaks-style `config:`),
+/// before its patterns are compiled.
+///
+/// The field names follow gitleaks where gitleaks has the concept (`secretGroup`, `entropy`, `keywords`,
+/// `allowlists`, `path`); the rest are gate's additions, all optional.
+struct RuleSpec: Sendable {
+    enum Confidence: String, Sendable, CaseIterable, Comparable {
+        case low, medium, high
+        var rank: Int { self == .high ? 2 : self == .medium ? 1 : 0 }
+        static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+    }
+
+    /// Extra checks a candidate must pass beyond its regex.
+    enum Validator: String, Sendable, CaseIterable {
+        /// The last `_`-separated part ends in 6 base62 characters holding the CRC32 of the part before them
+        /// (GitHub tokens, npm tokens).
+        case crc32Base62 = "crc32-base62"
+        /// The first dot-separated part decodes (base64url) to a JSON object with an `alg` member.
+        case jwtHeader = "jwt-header"
+    }
+
+    /// Value checks for free-form assignments (`password = ...`), used by the generic rule.
+    enum ValueFilter: String, Sendable, CaseIterable {
+        /// Rejects values that look like code, references, paths, URLs or templates, and values made of a
+        /// single character class.
+        case assignment
+        /// Requires an upper-case letter, a lower-case letter and a digit (random keys without a prefix).
+        case mixed
+    }
+
+    var id: String
+    var description: String
+    var severity: Severity = .error
+    /// Nil only for path-only rules (a rule that flags files by name, as gitleaks allows).
+    var regex: String?
+    /// Lowercase literals; the regex runs only near one of them. Empty: the regex runs on whole files.
+    var keywords: [String] = []
+    /// The capture group holding the secret; nil takes the first non-empty group, or the whole match.
+    var secretGroup: Int?
+    /// Minimum Shannon entropy of the secret, in bits per byte.
+    var entropy: Double?
+    /// Only files whose path matches this regex.
+    var path: String?
+    var allowlists: [AllowlistSpec] = []
+    var confidence: Confidence = .medium
+    var validators: [Validator] = []
+    var valueFilters: [ValueFilter] = []
+    /// Bytes around a keyword hit that the regex may see.
+    var window: Int = 512
+    /// Whether the window may cross line ends (PEM blocks, keys found near their ids).
+    var multiline = false
+    /// Pure-hex secrets are dropped as digests unless the rule expects hex.
+    var allowHex = false
+    /// Templates that must match (expanded by `ExampleTemplate` with random bodies at test time).
+    var examples: [String] = []
+    /// Templates that must not match.
+    var counterexamples: [String] = []
+    /// Other names for this rule (gitleaks' ids), so `disabledRules` and overrides written for gitleaks work.
+    var aliases: [String] = []
+    /// How to fix a finding of this rule, when it differs from the general advice.
+    var help: String?
+    /// Where the rule is defined (file and line), for configuration errors.
+    var source: SourceLocation?
+
+    /// The finding rule id, `secrets/<id>`.
+    var qualifiedID: String { "secrets/" + id }
+
+    func answers(to name: String) -> Bool { id == name || aliases.contains(name) }
+}
+
+/// An allowlist: a rule's own, or a global one (optionally aimed at some rules).
+struct AllowlistSpec: Sendable {
+    enum Condition: String, Sendable { case or = "OR", and = "AND" }
+    enum Target: String, Sendable { case secret, match, line }
+
+    var description: String?
+    var condition: Condition = .or
+    /// Regexes on the file path.
+    var paths: [String] = []
+    /// Regexes on `regexTarget`.
+    var regexes: [String] = []
+    var regexTarget: Target = .secret
+    /// Case-insensitive substrings of the secret.
+    var stopwords: [String] = []
+    /// Commit ids (history scans only).
+    var commits: [String] = []
+    /// For global allowlists: the rules it applies to; empty means all.
+    var targetRules: [String] = []
+    var source: SourceLocation?
+
+    var isEmpty: Bool { paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && commits.isEmpty }
+}

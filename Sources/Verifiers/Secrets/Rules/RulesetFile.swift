@@ -1,0 +1,185 @@
+import Foundation
+import GateCore
+import TOMLKit
+
+/// One parsed ruleset file: gate's built-in TOML, or a `.gitleaks.toml` given as `config:`.
+///
+/// The gitleaks schema is read as gitleaks reads it: `[[rules]]` with `id`, `description`, `regex`,
+/// `secretGroup`, `entropy`, `keywords`, `path` and per-rule `[[rules.allowlists]]` (or the older
+/// `[rules.allowlist]`); global `[allowlist]` and `[[allowlists]]` (with `targetRules`); `[extend]` with
+/// `useDefault`, `path` and `disabledRules`; `regexTarget` on allowlists. gate's own keys (`severity`,
+/// `confidence`, `validate`, `filters`, `window`, `multiline`, `allowHex`, `examples`, `counterexamples`,
+/// `aliases`, `help`) are optional additions.
+struct RulesetFile: Sendable {
+    var rules: [RuleSpec] = []
+    var allowlists: [AllowlistSpec] = []
+    var useDefault = false
+    var extendPath: String?
+    var disabledRules: [String] = []
+    /// The file as users named it, for messages.
+    var file: String
+
+    static let ruleKeys = ["id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
+                           "allowlist", "allowlists", "skipReport", "severity", "confidence", "validate", "filters",
+                           "window", "multiline", "allowHex", "examples", "counterexamples", "aliases", "help"]
+    static let topKeys = ["title", "description", "minVersion", "extend", "rules", "allowlist", "allowlists"]
+    static let allowlistKeys = ["description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits",
+                                "targetRules"]
+
+    /// Parses `text`. Every problem is a `ConfigError` naming `file:line` and the key.
+    init(text: String, file: String, allowHexByDefault: Bool) throws(ConfigError) {
+        self.file = file
+        let lines = TOMLLines(text)
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw .invalidParameter(SourceLocation(file: file, line: e.source.begin.line, column: e.source.begin.column),
+                                    key: "config", message: "invalid TOML: \(e.description)")
+        } catch {
+            throw .unreadable(path: file, reason: "\(error)")
+        }
+        let top = SourceLocation(file: file, line: 1, column: 1)
+        for key in table.keys where !Self.topKeys.contains(key) {
+            throw .unknownKey(top, key: key, context: "a secrets ruleset", valid: Self.topKeys)
+        }
+        if let extend = table["extend"]?.table {
+            useDefault = extend["useDefault"]?.bool ?? false
+            extendPath = extend["path"]?.string
+            disabledRules = Self.strings(extend["disabledRules"])
+        }
+        var allowlistIndex = 0
+        if let legacy = table["allowlist"]?.table {
+            var spec = try Self.allowlist(legacy, at: SourceLocation(file: file, line: lines.line(allowlist: 0), column: 1))
+            spec.description = spec.description ?? "global allowlist"
+            allowlists.append(spec)
+            allowlistIndex += 1
+        }
+        for value in table["allowlists"]?.array ?? TOMLArray() {
+            guard let t = value.table else { continue }
+            let loc = SourceLocation(file: file, line: lines.line(allowlist: allowlistIndex), column: 1)
+            allowlists.append(try Self.allowlist(t, at: loc))
+            allowlistIndex += 1
+        }
+        let ruleTables = table["rules"]?.array ?? TOMLArray()
+        for (index, value) in ruleTables.enumerated() {
+            guard let t = value.table else {
+                throw .invalidValue(SourceLocation(file: file, line: lines.line(rule: index), column: 1), key: "rules",
+                                    expected: "tables ([[rules]])", got: "\(value.type)")
+            }
+            func at(_ key: String?) -> SourceLocation {
+                SourceLocation(file: file, line: lines.line(rule: index, key: key), column: 1)
+            }
+            if let rule = try Self.rule(t, at: at, allowHex: allowHexByDefault) { rules.append(rule) }
+        }
+    }
+
+    private static func rule(_ t: TOMLTable, at: (String?) -> SourceLocation, allowHex: Bool) throws(ConfigError) -> RuleSpec? {
+        for key in t.keys where !ruleKeys.contains(key) {
+            if key == "required" {
+                throw .invalidParameter(at(key), key: "required",
+                                        message: "composite rules ('[[rules.required]]') are not supported by gate; "
+                                            + "split the rule or remove the requirement")
+            }
+            throw .unknownKey(at(key), key: key, context: "a '[[rules]]' table", valid: ruleKeys)
+        }
+        guard let id = t["id"]?.string, !id.isEmpty else {
+            throw .missingKey(at(nil), key: "id", context: "a '[[rules]]' table")
+        }
+        if t["skipReport"]?.bool == true { return nil }
+        var r = RuleSpec(id: id, description: t["description"]?.string ?? id)
+        r.source = at("regex")
+        r.allowHex = allowHex
+        r.regex = t["regex"]?.string
+        r.path = t["path"]?.string
+        r.keywords = strings(t["keywords"]).map { $0.lowercased() }.filter { !$0.isEmpty }
+        if let g = t["secretGroup"] {
+            guard let n = g.int, n >= 0 else {
+                throw .invalidValue(at("secretGroup"), key: "secretGroup", expected: "a group number", got: "\(g.type)")
+            }
+            r.secretGroup = n == 0 ? nil : n
+        }
+        if let e = t["entropy"] {
+            guard let x = e.double ?? e.int.map(Double.init), x >= 0, x <= 8 else {
+                throw .invalidValue(at("entropy"), key: "entropy", expected: "a number from 0 to 8", got: "\(e.type)")
+            }
+            r.entropy = x
+        }
+        if let s = t["severity"]?.string {
+            guard let sev = Severity(rawValue: s) else {
+                throw .invalidValue(at("severity"), key: "severity", expected: "'error', 'warning' or 'note'", got: "'\(s)'")
+            }
+            r.severity = sev
+        }
+        if let c = t["confidence"]?.string {
+            guard let conf = RuleSpec.Confidence(rawValue: c) else {
+                throw .invalidValue(at("confidence"), key: "confidence", expected: "'low', 'medium' or 'high'", got: "'\(c)'")
+            }
+            r.confidence = conf
+        }
+        for v in strings(t["validate"]) {
+            guard let val = RuleSpec.Validator(rawValue: v) else {
+                throw .invalidValue(at("validate"), key: "validate",
+                                    expected: RuleSpec.Validator.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or "),
+                                    got: "'\(v)'")
+            }
+            r.validators.append(val)
+        }
+        for f in strings(t["filters"]) {
+            guard let filter = RuleSpec.ValueFilter(rawValue: f) else {
+                throw .invalidValue(at("filters"), key: "filters", expected: "'assignment' or 'mixed'", got: "'\(f)'")
+            }
+            r.valueFilters.append(filter)
+        }
+        if let w = t["window"] {
+            guard let n = w.int, (16...1 << 20).contains(n) else {
+                throw .invalidValue(at("window"), key: "window", expected: "a byte count from 16 to 1048576", got: "\(w.type)")
+            }
+            r.window = n
+        }
+        r.multiline = t["multiline"]?.bool ?? false
+        if let h = t["allowHex"]?.bool { r.allowHex = h }
+        r.examples = strings(t["examples"])
+        r.counterexamples = strings(t["counterexamples"])
+        r.aliases = strings(t["aliases"])
+        r.help = t["help"]?.string
+        if let legacy = t["allowlist"]?.table { r.allowlists.append(try allowlist(legacy, at: at("allowlist"))) }
+        for value in t["allowlists"]?.array ?? TOMLArray() {
+            if let a = value.table { r.allowlists.append(try allowlist(a, at: at("allowlists"))) }
+        }
+        return r
+    }
+
+    private static func allowlist(_ t: TOMLTable, at loc: SourceLocation) throws(ConfigError) -> AllowlistSpec {
+        for key in t.keys where !allowlistKeys.contains(key) {
+            throw .unknownKey(loc, key: key, context: "an allowlist", valid: allowlistKeys)
+        }
+        var a = AllowlistSpec()
+        a.source = loc
+        a.description = t["description"]?.string
+        if let c = t["condition"]?.string {
+            guard let cond = AllowlistSpec.Condition(rawValue: c.uppercased()) else {
+                throw .invalidValue(loc, key: "condition", expected: "'OR' or 'AND'", got: "'\(c)'")
+            }
+            a.condition = cond
+        }
+        if let target = t["regexTarget"]?.string {
+            guard let tg = AllowlistSpec.Target(rawValue: target) else {
+                throw .invalidValue(loc, key: "regexTarget", expected: "'secret', 'match' or 'line'", got: "'\(target)'")
+            }
+            a.regexTarget = tg
+        }
+        a.paths = strings(t["paths"])
+        a.regexes = strings(t["regexes"])
+        a.stopwords = strings(t["stopwords"]).map { $0.lowercased() }
+        a.commits = strings(t["commits"])
+        a.targetRules = strings(t["targetRules"])
+        return a
+    }
+
+    static func strings(_ value: (any TOMLValueConvertible)?) -> [String] {
+        guard let value else { return [] }
+        if let s = value.string { return [s] }
+        return value.array?.compactMap { $0.string } ?? []
+    }
+}

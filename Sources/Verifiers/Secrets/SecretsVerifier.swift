@@ -1,0 +1,118 @@
+import Foundation
+import GateCore
+
+/// Finds credentials in files (and optionally in git history or staged changes).
+///
+/// - **Fails** on any unwaived finding of an `error` rule. Each finding carries the file, line, column, a
+///   redacted preview (`ghp_…`) and a hash of the secret; the secret itself never appears anywhere.
+/// - **Rules**: a built-in ruleset of well-known token formats (checksums validated where the format has
+///   one) plus a low-confidence generic rule; `config:` loads a gitleaks-compatible TOML instead or on top.
+/// - **Engine**: one keyword pass (Aho–Corasick) per file, then JIT-compiled PCRE2 regexes on bounded
+///   windows around keyword hits, with match limits; files are scanned in parallel in bounded chunks.
+/// - **Suppression**: inline markers (unless `inline-ignores: false`) and a baseline keyed by rule, path
+///   and secret hash.
+/// - **Parameters**: see `SecretsOptions.parameters` (`config`, `all-files`, `history`, `staged`,
+///   `baseline`, `write-baseline`, `inline-ignores`, ...).
+public struct SecretsVerifier: Verifier {
+    public static let descriptor = VerifierDescriptor(
+        id: "secrets",
+        summary: "Finds leaked credentials in files, staged changes or git history; never prints them.",
+        discussion: """
+            Inside a git work tree the scan reads what 'git ls-files -co --exclude-standard' lists (tracked and \
+            untracked, not ignored); elsewhere, or with 'all-files: true', every file under the root. Binary files \
+            (a NUL in the first 8,000 bytes), files over 'max-file-size', lock files and vendored directories are \
+            skipped and counted. Symlinks that leave the root are not followed.
+
+            Each rule has keywords; a single Aho-Corasick pass finds them, and the rule's PCRE2 regex (JIT, with \
+            match and depth limits) runs only on a bounded window around each hit, so a 1 MB minified line \
+            cannot cause a backtracking blow-up. A token ends where the next character is not a token \
+            character, so tokens inside XML text or followed by ',', ')' or '&' are found. Checksummed formats \
+            (GitHub, npm) are validated; UUIDs, hex digests, SRI and go.sum hashes, data: URIs, public keys, \
+            AWS's documented example keys and placeholders such as ${VAR}, {{ x }} or <your-key> are never findings.
+
+            Findings carry a preview (a few leading characters and '…') and 'secretHash' (SHA-256 of the value, \
+            truncated); the fingerprint is (rule, path, secret hash), so it survives edits elsewhere in the file. \
+            Inline markers on the line ('gate:allow', 'gitleaks:allow', 'pragma: allowlist secret', \
+            'trufflehog:ignore', or 'gate:allow-next-line' on the line before) drop a finding (it is counted in the \
+            stats) unless 'inline-ignores: false'. 'baseline' waives known findings, which stay visible as waived \
+            (SARIF suppressions); 'write-baseline' records the current ones.
+
+            'config' reads a .gitleaks.toml: [[rules]] (id, description, regex, secretGroup, entropy, keywords, \
+            path), per-rule and global allowlists (paths, regexes, stopwords, commits, regexTarget, condition, \
+            targetRules), [extend] useDefault, path and disabledRules. Not supported: composite rules \
+            ([[rules.required]], an error), decoding of encoded text, and .gitleaksignore (use a baseline). \
+            docs/secrets.md has the details and the benchmark against kingfisher, detect-secrets and trufflehog3.
+            """,
+        parameters: SecretsOptions.parameters,
+        rules: Ruleset.builtin.rules.map(Self.describe),
+        examples: examples)
+
+    let options: SecretsOptions
+    let engine: SecretEngine
+
+    public init(parameters: Parameters) throws(ConfigError) {
+        options = try SecretsOptions(parameters)
+        if options.configPath == nil && options.disable.isEmpty {
+            engine = .builtin
+        } else {
+            let set = try Ruleset.load(config: options.configPath, display: options.configDisplay, disable: options.disable)
+            engine = try SecretEngine(set)
+        }
+    }
+
+    public var evaluatedRules: [String] { engine.rules.map(\.spec.qualifiedID) }
+
+    public func run(_ context: CheckContext) async throws -> CheckOutcome {
+        var hits: [SecretHit]
+        var stats: ScanStats
+        if options.history || options.staged {
+            let scan = GitDiffScan(root: context.root,
+                                   mode: options.staged ? .staged : .history(revisions: options.historyRange),
+                                   exclude: options.exclude, include: options.include)
+            (hits, stats) = try await scan.run(engine: engine, context: context)
+            hits = Self.oldestPerSecret(hits)
+        } else {
+            let selection = FileSelection(root: context.root, allFiles: options.allFiles, include: options.include,
+                                          exclude: options.exclude, maxFileSize: options.maxFileSize)
+            let (files, selected) = try await selection.select(environment: context.environment)
+            try context.checkCancellation()
+            (hits, stats) = try await ParallelScan.run(files, engine: engine, jobs: options.jobs,
+                                                        maxFileSize: options.maxFileSize, context: context)
+            stats = stats + selected
+            hits += pathOnlyHits(files)
+        }
+        try context.checkCancellation()
+        hits.sort(by: SecretHit.order)
+        return try outcome(hits, stats: stats)
+    }
+
+    /// In history, a secret added in several commits is reported once, at the commit that first added it
+    /// (git log lists newest first).
+    static func oldestPerSecret(_ hits: [SecretHit]) -> [SecretHit] {
+        var seen: [String: SecretHit] = [:]
+        for h in hits { seen["\(h.rule)\u{0}\(h.path)\u{0}\(h.secretHash)"] = h }
+        return Array(seen.values)
+    }
+
+    /// Rules with a `path` and no `regex` flag files by name (for example `*.pem`).
+    private func pathOnlyHits(_ files: [FileSelection.File]) -> [SecretHit] {
+        guard !engine.pathOnlyRules.isEmpty else { return [] }
+        let scratch = RegexScratch(captures: engine.maxCaptures)
+        var out: [SecretHit] = []
+        for f in files {
+            for r in engine.pathOnlyRules where engine.rules[r].pathRegex?.matches(Array(f.relative.utf8), scratch: scratch) == true {
+                out.append(SecretHit(rule: r, path: f.relative, line: 1, column: 1,
+                                     secretHash: "path:" + f.relative, preview: "(the file itself)"))
+            }
+        }
+        return out
+    }
+
+    static func describe(_ r: RuleSpec) -> RuleDescriptor {
+        RuleDescriptor(r.qualifiedID, r.description, severity: r.severity, help: r.help ?? defaultHelp)
+    }
+
+    static let defaultHelp = "Revoke and rotate the credential, remove it from the file (and from git history if it was "
+        + "pushed), and load it from the environment or a secret manager. For a false positive, add 'gate:allow' on the "
+        + "line or record it in a baseline."
+}
