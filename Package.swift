@@ -17,6 +17,7 @@ let package = Package(
         // For the fuzzing package under Fuzz/ (built only by `make fuzz`); not needed to build or use gate.
         .library(name: "GateFuzzing", targets: [
             "ContentHash", "GateCore", "GateKit", "VerifierCommand", "VerifierBoundaries", "VerifierCAS", "VerifierMigrations",
+            "VerifierSecrets",
         ]),
     ],
     dependencies: [

@@ -126,7 +126,7 @@ import Testing
             open("new\\nline.txt", "w").write("a")
             open(b"bad\\xff\\xfe.txt", "w").write("b")
             open("empty.txt", "w").close()
-            with open("sparse.bin", "wb") as f: f.truncate(10 << 30)
+            with open("sparse.bin", "wb") as f: f.truncate(\(HostileTree.sparseSize))
             for a, b in (("loop-a", "loop-b"), ("loop-b", "loop-a")): os.symlink(a, b)
             os.symlink("/etc", "escape")
             os.symlink(".", "self-loop")
@@ -163,14 +163,16 @@ import Testing
         raw.append(contentsOf: [0x7B, 0x22, 0x72, 0x75, 0x6C, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D, 0x0A])
         try raw.write(to: URL(fileURLWithPath: dir.file("findings.jsonl")))
         let a = try await run("  - {id: c, run: 'cat findings.jsonl >> \"$GATE_FINDINGS\"'}\n", in: dir, label: "command/findings")
-        #expect(a.status == "failed")
+        // The plugin exited 0, so the check passes; the findings (and the invalid lines, as warnings) are kept.
+        #expect(a.status == "passed", "\(a.text)")
+        #expect(a.text.contains("'line' must be a positive integer") && a.text.contains("not valid JSON"), "\(a.text)")
         #expect(!a.text.contains("root:x:0"))
         let b = try await run("  - {id: c, run: 'true', with: {report: {format: junit, path: loop-a.xml}}}\n", in: dir, label: "command/junit-loop")
         #expect(b.status == "error" || b.status == "failed", "\(b.text)")
         let c = try await run("  - {id: c, run: 'true', with: {report: {format: sarif, path: r.sarif}}}\n", in: dir, label: "command/sarif-traversal")
-        #expect(c.status == "failed", "\(c.text)")
+        #expect(c.status == "passed" && c.text.contains("1 SARIF results"), "\(c.text)")
         let d = try await run("  - {id: c, run: 'true', with: {report: {format: junit, path: sparse.xml}}}\n", in: dir, label: "command/junit-sparse")
-        #expect(d.status != "?")
+        #expect(d.status == "failed" && d.text.contains("larger than 256 MiB"), "\(d.text)")
     }
 
     /// A ~1 MB suite whose aliases would expand to 10^9 nodes: refused at load with exit 2.
