@@ -16,6 +16,23 @@ import Testing
         #expect(FindingsFile.read(dir.file("junit.xml"), root: dir.path).findings.isEmpty)
     }
 
+    /// Found by the junit-ingest fuzz target: a name with a byte that is not UTF-8 made Foundation's
+    /// XMLParser trap (SIGILL), taking gate down with it.
+    @Test func invalidUTF8InElementOrAttributeNamesIsAProblemNotACrash() throws {
+        let dir = try TempDir("cmd-utf8")
+        defer { dir.remove() }
+        let docs: [[UInt8]] = [
+            Array("<testsuites><testsuite name=\"s\"><test".utf8) + [0xD1] + Array("case name=\"a\"/></testsuite></testsuites>".utf8),
+            Array("<testsuites><testsuite na".utf8) + [0xD1] + Array("me=\"s\"></testsuite></testsuites>".utf8),
+            Array("<testsuites><testsuite name=\"".utf8) + [0xFF, 0xFE] + Array("\"></testsuite></testsuites>".utf8),
+        ]
+        for (i, doc) in docs.enumerated() {
+            let path = dir.file("j\(i).xml")
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(doc)))
+            #expect(JUnitIngest.read(path, root: dir.path).problem == "the file is not valid UTF-8; JUnit reports must be UTF-8")
+        }
+    }
+
     @Test func oversizedReportsAreRefusedAndFindingsCut() throws {
         let dir = try TempDir("cmd-big")
         defer { dir.remove() }

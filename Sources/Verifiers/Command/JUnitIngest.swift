@@ -14,6 +14,11 @@ enum JUnitIngest {
         case .failure(let e): return Ingested(problem: "cannot read the file: \(e.message)")
         }
         if file.truncated { return Ingested(problem: "the file is larger than \(BoundedFile.limit >> 20) MiB") }
+        // Foundation's XMLParser traps on a tag or attribute name that is not UTF-8 (found by fuzzing):
+        // refuse such a file before parsing it. JUnit writers emit UTF-8.
+        if String(validating: file.data, as: UTF8.self) == nil {
+            return Ingested(problem: "the file is not valid UTF-8; JUnit reports must be UTF-8")
+        }
         let parser = XMLParser(data: file.data)
         let collector = Collector(root: root)
         parser.delegate = collector
