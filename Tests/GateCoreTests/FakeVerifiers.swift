@@ -47,15 +47,25 @@ struct SleepVerifier: Verifier {
         rules: [RuleDescriptor("sleep/done", "done")], examples: [])
 
     static let concurrency = Concurrency()
+    /// Runs of `ignore-cancel: true` that have finished their blocking sleep.
+    static let stubbornFinished = Mutex(0)
     let ms: Int
+    let ignoreCancel: Bool
 
     init(parameters p: Parameters) throws(ConfigError) {
         ms = try p.int("ms", default: 10)
+        ignoreCancel = try p.bool("ignore-cancel", default: false)
     }
 
     func run(_ context: CheckContext) async throws -> CheckOutcome {
         Self.concurrency.enter()
         defer { Self.concurrency.leave() }
+        if ignoreCancel {
+            // A blocking call that never looks at cancellation, like a read of a huge file.
+            usleep(UInt32(ms) * 1000)
+            Self.stubbornFinished.withLock { $0 += 1 }
+            return CheckOutcome(summary: "slept \(ms)ms regardless")
+        }
         try await Task.sleep(for: .milliseconds(ms))
         return CheckOutcome(summary: "slept \(ms)ms")
     }

@@ -22,6 +22,9 @@ public struct RunOptions: Sendable {
     public var waivers: WaiverSet = .empty
     /// Let pending manual items through: they end `skipped` with a warning instead of `failed`.
     public var allowPendingManual: Bool = false
+    /// How long a check that was timed out or interrupted may take to stop before gate stops waiting for
+    /// it (a verifier stuck in a call that does not see cancellation must not hold the run).
+    public var abandonAfter: Duration = .seconds(15)
 
     public init(jobs: Int? = nil, only: [String] = [], skip: [String] = [], tags: [String] = [],
                 failFast: Bool = false, reportsDirectory: String, stateDirectory: String? = nil,
