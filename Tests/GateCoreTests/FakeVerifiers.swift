@@ -61,9 +61,16 @@ struct SleepVerifier: Verifier {
         Self.concurrency.enter()
         defer { Self.concurrency.leave() }
         if ignoreCancel {
-            // A blocking call that never looks at cancellation, like a read of a huge file.
-            usleep(UInt32(ms) * 1000)
-            Self.stubbornFinished.withLock { $0 += 1 }
+            // Waits on work that never looks at cancellation (like a blocking read), done on a thread of its
+            // own so that the test does not also starve Swift's small cooperative pool on a 2-core machine.
+            let ms = self.ms
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    usleep(UInt32(ms) * 1000)
+                    Self.stubbornFinished.withLock { $0 += 1 }
+                    c.resume()
+                }
+            }
             return CheckOutcome(summary: "slept \(ms)ms regardless")
         }
         try await Task.sleep(for: .milliseconds(ms))

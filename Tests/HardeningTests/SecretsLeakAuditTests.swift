@@ -27,12 +27,14 @@ import Testing
         let t = Self.tokens()
         let dir = try TempDir("leak-audit")
         defer { dir.remove() }
-        let privateKey = "-----BEGIN RSA PRIVATE " + "KEY-----\n\(t["key-body"]!)\n-----END RSA PRIVATE " + "KEY-----"
+        let dashes = String(repeating: "-", count: 5)
+        let pem = [dashes + "BEGIN RSA PRIVATE", "KEY" + dashes + "\n" + t["key-body"]! + "\n" + dashes + "END RSA PRIVATE",
+                   "KEY" + dashes].joined(separator: " ")
         let url = "postgres://svc:\(t["url-password"]!)@db.internal:5432/app"
         let all = [t["github"]!, t["aws"]!, t["slack"]!, t["gitlab"]!, url]
         try dir.write([
             "src/config.env": all.enumerated().map { "VALUE_\($0.offset)=\($0.element)" }.joined(separator: "\n")
-                + "\n" + privateKey + "\n",
+                + "\n" + pem + "\n",
             "tools/leak.sh": """
                 #!/bin/sh
                 for t in \(all.map { "'\($0)'" }.joined(separator: " ")) "$DEPLOY_TOKEN"; do
@@ -40,7 +42,7 @@ import Testing
                   echo "stderr: token=$t" >&2
                   printf '{"rule":"leak/msg","message":"found %s here","path":"src/config.env","line":1,"evidence":{"value":"%s"},"help":"rotate %s"}\\n' "$t" "$t" "$t" >> "$GATE_FINDINGS"
                 done
-                printf '%s\\n' '\(privateKey.replacingOccurrences(of: "\n", with: "\\n"))' >&2
+                printf '%s\\n' '\(pem.replacingOccurrences(of: "\n", with: "\\n"))' >&2
                 echo "last line: password=\(t["github"]!)" >&2
                 exit 1
                 """,
