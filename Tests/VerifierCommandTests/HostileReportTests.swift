@@ -33,6 +33,24 @@ import Testing
         }
     }
 
+    /// Found by the junit-ingest fuzz target: a processing instruction without data made Foundation's
+    /// XMLParser call strlen(NULL) (SIGSEGV).
+    @Test func processingInstructionsWithoutDataDoNotCrash() throws {
+        let dir = try TempDir("cmd-pi")
+        defer { dir.remove() }
+        let doc = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites><?xml?><testsuite name="s" tests="1"><?pi?>
+            <testcase name="t"><failure message="m">x <?y?> z</failure></testcase></testsuite></testsuites>
+            """
+        try dir.write(["j.xml": doc])
+        let r = JUnitIngest.read(dir.file("j.xml"), root: dir.path)
+        #expect(r.problem == nil)
+        #expect(r.findings.count == 1)
+        #expect(String(decoding: JUnitIngest.blankingProcessingInstructions(Data("a<?p q?>\n<?r\n?>b".utf8)), as: UTF8.self)
+                == "a" + String(repeating: " ", count: 7) + "\n   \n  b")
+    }
+
     @Test func oversizedReportsAreRefusedAndFindingsCut() throws {
         let dir = try TempDir("cmd-big")
         defer { dir.remove() }

@@ -19,7 +19,7 @@ enum JUnitIngest {
         if String(validating: file.data, as: UTF8.self) == nil {
             return Ingested(problem: "the file is not valid UTF-8; JUnit reports must be UTF-8")
         }
-        let parser = XMLParser(data: file.data)
+        let parser = XMLParser(data: blankingProcessingInstructions(file.data))
         let collector = Collector(root: root)
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
@@ -43,6 +43,24 @@ enum JUnitIngest {
             result.summary = s + " (JUnit)"
         }
         return result
+    }
+
+    /// Foundation's XMLParser reads a processing instruction's data with strlen even when there is none
+    /// (`<?xml?>` mid-document crashed it; found by fuzzing). JUnit has no use for processing instructions,
+    /// the XML declaration included (the file is UTF-8, checked before): each `<?...?>` becomes spaces,
+    /// keeping its newlines so that line numbers in messages stay right.
+    static func blankingProcessingInstructions(_ data: Data) -> Data {
+        var bytes = [UInt8](data)
+        var i = 0
+        while i + 1 < bytes.count {
+            guard bytes[i] == 0x3C, bytes[i + 1] == 0x3F else { i += 1; continue }
+            var j = i + 2
+            while j + 1 < bytes.count, !(bytes[j] == 0x3F && bytes[j + 1] == 0x3E) { j += 1 }
+            let end = min(j + 2, bytes.count)
+            for k in i..<end where bytes[k] != 0x0A { bytes[k] = 0x20 }
+            i = end
+        }
+        return Data(bytes)
     }
 
     /// NSXMLParser error codes carry no description on Linux; name the common ones.
