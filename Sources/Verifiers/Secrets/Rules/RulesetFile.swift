@@ -26,10 +26,32 @@ struct RulesetFile: Sendable {
     static let allowlistKeys = ["description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits",
                                 "targetRules"]
 
+    /// TOML allows no raw control character but tab, LF and CR (strings escape them). toml++ asserts on
+    /// one in a table header (found by fuzzing: `[` then ESC aborts a debug build, and is undefined
+    /// behaviour in release) and stops at a NUL as if the file ended there, so refuse them first.
+    static func rejectControlCharacters(_ text: String, file: String) throws(ConfigError) {
+        var line = 1
+        var column = 1
+        for u in text.unicodeScalars {
+            if u == "\n" {
+                line += 1
+                column = 1
+                continue
+            }
+            if (u.value < 0x20 && u != "\t" && u != "\r") || u.value == 0x7F {
+                throw .invalidParameter(SourceLocation(file: file, line: line, column: column), key: "config",
+                                        message: "invalid TOML: control character U+\(String(format: "%04X", u.value)) "
+                                            + "is not allowed; escape it inside a string or remove it")
+            }
+            column += 1
+        }
+    }
+
     /// Parses `text`. Every problem is a `ConfigError` naming `file:line` and the key.
     init(text: String, file: String, allowHexByDefault: Bool) throws(ConfigError) {
         self.file = file
         let lines = TOMLLines(text)
+        try Self.rejectControlCharacters(text, file: file)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
