@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 BENCH ?=
 
-.PHONY: all deps build gate test bench install clean
+.PHONY: all deps build gate test bench install clean fuzz sanitize hardening
 
 all: build
 
@@ -30,6 +30,27 @@ test:
 bench: build
 	@.ci/deps bench
 	@Benchmarks/run $(BENCH)
+
+## fuzz: build the libFuzzer targets (Fuzz/) and run each for FUZZ_SECONDS (default 60); FUZZ=name runs one
+FUZZ_SECONDS ?= 60
+FUZZ ?=
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run $(FUZZ)
+
+## sanitize: ThreadSanitizer on the scheduler and process-runner tests, AddressSanitizer on the whole suite
+sanitize:
+	@.ci/deps test
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	GATE_BIN=$(CURDIR)/.build-tsan/debug/gate GATE_PYTHON=$(CURDIR)/.build/venv/bin/python \
+	  $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter 'SchedulerTests|ProcessRunnerTests'
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	GATE_BIN=$(CURDIR)/.build-asan/debug/gate GATE_PYTHON=$(CURDIR)/.build/venv/bin/python ASAN_OPTIONS=detect_leaks=0 \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+## hardening: the fault-injection and hostile-input tests at full size (2 GB floods, 10 GB sparse files)
+hardening:
+	$(SWIFT) build --build-tests
+	GATE_HARDENING=1 GATE_PYTHON=$(CURDIR)/.build/venv/bin/python $(SWIFT) test --skip-build --filter HardeningTests
 
 ## install: install the binary and shell completions under PREFIX (default /usr/local)
 install: build

@@ -14,6 +14,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gate", targets: ["gate"]),
+        // For the fuzzing package under Fuzz/ (built only by `make fuzz`); not needed to build or use gate.
+        .library(name: "GateFuzzing", targets: [
+            "ContentHash", "GateCore", "GateKit", "VerifierCommand", "VerifierBoundaries", "VerifierCAS", "VerifierMigrations",
+            "VerifierSecrets",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -147,6 +152,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests", dependencies: ["GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "HardeningTests", dependencies: ["GateCore", "GateKit", "GateTestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

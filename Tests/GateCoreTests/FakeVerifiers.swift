@@ -47,15 +47,32 @@ struct SleepVerifier: Verifier {
         rules: [RuleDescriptor("sleep/done", "done")], examples: [])
 
     static let concurrency = Concurrency()
+    /// Runs of `ignore-cancel: true` that have finished their blocking sleep.
+    static let stubbornFinished = Mutex(0)
     let ms: Int
+    let ignoreCancel: Bool
 
     init(parameters p: Parameters) throws(ConfigError) {
         ms = try p.int("ms", default: 10)
+        ignoreCancel = try p.bool("ignore-cancel", default: false)
     }
 
     func run(_ context: CheckContext) async throws -> CheckOutcome {
         Self.concurrency.enter()
         defer { Self.concurrency.leave() }
+        if ignoreCancel {
+            // Waits on work that never looks at cancellation (like a blocking read), done on a thread of its
+            // own so that the test does not also starve Swift's small cooperative pool on a 2-core machine.
+            let ms = self.ms
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    usleep(UInt32(ms) * 1000)
+                    Self.stubbornFinished.withLock { $0 += 1 }
+                    c.resume()
+                }
+            }
+            return CheckOutcome(summary: "slept \(ms)ms regardless")
+        }
         try await Task.sleep(for: .milliseconds(ms))
         return CheckOutcome(summary: "slept \(ms)ms")
     }

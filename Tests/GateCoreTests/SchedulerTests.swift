@@ -85,6 +85,19 @@ import Testing
         #expect(SleepVerifier.concurrency.peak >= 2)
     }
 
+    /// A verifier that ignores cancellation is abandoned `abandonAfter` past its timeout: the run ends with
+    /// the check timed out while the verifier is still stuck.
+    @Test func verifierIgnoringCancellationDoesNotHoldTheRun() async throws {
+        let s = try suite("checks:\n  - {id: stuck, uses: sleep, timeout: 100ms, with: {ms: 4000, ignore-cancel: true}}\n  - {id: next, uses: sleep}\n")
+        var options = RunOptions(jobs: 2, reportsDirectory: "/tmp/gate-sched-reports")
+        options.abandonAfter = .milliseconds(200)
+        let before = SleepVerifier.stubbornFinished.withLock { $0 }
+        let o = await Scheduler(options: options).run(s, selection: try Selection.compute(s, options: options))
+        #expect(status(o, "stuck") == .timedOut)
+        #expect(status(o, "next") == .passed)
+        #expect(SleepVerifier.stubbornFinished.withLock { $0 } == before, "the run waited for the stuck verifier")
+    }
+
     @Test func timeoutStopsTheCheck() async throws {
         let s = try suite("checks:\n  - {id: slow, uses: sleep, timeout: 200ms, with: {ms: 60000}}\n  - {id: after, uses: echo, needs: slow}\n")
         let clock = ContinuousClock()

@@ -28,6 +28,9 @@ public struct RunOptions: Sendable {
     public var cacheVersion: String = GateVersion.current
     /// The shard this run is (`--shard K/N`): split checks do only this slice of their work.
     public var shard: ShardSlice?
+    /// How long a check that was timed out or interrupted may take to stop before gate stops waiting for
+    /// it (a verifier stuck in a call that does not see cancellation must not hold the run).
+    public var abandonAfter: Duration = .seconds(15)
 
     public init(jobs: Int? = nil, only: [String] = [], skip: [String] = [], tags: [String] = [],
                 failFast: Bool = false, reportsDirectory: String, stateDirectory: String? = nil,

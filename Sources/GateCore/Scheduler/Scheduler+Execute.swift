@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension Scheduler {
     private enum Race: Sendable {
@@ -6,6 +7,48 @@ extension Scheduler {
         case failed(String)
         case cancelled
         case timer(fired: Bool)
+    }
+
+    private static func runVerifier(_ verifier: any Verifier, _ context: CheckContext) async -> Race {
+        do {
+            return .done(try await verifier.run(context))
+        } catch is CancellationError {
+            return .cancelled
+        } catch let e as VerifierError {
+            return .failed(e.message)
+        } catch let e as ProcessError {
+            return .failed(e.description)
+        } catch let e as ConfigError {
+            return .failed(e.description)
+        } catch {
+            return .failed(String(describing: error))
+        }
+    }
+
+    /// The first verdict offered wins; `wait` returns it.
+    private final class RaceBox: Sendable {
+        private let state = Mutex<(value: Race?, waiter: CheckedContinuation<Race, Never>?)>((nil, nil))
+
+        func offer(_ r: Race) {
+            let waiter: CheckedContinuation<Race, Never>? = state.withLock { s in
+                guard s.value == nil else { return nil }
+                s.value = r
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.resume(returning: r)
+        }
+
+        func wait() async -> Race {
+            await withCheckedContinuation { c in
+                let ready: Race? = state.withLock { s in
+                    if let v = s.value { return v }
+                    s.waiter = c
+                    return nil
+                }
+                if let ready { c.resume(returning: ready) }
+            }
+        }
     }
 
     /// Runs one check against its timeout and turns whatever happens into a `CheckResult`.
@@ -34,20 +77,23 @@ extension Scheduler {
 
         var verdict: Race?
         var timedOut = false
+        let abandonAfter = options.abandonAfter
         await withTaskGroup(of: Race.self) { group in
             group.addTask {
-                do {
-                    return .done(try await verifier.run(context))
-                } catch is CancellationError {
-                    return .cancelled
-                } catch let e as VerifierError {
-                    return .failed(e.message)
-                } catch let e as ProcessError {
-                    return .failed(e.description)
-                } catch let e as ConfigError {
-                    return .failed(e.description)
-                } catch {
-                    return .failed(String(describing: error))
+                // The verifier runs in its own task so that one that never notices cancellation (a blocking
+                // read, a long C call) is left behind after `abandonAfter` instead of holding the run.
+                let verdict = RaceBox()
+                let work = Task {
+                    verdict.offer(await Self.runVerifier(verifier, context))
+                }
+                return await withTaskCancellationHandler {
+                    await verdict.wait()
+                } onCancel: {
+                    work.cancel()
+                    Task {
+                        try? await Task.sleep(for: abandonAfter)
+                        verdict.offer(.cancelled)
+                    }
                 }
             }
             if let limit = check.timeout {

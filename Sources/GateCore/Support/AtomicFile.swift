@@ -43,6 +43,18 @@ public enum AtomicFile {
         close(fd)
         guard rename(tmp, path) == 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
         ok = true
+        sweepStale(dir: dir, base: PathUtil.basename(path))
+    }
+
+    /// Removes the temporaries that writers of `base` killed mid-write left behind (SIGKILL, power loss):
+    /// those whose process is gone. Ours and live writers' are kept.
+    static func sweepStale(dir: String, base: String) {
+        let prefix = "." + base + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(dir + "/" + name) }
+        }
     }
 
     public static func write(_ text: String, to path: String) throws(Failure) {

@@ -20,9 +20,17 @@ enum FindingsFile {
         return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    static func read(_ path: String, root: String) -> (findings: [Finding], lines: Int) {
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return ([], 0) }
+    static func read(_ path: String, root: String, limit: Int = BoundedFile.limit) -> (findings: [Finding], lines: Int) {
+        guard case .success(let file) = BoundedFile.read(path, limit: limit), !file.data.isEmpty else { return ([], 0) }
+        var data = file.data
         var findings: [Finding] = []
+        if file.truncated {
+            // Keep whole lines only: the cut one would be reported as invalid JSON.
+            if let lastNewline = data.lastIndex(of: 0x0A) { data = data[..<lastNewline] }
+            findings.append(Finding(rule: "command/invalid-finding", severity: .warning,
+                                    message: "GATE_FINDINGS is larger than \(limit >> 20) MiB; the rest was ignored",
+                                    identity: "too-large"))
+        }
         var lineNo = 0
         var invalid = 0
         for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {

@@ -8,9 +8,18 @@ import GateCore
 /// errored testcase into a finding. External entities are never resolved.
 enum JUnitIngest {
     static func read(_ path: String, root: String) -> Ingested {
-        guard let parser = XMLParser(contentsOf: URL(fileURLWithPath: path)) else {
-            return Ingested(problem: "cannot open the file")
+        let file: BoundedFile.Read
+        switch BoundedFile.read(path) {
+        case .success(let r): file = r
+        case .failure(let e): return Ingested(problem: "cannot read the file: \(e.message)")
         }
+        if file.truncated { return Ingested(problem: "the file is larger than \(BoundedFile.limit >> 20) MiB") }
+        // Foundation's XMLParser traps on a tag or attribute name that is not UTF-8 (found by fuzzing):
+        // refuse such a file before parsing it. JUnit writers emit UTF-8.
+        if String(validating: file.data, as: UTF8.self) == nil {
+            return Ingested(problem: "the file is not valid UTF-8; JUnit reports must be UTF-8")
+        }
+        let parser = XMLParser(data: blankingProcessingInstructions(file.data))
         let collector = Collector(root: root)
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
@@ -34,6 +43,24 @@ enum JUnitIngest {
             result.summary = s + " (JUnit)"
         }
         return result
+    }
+
+    /// Foundation's XMLParser reads a processing instruction's data with strlen even when there is none
+    /// (`<?xml?>` mid-document crashed it; found by fuzzing). JUnit has no use for processing instructions,
+    /// the XML declaration included (the file is UTF-8, checked before): each `<?...?>` becomes spaces,
+    /// keeping its newlines so that line numbers in messages stay right.
+    static func blankingProcessingInstructions(_ data: Data) -> Data {
+        var bytes = [UInt8](data)
+        var i = 0
+        while i + 1 < bytes.count {
+            guard bytes[i] == 0x3C, bytes[i + 1] == 0x3F else { i += 1; continue }
+            var j = i + 2
+            while j + 1 < bytes.count, !(bytes[j] == 0x3F && bytes[j + 1] == 0x3E) { j += 1 }
+            let end = min(j + 2, bytes.count)
+            for k in i..<end where bytes[k] != 0x0A { bytes[k] = 0x20 }
+            i = end
+        }
+        return Data(bytes)
     }
 
     /// NSXMLParser error codes carry no description on Linux; name the common ones.

@@ -41,7 +41,13 @@ enum SARIFIngest {
     struct Suppression: Decodable { var kind: String?; var justification: String?; var status: String? }
 
     static func read(_ path: String, root: String) -> Ingested {
-        guard let data = FileManager.default.contents(atPath: path) else { return Ingested(problem: "cannot read the file") }
+        let data: Data
+        switch BoundedFile.read(path) {
+        case .success(let r) where r.truncated:
+            return Ingested(problem: "the file is larger than \(BoundedFile.limit >> 20) MiB")
+        case .success(let r): data = r.data
+        case .failure(let e): return Ingested(problem: "cannot read the file: \(e.message)")
+        }
         let log: Log
         do {
             log = try JSONDecoder().decode(Log.self, from: data)

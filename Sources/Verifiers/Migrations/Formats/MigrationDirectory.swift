@@ -90,13 +90,23 @@ struct MigrationDirectory: Sendable {
 
 /// Whole-file reads with read(2), reporting errno in words.
 enum RawFile {
+    /// Larger than any real migration script, small enough to hold in memory.
+    static let maxSize = 256 << 20
+
     static func read(_ path: String) -> Result<[UInt8], Failure> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(Failure(errno)) }
         defer { close(fd) }
         var st = stat()
         var capacity = 64 * 1024
-        if fstat(fd, &st) == 0, st.st_size > 0 { capacity = Int(st.st_size) + 1 }
+        guard fstat(fd, &st) == 0 else { return .failure(Failure(errno)) }
+        // A FIFO or device would block or never end; a huge file would be read whole into memory.
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(Failure(message: "it is not a regular file")) }
+        guard st.st_size <= maxSize else {
+            return .failure(Failure(message: "it is \(st.st_size) bytes, more than the \(maxSize >> 20) MiB gate reads "
+                                    + "for one migration script"))
+        }
+        if st.st_size > 0 { capacity = Int(st.st_size) + 1 }
         var out = [UInt8]()
         out.reserveCapacity(capacity)
         var chunk = [UInt8](repeating: 0, count: min(max(capacity, 4096), 1 << 20))
@@ -113,9 +123,9 @@ enum RawFile {
     }
 
     struct Failure: Error, CustomStringConvertible {
-        let code: Int32
-        init(_ code: Int32) { self.code = code }
-        var description: String { String(cString: strerror(code)) }
+        let description: String
+        init(_ code: Int32) { description = String(cString: strerror(code)) }
+        init(message: String) { description = message }
     }
 }
 

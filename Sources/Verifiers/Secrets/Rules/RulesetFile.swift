@@ -26,10 +26,97 @@ struct RulesetFile: Sendable {
     static let allowlistKeys = ["description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits",
                                 "targetRules"]
 
+    /// TOML allows no raw control character but tab, LF and CR (strings escape them). toml++ asserts on
+    /// one in a table header (found by fuzzing: `[` then ESC aborts a debug build, and is undefined
+    /// behaviour in release) and stops at a NUL as if the file ended there, so refuse them first.
+    static func rejectControlCharacters(_ text: String, file: String) throws(ConfigError) {
+        var line = 1
+        var column = 1
+        for u in text.unicodeScalars {
+            if u == "\n" {
+                line += 1
+                column = 1
+                continue
+            }
+            if (u.value < 0x20 && u != "\t" && u != "\r") || u.value == 0x7F {
+                throw .invalidParameter(SourceLocation(file: file, line: line, column: column), key: "config",
+                                        message: "invalid TOML: control character U+\(String(format: "%04X", u.value)) "
+                                            + "is not allowed; escape it inside a string or remove it")
+            }
+            column += 1
+        }
+    }
+
+    /// toml++ also asserts when a table header's first key starts with a character no key can start with
+    /// (`[!`, `[é`; found by fuzzing). Find such headers first: a `[` that opens a line outside any string
+    /// or array value, followed (after `[[` and blanks) by neither a bare-key character nor a quote.
+    static func rejectBadTableHeaders(_ text: String, file: String) throws(ConfigError) {
+        let b = Array(text.utf8)
+        var i = 0, line = 1, lineStart = true, depth = 0
+        var quote: [UInt8]?
+        func at(_ k: Int) -> UInt8 { k < b.count ? b[k] : 0 }
+        func isBare(_ c: UInt8) -> Bool {
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c == 0x2D
+        }
+        while i < b.count {
+            let c = b[i]
+            if c == 0x0A {
+                line += 1
+                lineStart = true
+                i += 1
+                continue
+            }
+            if let q = quote {
+                if c == 0x5C && q[0] == 0x22 {
+                    i += 2
+                } else if b[i..<min(i + q.count, b.count)].elementsEqual(q) {
+                    quote = nil
+                    i += q.count
+                } else {
+                    i += 1
+                }
+                continue
+            }
+            if c == 0x20 || c == 0x09 || c == 0x0D {
+                i += 1
+                continue
+            }
+            if c == 0x23 {
+                while i < b.count && b[i] != 0x0A { i += 1 }
+                continue
+            }
+            lineStart = lineStart && c == 0x5B
+            if c == 0x22 || c == 0x27 {
+                let triple = at(i + 1) == c && at(i + 2) == c
+                quote = triple ? [c, c, c] : [c]
+                i += triple ? 3 : 1
+                continue
+            }
+            if c == 0x5B && lineStart && depth == 0 {
+                var j = i + 1
+                if at(j) == 0x5B { j += 1 }
+                while at(j) == 0x20 || at(j) == 0x09 { j += 1 }
+                let k = at(j)
+                if !(isBare(k) || k == 0x22 || k == 0x27) {
+                    throw .invalidParameter(SourceLocation(file: file, line: line, column: j - i + 1), key: "config",
+                                            message: "invalid TOML: a table header must start with a key (letters, "
+                                                + "digits, '_', '-', or a quoted key)")
+                }
+                while i < b.count && b[i] != 0x0A { i += 1 }
+                continue
+            }
+            if c == 0x5B { depth += 1 } else if c == 0x5D { depth = max(0, depth - 1) }
+            lineStart = false
+            i += 1
+        }
+    }
+
     /// Parses `text`. Every problem is a `ConfigError` naming `file:line` and the key.
     init(text: String, file: String, allowHexByDefault: Bool) throws(ConfigError) {
         self.file = file
         let lines = TOMLLines(text)
+        try Self.rejectControlCharacters(text, file: file)
+        try Self.rejectBadTableHeaders(text, file: file)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -1,0 +1,3 @@
+#pragma once
+/* #include "../core.c" in a comment */
+#include <string.h>

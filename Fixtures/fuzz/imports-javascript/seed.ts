@@ -1,0 +1,2 @@
+export * from '../features/cart/cart';
+export const lazyCart = () => import('../features/cart/cart');

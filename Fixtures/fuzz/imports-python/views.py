@@ -1,0 +1,1 @@
+from mypkg.mid import service

@@ -1,0 +1,3 @@
+@testable import Store
+import Core
+import Testing
