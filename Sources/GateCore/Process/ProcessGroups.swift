@@ -7,7 +7,7 @@ import Synchronization
 public final class ProcessGroups: Sendable {
     public static let shared = ProcessGroups()
 
-    private let leaders = Mutex<Set<pid_t>>([])
+    private let leaders = Locked<Set<pid_t>>([])
 
     func add(_ pid: pid_t) { _ = leaders.withLock { $0.insert(pid) } }
     func remove(_ pid: pid_t) { _ = leaders.withLock { $0.remove(pid) } }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Set from any thread when the task that owns a process is cancelled; the reactor polls it.
 final class CancelToken: Sendable {
-    private let flag = Mutex(false)
+    private let flag = Locked(false)
     func cancel() { flag.withLock { $0 = true } }
     var isCancelled: Bool { flag.withLock { $0 } }
 }

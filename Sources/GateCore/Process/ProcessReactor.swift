@@ -7,10 +7,10 @@ import Synchronization
 /// and bounds gate's own thread count however many programs run at once.
 final class ProcessReactor: @unchecked Sendable {
     // @unchecked: `jobs`, `buffer` and `devNull` are used only on the reactor thread; the inbox and the
-    // wake pipe are the only state other threads touch, and the inbox is behind a Mutex.
+    // wake pipe are the only state other threads touch, and the inbox is behind a lock.
     static let shared = ProcessReactor()
 
-    private let inbox = Mutex<[ProcessJob]>([])
+    private let inbox = Locked<[ProcessJob]>([])
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let devNull: Int32

@@ -27,7 +27,7 @@ extension Scheduler {
 
     /// The first verdict offered wins; `wait` returns it.
     private final class RaceBox: Sendable {
-        private let state = Mutex<(value: Race?, waiter: CheckedContinuation<Race, Never>?)>((nil, nil))
+        private let state = Locked<(value: Race?, waiter: CheckedContinuation<Race, Never>?)>((nil, nil))
 
         func offer(_ r: Race) {
             let waiter: CheckedContinuation<Race, Never>? = state.withLock { s in
