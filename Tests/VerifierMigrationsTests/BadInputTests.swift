@@ -46,11 +46,11 @@ import Testing
     }
 
     @Test func utf8CheckRejectsWhatStrictDecodersReject() {
-        #expect(UTF8Check.firstInvalidOffset(Array("héllo ✓ 😀".utf8)) == nil)
-        #expect(UTF8Check.firstInvalidOffset([0x61, 0xC0, 0x80]) == 1, "overlong")
-        #expect(UTF8Check.firstInvalidOffset([0xED, 0xA0, 0x80]) == 0, "surrogate")
-        #expect(UTF8Check.firstInvalidOffset([0xF4, 0x90, 0x80, 0x80]) == 0, "above U+10FFFF")
-        #expect(UTF8Check.firstInvalidOffset([0x61, 0x62, 0xE2, 0x9C]) == 2, "truncated")
+        #expect(UTF8Validation.firstInvalidOffset(Array("héllo ✓ 😀".utf8)) == nil)
+        #expect(UTF8Validation.firstInvalidOffset([0x61, 0xC0, 0x80]) == 1, "overlong")
+        #expect(UTF8Validation.firstInvalidOffset([0xED, 0xA0, 0x80]) == 0, "surrogate")
+        #expect(UTF8Validation.firstInvalidOffset([0xF4, 0x90, 0x80, 0x80]) == 0, "above U+10FFFF")
+        #expect(UTF8Validation.firstInvalidOffset([0x61, 0x62, 0xE2, 0x9C]) == 2, "truncated")
     }
 
     @Test func anUnreadableMigration() async throws {

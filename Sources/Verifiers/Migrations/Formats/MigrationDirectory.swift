@@ -78,7 +78,7 @@ struct MigrationDirectory: Sendable {
         case .failure(let reason):
             throw VerifierError("cannot read the migration '\(display(relative))': \(reason)")
         }
-        if let bad = UTF8Check.firstInvalidOffset(bytes) {
+        if let bad = UTF8Validation.firstInvalidOffset(bytes) {
             let line = bytes[..<bad].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             throw VerifierError("the migration '\(display(relative))' is not valid UTF-8 (byte 0x"
                 + String(bytes[bad], radix: 16, uppercase: true) + " at offset \(bad), line \(line)); "
@@ -126,37 +126,5 @@ enum RawFile {
         let description: String
         init(_ code: Int32) { description = String(cString: strerror(code)) }
         init(message: String) { description = message }
-    }
-}
-
-/// Finds the first malformed UTF-8 sequence (overlong forms, surrogates and values above U+10FFFF
-/// included), as strict decoders such as Java's and Rust's do.
-enum UTF8Check {
-    static func firstInvalidOffset(_ b: [UInt8]) -> Int? {
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            let need: Int
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
-            default: return i
-            }
-            guard i + need < n else { return i }
-            if b[i + 1] < lo || b[i + 1] > hi { return i }
-            for k in 2...max(2, need) where k <= need {
-                if b[i + k] < 0x80 || b[i + k] > 0xBF { return i }
-            }
-            i += need + 1
-        }
-        return nil
     }
 }

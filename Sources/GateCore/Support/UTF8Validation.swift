@@ -1,0 +1,38 @@
+/// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF), as strict decoders
+/// such as Java's and Rust's apply it. Shared by verifiers that must tell text from other bytes.
+public enum UTF8Validation {
+    /// The offset of the first malformed sequence, or nil when all of `b` is valid UTF-8.
+    public static func firstInvalidOffset(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            let need: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch c {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; hi = 0x9F
+            case 0xF0: need = 3; lo = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; hi = 0x8F
+            default: return i
+            }
+            guard i + need < n else { return i }
+            if b[i + 1] < lo || b[i + 1] > hi { return i }
+            var k = 2
+            while k <= need {
+                if b[i + k] < 0x80 || b[i + k] > 0xBF { return i }
+                k += 1
+            }
+            i += need + 1
+        }
+        return nil
+    }
+
+    public static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { firstInvalidOffset($0) }
+    }
+}
