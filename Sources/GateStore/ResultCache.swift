@@ -38,10 +38,14 @@ public final class ResultCache: ResultCacheStore {
 
     private init(_ database: StateDatabase) { self.database = database }
 
-    /// Opens (creating) the cache in `stateDirectory` and drops entries unused for `maxAge`.
-    public static func open(stateDirectory: String, now: Date = Date()) throws(StateDatabase.Failure) -> ResultCache {
+    /// Opens (creating) the cache in `stateDirectory`. On the opens that check the file in full (see
+    /// `StateDatabase`), or when `prune` is set, it also drops entries unused for `maxAge`: both cost time in
+    /// proportion to the file, so neither runs on every open.
+    public static func open(stateDirectory: String, now: Date = Date(), prune: Bool = false) throws(StateDatabase.Failure)
+        -> ResultCache {
         let cache = ResultCache(try StateDatabase.open(directory: stateDirectory, name: fileName, migrations: migrations))
-        _ = try? cache.database.queue.write { db in
+        guard prune || cache.database.checkedFully else { return cache }
+        _ = try? cache.database.write { db in
             try db.execute(sql: "DELETE FROM result WHERE used_at < ?",
                            arguments: [now.timeIntervalSince1970 - maxAge])
             // Digests of files nobody has changed in a month are simply read again once: this bounds the
@@ -54,7 +58,7 @@ public final class ResultCache: ResultCacheStore {
 
     public func knownFiles(_ paths: [String]) throws -> [String: KnownFile] {
         guard !paths.isEmpty else { return [:] }
-        return try database.queue.read { db in
+        return try database.read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT device, inode, size, mtime_ns, ctime_ns, digest, recorded_ns FROM input_stat WHERE path = ?")
             var out: [String: KnownFile] = [:]
@@ -70,7 +74,7 @@ public final class ResultCache: ResultCacheStore {
     }
 
     public func remember(_ files: [String: KnownFile]) throws {
-        try database.queue.write { db in
+        try database.write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO input_stat(path, device, inode, size, mtime_ns, ctime_ns, digest, recorded_ns)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -85,7 +89,7 @@ public final class ResultCache: ResultCacheStore {
     }
 
     public func outcome(forKey key: String) throws -> CachedOutcome? {
-        let data = try database.queue.write { db -> Data? in
+        let data = try database.write { db -> Data? in
             let d = try Data.fetchOne(db, sql: "SELECT outcome FROM result WHERE key = ?", arguments: [key])
             if d != nil {
                 try db.execute(sql: "UPDATE result SET used_at = ? WHERE key = ?",
@@ -100,7 +104,7 @@ public final class ResultCache: ResultCacheStore {
     public func save(_ outcome: CachedOutcome, key: String, checkID: String) throws {
         let data = try Self.encoder.encode(outcome)
         let now = Date().timeIntervalSince1970
-        try database.queue.write { db in
+        try database.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO result(key, check_id, outcome, created_at, used_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [key, checkID, data, now, now])
@@ -109,7 +113,7 @@ public final class ResultCache: ResultCacheStore {
 
     /// Entries and stat records, for `gate cache` style reporting and tests.
     public func counts() throws -> (results: Int, files: Int) {
-        try database.queue.read { db in
+        try database.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM result") ?? 0,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM input_stat") ?? 0)
         }

@@ -9,6 +9,12 @@ import GRDB
 /// or fails its integrity check is moved aside and rebuilt empty, and `recoveryNote` says so for the
 /// console and the report. A database locked by another gate process waits `busyTimeout`, then fails
 /// with a message that names the file.
+///
+/// Every open reads the header and the schema, which catches a file that is not a database or whose
+/// first pages are damaged. The full `PRAGMA quick_check` reads every page, so it costs time in
+/// proportion to the file (23 ms for a 9 MB cache): it runs when the file is small, when the last full
+/// check is a week old (the day is kept in the header's `user_version`), and on the first open after a
+/// read or write met a damaged page (which leaves a `<name>.suspect` marker beside the file).
 public final class StateDatabase: Sendable {
     /// A schema step: a stable identifier and the SQL (or code) that applies it.
     public struct Migration: Sendable {
@@ -30,6 +36,14 @@ public final class StateDatabase: Sendable {
     public let queue: DatabaseQueue
     /// Set when the file was damaged and rebuilt.
     public let recoveryNote: String?
+    /// True when this open ran the full integrity check: the moment for periodic upkeep (pruning old rows)
+    /// whose cost also grows with the file.
+    public let checkedFully: Bool
+
+    /// Files up to this size are checked in full on every open (about 1 ms).
+    public static let alwaysCheckBelow: Int64 = 1 << 20
+    /// Larger files are checked in full once in this many days.
+    public static let fullCheckEveryDays = 7
 
     /// Opens (creating when needed) `directory/name`, applying `migrations` in order.
     public static func open(directory: String, name: String, migrations: [Migration],
@@ -41,17 +55,19 @@ public final class StateDatabase: Sendable {
             throw Failure(message: "cannot create the state directory '\(PathUtil.display(directory))': \(error.localizedDescription)")
         }
         do {
-            let q = try connect(path, migrations: migrations, busyTimeout: busyTimeout)
-            return StateDatabase(path: path, queue: q, note: nil)
+            let (q, full) = try connect(path, migrations: migrations, busyTimeout: busyTimeout)
+            return StateDatabase(path: path, queue: q, note: nil, checkedFully: full)
         } catch let error as DatabaseError where Self.isDamage(error) {
             let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
             for suffix in ["", "-wal", "-shm"] {
                 try? FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
             }
+            unlink(path + suspectSuffix)
             do {
-                let q = try connect(path, migrations: migrations, busyTimeout: busyTimeout)
+                let (q, full) = try connect(path, migrations: migrations, busyTimeout: busyTimeout)
                 return StateDatabase(path: path, queue: q, note: "state database '\(PathUtil.display(path))' was damaged "
-                    + "(\(error.resultCode)); moved it to '\(PathUtil.display(aside))' and started a new one")
+                    + "(\(error.resultCode)); moved it to '\(PathUtil.display(aside))' and started a new one",
+                    checkedFully: full)
             } catch {
                 throw Failure(message: "cannot rebuild the state database '\(PathUtil.display(path))': \(error)")
             }
@@ -63,26 +79,61 @@ public final class StateDatabase: Sendable {
         }
     }
 
-    private init(path: String, queue: DatabaseQueue, note: String?) {
+    private init(path: String, queue: DatabaseQueue, note: String?, checkedFully: Bool) {
         self.path = path
         self.queue = queue
         self.recoveryNote = note
+        self.checkedFully = checkedFully
     }
 
-    private static func connect(_ path: String, migrations: [Migration], busyTimeout: TimeInterval) throws -> DatabaseQueue {
+    /// Beside the database when a read or write met a damaged page: the next open checks in full.
+    static let suspectSuffix = ".suspect"
+
+    /// `queue.read`, noting damage met on the way so that the next open checks the whole file.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.read(body) } catch { noteIfDamage(error); throw error }
+    }
+
+    /// `queue.write`, noting damage like `read`.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.write(body) } catch { noteIfDamage(error); throw error }
+    }
+
+    private func noteIfDamage(_ error: any Error) {
+        guard let e = error as? DatabaseError, Self.isDamage(e) else { return }
+        let fd = Glibc.open(path + Self.suspectSuffix, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Opens the queue, checks it (see the type's comment) and migrates it. Returns whether the check was
+    /// the full one.
+    private static func connect(_ path: String, migrations: [Migration], busyTimeout: TimeInterval) throws
+        -> (DatabaseQueue, Bool) {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.journalMode = .wal
         let q = try DatabaseQueue(path: path, configuration: config)
+        let today = Int(Date().timeIntervalSince1970 / 86400)
+        var size = stat()
+        let small = stat(path, &size) != 0 || Int64(size.st_size) <= alwaysCheckBelow
+        let suspect = access(path + suspectSuffix, F_OK) == 0
         // A damaged file often opens fine and fails on first real use: check now, not mid-run.
-        try q.read { db in
+        let (full, checkedDay) = try q.read { db -> (Bool, Int) in
+            let checkedDay = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+            guard small || suspect || today - checkedDay >= fullCheckEveryDays else { return (false, checkedDay) }
             let result = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "ok"
             if result != "ok" { throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: result) }
+            return (true, checkedDay)
         }
+        if full && checkedDay != today {
+            try q.writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = \(today)") }
+        }
+        if full && suspect { unlink(path + suspectSuffix) }
         var migrator = DatabaseMigrator()
         for m in migrations { migrator.registerMigration(m.id) { db in try m.apply(db) } }
         try migrator.migrate(q)
-        return q
+        return (q, full)
     }
 
     private static func isDamage(_ e: DatabaseError) -> Bool {

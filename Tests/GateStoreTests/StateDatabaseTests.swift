@@ -1,4 +1,5 @@
 import Foundation
+import GateCore
 import GateTestSupport
 import GRDB
 import Testing
@@ -51,5 +52,97 @@ import Testing
         #expect(db.recoveryNote != nil)
         let count = try db.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item") }
         #expect(count == 0)
+    }
+    /// A database over `alwaysCheckBelow`, checkpointed and closed, with its rows' pages in the middle.
+    static func largeDatabase(_ dir: TempDir) throws {
+        let db = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema)
+        try db.queue.write { db in
+            for i in 0..<3000 { try db.execute(sql: "INSERT INTO item(name) VALUES (?)", arguments: ["row \(i) " + String(repeating: "y", count: 500)]) }
+        }
+        try db.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try db.queue.close()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: dir.file("t.sqlite"))[.size] as? Int)
+        #expect(Int64(size) > StateDatabase.alwaysCheckBelow)
+    }
+
+    static func damageMiddle(_ dir: TempDir) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("t.sqlite")))
+        try handle.seek(toOffset: 600 * 1024)
+        try handle.write(contentsOf: Data(repeating: 0x5A, count: 64 * 1024))
+        try handle.close()
+    }
+
+    @Test func aLargeFileCheckedTodayOpensWithoutTheFullCheckAndDamageMetInUseIsRecoveredNextTime() throws {
+        let dir = try TempDir("state")
+        defer { dir.remove() }
+        try Self.largeDatabase(dir)
+        let clean = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema)
+        #expect(!clean.checkedFully)
+        try clean.queue.close()
+        try Self.damageMiddle(dir)
+
+        // The damage is past the pages an open reads, so this open cannot see it...
+        let db = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema)
+        #expect(db.recoveryNote == nil && !db.checkedFully)
+        // ...but reading the rows meets it, and leaves the marker for the next open.
+        #expect(throws: DatabaseError.self) {
+            try db.read { try Int.fetchOne($0, sql: "SELECT sum(length(name)) FROM item") }
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.file("t.sqlite.suspect")))
+        try db.queue.close()
+
+        let again = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema)
+        #expect(again.recoveryNote?.contains("damaged") == true, "\(String(describing: again.recoveryNote))")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("t.sqlite.suspect")))
+        #expect(try again.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item") } == 0)
+    }
+
+    @Test func aLargeFileLastCheckedAWeekAgoIsCheckedInFull() throws {
+        let dir = try TempDir("state")
+        defer { dir.remove() }
+        try Self.largeDatabase(dir)
+        let today = Int(Date().timeIntervalSince1970 / 86400)
+        let db = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema)
+        try db.queue.writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA user_version = \(today - StateDatabase.fullCheckEveryDays)")
+        }
+        try db.queue.close()
+        let checked = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema)
+        #expect(checked.checkedFully && checked.recoveryNote == nil)
+        #expect(try checked.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == today)
+        try checked.queue.writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA user_version = \(today - StateDatabase.fullCheckEveryDays)")
+        }
+        try checked.queue.close()
+        try Self.damageMiddle(dir)
+        let rebuilt = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema)
+        #expect(rebuilt.recoveryNote != nil)
+    }
+}
+
+@Suite struct ResultCachePruneTests {
+    static func outcome() -> CachedOutcome {
+        CachedOutcome(CheckOutcome(summary: "ok"), durationMs: 1)
+    }
+
+    @Test func entriesUnusedForMaxAgeGoWhenTheCacheIsPruned() throws {
+        let dir = try TempDir("cache")
+        defer { dir.remove() }
+        let longAgo = Date().addingTimeInterval(-ResultCache.maxAge - 3600)
+        let cache = try ResultCache.open(stateDirectory: dir.path)
+        try cache.save(Self.outcome(), key: "fresh", checkID: "a")
+        try cache.save(Self.outcome(), key: "stale", checkID: "b")
+        try cache.database.write { db in
+            try db.execute(sql: "UPDATE result SET used_at = ? WHERE key = 'stale'", arguments: [longAgo.timeIntervalSince1970])
+        }
+        try cache.remember(["/old": KnownFile(device: 1, inode: 2, size: 3, mtimeNs: 4, ctimeNs: 5, digest: [1],
+                                              recordedNs: Int64(longAgo.timeIntervalSince1970 * 1e9))])
+        #expect(try cache.counts() == (results: 2, files: 1))
+        try cache.database.queue.close()
+
+        let pruned = try ResultCache.open(stateDirectory: dir.path, prune: true)
+        #expect(try pruned.counts() == (results: 1, files: 0))
+        #expect(try pruned.outcome(forKey: "fresh") != nil)
+        #expect(try pruned.outcome(forKey: "stale") == nil)
     }
 }

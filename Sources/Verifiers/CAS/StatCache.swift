@@ -32,7 +32,7 @@ final class StatCacheDB: Sendable {
 
     /// Every directory's packed records for this scope.
     func load() throws -> [String: [UInt8]] {
-        try database.queue.read { db in
+        try database.read { db in
             var out: [String: [UInt8]] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT dir, records FROM cas_stat_segment WHERE scope = ?",
                                            arguments: [scope])
@@ -47,7 +47,7 @@ final class StatCacheDB: Sendable {
 
     func save(changed: [String: [UInt8]], removed: [String]) throws {
         guard !changed.isEmpty || !removed.isEmpty else { return }
-        try database.queue.write { db in
+        try database.write { db in
             for dir in removed {
                 try db.execute(sql: "DELETE FROM cas_stat_segment WHERE scope = ? AND dir = ?", arguments: [scope, dir])
             }
