@@ -90,15 +90,29 @@ public struct GateRun: Sendable {
 
     /// Runs the checks and writes the reports. Cancelling the calling task interrupts the run; the reports
     /// are still written, marked interrupted.
+    ///
+    /// What does not depend on the checks (asking git for HEAD, loading the earlier runs for the charts)
+    /// runs beside them, and the result cache is opened only when some selected check can use it, so a
+    /// suite of quick commands pays for little besides its commands.
     public func execute(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Result {
         let startedAt = now()
         let clock = ContinuousClock()
         let start = clock.now
-        let git = await GitState.probe(suite.root)
+        let root = suite.root
+        async let git = GitState.probe(root)
+        // A recorded run is the newest point of its own chart, and the history keeps `historyRetention` runs.
+        let earlier = recordHistory ? min(trendLength, suite.historyRetention) - 1 : trendLength
+        let (state, suiteName) = (stateDirectory, suite.name)
+        // Earlier runs, for the charts. Only read here: the store is opened for writing after the run.
+        // Opening repairs a damaged file, so its note is passed on.
+        let trend = Task.detached(priority: .utility) { () -> (runs: [TrendRun], note: String?) in
+            guard earlier > 0, let store = try? HistoryStore.openExisting(stateDirectory: state) else { return ([], nil) }
+            return ((try? store.runs(suite: suiteName, last: earlier).map(\.trend)) ?? [], store.database.recoveryNote)
+        }
         var runOptions = options
         runOptions.waivers = options.waivers.asOf(startedAt)
         var notes: [String] = []
-        if useCache && runOptions.cache == nil {
+        if useCache && runOptions.cache == nil && mayUseCache {
             do {
                 let cache = try ResultCache.open(stateDirectory: stateDirectory)
                 if let n = cache.database.recoveryNote { notes.append(n) }
@@ -110,31 +124,43 @@ public struct GateRun: Sendable {
         let scheduler = Scheduler(options: runOptions, progress: progress)
         let outcome = await scheduler.run(suite, selection: selection)
         let (status, code) = GateExit.status(for: outcome.results, interrupted: outcome.interrupted)
+        let used = Set(suite.checks.map(\.verifierID))
         var report = RunReport(
             suite: suite.name, startedAt: startedAt, durationMs: (clock.now - start).milliseconds, status: status,
             exitCode: code, interrupted: outcome.interrupted, suiteFile: suite.file, checks: outcome.results,
-            rules: registry.allRules + CoreRules.all + outcome.results.flatMap(\.extraRules), commit: git.head)
+            rules: registry.rules(ofVerifiers: used) + CoreRules.all + outcome.results.flatMap(\.extraRules),
+            commit: await git.head)
         report.shard = shardInfo
-        if recordHistory {
-            notes += record(&report)
-        } else if let store = try? HistoryStore.openExisting(stateDirectory: stateDirectory) {
-            // Not recorded (gate check, --no-history), but the charts can still show the runs that were.
-            report.trend = (try? store.runs(suite: suite.name, last: trendLength).map(\.trend)) ?? []
-        }
+        let earlierRuns = await trend.value
+        report.trend = earlierRuns.runs
+        if let n = earlierRuns.note { notes.append(n) }
+        if recordHistory && trendLength > 0 { report.trend.append(HistoryRun.trend(of: report)) }
+        // The history write and the report files do not depend on each other.
+        async let recorded = recordHistory ? record(report) : []
         let failures = reports.write(report)
+        notes += await recorded
         let exit = failures.isEmpty || code == GateExit.interrupted ? code : GateExit.internalError
         return Result(report: report, writeFailures: failures, exitCode: exit, notes: notes)
     }
 
-    /// Adds the run to the history and loads the recent runs back for the charts. History is a record,
-    /// not a verdict: trouble here becomes a note, never a different exit code.
-    private func record(_ report: inout RunReport) -> [String] {
+    /// True when some selected check could be answered from the result cache (it reads inputs the suite
+    /// declares or the verifier knows); otherwise the cache file is not even opened.
+    var mayUseCache: Bool {
+        let selected = Set(selection.selected)
+        return suite.checks.contains { c in
+            selected.contains(c.id) && c.cache.enabled && c.manual == nil
+                && (c.cache.inputs != nil || c.verifier.defaultInputs(c.parameters) != nil)
+        }
+    }
+
+    /// Adds the run to the history. History is a record, not a verdict: trouble here becomes a note, never
+    /// a different exit code.
+    private func record(_ report: RunReport) -> [String] {
         var notes: [String] = []
         do {
             let store = try HistoryStore.open(stateDirectory: stateDirectory)
             if let n = store.database.recoveryNote { notes.append(n) }
             try store.record(report, retention: suite.historyRetention)
-            report.trend = try store.runs(suite: suite.name, last: trendLength).map(\.trend)
         } catch {
             notes.append("the run was not recorded in the history: \(error)")
         }

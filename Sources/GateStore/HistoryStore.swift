@@ -67,7 +67,7 @@ public final class HistoryStore: Sendable {
     /// Records a run, then drops the oldest runs of its suite beyond `retention`. Returns the run's id.
     @discardableResult
     public func record(_ report: RunReport, retention: Int) throws -> Int64 {
-        try database.queue.write { db in
+        try database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO run(suite, started_at, duration_ms, status, exit_code, interrupted, git_commit, shard)
@@ -102,7 +102,7 @@ public final class HistoryStore: Sendable {
     /// Each check's median duration over the newest `last` unsharded runs of `suite` in which it really
     /// ran (not skipped, not answered by the result cache): what shard balancing weighs.
     public func medianDurations(suite: String, last: Int = 30) throws -> [String: Int] {
-        try database.queue.read { db in
+        try database.read { db in
             let rows = try Row.fetchAll(
                 db, sql: """
                     SELECT check_id, duration_ms FROM check_run
@@ -119,12 +119,12 @@ public final class HistoryStore: Sendable {
 
     /// The suites with recorded runs, sorted.
     public func suites() throws -> [String] {
-        try database.queue.read { try String.fetchAll($0, sql: "SELECT DISTINCT suite FROM run ORDER BY suite") }
+        try database.read { try String.fetchAll($0, sql: "SELECT DISTINCT suite FROM run ORDER BY suite") }
     }
 
     /// The newest `last` runs of `suite` (all when nil), oldest first, with their checks in recorded order.
     public func runs(suite: String, last: Int? = nil) throws -> [HistoryRun] {
-        try database.queue.read { db in
+        try database.read { db in
             // Columns by position: decoding by name costs a case-insensitive lookup per cell.
             let rows = try Row.fetchAll(
                 db, sql: """
@@ -141,14 +141,15 @@ public final class HistoryStore: Sendable {
             }
             guard let oldest = runs.map(\.id).min() else { return [] }
             let index = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.id, $0) })
-            let checkRows = try Row.fetchAll(
+            // A cursor decodes each row in place; fetchAll would copy thousands of rows first.
+            let checkRows = try Row.fetchCursor(
                 db, sql: """
                     SELECT run_id, check_id, verifier, status, required, duration_ms, errors, warnings, notes, waived
                     FROM check_run WHERE run_id IN (SELECT id FROM run WHERE suite = ? AND id >= ?)
                     ORDER BY run_id, rowid
                     """,
                 arguments: [suite, oldest])
-            for r in checkRows {
+            while let r = try checkRows.next() {
                 guard let i = index[r[0]] else { continue }
                 runs[i].checks.append(HistoryCheck(
                     checkID: r[1], verifier: r[2], status: CheckStatus(rawValue: r[3]) ?? .error, required: r[4],
@@ -182,6 +183,14 @@ public struct HistoryRun: Sendable, Equatable {
         self.interrupted = interrupted
         self.commit = commit
         self.checks = checks
+    }
+
+    /// The chart point a run will have once recorded, without reading it back.
+    public static func trend(of report: RunReport) -> TrendRun {
+        let started = Date(timeIntervalSince1970: report.startedAt.timeIntervalSince1970)
+        return TrendRun(startedAt: started, status: report.status, durationMs: report.durationMs, commit: report.commit,
+                        checks: Dictionary(report.checks.map { ($0.id, TrendRun.Check(status: $0.status, durationMs: $0.durationMs)) },
+                                           uniquingKeysWith: { a, _ in a }))
     }
 
     /// The shape the HTML charts take.

@@ -11,6 +11,10 @@ public protocol Verifier: Sendable {
     /// What the verifier checks, its parameters, rules and examples. `gate explain` prints it.
     static var descriptor: VerifierDescriptor { get }
 
+    /// The verifier's id (`descriptor.id`). Looking a verifier up by id reads this, so a verifier whose
+    /// descriptor is costly to build (secrets parses its ruleset) can answer without building it.
+    static var id: String { get }
+
     init(parameters: Parameters) throws(ConfigError)
 
     func run(_ context: CheckContext) async throws -> CheckOutcome
@@ -31,6 +35,7 @@ public protocol Verifier: Sendable {
 
 extension Verifier {
     public var evaluatedRules: [String] { Self.descriptor.rules.map(\.id) }
+    public static var id: String { descriptor.id }
 }
 
 /// A verifier could not run. The message says what is wrong and how to fix it.

@@ -6,10 +6,10 @@ public struct VerifierRegistry: Sendable {
         self.types = types
     }
 
-    public var ids: [String] { types.map { $0.descriptor.id } }
+    public var ids: [String] { types.map { $0.id } }
 
     public func type(for id: String) -> (any Verifier.Type)? {
-        types.first { $0.descriptor.id == id }
+        types.first { $0.id == id }
     }
 
     /// Validates parameters generically (unknown keys, required keys, declared shapes), then lets the
@@ -31,6 +31,12 @@ public struct VerifierRegistry: Sendable {
         return try type.init(parameters: parameters)
     }
 
-    /// Every rule descriptor of every verifier, for reports.
+    /// Every rule descriptor of every verifier.
     public var allRules: [RuleDescriptor] { types.flatMap { $0.descriptor.rules } }
+
+    /// The rule descriptors of the verifiers with these ids, for a run's reports (which describe only the
+    /// rules their checks evaluated), without building the descriptors of verifiers the suite does not use.
+    public func rules(ofVerifiers ids: Set<String>) -> [RuleDescriptor] {
+        types.filter { ids.contains($0.id) }.flatMap { $0.descriptor.rules }
+    }
 }

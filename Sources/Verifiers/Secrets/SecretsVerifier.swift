@@ -15,8 +15,11 @@ import GateCore
 /// - **Parameters**: see `SecretsOptions.parameters` (`config`, `all-files`, `history`, `staged`,
 ///   `baseline`, `write-baseline`, `inline-ignores`, ...).
 public struct SecretsVerifier: Verifier {
+    /// Its id without building the descriptor, whose rules come from parsing the built-in ruleset.
+    public static let id = "secrets"
+
     public static let descriptor = VerifierDescriptor(
-        id: "secrets",
+        id: id,
         summary: "Finds leaked credentials in files, staged changes or git history; never prints them.",
         discussion: """
             Inside a git work tree the scan reads what 'git ls-files -co --exclude-standard' lists (tracked and \
