@@ -40,6 +40,27 @@ import Testing
         #expect(report["exitCode"] as? Int == 0)
     }
 
+    /// GATE_FINDINGS paths live in one private directory per gate process, which is gone when gate exits,
+    /// whether or not the programs wrote findings; the findings written are still ingested.
+    @Test func findingsFilesLeaveNothingInTheTemporaryDirectory() async throws {
+        let dir = try suiteDir("""
+            suite: tmp
+            checks:
+              - {id: quiet, run: 'true'}
+              - id: writes
+                run: echo '{"rule":"demo/x","severity":"warning","message":"m"}' >> "$GATE_FINDINGS"; test -f "$GATE_FINDINGS"
+              - {id: mode, run: 'test "$(stat -c %a "$(dirname "$GATE_FINDINGS")")" = 700'}
+            """, files: ["tmp/.keep": ""])
+        defer { dir.remove() }
+        let r = try await Exec.gate(["run", "suite.yaml", "--no-history"], cwd: dir.path, env: ["TMPDIR": dir.file("tmp")])
+        #expect(r.code == 0, "\(r.stdout)\(r.stderr)")
+        let report = try json(dir.file("Reports/tmp/report.json"))
+        let checks = try #require(report["checks"] as? [[String: Any]])
+        let writes = try #require(checks.first { $0["id"] as? String == "writes" })
+        #expect((writes["findings"] as? [[String: Any]])?.map { $0["rule"] as? String } == ["demo/x"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("tmp")) == [".keep"])
+    }
+
     @Test func failingRequiredCheckExitsOne() async throws {
         let dir = try suiteDir("checks:\n  - {id: bad, run: 'exit 5'}\n  - {id: advisory, run: 'exit 1', required: false}\n")
         defer { dir.remove() }

@@ -30,7 +30,9 @@ public enum YAMLLoader {
                             nodeLimit: Int = defaultNodeLimit) throws(ConfigError) -> ConfigValue? {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // The basic resolver tags nothing: ConfigValue types scalars itself (from the text and whether
+            // it was quoted), and Yams' default resolver compiles and runs a set of regexes per scalar.
+            node = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw convert(error, file: file)
         } catch {

@@ -81,7 +81,8 @@ final class ProcessJob: @unchecked Sendable {
 
     /// The next instant at which `tick` has something to do, if any.
     var nextWake: ContinuousClock.Instant? {
-        var wake = [killAt, drainUntil].compactMap { $0 }.min()
+        var wake = killAt
+        if let d = drainUntil { wake = wake.map { min($0, d) } ?? d }
         if !stopping, let d = deadline { wake = wake.map { min($0, d) } ?? d }
         if pidfd < 0 && exitStatus == nil {
             let tick = ContinuousClock.now + .milliseconds(20)

@@ -6,14 +6,15 @@ import Synchronization
 /// poll(2). Replacing a thread per process keeps the cost of a check to a spawn and a few descriptors,
 /// and bounds gate's own thread count however many programs run at once.
 final class ProcessReactor: @unchecked Sendable {
-    // @unchecked: `jobs`, `buffer` and `devNull` are used only on the reactor thread; the inbox and the
+    // @unchecked: `jobs` and `buffer` are used only on the reactor thread; the inbox and the
     // wake pipe are the only state other threads touch, and the inbox is behind a lock.
     static let shared = ProcessReactor()
 
     private let inbox = Locked<[ProcessJob]>([])
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private let devNull: Int32
+    /// `/dev/null`, open for the life of the process: the stdin of every child, and its output when discarded.
+    static let devNull: Int32 = open("/dev/null", O_RDWR | O_CLOEXEC)
     private var jobs: [ProcessJob] = []
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
@@ -24,15 +25,15 @@ final class ProcessReactor: @unchecked Sendable {
         _ = gate_set_nonblocking(fds[1])
         wakeRead = fds[0]
         wakeWrite = fds[1]
-        devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "gate-processes"
         thread.stackSize = 512 * 1024
         thread.start()
     }
 
-    /// Hands a job to the reactor; its completion runs on the reactor thread.
-    func submit(_ job: ProcessJob) {
+    /// Hands a started job to the reactor; its completion runs on the reactor thread, which also stops
+    /// the job's process group on cancellation or timeout.
+    func watch(_ job: ProcessJob) {
         inbox.withLock { $0.append(job) }
         wake()
     }
@@ -47,19 +48,8 @@ final class ProcessReactor: @unchecked Sendable {
         var fds: [pollfd] = []
         var owners: [Int] = []
         while true {
-            // New jobs.
-            for job in inbox.withLock({ pending in defer { pending.removeAll() }; return pending }) {
-                if job.token.isCancelled {
-                    job.completion(.failure(CancellationError()))
-                    continue
-                }
-                do {
-                    try job.spawn(devNull: devNull)
-                    jobs.append(job)
-                } catch {
-                    job.completion(.failure(error))
-                }
-            }
+            // New jobs (already started; a cancelled one is stopped by its first tick).
+            jobs += inbox.withLock { pending in defer { pending.removeAll() }; return pending }
 
             // Timers, cancellation, exits, completions.
             let now = ContinuousClock.now
@@ -82,10 +72,14 @@ final class ProcessReactor: @unchecked Sendable {
             owners.append(-1)
             var wakeAt: ContinuousClock.Instant?
             for (i, job) in jobs.enumerated() {
-                for fd in [job.outFD, job.errFD, job.pidfd] where fd >= 0 {
+                func watch(_ fd: Int32) {
+                    guard fd >= 0 else { return }
                     fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
                     owners.append(i)
                 }
+                watch(job.outFD)
+                watch(job.errFD)
+                watch(job.pidfd)
                 if let w = job.nextWake { wakeAt = wakeAt.map { min($0, w) } ?? w }
             }
             let timeout: Int32 = wakeAt.map { Int32(clamping: max(0, ($0 - .now).milliseconds + 1)) } ?? -1
@@ -96,8 +90,7 @@ final class ProcessReactor: @unchecked Sendable {
             for (k, p) in fds.enumerated() where p.revents != 0 {
                 let owner = owners[k]
                 if owner < 0 {
-                    var sink = [UInt8](repeating: 0, count: 256)
-                    while read(wakeRead, &sink, sink.count) > 0 {}
+                    while read(wakeRead, buffer.baseAddress, buffer.count) > 0 {}
                     continue
                 }
                 let job = jobs[owner]

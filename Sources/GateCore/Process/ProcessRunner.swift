@@ -18,7 +18,20 @@ public enum ProcessRunner {
         let token = CancelToken()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<ProcessResult, any Error>) in
-                ProcessReactor.shared.submit(ProcessJob(prepared: prepared, token: token) { cont.resume(with: $0) })
+                // The child starts on this thread; the reactor only watches it. Handing the spawn to the reactor
+                // as well would add a thread hop between one check ending and the next starting.
+                let job = ProcessJob(prepared: prepared, token: token) { cont.resume(with: $0) }
+                if token.isCancelled {
+                    cont.resume(throwing: CancellationError())
+                    return
+                }
+                do {
+                    try job.spawn(devNull: ProcessReactor.devNull)
+                } catch {
+                    cont.resume(throwing: error)
+                    return
+                }
+                ProcessReactor.shared.watch(job)
             }
         } onCancel: {
             token.cancel()
@@ -30,7 +43,7 @@ public enum ProcessRunner {
     public static func which(_ program: String, path: String?, cwd: String) -> String? {
         if program.contains("/") {
             let p = PathUtil.resolve(program, against: cwd)
-            return FileManager.default.fileExists(atPath: p) ? p : nil
+            return access(p, F_OK) == 0 ? p : nil
         }
         for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
             let candidate = PathUtil.resolve(program, against: dir.isEmpty ? cwd : String(dir))
@@ -52,8 +65,8 @@ struct Prepared: Sendable {
 
     init(_ spec: ProcessSpec) throws {
         self.spec = spec
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: spec.cwd, isDirectory: &isDir), isDir.boolValue else {
+        var st = stat()
+        guard stat(spec.cwd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw ProcessError.missingDirectory(spec.cwd)
         }
         switch spec.command {

@@ -75,49 +75,42 @@ extension Scheduler {
             }
         }
 
-        var verdict: Race?
-        var timedOut = false
+        // The verifier runs in its own task so that one that never notices cancellation (a blocking read, a
+        // long C call) is left behind after `abandonAfter` instead of holding the run. The first of its
+        // verdict, the timeout and an abandoned cancellation decides; after a timeout the verifier is
+        // cancelled and given the same `abandonAfter` to wind down.
         let abandonAfter = options.abandonAfter
-        await withTaskGroup(of: Race.self) { group in
-            group.addTask {
-                // The verifier runs in its own task so that one that never notices cancellation (a blocking
-                // read, a long C call) is left behind after `abandonAfter` instead of holding the run.
-                let verdict = RaceBox()
-                let work = Task {
-                    verdict.offer(await Self.runVerifier(verifier, context))
-                }
-                return await withTaskCancellationHandler {
-                    await verdict.wait()
-                } onCancel: {
-                    work.cancel()
-                    Task {
-                        try? await Task.sleep(for: abandonAfter)
-                        verdict.offer(.cancelled)
-                    }
-                }
+        let first = RaceBox(), finished = RaceBox()
+        let work = Task {
+            let r = await Self.runVerifier(verifier, context)
+            first.offer(r)
+            finished.offer(r)
+        }
+        let timer: Task<Void, Never>? = check.timeout.map { limit in
+            Task {
+                do { try await Task.sleep(for: limit) } catch { return }
+                first.offer(.timer(fired: true))
             }
-            if let limit = check.timeout {
-                group.addTask {
-                    do {
-                        try await Task.sleep(for: limit)
-                        return .timer(fired: true)
-                    } catch {
-                        return .timer(fired: false)
-                    }
-                }
+        }
+        let abandon = { @Sendable (box: RaceBox) in
+            _ = Task {
+                try? await Task.sleep(for: abandonAfter)
+                box.offer(.cancelled)
             }
-            while let r = await group.next() {
-                switch r {
-                case .timer(let fired):
-                    if fired {
-                        timedOut = true
-                        group.cancelAll()
-                    }
-                default:
-                    verdict = r
-                    group.cancelAll()
-                }
-            }
+        }
+        var verdict: Race? = await withTaskCancellationHandler {
+            await first.wait()
+        } onCancel: {
+            work.cancel()
+            abandon(first)
+        }
+        timer?.cancel()
+        var timedOut = false
+        if case .timer? = verdict {
+            timedOut = true
+            work.cancel()
+            abandon(finished)
+            verdict = await finished.wait()
         }
 
         let elapsed = (clock.now - start).milliseconds
@@ -218,7 +211,8 @@ extension Scheduler {
         return CheckContext(
             checkID: check.id, suiteName: suite.name, root: check.root, cwd: check.cwd ?? check.root,
             environment: env, timeout: check.timeout, artifactsDirectory: artifacts, stateDirectory: state,
-            redactor: Redactor(environment: env),
+            // gate's own GATE_* variables hold no credential, so only a suite or check `env` changes the redactor.
+            redactor: suite.env.isEmpty && check.env.isEmpty ? inheritedRedactor : Redactor(environment: env),
             progress: { message in observe(.progress(checkID: id, message: message)) })
     }
 }

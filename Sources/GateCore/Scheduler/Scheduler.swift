@@ -6,10 +6,13 @@
 public struct Scheduler: Sendable {
     public let options: RunOptions
     let observe: @Sendable (ProgressEvent) -> Void
+    /// The redactor of the inherited environment, shared by every check that adds no `env` of its own.
+    let inheritedRedactor: Redactor
 
     public init(options: RunOptions, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) {
         self.options = options
         self.observe = progress
+        self.inheritedRedactor = Redactor(environment: options.environment)
     }
 
     /// The results, in suite order, and whether the run was interrupted.

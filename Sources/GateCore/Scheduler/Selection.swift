@@ -8,7 +8,8 @@ public struct Selection: Sendable, Equatable {
     /// Computes the selection. Unknown ids are usage errors with a did-you-mean.
     public static func compute(_ suite: Suite, options: RunOptions) throws(ConfigError) -> Selection {
         let ids = suite.checks.map(\.id)
-        for id in options.only + options.skip where !ids.contains(id) {
+        let known = Set(ids)
+        for id in options.only + options.skip where !known.contains(id) {
             var m = "no check '\(id)' in suite '\(suite.name)'"
             if let s = DidYouMean.suggest(id, among: ids) { m += "; did you mean '\(s)'?" }
             throw .usage(m)
@@ -25,9 +26,10 @@ public struct Selection: Sendable, Equatable {
             chosen.formIntersection(tagged)
         }
         // Pull in what the chosen checks need, transitively.
+        let needs = Dictionary(suite.checks.map { ($0.id, $0.needs) }, uniquingKeysWith: { a, _ in a })
         var stack = Array(chosen)
         while let id = stack.popLast() {
-            for n in suite.check(id)?.needs ?? [] where !chosen.contains(n) {
+            for n in needs[id] ?? [] where !chosen.contains(n) {
                 chosen.insert(n)
                 reason[n] = nil
                 stack.append(n)

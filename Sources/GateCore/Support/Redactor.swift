@@ -46,7 +46,7 @@ public struct Redactor: Sendable {
 }
 
 /// Compiled once; NSRegularExpression is immutable after creation.
-private final class Patterns: @unchecked Sendable {
+final class Patterns: @unchecked Sendable {
     static let shared = Patterns()
 
     private let expressions: [NSRegularExpression]
@@ -73,7 +73,38 @@ private final class Patterns: @unchecked Sendable {
         passwordInURL = try! NSRegularExpression(pattern: #"([a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:)([^\s@/]+)(@)"#)
     }
 
+    /// Text that every pattern above needs, lower-cased: a text with none of them (most summaries and many
+    /// logs) cannot match and skips the regexes. Kept in step with `sources` by a test.
+    static let triggers: [[UInt8]] = [
+        "-----begin", "gh", "github_pat_", "glpat-", "xox", "_live_", "akia", "asia", "abia", "acca", "sk-",
+        "npm_", "pypi-", "hf_", "aiza", "sg.", "eyj", "bearer", "token", "password", "passwd", "secret", "api",
+        "://",
+    ].map { Array($0.utf8) }
+
+    static func mayMatch(_ text: String) -> Bool {
+        var lower = Array(text.utf8)
+        for i in lower.indices where lower[i] >= 65 && lower[i] <= 90 { lower[i] += 32 }
+        return lower.withUnsafeBufferPointer { hay in
+            triggers.contains { needle in
+                guard hay.count >= needle.count else { return false }
+                let first = needle[0]
+                var i = 0
+                let last = hay.count - needle.count
+                while i <= last {
+                    if hay[i] == first {
+                        var k = 1
+                        while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                        if k == needle.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
     func redact(_ text: String) -> String {
+        guard Self.mayMatch(text) else { return text }
         var s = text
         var range = NSRange(s.startIndex..., in: s)
         s = passwordInURL.stringByReplacingMatches(in: s, range: range, withTemplate: "$1***$3")

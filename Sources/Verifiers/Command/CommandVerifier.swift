@@ -131,7 +131,7 @@ public struct CommandVerifier: Verifier {
     public func run(_ context: CheckContext) async throws -> CheckOutcome {
         var env = context.environment
         let findingsFile = collectFindings ? try FindingsFile.create(environment: env) : nil
-        defer { if let f = findingsFile { unlink(f) } }
+        defer { if let f = findingsFile { FindingsFile.discard(f) } }
         if let f = findingsFile { env["GATE_FINDINGS"] = f }
 
         let spec = ProcessSpec(command, environment: env, cwd: context.cwd, killGrace: killGrace)

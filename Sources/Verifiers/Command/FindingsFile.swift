@@ -10,14 +10,46 @@ import GateCore
 enum FindingsFile {
     static let maxLines = 100_000
 
-    /// Creates an empty file in the temporary directory and returns its path.
+    /// A fresh path for one check's findings, in a private directory (mode 0700) that this gate process
+    /// makes on first use in the temporary directory and removes when it exits. The file itself is not
+    /// created: a program that writes findings creates it (`>>` does), and most programs write none, so a
+    /// check costs one failed open instead of a create and an unlink.
     static func create(environment: [String: String]) throws -> String {
-        let dir = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(dir)/gate-findings-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw VerifierError("cannot create the GATE_FINDINGS file in '\(dir)': \(String(cString: strerror(errno)))") }
-        close(fd)
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let tmp = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let (dir, n) = try Directories.shared.next(in: tmp)
+        return "\(dir)/findings-\(n).jsonl"
+    }
+
+    /// Removes what a check's program left at `path` (normally nothing, or the findings file).
+    static func discard(_ path: String) {
+        if unlink(path) != 0 && errno != ENOENT { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// The per-process directories, by temporary directory (checks may set their own TMPDIR).
+    final class Directories: Sendable {
+        static let shared = Directories()
+        private let state = Locked<(dirs: [String: String], counter: Int)>(([:], 0))
+
+        func next(in tmp: String) throws -> (String, Int) {
+            try state.withLock { s in
+                s.counter += 1
+                if let d = s.dirs[tmp] { return (d, s.counter) }
+                var template = Array("\(tmp)/gate-findings-XXXXXX".utf8CString)
+                let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+                guard made != nil else {
+                    throw VerifierError("cannot create the GATE_FINDINGS directory in '\(tmp)': \(String(cString: strerror(errno))); "
+                        + "set TMPDIR to a writable directory")
+                }
+                let d = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                if s.dirs.isEmpty { atexit { FindingsFile.Directories.shared.removeAll() } }
+                s.dirs[tmp] = d
+                return (d, s.counter)
+            }
+        }
+
+        func removeAll() {
+            for d in state.withLock({ Array($0.dirs.values) }) { try? FileManager.default.removeItem(atPath: d) }
+        }
     }
 
     static func read(_ path: String, root: String, limit: Int = BoundedFile.limit) -> (findings: [Finding], lines: Int) {
