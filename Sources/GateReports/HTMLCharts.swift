@@ -52,8 +52,14 @@ enum HTMLCharts {
     }
 
     /// A tiny bar chart of one check's recent durations, coloured by status (skips are short and grey).
-    static func sparkline(checkID: String, trend: [TrendRun]) -> String {
-        let recent = trend.suffix(20).compactMap { run in run.checks[checkID].map { (run, $0) } }
+    /// The last 20 runs of a trend with their time labels, worked out once for every check's sparkline.
+    struct RecentRuns {
+        let runs: [(run: TrendRun, label: String)]
+        init(_ trend: [TrendRun]) { runs = trend.suffix(20).map { ($0, DateText.minute(of: $0.startedAt)) } }
+    }
+
+    static func sparkline(checkID: String, recent runs: RecentRuns) -> String {
+        let recent = runs.runs.compactMap { run, label in run.checks[checkID].map { (label, $0) } }
         guard !recent.isEmpty else { return "<span class=\"muted\">–</span>" }
         let w = 100.0, h = 20.0
         let maxMs = max(1, recent.map(\.1.durationMs).max() ?? 1)
@@ -61,10 +67,10 @@ enum HTMLCharts {
         var s = "<svg class=\"spark\" viewBox=\"0 0 100 20\" width=\"100\" height=\"20\" role=\"img\" "
         s += "aria-label=\"\(recent.count) recent runs of \(XMLText.escapeAttribute(checkID))\">"
         let offset = Double(20 - recent.count) * slot
-        for (i, (run, c)) in recent.enumerated() {
+        for (i, (label, c)) in recent.enumerated() {
             let bh = c.status == .skipped ? 2 : max(3, Double(c.durationMs) / Double(maxMs) * (h - 2))
             s += "<rect class=\"s-\(c.status.rawValue)\" x=\"\(n(offset + Double(i) * slot + 0.5))\" y=\"\(n(h - bh))\" "
-            s += "width=\"\(n(slot - 1))\" height=\"\(n(bh))\"><title>\(DateText.minute(of: run.startedAt)): "
+            s += "width=\"\(n(slot - 1))\" height=\"\(n(bh))\"><title>\(label): "
             s += "\(c.status.rawValue), \(DurationParsing.format(.milliseconds(c.durationMs)))</title></rect>"
         }
         return s + "</svg>"
@@ -116,8 +122,12 @@ enum HTMLCharts {
     }
 
     /// One decimal, without a trailing ".0".
+    /// `x` to one decimal, without a trailing ".0". Integer arithmetic: formatting a Double is the
+    /// slowest step of drawing thousands of sparkline bars.
     static func n(_ x: Double) -> String {
-        let r = (x * 10).rounded() / 10
-        return r == r.rounded() ? String(Int(r)) : String(r)
+        let t = Int((x * 10).rounded())
+        let whole = String(abs(t) / 10)
+        let sign = t < 0 ? "-" : ""
+        return t % 10 == 0 ? sign + whole : sign + whole + "." + String(abs(t) % 10)
     }
 }

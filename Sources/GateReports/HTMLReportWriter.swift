@@ -127,6 +127,7 @@ public struct HTMLReportWriter: ReportWriter {
 
     private func checksTable(_ r: RunReport) -> String {
         let longest = max(1, r.checks.map(\.durationMs).max() ?? 1)
+        let recent = HTMLCharts.RecentRuns(r.trend)
         var h = "<section id=\"checks\">\n<h2>Checks</h2>\n<div class=\"scroll\"><table class=\"checks\">\n"
         h += "<thead><tr><th>Status</th><th>Check</th><th>Verifier</th><th class=\"num\">Duration</th>"
         h += "<th class=\"num\">Findings</th><th>Recent runs</th><th>Summary</th></tr></thead>\n<tbody>\n"
@@ -150,7 +151,7 @@ public struct HTMLReportWriter: ReportWriter {
                 counts[s].map { "<span class=\"sev-\(s.rawValue)\" title=\"\(s.rawValue)\">\($0)\(l)</span>" }
             }
             h += parts.isEmpty ? "<span class=\"muted\">0</span>" : parts.joined(separator: " ")
-            h += "</td><td>\(HTMLCharts.sparkline(checkID: c.id, trend: r.trend))</td>"
+            h += "</td><td>\(HTMLCharts.sparkline(checkID: c.id, recent: recent))</td>"
             h += "<td class=\"summary\">\(HTML.text(c.summary))</td></tr>\n"
         }
         return h + "</tbody>\n</table></div>\n</section>\n"

@@ -29,19 +29,26 @@ public struct ReportSet: Sendable, Equatable {
         }
     }
 
-    /// Writes every target atomically. Returns the failures (the rest are still written).
+    /// Writes every target atomically. Returns the failures (the rest are still written), in format order.
+    ///
+    /// The formats render and write side by side: each write waits for its own fsync, and the renderers
+    /// share nothing but the report.
     public func write(_ report: RunReport) -> [String] {
-        var failures: [String] = []
-        for (format, path) in targets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        let jobs = targets.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+        let outcomes = Locked([String?](repeating: nil, count: jobs.count))
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let (format, path) = jobs[i]
+            var failure: String?
             do {
                 let data = try format.writer.render(report)
                 try AtomicFile.write(data, to: path)
             } catch let e as AtomicFile.Failure {
-                failures.append(e.description)
+                failure = e.description
             } catch {
-                failures.append("cannot render the \(format.rawValue) report: \(error)")
+                failure = "cannot render the \(format.rawValue) report: \(error)"
             }
+            outcomes.withLock { $0[i] = failure }
         }
-        return failures
+        return outcomes.withLock { $0.compactMap { $0 } }
     }
 }

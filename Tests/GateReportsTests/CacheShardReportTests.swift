@@ -41,3 +41,12 @@ import Testing
         #expect(decoded.checks[1].slice == "2/4")
     }
 }
+
+@Suite struct ChartNumberTests {
+    /// Chart coordinates: one decimal, no trailing ".0", the sign kept, halves rounded away from zero.
+    @Test func oneDecimalWithoutTrailingZero() {
+        let cases: [(Double, String)] = [(0, "0"), (-0.0, "0"), (5, "5"), (4.96, "5"), (17.25, "17.3"), (2.04, "2"),
+                                         (0.5, "0.5"), (-0.5, "-0.5"), (-12.34, "-12.3"), (100, "100")]
+        for (x, text) in cases { #expect(HTMLCharts.n(x) == text, "\(x)") }
+    }
+}
