@@ -25,6 +25,26 @@ import Testing
         #expect(CASHarness.stat(off, "skippedByCache") == 0)
     }
 
+    /// A directory whose rows partly stand (hits kept by reference) and partly change (new objects, removed
+    /// ones): the next run hashes only the new objects, and the run after that hashes nothing.
+    @Test func addedAndRemovedObjectsUpdateOnlyTheirRecords() async throws {
+        let dir = try TempDir("cas-cache-merge")
+        defer { dir.remove() }
+        try dir.write(["format": "gate-cas 1\n"])
+        var paths: [String] = []
+        for i in 0..<40 { paths.append(try CASHarness.putNative(dir, "kept \(i)\n")) }
+        _ = try await CASHarness.run(dir.path)
+        for p in paths.prefix(2) { #expect(unlink(dir.file(p)) == 0) }
+        for i in 0..<3 { _ = try CASHarness.putNative(dir, "added \(i)\n") }
+        let changed = try await CASHarness.run(dir.path)
+        #expect(changed.findings.isEmpty)
+        #expect(CASHarness.stat(changed, "objects") == 41)
+        #expect(CASHarness.stat(changed, "skippedByCache") == 38)
+        let settled = try await CASHarness.run(dir.path)
+        #expect(CASHarness.stat(settled, "skippedByCache") == 41)
+        #expect(CASHarness.stat(settled, "bytesHashed") == 0)
+    }
+
     /// The write keeps the size and puts the mtime back; only the ctime (and, after a rename, the inode)
     /// can tell. The cache must not vouch for the object.
     @Test func sameSizeChangeWithRewoundMtimeIsCaught() async throws {

@@ -29,8 +29,13 @@ final class ScanVisitor: TreeVisitor {
     var changedSegments: [String: [UInt8]] = [:]
     var finishedDirectories: [String] = []
 
+    /// New or changed records of the current chunk, and the old records (by index) that were hits: a hit
+    /// is kept by reference, so an unchanged directory copies and sorts nothing.
     private var pending: [UInt8] = []
-    private weak var currentDirectory: WalkDirectory?
+    private var pendingHits: [Int32] = []
+    /// The directory of the last lookup, held strongly (a weak load per object showed in profiles); it is
+    /// replaced by the next directory this worker visits.
+    private var currentDirectory: WalkDirectory?
     private var currentState: DirectoryCacheState?
     private var unreported = 0
 
@@ -72,7 +77,7 @@ final class ScanVisitor: TreeVisitor {
             if expected.map({ HexText.equal(mine, $0) }) ?? true {
                 skippedByCache += 1
                 bytes += st.size
-                CacheSegment.append(to: &pending, nameHash: nameHash, stat: st, digest: digest, length: digestLength)
+                pendingHits.append(Int32(i))
                 verified(entry, expected: expected, actual: Hex.encode(mine), size: Int(st.size), valid: true,
                          trailer: method.isTrailer)
                 return
@@ -167,11 +172,13 @@ final class ScanVisitor: TreeVisitor {
 
     func finishedChunk(of directory: WalkDirectory) {
         guard plan.useCache else { return }
-        let records = pending
+        let records = pending, hits = pendingHits
         pending.removeAll(keepingCapacity: true)
+        pendingHits.removeAll(keepingCapacity: true)
         directory.withState { slot in
             if let s = slot as? DirectoryCacheState {
                 s.fresh.append(contentsOf: records)
+                s.hits.append(contentsOf: hits)
             } else if !records.isEmpty {
                 let s = DirectoryCacheState(old: nil)
                 s.fresh = records
@@ -183,10 +190,20 @@ final class ScanVisitor: TreeVisitor {
     func finishedDirectory(_ directory: WalkDirectory) {
         progress.add(unreported)
         unreported = 0
+        if currentDirectory === directory {
+            currentDirectory = nil
+            currentState = nil
+        }
         guard plan.useCache else { return }
         let rel = directory.relativePath
         finishedDirectories.append(rel)
-        let fresh = directory.withState { slot in (slot as? DirectoryCacheState)?.fresh ?? [] }
+        let state = directory.withState { slot in slot as? DirectoryCacheState }
+        // Every old record a hit and nothing new: the directory's row stands as it is.
+        if let state, state.fresh.isEmpty, let old = state.old, state.hits.count == old.count, old.count > 0 { return }
+        var fresh = state?.fresh ?? []
+        if let state, let old = state.old {
+            for i in state.hits { fresh.append(contentsOf: old.record(Int(i))) }
+        }
         let packed = CacheSegment.pack(fresh, recordSize: CacheSegment.header + digestLength)
         if packed != (oldSegments[rel] ?? []) { changedSegments[rel] = packed }
     }

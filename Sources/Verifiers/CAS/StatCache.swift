@@ -80,23 +80,32 @@ struct CacheSegment {
 
     /// The index of the record for this inode and name, if any.
     func find(inode: UInt64, nameHash: UInt64) -> Int? {
-        var lo = 0, hi = count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if word(mid, 0) < inode { lo = mid + 1 } else { hi = mid }
+        let size = recordSize, n = count
+        return bytes.withUnsafeBytes { b -> Int? in
+            func word(_ record: Int, _ field: Int) -> UInt64 {
+                UInt64(littleEndian: b.loadUnaligned(fromByteOffset: record * size + field * 8, as: UInt64.self))
+            }
+            var lo = 0, hi = n
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if word(mid, 0) < inode { lo = mid + 1 } else { hi = mid }
+            }
+            var i = lo
+            while i < n && word(i, 0) == inode {
+                if word(i, 1) == nameHash { return i }
+                i += 1
+            }
+            return nil
         }
-        var i = lo
-        while i < count && word(i, 0) == inode {
-            if word(i, 1) == nameHash { return i }
-            i += 1
-        }
-        return nil
     }
 
     func matches(_ i: Int, _ s: FileStat) -> Bool {
         word(i, 2) == s.device && word(i, 3) == UInt64(bitPattern: s.size) && word(i, 4) == UInt64(bitPattern: s.mtimeNs)
             && word(i, 5) == UInt64(bitPattern: s.ctimeNs)
     }
+
+    /// Record `i` as stored.
+    func record(_ i: Int) -> ArraySlice<UInt8> { bytes[(i * recordSize)..<((i + 1) * recordSize)] }
 
     func digest(_ i: Int) -> ArraySlice<UInt8> {
         let start = i * recordSize + Self.header
@@ -143,7 +152,10 @@ struct CacheSegment {
 /// Per-directory cache state shared by the workers that visit its chunks.
 final class DirectoryCacheState {
     let old: CacheSegment?
+    /// Records written since the last run (new or changed objects).
     var fresh: [UInt8] = []
+    /// Indices of `old` records that still describe their object.
+    var hits: [Int32] = []
 
     init(old: CacheSegment?) { self.old = old }
 }
