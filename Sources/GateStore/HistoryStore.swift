@@ -77,17 +77,17 @@ public final class HistoryStore: Sendable {
                             report.status.rawValue, Int(report.exitCode), report.interrupted, report.commit,
                             report.shard.map { "\($0.index)/\($0.count)" }])
             let id = db.lastInsertedRowID
+            // One statement compiled once for every check (execute(sql:) would compile it per row).
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO check_run(run_id, check_id, verifier, status, required, duration_ms, errors,
+                                      warnings, notes, waived, cached)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for c in report.checks {
                 let counts = c.findingCounts
-                try db.execute(
-                    sql: """
-                        INSERT INTO check_run(run_id, check_id, verifier, status, required, duration_ms, errors,
-                                              warnings, notes, waived, cached)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [id, c.id, c.verifier, c.status.rawValue, c.required, c.durationMs,
-                                counts[.error] ?? 0, counts[.warning] ?? 0, counts[.note] ?? 0,
-                                c.findings.filter(\.waived).count, c.cached == true])
+                try insert.execute(arguments: [id, c.id, c.verifier, c.status.rawValue, c.required, c.durationMs,
+                                               counts[.error] ?? 0, counts[.warning] ?? 0, counts[.note] ?? 0,
+                                               c.findings.filter(\.waived).count, c.cached == true])
             }
             try db.execute(
                 sql: """
