@@ -11,9 +11,11 @@ all: build
 deps:
 	@.ci/deps build
 
-## build: release build of the gate binary (.build/release/gate)
+## build: release build of the gate binary (.build/release/gate), with the Swift runtime and Foundation
+## linked in statically: a run starts in 9.5 ms instead of 16 (no dynamic loading of the Swift libraries),
+## and the binary runs where no Swift toolchain is installed (docs/performance.md)
 build: deps
-	$(SWIFT) build -c release --product gate
+	$(SWIFT) build -c release --product gate --static-swift-stdlib
 
 ## gate: build, then run the launch suite on the bundled sample; reports in Reports/launch/
 ## (sign-offs start pending on a fresh clone; `gate attest` ticks them, see docs/release-workflow.md)
