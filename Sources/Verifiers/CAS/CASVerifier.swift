@@ -21,7 +21,7 @@ public struct CASVerifier: Verifier {
             entries. Leftover temporary files are partial writes. Objects nothing references are orphans, reported as \
             warnings, so a store whose only findings are orphans passes.
 
-            Hashing runs on every core with one reusable buffer per worker (mmap for large files), walking with readdir \
+            Hashing runs on every core with one reusable 256 KiB read buffer per worker, walking with readdir \
             and never following a symlink out of the store. The stat cache (.gate/cas-cache.sqlite) is keyed by path, \
             device, inode, size, mtime and ctime, so a change that keeps the size and rewinds the mtime is still caught. \
             Compare with `git fsck`, `restic check --read-data` and `xxhsum -c`: one tool for all of these layouts, \
