@@ -143,14 +143,11 @@ public struct GateRun: Sendable {
         return Result(report: report, writeFailures: failures, exitCode: exit, notes: notes)
     }
 
-    /// True when some selected check could be answered from the result cache (it reads inputs the suite
-    /// declares or the verifier knows); otherwise the cache file is not even opened.
+    /// True when some selected check could be answered from the result cache; otherwise the cache file
+    /// is not even opened.
     var mayUseCache: Bool {
         let selected = Set(selection.selected)
-        return suite.checks.contains { c in
-            selected.contains(c.id) && c.cache.enabled && c.manual == nil
-                && (c.cache.inputs != nil || c.verifier.defaultInputs(c.parameters) != nil)
-        }
+        return suite.checks.contains { selected.contains($0.id) && $0.mayUseResultCache }
     }
 
     /// Adds the run to the history. History is a record, not a verdict: trouble here becomes a note, never

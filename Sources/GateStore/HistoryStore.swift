@@ -187,6 +187,7 @@ public struct HistoryRun: Sendable, Equatable {
 
     /// The chart point a run will have once recorded, without reading it back.
     public static func trend(of report: RunReport) -> TrendRun {
+        // Through seconds since 1970, as the history stores it, so the point equals the one read back later.
         let started = Date(timeIntervalSince1970: report.startedAt.timeIntervalSince1970)
         return TrendRun(startedAt: started, status: report.status, durationMs: report.durationMs, commit: report.commit,
                         checks: Dictionary(report.checks.map { ($0.id, TrendRun.Check(status: $0.status, durationMs: $0.durationMs)) },

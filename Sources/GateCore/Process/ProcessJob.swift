@@ -10,8 +10,8 @@ final class CancelToken: Sendable {
 }
 
 /// One child process as the reactor sees it: its descriptors, captured tails, deadlines and exit.
-/// @unchecked Sendable: it is created on the caller's thread and then handed to the reactor, which is
-/// the only thread that touches it from `ProcessReactor.submit` on.
+/// @unchecked Sendable: the calling thread creates it and starts the child (`spawn`), then hands it to
+/// the reactor, which is the only thread that touches it from `ProcessReactor.watch` on.
 final class ProcessJob: @unchecked Sendable {
     let prepared: Prepared
     let token: CancelToken

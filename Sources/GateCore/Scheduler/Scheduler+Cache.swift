@@ -9,10 +9,10 @@ extension Scheduler {
         return cacheKeyBuilder(check, suite: suite, context: context)
     }
 
-    /// The key builder for a check, or nil when the check is not cached: the cache is off, the check says
-    /// `cache: false`, it is a manual item, or neither the suite nor the verifier says what it reads.
+    /// The key builder for a check, or nil when the cache is off or the check cannot be cached
+    /// (`CheckSpec.mayUseResultCache`).
     func cacheKeyBuilder(_ check: CheckSpec, suite: Suite, context: CheckContext) -> CacheKeyBuilder? {
-        guard options.cache != nil, check.cache.enabled, check.manual == nil else { return nil }
+        guard options.cache != nil, check.mayUseResultCache else { return nil }
         let defaults = check.verifier.defaultInputs(check.parameters)
         guard var inputs = check.cache.inputs ?? defaults?.paths else { return nil }
         // Defaults are worked out from the parameters, which cannot see a check-level `cwd:` outside the
@@ -67,5 +67,14 @@ extension Scheduler {
         } catch {
             info.note = "result not cached: \(error)"
         }
+    }
+}
+
+extension CheckSpec {
+    /// True when the result cache can answer this check: not `cache: false`, not a manual item, and either
+    /// the suite declares its `inputs:` or the verifier knows what it reads. The scheduler keys only such
+    /// checks, and a run opens the cache file only when it selected one.
+    public var mayUseResultCache: Bool {
+        cache.enabled && manual == nil && (cache.inputs != nil || verifier.defaultInputs(parameters) != nil)
     }
 }
