@@ -19,7 +19,11 @@ public struct JSONReportWriter: ReportWriter {
     public static var encoder: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .iso8601
+        // The same text as `.iso8601` (whole seconds, UTC), without loading ICU's time-zone data.
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(DateText.timestamp(date))
+        }
         return e
     }
 
