@@ -31,8 +31,8 @@ public struct ReportSet: Sendable, Equatable {
 
     /// Writes every target atomically. Returns the failures (the rest are still written), in format order.
     ///
-    /// The formats render and write side by side: each write waits for its own fsync, and the renderers
-    /// share nothing but the report.
+    /// The formats render and write side by side; the renderers share nothing but the report. Reports are
+    /// replaced atomically but not fsynced (see `AtomicFile`).
     public func write(_ report: RunReport) -> [String] {
         let jobs = targets.sorted(by: { $0.key.rawValue < $1.key.rawValue })
         let outcomes = Locked([String?](repeating: nil, count: jobs.count))
@@ -41,7 +41,9 @@ public struct ReportSet: Sendable, Equatable {
             var failure: String?
             do {
                 let data = try format.writer.render(report)
-                try AtomicFile.write(data, to: path)
+                PhaseTimer.mark("\(format.rawValue) rendered (\(data.count) bytes)")
+                try AtomicFile.write(data, to: path, durable: false)
+                PhaseTimer.mark("\(format.rawValue) written")
             } catch let e as AtomicFile.Failure {
                 failure = e.description
             } catch {
