@@ -102,12 +102,16 @@ public struct GateRun: Sendable {
         async let git = GitState.probe(root)
         // A recorded run is the newest point of its own chart, and the history keeps `historyRetention` runs.
         let earlier = recordHistory ? min(trendLength, suite.historyRetention) - 1 : trendLength
-        let (state, suiteName) = (stateDirectory, suite.name)
-        // Earlier runs, for the charts. Only read here: the store is opened for writing after the run.
-        // Opening repairs a damaged file, so its note is passed on.
-        let trend = Task.detached(priority: .utility) { () -> (runs: [TrendRun], note: String?) in
-            guard earlier > 0, let store = try? HistoryStore.openExisting(stateDirectory: state) else { return ([], nil) }
-            return ((try? store.runs(suite: suiteName, last: earlier).map(\.trend)) ?? [], store.database.recoveryNote)
+        let (state, suiteName, recording) = (stateDirectory, suite.name, recordHistory)
+        // Earlier runs, for the charts, read while the checks run. A run that records keeps this store
+        // open for its write at the end (one open per run, not two); one that does not record only opens
+        // a history that exists. Opening repairs a damaged file, so its note is passed on.
+        let trend = Task.detached(priority: .utility) { () -> (runs: [TrendRun], note: String?, store: HistoryStore?) in
+            let store = recording ? try? HistoryStore.open(stateDirectory: state)
+                                  : try? HistoryStore.openExisting(stateDirectory: state)
+            guard let store else { return ([], nil, nil) }
+            let runs = earlier > 0 ? (try? store.runs(suite: suiteName, last: earlier).map(\.trend)) ?? [] : []
+            return (runs, store.database.recoveryNote, store)
         }
         var runOptions = options
         runOptions.waivers = options.waivers.asOf(startedAt)
@@ -122,7 +126,9 @@ public struct GateRun: Sendable {
             }
         }
         let scheduler = Scheduler(options: runOptions, progress: progress)
+        PhaseTimer.mark("scheduler starts")
         let outcome = await scheduler.run(suite, selection: selection)
+        PhaseTimer.mark("checks done")
         let (status, code) = GateExit.status(for: outcome.results, interrupted: outcome.interrupted)
         let used = Set(suite.checks.map(\.verifierID))
         var report = RunReport(
@@ -131,14 +137,17 @@ public struct GateRun: Sendable {
             rules: registry.rules(ofVerifiers: used) + CoreRules.all + outcome.results.flatMap(\.extraRules),
             commit: await git.head)
         report.shard = shardInfo
+        PhaseTimer.mark("report built")
         let earlierRuns = await trend.value
         report.trend = earlierRuns.runs
         if let n = earlierRuns.note { notes.append(n) }
         if recordHistory && trendLength > 0 { report.trend.append(HistoryRun.trend(of: report)) }
         // The history write and the report files do not depend on each other.
-        async let recorded = recordHistory ? record(report) : []
+        async let recorded = recordHistory ? record(report, into: earlierRuns.store) : []
         let failures = reports.write(report)
+        PhaseTimer.mark("reports written")
         notes += await recorded
+        PhaseTimer.mark("history recorded")
         let exit = failures.isEmpty || code == GateExit.interrupted ? code : GateExit.internalError
         return Result(report: report, writeFailures: failures, exitCode: exit, notes: notes)
     }
@@ -152,11 +161,16 @@ public struct GateRun: Sendable {
 
     /// Adds the run to the history. History is a record, not a verdict: trouble here becomes a note, never
     /// a different exit code.
-    private func record(_ report: RunReport) -> [String] {
+    private func record(_ report: RunReport, into opened: HistoryStore?) -> [String] {
         var notes: [String] = []
         do {
-            let store = try HistoryStore.open(stateDirectory: stateDirectory)
-            if let n = store.database.recoveryNote { notes.append(n) }
+            let store: HistoryStore
+            if let opened {
+                store = opened
+            } else {
+                store = try HistoryStore.open(stateDirectory: stateDirectory)
+                if let n = store.database.recoveryNote { notes.append(n) }
+            }
             try store.record(report, retention: suite.historyRetention)
         } catch {
             notes.append("the run was not recorded in the history: \(error)")

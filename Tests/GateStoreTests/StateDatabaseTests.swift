@@ -39,10 +39,13 @@ import Testing
         defer { dir.remove() }
         let first = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema)
         try first.queue.write { db in
-            for i in 0..<2000 { try db.execute(sql: "INSERT INTO item(name) VALUES (?)", arguments: ["row \(i) " + String(repeating: "x", count: 100)]) }
+            for i in 0..<300 { try db.execute(sql: "INSERT INTO item(name) VALUES (?)", arguments: ["row \(i) " + String(repeating: "x", count: 100)]) }
         }
         try first.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         try first.queue.close()
+        // Small enough to be checked in full on every open, large enough to have pages past the schema.
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: dir.file("t.sqlite"))[.size] as? Int)
+        #expect(Int64(size) < StateDatabase.alwaysCheckBelow && size > 8192 + 16384)
         // Overwrite a stretch of pages in the middle of the file with garbage.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("t.sqlite")))
         try handle.seek(toOffset: 8192)
