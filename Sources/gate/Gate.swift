@@ -37,8 +37,10 @@ struct Gate: AsyncParsableCommand {
 
     /// Parses and runs, mapping every error to gate's exit codes (ArgumentParser's own default is 64).
     static func main() async {
+        PhaseTimer.mark("main")
         do {
             var command = try parseAsRoot()
+            PhaseTimer.mark("arguments parsed")
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -32,12 +32,17 @@ public enum ProcessRunner {
                     return
                 }
                 ProcessReactor.shared.watch(job)
+                if PhaseTimer.enabled && firstSpawn.withLock({ first in defer { first = false }; return first }) {
+                    PhaseTimer.mark("first child started")
+                }
             }
         } onCancel: {
             token.cancel()
             ProcessReactor.shared.wake()
         }
     }
+
+    private static let firstSpawn = Locked(true)
 
     /// Resolves `program` in a PATH string the way execvp would, returning an absolute path.
     public static func which(_ program: String, path: String?, cwd: String) -> String? {

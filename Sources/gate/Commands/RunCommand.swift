@@ -86,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         let cwd = PathUtil.currentDirectory
         let loader = SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd)
         let suite = try loader.load(suite)
+        PhaseTimer.mark("suite loaded")
         let reportsDir = reportOptions.reports ?? "Reports/\(suite.name)"
         let reportSet = GateRun.reportSet(directory: reportsDir, suiteReports: suite.reports,
                                           explicit: reportOptions.explicit, workingDirectory: cwd)
@@ -104,6 +105,7 @@ struct RunCommand: AsyncParsableCommand {
         var gateRun = try GateRun(suite: suite, options: runOptions, reports: reportSet)
         gateRun.recordHistory = !noHistory
         gateRun.useCache = !noCache
+        PhaseTimer.mark("run prepared")
         let code = await RunDriver.execute(gateRun, output: output)
         throw ExitCode(code)
     }
@@ -124,8 +126,11 @@ enum RunDriver {
         let result = await task.value
         interrupts.cancel()
         let swept = ProcessGroups.shared.sweepOrphans()
+        PhaseTimer.mark("orphans swept")
         console.finish(result, reports: run.reports, orphansKilled: swept)
         GitHubOutput.emit(result.report, reports: run.reports)
+        PhaseTimer.mark("console finished")
+        if PhaseTimer.enabled { Terminal.writeError(PhaseTimer.summary()) }
         return result.exitCode
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Wall-clock marks for the phases of one gate process, printed to stderr at exit when the environment
+/// sets `GATE_TIMINGS=1`. Off by default; when off, `mark` is one load and a branch.
+///
+/// Times are milliseconds since `main` began; what comes before it (loading and runtime start-up) is
+/// what `gate --version` takes.
+public enum PhaseTimer {
+    public static let enabled: Bool = getenv("GATE_TIMINGS").map { String(cString: $0) == "1" } ?? false
+    private static let marks = Locked<[(String, Double)]>([])
+
+    /// Records that `phase` ended now.
+    public static func mark(_ phase: @autoclosure () -> String) {
+        guard enabled else { return }
+        let t = sinceStart()
+        let name = phase()
+        marks.withLock { $0.append((name, t)) }
+    }
+
+    /// The marks, one per line: elapsed since process start, and time since the previous mark.
+    public static func summary() -> String {
+        var out = "gate timings: main began at \(String(format: "%.3f", startMs)) ms on CLOCK_MONOTONIC\n"
+        var previous = 0.0
+        for (name, t) in marks.withLock({ $0 }) {
+            out += "gate timings: " + String(format: "%8.2f ms  +%7.2f", t, t - previous) + "  \(name)\n"
+            previous = t
+        }
+        return out
+    }
+
+    /// Milliseconds since the first mark's clock was read (the start of `main`).
+    static func sinceStart() -> Double { now() - startMs }
+
+    private static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1e6
+    }
+
+    private static let startMs: Double = now()
+}
