@@ -31,6 +31,34 @@ import Testing
         #expect(PathUtil.dirname("/a/b") == "/a")
         #expect(PathUtil.basename("/a/b.txt") == "b.txt")
     }
+
+    /// `normalize` returns a path it judges already normal untouched; the full algorithm must agree.
+    /// Every path of up to five components drawn from the tricky ones is tried, absolute and relative.
+    @Test func theAlreadyNormalShortcutAgreesWithTheFullAlgorithm() {
+        let parts = ["a", ".", "..", "", "...", ".a", "b."]
+        var paths: [String] = ["", "/", ".", "..", "a"]
+        var layer: [[String]] = [[]]
+        for _ in 1...4 {
+            layer = layer.flatMap { prefix in parts.map { prefix + [$0] } }
+            for comps in layer {
+                paths.append(comps.joined(separator: "/"))
+                paths.append("/" + comps.joined(separator: "/"))
+                paths.append(comps.joined(separator: "/") + "/")
+            }
+        }
+        var shortcuts = 0
+        for p in paths {
+            // Appending "/." forces the full algorithm and does not change what the path names.
+            let full = PathUtil.normalize(p.isEmpty ? "./." : p + "/.")
+            if PathUtil.isNormal(p) {
+                shortcuts += 1
+                #expect(full == p, "'\(p)'")
+            }
+            #expect(PathUtil.normalize(p) == full, "'\(p)'")
+        }
+        #expect(shortcuts > 100)
+        #expect(PathUtil.isNormal("/work/main/Sources") && !PathUtil.isNormal("/work//main") && !PathUtil.isNormal("a/"))
+    }
 }
 
 @Suite struct DurationParsingTests {

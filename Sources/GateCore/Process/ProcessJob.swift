@@ -75,8 +75,6 @@ final class ProcessJob: @unchecked Sendable {
         pidfd = gate_pidfd_open(pid)
         outFD = outPipe[0]
         errFD = errPipe[0]
-        if outFD >= 0 { _ = gate_set_nonblocking(outFD) }
-        if errFD >= 0 { _ = gate_set_nonblocking(errFD) }
     }
 
     /// The next instant at which `tick` has something to do, if any.
@@ -161,7 +159,9 @@ final class ProcessJob: @unchecked Sendable {
         switch output {
         case .capture:
             var fds: [Int32] = [-1, -1]
-            guard gate_pipe_cloexec(&fds) == 0 else { throw ProcessError.spawnFailed(program: "pipe", errno: errno) }
+            guard gate_pipe_cloexec_nonblocking_read(&fds) == 0 else {
+                throw ProcessError.spawnFailed(program: "pipe", errno: errno)
+            }
             pipe = fds
             return fds[1]
         case .file(let path):
@@ -174,9 +174,30 @@ final class ProcessJob: @unchecked Sendable {
     }
 }
 
-/// Calls `body` with a NULL-terminated C string array that lives for the call.
+/// Calls `body` with a NULL-terminated C string array that lives for the call. The strings share one
+/// allocation (an environment is dozens of them, and this runs for every child).
 func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    let pointers = strings.map { strdup($0) } + [nil]
-    defer { pointers.forEach { free($0) } }
+    let total = strings.reduce(0) { $0 + $1.utf8.count + 1 }
+    let bytes = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, total))
+    defer { bytes.deallocate() }
+    var pointers = [UnsafeMutablePointer<CChar>?]()
+    pointers.reserveCapacity(strings.count + 1)
+    var offset = 0
+    for s in strings {
+        let start = bytes + offset
+        var copy = s
+        copy.withUTF8 { utf8 in
+            if let base = utf8.baseAddress, utf8.count > 0 {
+                UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                    start.update(from: $0, count: utf8.count)
+                }
+            }
+            offset += utf8.count
+        }
+        bytes[offset] = 0
+        offset += 1
+        pointers.append(start)
+    }
+    pointers.append(nil)
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -87,7 +87,9 @@ struct Prepared: Sendable {
         }
         guard access(exe, X_OK) == 0 else { throw ProcessError.notExecutable(program: program) }
         executable = exe
-        env = spec.environment.keys.sorted().map { "\($0)=\(spec.environment[$0]!)" }
+        // Sorted, so that every child sees its variables in the same order. Byte order of the names (the
+        // same as String order for the ASCII names environments hold), without a lookup per name.
+        env = spec.environment.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { $0.key + "=" + $0.value }
     }
 }
 

@@ -164,7 +164,7 @@ extension Scheduler {
             id: check.id, verifier: check.verifierID, description: check.description, status: .passed,
             required: check.required, durationMs: durationMs, rules: check.verifier.evaluatedRules, tags: check.tags,
             source: check.location.file == "--set" ? nil : "\(check.location.file):\(check.location.line)",
-            root: PathUtil.relative(check.root, to: PathUtil.currentDirectory))
+            root: PathUtil.relative(check.root, to: workingDirectory))
         r.slice = context.slice?.description
         return r
     }

@@ -8,11 +8,14 @@ public struct Scheduler: Sendable {
     let observe: @Sendable (ProgressEvent) -> Void
     /// The redactor of the inherited environment, shared by every check that adds no `env` of its own.
     let inheritedRedactor: Redactor
+    /// The working directory, read once: results name their root relative to it (getcwd per check showed).
+    let workingDirectory: String
 
     public init(options: RunOptions, progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) {
         self.options = options
         self.observe = progress
         self.inheritedRedactor = Redactor(environment: options.environment)
+        self.workingDirectory = PathUtil.currentDirectory
     }
 
     /// The results, in suite order, and whether the run was interrupted.

@@ -10,6 +10,7 @@ public enum PathUtil {
 
     /// Collapses `.`, `..` and repeated slashes in an absolute or relative path.
     public static func normalize(_ path: String) -> String {
+        if isNormal(path) { return path }
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -21,6 +22,27 @@ public enum PathUtil {
         let body = parts.joined(separator: "/")
         if absolute { return "/" + body }
         return body.isEmpty ? "." : body
+    }
+
+    /// True when `normalize` would return `path` unchanged: not empty, no empty, `.` or `..` component,
+    /// and no trailing slash (except the root itself). One pass over the bytes; most paths gate sees are
+    /// already normal, and this runs several times per check.
+    static func isNormal(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            let n = bytes.count
+            guard n > 1 else { return n == 1 }  // "", or one character ("/", ".", "a"), which stays as it is
+            let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
+            var start = bytes[0] == slash ? 1 : 0
+            while start <= n {
+                var end = start
+                while end < n && bytes[end] != slash { end += 1 }
+                let len = end - start
+                if len == 0 { return false }
+                if bytes[start] == dot && (len == 1 || (len == 2 && bytes[start + 1] == dot)) { return false }
+                start = end + 1
+            }
+            return true
+        } ?? false
     }
 
     /// `path` relative to `base` when it lies inside it; otherwise `path` unchanged.

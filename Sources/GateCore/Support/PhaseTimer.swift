@@ -25,6 +25,11 @@ public enum PhaseTimer {
             out += "gate timings: " + String(format: "%8.2f ms  +%7.2f", t, t - previous) + "  \(name)\n"
             previous = t
         }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let ms = { (t: timeval) in Double(t.tv_sec) * 1000 + Double(t.tv_usec) / 1000 }
+        out += "gate timings: cpu of gate's own threads (children excluded): user "
+        out += String(format: "%.1f ms, system %.1f ms\n", ms(usage.ru_utime), ms(usage.ru_stime))
         return out
     }
 

@@ -66,6 +66,19 @@ int gate_set_nonblocking(int fd) {
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
+int gate_pipe_cloexec_nonblocking_read(int fds[2]) {
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    /* A pipe's read end opens O_RDONLY, so its status flags are known: one call instead of get-then-set. */
+    if (fcntl(fds[0], F_SETFL, O_RDONLY | O_NONBLOCK) != 0) {
+        int e = errno;
+        close(fds[0]);
+        close(fds[1]);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
 int gate_decode_wait_status(int status, int *value) {
     if (WIFEXITED(status)) { *value = WEXITSTATUS(status); return 1; }
     if (WIFSIGNALED(status)) { *value = WTERMSIG(status); return 2; }

@@ -20,6 +20,10 @@ int gate_set_child_subreaper(void);
 /// pipe2(O_CLOEXEC). Returns 0 or -1 with errno set.
 int gate_pipe_cloexec(int fds[2]);
 
+/// pipe2(O_CLOEXEC) with only the read end non-blocking (the child writes to a blocking end).
+/// Returns 0 or -1 with errno set; on failure no descriptor is left open.
+int gate_pipe_cloexec_nonblocking_read(int fds[2]);
+
 /// Sets O_NONBLOCK on a descriptor. Returns 0 or -1.
 int gate_set_nonblocking(int fd);
 
