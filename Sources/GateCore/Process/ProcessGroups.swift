@@ -62,11 +62,11 @@ public final class ProcessGroups: Sendable {
     /// CONFIG_PROC_CHILDREN) every process in /proc is read, which on a busy machine costs tens of ms.
     static func children() -> [ProcInfo] {
         let me = getpid()
-        let candidates = childrenFromTasks() ?? ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [])
+        let candidates = childrenFromTasks() ?? listDirectory("/proc")
         var out: [ProcInfo] = []
         for name in candidates {
             guard let pid = pid_t(name), pid != me,
-                let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                let stat = readProcFile("/proc/\(name)/stat"),
                 let close = stat.lastIndex(of: ")")
             else { continue }
             // After "pid (comm)": state ppid pgrp ...
@@ -81,16 +81,46 @@ public final class ProcessGroups: Sendable {
 
     /// The pids in /proc/self/task/*/children, or nil when the kernel does not provide those files.
     static func childrenFromTasks() -> [String]? {
-        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return nil }
+        let tasks = listDirectory("/proc/self/task")
+        guard !tasks.isEmpty else { return nil }
         var pids = Set<String>()
+        var anyFile = false
         for task in tasks {
             // A thread may have exited since the listing; only a missing file on every thread means no support.
-            guard let text = try? String(contentsOfFile: "/proc/self/task/\(task)/children", encoding: .utf8) else { continue }
+            guard let text = readProcFile("/proc/self/task/\(task)/children") else { continue }
+            anyFile = true
             for pid in text.split(separator: " ") where !pid.isEmpty { pids.insert(String(pid)) }
         }
-        if pids.isEmpty && !FileManager.default.fileExists(atPath: "/proc/self/task/\(tasks.first ?? "0")/children") {
-            return nil
+        return anyFile ? pids.sorted() : nil
+    }
+
+    /// Names in a directory, without `.` and `..`; empty when it cannot be read. (readdir directly: this
+    /// runs at the end of every run, and FileManager's listing and file reads cost a few ms here.)
+    static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
         }
-        return pids.sorted()
+        return names
+    }
+
+    /// A small /proc file's text (they report a size of 0, so read until end of file), or nil.
+    static func readProcFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n == 0 ? String(decoding: bytes, as: UTF8.self) : nil }
+            bytes += chunk[0..<n]
+        }
     }
 }
