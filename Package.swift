@@ -40,6 +40,7 @@ let package = Package(
             name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
+        .target(name: "CStateSupport", path: "Sources/System/CStateSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CMappedHash", path: "Sources/System/CMappedHash", linkerSettings: [.linkedLibrary("xxhash")]),
 
         // MARK: Core libraries
@@ -57,7 +58,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "GateStore",
-            dependencies: ["GateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
 
         // MARK: Verifiers (one module each; GateCore only, plus their own libraries)
@@ -83,7 +84,7 @@ let package = Package(
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),
         .target(
             name: "VerifierTenantIsolation",
-            dependencies: ["GateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
         .target(
             name: "VerifierSecrets",

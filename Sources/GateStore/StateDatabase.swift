@@ -1,3 +1,4 @@
+import CStateSupport
 import Foundation
 import GateCore
 import GRDB
@@ -57,7 +58,7 @@ public final class StateDatabase: Sendable {
         }
         do {
             let (q, full) = try connect(path, migrations: migrations, busyTimeout: busyTimeout)
-            return StateDatabase(path: path, queue: q, note: nil, checkedFully: full)
+            return StateDatabase(path: path, queue: q, note: nil, checkedFully: full, busyTimeout: busyTimeout)
         } catch let error as DatabaseError where Self.isDamage(error) {
             let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
             for suffix in ["", "-wal", "-shm"] {
@@ -68,36 +69,55 @@ public final class StateDatabase: Sendable {
                 let (q, full) = try connect(path, migrations: migrations, busyTimeout: busyTimeout)
                 return StateDatabase(path: path, queue: q, note: "state database '\(PathUtil.display(path))' was damaged "
                     + "(\(error.resultCode)); moved it to '\(PathUtil.display(aside))' and started a new one",
-                    checkedFully: full)
+                    checkedFully: full, busyTimeout: busyTimeout)
             } catch {
                 throw Failure(message: "cannot rebuild the state database '\(PathUtil.display(path))': \(error)")
             }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            throw Failure(message: "the state database '\(PathUtil.display(path))' is locked by another process "
-                + "(waited \(Int(busyTimeout))s); wait for the other gate run to finish")
+        } catch let error as DatabaseError where isLocked(error) {
+            throw lockedFailure(path, busyTimeout)
         } catch {
             throw Failure(message: "cannot open the state database '\(PathUtil.display(path))': \(error)")
         }
     }
 
-    private init(path: String, queue: DatabaseQueue, note: String?, checkedFully: Bool) {
+    private let busyTimeout: TimeInterval
+
+    private init(path: String, queue: DatabaseQueue, note: String?, checkedFully: Bool, busyTimeout: TimeInterval) {
         self.path = path
         self.queue = queue
         self.recoveryNote = note
         self.checkedFully = checkedFully
+        self.busyTimeout = busyTimeout
+    }
+
+    private static func isLocked(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+    }
+
+    private static func lockedFailure(_ path: String, _ busyTimeout: TimeInterval) -> Failure {
+        Failure(message: "the state database '\(PathUtil.display(path))' is locked by another process "
+            + "(waited \(Int(busyTimeout))s); wait for the other gate run to finish")
     }
 
     /// Beside the database when a read or write met a damaged page: the next open checks in full.
     static let suspectSuffix = ".suspect"
 
     /// `queue.read`, noting damage met on the way so that the next open checks the whole file.
+    /// A lock held by another process longer than the busy timeout becomes the same named `Failure` an
+    /// open gives (the store may have opened before the other process took its lock).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try queue.read(body) } catch { noteIfDamage(error); throw error }
+        do { return try queue.read(body) } catch { throw mapped(error) }
     }
 
     /// `queue.write`, noting damage like `read`.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try queue.write(body) } catch { noteIfDamage(error); throw error }
+        do { return try queue.write(body) } catch { throw mapped(error) }
+    }
+
+    private func mapped(_ error: any Error) -> any Error {
+        noteIfDamage(error)
+        if let e = error as? DatabaseError, Self.isLocked(e) { return Self.lockedFailure(path, busyTimeout) }
+        return error
     }
 
     private func noteIfDamage(_ error: any Error) {
@@ -116,7 +136,16 @@ public final class StateDatabase: Sendable {
         // WAL with synchronous=NORMAL cannot corrupt the file; a power cut may only lose the last
         // transactions, which for a cache or a run history is a miss or a missing row. It saves an fsync
         // on every commit (about 10 ms per run for the history).
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        //
+        // Closing does not checkpoint the log into the file: that cost two fsyncs (about 4 ms) at the end of
+        // every run. The log stays beside the file (`-wal`, `-shm`), the next open reads it, and SQLite
+        // checkpoints on its own once it reaches 1,000 pages.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let connection = db.sqliteConnection {
+                _ = gate_sqlite_keep_wal_on_close(UnsafeMutableRawPointer(connection))
+            }
+        }
         let q = try DatabaseQueue(path: path, configuration: config)
         let today = Int(Date().timeIntervalSince1970 / 86400)
         var size = stat()

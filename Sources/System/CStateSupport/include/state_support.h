@@ -1,0 +1,6 @@
+#pragma once
+
+/// Tells SQLite not to checkpoint the write-ahead log when this connection, the last one, closes.
+/// `db` is a `sqlite3 *`. Returns SQLITE_OK (0) or an SQLite error code. (sqlite3_db_config is variadic,
+/// so Swift cannot call it directly.)
+int gate_sqlite_keep_wal_on_close(void *db);

@@ -1,0 +1,7 @@
+#include "state_support.h"
+
+#include <sqlite3.h>
+
+int gate_sqlite_keep_wal_on_close(void *db) {
+    return sqlite3_db_config((sqlite3 *)db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)0);
+}
