@@ -99,7 +99,7 @@ public struct GateRun: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let root = suite.root
-        async let git = GitState.probe(root)
+        async let head = GitState.head(of: root)
         // A recorded run is the newest point of its own chart, and the history keeps `historyRetention` runs.
         let earlier = recordHistory ? min(trendLength, suite.historyRetention) - 1 : trendLength
         let (state, suiteName, recording) = (stateDirectory, suite.name, recordHistory)
@@ -135,7 +135,7 @@ public struct GateRun: Sendable {
             suite: suite.name, startedAt: startedAt, durationMs: (clock.now - start).milliseconds, status: status,
             exitCode: code, interrupted: outcome.interrupted, suiteFile: suite.file, checks: outcome.results,
             rules: registry.rules(ofVerifiers: used) + CoreRules.all + outcome.results.flatMap(\.extraRules),
-            commit: await git.head)
+            commit: await head)
         report.shard = shardInfo
         PhaseTimer.mark("report built")
         let earlierRuns = await trend.value

@@ -39,6 +39,72 @@ public struct GitState: Sendable, Equatable {
         return GitState(directory: directory, head: lines[1], topLevel: lines[0])
     }
 
+    /// The full hash of HEAD for `directory`, or nil outside a repository.
+    ///
+    /// Read from the repository's files when they are plain (a `.git` directory or worktree file, a loose
+    /// or packed ref); anything else (GIT_DIR and friends, reftable, a symbolic ref it cannot follow) asks
+    /// git. Every run records its commit, and starting git cost a few ms of CPU beside the first checks.
+    public static func head(of directory: String) async -> String? {
+        let env = ProcessInfo.processInfo.environment
+        if env["GIT_DIR"] == nil && env["GIT_COMMON_DIR"] == nil && env["GIT_WORK_TREE"] == nil,
+           let found = headFromFiles(directory) {
+            return found.isEmpty ? nil : found
+        }
+        return await probe(directory).head
+    }
+
+    /// HEAD from the files; "" when there is certainly no repository up to the root, nil when unsure.
+    static func headFromFiles(_ directory: String) -> String? {
+        var dir = directory.hasPrefix("/") ? PathUtil.normalize(directory) : PathUtil.absolute(directory)
+        while true {
+            let dotGit = dir == "/" ? "/.git" : dir + "/.git"
+            var st = stat()
+            if lstat(dotGit, &st) == 0 {
+                let gitDir: String
+                if (st.st_mode & S_IFMT) == S_IFDIR {
+                    gitDir = dotGit
+                } else if (st.st_mode & S_IFMT) == S_IFREG, let text = readSmall(dotGit), text.hasPrefix("gitdir: ") {
+                    let target = text.dropFirst(8).trimmingCharacters(in: .whitespacesAndNewlines)
+                    gitDir = PathUtil.resolve(target, against: dir)
+                } else {
+                    return nil
+                }
+                // A worktree keeps HEAD in its own directory and shares refs through `commondir`.
+                let common = readSmall(gitDir + "/commondir").map {
+                    PathUtil.resolve($0.trimmingCharacters(in: .whitespacesAndNewlines), against: gitDir)
+                } ?? gitDir
+                guard let head = readSmall(gitDir + "/HEAD")?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+                if isHash(head) { return head }
+                guard head.hasPrefix("ref: refs/") else { return nil }
+                let ref = String(head.dropFirst(5))
+                for base in [gitDir, common] {
+                    if let loose = readSmall(base + "/" + ref)?.trimmingCharacters(in: .whitespacesAndNewlines) {
+                        return isHash(loose) ? loose : nil
+                    }
+                }
+                // Packed refs: "<hash> <ref>" lines. A branch with no commit yet has neither.
+                guard let packed = readSmall(common + "/packed-refs") else { return nil }
+                for line in packed.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("^") {
+                    let parts = line.split(separator: " ", maxSplits: 1)
+                    if parts.count == 2, parts[1] == ref, isHash(String(parts[0])) { return String(parts[0]) }
+                }
+                return nil
+            }
+            let parent = PathUtil.dirname(dir)
+            if dir == "/" || parent == dir { return "" }
+            dir = parent
+        }
+    }
+
+    private static func isHash(_ s: String) -> Bool {
+        (s.utf8.count == 40 || s.utf8.count == 64) && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+    }
+
+    private static func readSmall(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path), data.count < 16 << 20 else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// How `commit` relates to HEAD, ignoring changes under `ignoring` (gate's state directory, so that
     /// committing a sign-off or a waiver does not void the sign-offs made just before).
     public func relation(of commit: String, ignoring: String?) async -> Relation {
