@@ -129,6 +129,7 @@ public struct HTMLReportWriter: ReportWriter {
         let longest = max(1, r.checks.map(\.durationMs).max() ?? 1)
         let recent = HTMLCharts.RecentRuns(r.trend)
         var h = "<section id=\"checks\">\n<h2>Checks</h2>\n<div class=\"scroll\"><table class=\"checks\">\n"
+        h.reserveCapacity(r.checks.count * (recent.runs.isEmpty ? 700 : 3000))
         h += "<thead><tr><th>Status</th><th>Check</th><th>Verifier</th><th class=\"num\">Duration</th>"
         h += "<th class=\"num\">Findings</th><th>Recent runs</th><th>Summary</th></tr></thead>\n<tbody>\n"
         for c in r.checks {

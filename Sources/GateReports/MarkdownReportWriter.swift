@@ -82,8 +82,20 @@ public struct MarkdownReportWriter: ReportWriter {
     /// Text from checks, made inert for a table cell or a list item: `|` would end the cell, a newline the
     /// row, and `<` would start raw HTML (a finding about `<script>` or `</details>` must not change the page).
     static func cell(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\n", with: " ")
+        // One pass, and none for the usual cell with nothing to escape (this runs for every check).
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x7C || $0 == 0x0A }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "|": out += "\\|"
+            case "\n": out += " "
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
     }
 }

@@ -41,6 +41,16 @@ enum XMLText {
 
     /// `name="value"` pairs, skipping nil values.
     static func attributes(_ pairs: [(String, String?)]) -> String {
-        pairs.compactMap { k, v in v.map { " \(k)=\"\(escapeAttribute($0))\"" } }.joined()
+        // Appends rather than interpolation and joined(): JUnit writes several of these per check.
+        var out = ""
+        for (k, v) in pairs {
+            guard let v else { continue }
+            out += " "
+            out += k
+            out += "=\""
+            out += escapeAttribute(v)
+            out += "\""
+        }
+        return out
     }
 }
