@@ -5,6 +5,24 @@ import Testing
 @testable import GateCore
 
 @Suite struct AtomicFileTests {
+    /// Both ways of putting the new file in place (rename when durable, exchange otherwise) replace the
+    /// content, create a missing file, keep a hard link to the old file intact, and leave nothing behind.
+    @Test(arguments: [true, false])
+    func replacesAndLeavesNothingBehind(durable: Bool) throws {
+        let dir = try TempDir("atomic-replace")
+        defer { dir.remove() }
+        let path = dir.file("report.json")
+        try AtomicFile.write(Data("first".utf8), to: path, durable: durable)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "first")
+        // A reader holding the old file (a hard link here) keeps the old content.
+        #expect(link(path, dir.file("held")) == 0)
+        try AtomicFile.write(Data("second".utf8), to: path, durable: durable)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
+        #expect(try String(contentsOfFile: dir.file("held"), encoding: .utf8) == "first")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == ["held", "report.json"])
+    }
+
     /// A writer killed mid-write leaves `.name.tmp-<pid>-<n>`; the next write of that name removes it
     /// once its process is gone, and leaves a live writer's alone.
     @Test func nextWriteSweepsTemporariesOfDeadWriters() throws {

@@ -1,3 +1,4 @@
+import CGateSupport
 import Foundation
 
 /// Writes files so that a reader sees either the old content or the new, never half of one:
@@ -46,7 +47,10 @@ public enum AtomicFile {
             throw Failure(path: path, reason: String(cString: strerror(e)))
         }
         close(fd)
-        guard rename(tmp, path) == 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        // Durable writes rename (their data is on disk already); the others exchange, see gate_replace_file.
+        guard (durable ? rename(tmp, path) : gate_replace_file(tmp, path)) == 0 else {
+            throw Failure(path: path, reason: String(cString: strerror(errno)))
+        }
         ok = true
         sweepStale(dir: dir, base: PathUtil.basename(path))
     }

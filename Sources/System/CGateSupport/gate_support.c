@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "gate_support.h"
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -97,4 +98,16 @@ int gate_terminal_width(int fd) {
     struct winsize w;
     if (ioctl(fd, TIOCGWINSZ, &w) != 0) return 0;
     return w.ws_col;
+}
+
+int gate_replace_file(const char *from, const char *to) {
+#ifdef RENAME_EXCHANGE
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) == 0) {
+        /* `from` now names the old content. */
+        unlink(from);
+        return 0;
+    }
+    if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) return -1;
+#endif
+    return rename(from, to);
 }
