@@ -55,7 +55,10 @@ public final class HistoryStore: Sendable {
 
     /// Opens (creating) the history in `stateDirectory`.
     public static func open(stateDirectory: String) throws(StateDatabase.Failure) -> HistoryStore {
-        HistoryStore(try StateDatabase.open(directory: stateDirectory, name: fileName, migrations: migrations))
+        // The log is kept on close (a run's last act is its history write) and checkpointed by the next
+        // run while its checks run: `GateRun` calls `database.checkpoint()` after reading the trend.
+        HistoryStore(try StateDatabase.open(directory: stateDirectory, name: fileName, migrations: migrations,
+                                            keepLogOnClose: true))
     }
 
     /// Opens the history only when the file exists (for read-only commands that must not create state).

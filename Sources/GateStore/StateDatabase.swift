@@ -48,8 +48,11 @@ public final class StateDatabase: Sendable {
     public static let fullCheckEveryDays = 7
 
     /// Opens (creating when needed) `directory/name`, applying `migrations` in order.
+    /// - Parameter keepLogOnClose: closing leaves the write-ahead log for the next open instead of
+    ///   checkpointing it (two fsyncs) on the way out; the owner calls `checkpoint()` at a moment off the
+    ///   critical path, or the log would grow and every open would read all of it.
     public static func open(directory: String, name: String, migrations: [Migration],
-                            busyTimeout: TimeInterval = 10) throws(Failure) -> StateDatabase {
+                            busyTimeout: TimeInterval = 10, keepLogOnClose: Bool = false) throws(Failure) -> StateDatabase {
         let path = directory + "/" + name
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -57,7 +60,7 @@ public final class StateDatabase: Sendable {
             throw Failure(message: "cannot create the state directory '\(PathUtil.display(directory))': \(error.localizedDescription)")
         }
         do {
-            let (q, full) = try connect(path, migrations: migrations, busyTimeout: busyTimeout)
+            let (q, full) = try connect(path, migrations: migrations, busyTimeout: busyTimeout, keepLogOnClose: keepLogOnClose)
             return StateDatabase(path: path, queue: q, note: nil, checkedFully: full, busyTimeout: busyTimeout)
         } catch let error as DatabaseError where Self.isDamage(error) {
             let aside = path + ".corrupt-\(Int(Date().timeIntervalSince1970))"
@@ -66,7 +69,7 @@ public final class StateDatabase: Sendable {
             }
             unlink(path + suspectSuffix)
             do {
-                let (q, full) = try connect(path, migrations: migrations, busyTimeout: busyTimeout)
+                let (q, full) = try connect(path, migrations: migrations, busyTimeout: busyTimeout, keepLogOnClose: keepLogOnClose)
                 return StateDatabase(path: path, queue: q, note: "state database '\(PathUtil.display(path))' was damaged "
                     + "(\(error.resultCode)); moved it to '\(PathUtil.display(aside))' and started a new one",
                     checkedFully: full, busyTimeout: busyTimeout)
@@ -114,6 +117,13 @@ public final class StateDatabase: Sendable {
         do { return try queue.write(body) } catch { throw mapped(error) }
     }
 
+    /// Copies the write-ahead log into the file and empties it (`wal_checkpoint(TRUNCATE)`). For stores
+    /// opened with `keepLogOnClose`: the next open then has nothing to replay. Best effort: a busy
+    /// database is left for next time.
+    public func checkpoint() {
+        _ = try? queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     private func mapped(_ error: any Error) -> any Error {
         noteIfDamage(error)
         if let e = error as? DatabaseError, Self.isLocked(e) { return Self.lockedFailure(path, busyTimeout) }
@@ -128,7 +138,8 @@ public final class StateDatabase: Sendable {
 
     /// Opens the queue, checks it (see the type's comment) and migrates it. Returns whether the check was
     /// the full one.
-    private static func connect(_ path: String, migrations: [Migration], busyTimeout: TimeInterval) throws
+    private static func connect(_ path: String, migrations: [Migration], busyTimeout: TimeInterval,
+                                keepLogOnClose: Bool) throws
         -> (DatabaseQueue, Bool) {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
@@ -137,12 +148,9 @@ public final class StateDatabase: Sendable {
         // transactions, which for a cache or a run history is a miss or a missing row. It saves an fsync
         // on every commit (about 10 ms per run for the history).
         //
-        // Closing does not checkpoint the log into the file: that cost two fsyncs (about 4 ms) at the end of
-        // every run. The log stays beside the file (`-wal`, `-shm`), the next open reads it, and SQLite
-        // checkpoints on its own once it reaches 1,000 pages.
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            if let connection = db.sqliteConnection {
+            if keepLogOnClose, let connection = db.sqliteConnection {
                 _ = gate_sqlite_keep_wal_on_close(UnsafeMutableRawPointer(connection))
             }
         }

@@ -11,6 +11,28 @@ import Testing
         StateDatabase.Migration("v1") { db in try db.execute(sql: "CREATE TABLE item(id INTEGER PRIMARY KEY, name TEXT)") },
     ]
 
+    /// `keepLogOnClose` leaves the last write in the log (no checkpoint, no fsync on the way out); the
+    /// next open still sees it, and `checkpoint()` empties the log. Without it, closing folds the log in.
+    @Test(arguments: [true, false])
+    func theLogIsKeptOnCloseOnlyWhenAsked(keep: Bool) throws {
+        let dir = try TempDir("state-wal")
+        defer { dir.remove() }
+        func size(_ name: String) -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: dir.file(name)))?[.size] as? Int
+        }
+        do {
+            let db = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema, keepLogOnClose: keep)
+            try db.write { try $0.execute(sql: "INSERT INTO item(name) VALUES ('kept')") }
+            try db.queue.close()
+        }
+        if keep { #expect((size("t.sqlite-wal") ?? 0) > 0) } else { #expect((size("t.sqlite-wal") ?? 0) == 0) }
+        let again = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema, keepLogOnClose: keep)
+        #expect(try again.read { try String.fetchOne($0, sql: "SELECT name FROM item") } == "kept")
+        again.checkpoint()
+        #expect((size("t.sqlite-wal") ?? 0) == 0)
+        #expect(try again.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item") } == 1)
+    }
+
     @Test func createsAndReopensWithData() throws {
         let dir = try TempDir("state")
         defer { dir.remove() }
