@@ -61,6 +61,44 @@ import Testing
         }
     }
 
+    /// A program given as a path: relative to the working directory, not executable, or missing.
+    @Test func programPathsResolveAndFailClearly() async throws {
+        let dir = try TempDir("program-paths")
+        defer { dir.remove() }
+        try dir.write(["run.sh": "#!/bin/sh\necho ran \"$1\"\n", "plain.txt": "not a program\n"])
+        chmod(dir.file("run.sh"), 0o755)
+        // A script written a moment ago can be busy (ETXTBSY) while another test's child still holds the
+        // descriptor it inherited before exec; that passes.
+        var result: ProcessResult?
+        for _ in 0..<20 where result == nil {
+            do {
+                result = try await ProcessRunner.run(ProcessSpec(.argv(["./run.sh", "x"]), environment: env, cwd: dir.path))
+            } catch ProcessError.spawnFailed(_, let code) where code == ETXTBSY {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let r = try #require(result)
+        #expect(r.exitCode == 0 && r.stdout.text == "ran x\n")
+        await #expect(throws: ProcessError.notExecutable(program: "./plain.txt")) {
+            _ = try await ProcessRunner.run(ProcessSpec(.argv(["./plain.txt"]), environment: env, cwd: dir.path))
+        }
+        await #expect(throws: ProcessError.notFound(program: "./absent", path: "/usr/bin:/bin")) {
+            _ = try await ProcessRunner.run(ProcessSpec(.argv(["./absent"]), environment: ["PATH": "/usr/bin:/bin"], cwd: dir.path))
+        }
+    }
+
+    /// Children see their variables sorted by name, also when consecutive specs share names (the sorted
+    /// names are reused) and when they do not (they are sorted again).
+    @Test func environmentIsSortedAndFollowsEachSpec() async throws {
+        let base = ["PATH": "/usr/bin:/bin", "ZED": "1", "ALPHA": "2", "MIDDLE": "3"]
+        for (i, extra) in [["GATE_X": "a"], ["GATE_X": "b"], ["AAA": "c"], [:]].enumerated() {
+            let environment = base.merging(extra) { $1 }
+            let r = try await ProcessRunner.run(ProcessSpec(.argv(["/usr/bin/env"]), environment: environment, cwd: "/tmp"))
+            let lines = r.stdout.text.split(separator: "\n").map(String.init)
+            #expect(lines == environment.keys.sorted().map { "\($0)=\(environment[$0]!)" }, "spec \(i)")
+        }
+    }
+
     @Test func signalsAreResetForChildren() async throws {
         // gate ignores SIGINT and SIGPIPE; a child must still get default dispositions.
         signal(SIGPIPE, SIG_IGN)

@@ -46,7 +46,7 @@ public enum ProcessRunner {
 
     /// Resolves `program` in a PATH string the way execvp would, returning an absolute path.
     public static func which(_ program: String, path: String?, cwd: String) -> String? {
-        if program.contains("/") {
+        if program.utf8.contains(UInt8(ascii: "/")) {
             let p = PathUtil.resolve(program, against: cwd)
             return access(p, F_OK) == 0 ? p : nil
         }
@@ -82,14 +82,40 @@ struct Prepared: Sendable {
             argv = a
         }
         let program = argv[0]
-        guard let exe = ProcessRunner.which(program, path: spec.environment["PATH"], cwd: spec.cwd) else {
-            throw ProcessError.notFound(program: program, path: spec.environment["PATH"] ?? "")
+        let exe: String
+        if program.utf8.contains(UInt8(ascii: "/")) {
+            // A path: one access(2) when it is executable, the usual case.
+            let p = PathUtil.resolve(program, against: spec.cwd)
+            guard access(p, X_OK) == 0 else {
+                if access(p, F_OK) == 0 { throw ProcessError.notExecutable(program: program) }
+                throw ProcessError.notFound(program: program, path: spec.environment["PATH"] ?? "")
+            }
+            exe = p
+        } else {
+            // `which` only returns executable regular files from PATH.
+            guard let found = ProcessRunner.which(program, path: spec.environment["PATH"], cwd: spec.cwd) else {
+                throw ProcessError.notFound(program: program, path: spec.environment["PATH"] ?? "")
+            }
+            exe = found
         }
-        guard access(exe, X_OK) == 0 else { throw ProcessError.notExecutable(program: program) }
         executable = exe
-        // Sorted, so that every child sees its variables in the same order. Byte order of the names (the
-        // same as String order for the ASCII names environments hold), without a lookup per name.
-        env = spec.environment.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { $0.key + "=" + $0.value }
+        env = Self.sortedEnvironment(spec.environment)
+    }
+}
+
+extension Prepared {
+    /// The last sorted list of names: checks of one run share their variables' names (only values such as
+    /// GATE_FINDINGS differ), so the order is checked against the dictionary instead of sorted again.
+    private static let lastNames = Locked<[String]>([])
+
+    /// `NAME=value` strings sorted by name, so that every child sees its variables in the same order.
+    static func sortedEnvironment(_ environment: [String: String]) -> [String] {
+        var names = lastNames.withLock { $0 }
+        if names.count != environment.count || !names.allSatisfy({ environment[$0] != nil }) {
+            names = environment.keys.sorted()
+            lastNames.withLock { $0 = names }
+        }
+        return names.map { $0 + "=" + environment[$0]! }
     }
 }
 
