@@ -178,3 +178,15 @@ import Testing
         #expect(throws: ConfigError.self) { try AdHocSuite.parseSets(["novalue"]) }
     }
 }
+
+/// Check and suite ids: ASCII letters, digits, '.', '_' and '-', at most 128 bytes.
+@Suite struct CheckIDTests {
+    @Test func validAndInvalidIDs() {
+        for id in ["a", "A-z_0.9", "unit-tests", "c001", String(repeating: "x", count: 128)] {
+            #expect(SuiteLoader.isValidID(id), "\(id)")
+        }
+        for id in ["", "a b", "é", "a/b", "a:b", "tab\t", "ünit", "x\u{0}", String(repeating: "x", count: 129), "emoji😀"] {
+            #expect(!SuiteLoader.isValidID(id), "\(id)")
+        }
+    }
+}

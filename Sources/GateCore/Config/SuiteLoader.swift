@@ -253,7 +253,8 @@ public struct SuiteLoader: Sendable {
     /// Unknown needs and cycles, reported at the check that names them.
     public static func validateNeeds(_ checks: [CheckSpec]) throws(ConfigError) {
         let ids = checks.map(\.id)
-        let byID = Dictionary(checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Indices, not copies: a check is a large value, and suites have hundreds.
+        let byID = Dictionary(checks.indices.map { (checks[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
         for c in checks {
             for n in c.needs where byID[n] == nil {
                 throw .unknownNeed(c.location, check: c.id, need: n, known: ids)
@@ -265,10 +266,11 @@ public struct SuiteLoader: Sendable {
         func visit(_ id: String) throws(ConfigError) {
             state[id] = 1
             stack.append(id)
-            for n in byID[id]!.needs {
+            let check = checks[byID[id]!]
+            for n in check.needs {
                 if state[n] == 1 {
                     let start = stack.firstIndex(of: n)!
-                    throw .cyclicNeeds(byID[id]!.location, cycle: Array(stack[start...]) + [n])
+                    throw .cyclicNeeds(check.location, cycle: Array(stack[start...]) + [n])
                 }
                 if state[n] == nil { try visit(n) }
             }
@@ -279,8 +281,9 @@ public struct SuiteLoader: Sendable {
     }
 
     static func isValidID(_ s: String) -> Bool {
-        !s.isEmpty && s.count <= 128 && s.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) && $0.isASCII || "._-".unicodeScalars.contains($0)
+        // ASCII letters, digits, '.', '_' and '-', by byte (CharacterSet lookups showed in suite loading).
+        !s.isEmpty && s.utf8.count <= 128 && s.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D
         }
     }
 
