@@ -48,7 +48,10 @@ enum FindingsFile {
         }
 
         func removeAll() {
-            for d in state.withLock({ Array($0.dirs.values) }) { try? FileManager.default.removeItem(atPath: d) }
+            // Normally empty by now (each check discards its file): rmdir, and FileManager only otherwise.
+            for d in state.withLock({ Array($0.dirs.values) }) where rmdir(d) != 0 {
+                try? FileManager.default.removeItem(atPath: d)
+            }
         }
     }
 
