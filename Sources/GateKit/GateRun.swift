@@ -111,9 +111,9 @@ public struct GateRun: Sendable {
                                   : try? HistoryStore.openExisting(stateDirectory: state)
             guard let store else { return ([], nil, nil) }
             let runs = earlier > 0 ? (try? store.runs(suite: suiteName, last: earlier).map(\.trend)) ?? [] : []
-            // The previous run left its write in the log (see HistoryStore.open); fold it in now, beside the
-            // checks, rather than at the end of this run.
-            store.database.checkpoint()
+            // The previous run left its write in the log (see HistoryStore.open); a run that records folds
+            // it in now, beside the checks, rather than at its end. One that does not record only reads.
+            if recording { store.database.checkpoint() }
             return (runs, store.database.recoveryNote, store)
         }
         var runOptions = options
