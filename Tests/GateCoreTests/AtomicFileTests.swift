@@ -21,6 +21,11 @@ import Testing
         #expect(try String(contentsOfFile: dir.file("held"), encoding: .utf8) == "first")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         #expect(names == ["held", "report.json"])
+        // A directory where the file should go is an error, never swapped away.
+        try FileManager.default.createDirectory(atPath: dir.file("taken/inside"), withIntermediateDirectories: true)
+        #expect(throws: AtomicFile.Failure.self) { try AtomicFile.write(Data("x".utf8), to: dir.file("taken"), durable: durable) }
+        #expect(FileManager.default.fileExists(atPath: dir.file("taken/inside")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["held", "report.json", "taken"])
     }
 
     /// A writer killed mid-write leaves `.name.tmp-<pid>-<n>`; the next write of that name removes it

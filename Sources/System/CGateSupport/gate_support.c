@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,6 +103,12 @@ int gate_terminal_width(int fd) {
 
 int gate_replace_file(const char *from, const char *to) {
 #ifdef RENAME_EXCHANGE
+    /* Exchange would happily swap a file with a directory; rename refuses, and so must this. */
+    struct stat st;
+    if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
+    }
     if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) == 0) {
         /* `from` now names the old content. */
         unlink(from);
