@@ -44,6 +44,23 @@ import Testing
         #expect(help.stdout.contains("--fail-fast"))
     }
 
+    /// GATE_TIMINGS=1 adds the phase marks and gate's CPU time to stderr; without it there are none.
+    @Test func timingsOnlyWhenAsked() async throws {
+        let dir = try TempDir("timings")
+        defer { dir.remove() }
+        try dir.write(["suite.yaml": "suite: t\nchecks:\n  - {id: a, run: 'true'}\n  - {id: b, run: 'true', needs: [a]}\n"])
+        let timed = try await Exec.gate(["run", "suite.yaml"], cwd: dir.path, env: ["GATE_TIMINGS": "1"])
+        #expect(timed.code == 0, "\(timed.stderr)")
+        let marks = timed.stderr.split(separator: "\n").filter { $0.hasPrefix("gate timings:") }.map(String.init)
+        for phase in ["arguments parsed", "suite loaded", "first child started", "checks done", "json rendered",
+                      "reports written", "history recorded", "cpu of gate's own threads"] {
+            #expect(marks.contains { $0.contains(phase) }, "\(phase) in \(marks)")
+        }
+        let plain = try await Exec.gate(["run", "suite.yaml"], cwd: dir.path)
+        #expect(plain.code == 0)
+        #expect(!plain.stderr.contains("gate timings:") && !plain.stdout.contains("gate timings:"))
+    }
+
     @Test func everyBundledSuiteValidates() async throws {
         let suites = try FileManager.default.contentsOfDirectory(atPath: Repo.path("Suites")).filter { $0.hasSuffix(".yaml") }
         #expect(!suites.isEmpty)

@@ -26,6 +26,9 @@ struct RunCommand: AsyncParsableCommand {
             Ctrl-C stops launching checks, kills the running ones (their whole process groups), writes the
             reports marked 'interrupted' and exits 130. A second Ctrl-C kills everything at once.
 
+            GATE_TIMINGS=1 prints where the run's time went (start-up, suite load, checks, each report) and
+            gate's own CPU time to stderr.
+
             Examples:
               gate run Suites/launch.yaml
               gate run Suites/pre-deploy.yaml --jobs 4 --fail-fast --junit build/junit.xml
