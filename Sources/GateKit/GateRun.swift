@@ -113,7 +113,7 @@ public struct GateRun: Sendable {
             let runs = earlier > 0 ? (try? store.runs(suite: suiteName, last: earlier).map(\.trend)) ?? [] : []
             // The previous run left its write in the log (see HistoryStore.open); a run that records folds
             // it in now, beside the checks, rather than at its end. One that does not record only reads.
-            if recording { store.database.checkpoint() }
+            if recording { _ = store.database.checkpoint() }
             return (runs, store.database.recoveryNote, store)
         }
         var runOptions = options

@@ -117,11 +117,18 @@ public final class StateDatabase: Sendable {
         do { return try queue.write(body) } catch { throw mapped(error) }
     }
 
-    /// Copies the write-ahead log into the file and empties it (`wal_checkpoint(TRUNCATE)`). For stores
-    /// opened with `keepLogOnClose`: the next open then has nothing to replay. Best effort: a busy
-    /// database is left for next time.
-    public func checkpoint() {
-        _ = try? queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    /// Copies the write-ahead log into the file (`wal_checkpoint(PASSIVE)`), for stores opened with
+    /// `keepLogOnClose`. Passive never waits: another gate run reading or writing the same file just leaves
+    /// frames for next time (a TRUNCATE checkpoint would wait up to the busy timeout). Once every frame is
+    /// copied, the next write starts the log over, so the next open replays only that write. Returns true
+    /// when every frame was copied.
+    @discardableResult
+    public func checkpoint() -> Bool {
+        let row = try? queue.writeWithoutTransaction { db in
+            try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+        }
+        guard let row, let busy: Int = row[0], let log: Int = row[1], let copied: Int = row[2] else { return false }
+        return busy == 0 && log == copied
     }
 
     private func mapped(_ error: any Error) -> any Error {

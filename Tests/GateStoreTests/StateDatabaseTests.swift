@@ -28,9 +28,32 @@ import Testing
         if keep { #expect((size("t.sqlite-wal") ?? 0) > 0) } else { #expect((size("t.sqlite-wal") ?? 0) == 0) }
         let again = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema, keepLogOnClose: keep)
         #expect(try again.read { try String.fetchOne($0, sql: "SELECT name FROM item") } == "kept")
-        again.checkpoint()
-        #expect((size("t.sqlite-wal") ?? 0) == 0)
-        #expect(try again.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item") } == 1)
+        #expect(again.checkpoint())
+        // Every frame is in the file now: the next write starts the log over instead of growing it.
+        let before = size("t.sqlite-wal") ?? 0
+        try again.write { try $0.execute(sql: "INSERT INTO item(name) VALUES ('more')") }
+        #expect((size("t.sqlite-wal") ?? 0) <= max(before, 8192))
+        #expect(try again.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item") } == 2)
+    }
+
+    /// A passive checkpoint never waits: with another connection holding a read transaction open it
+    /// returns at once (copying what it may), where a truncating one would wait out the busy timeout.
+    @Test func checkpointDoesNotWaitForAnotherReader() throws {
+        let dir = try TempDir("state-wal-busy")
+        defer { dir.remove() }
+        let db = try StateDatabase.open(directory: dir.path, name: "t.sqlite", migrations: Self.schema,
+                                        busyTimeout: 5, keepLogOnClose: true)
+        try db.write { try $0.execute(sql: "INSERT INTO item(name) VALUES ('a')") }
+        let reader = try DatabaseQueue(path: dir.file("t.sqlite"))
+        try reader.inDatabase { r in
+            try r.execute(sql: "BEGIN")
+            _ = try Int.fetchOne(r, sql: "SELECT count(*) FROM item")
+            try db.write { try $0.execute(sql: "INSERT INTO item(name) VALUES ('b')") }
+            let start = ContinuousClock.now
+            _ = db.checkpoint()
+            #expect(ContinuousClock.now - start < .seconds(2))
+            try r.execute(sql: "COMMIT")
+        }
     }
 
     @Test func createsAndReopensWithData() throws {
