@@ -51,7 +51,6 @@ enum HTMLCharts {
         return s + "</svg>\n"
     }
 
-    /// A tiny bar chart of one check's recent durations, coloured by status (skips are short and grey).
     /// The last 20 runs of a trend with their time labels, worked out once for every check's sparkline.
     struct RecentRuns {
         let runs: [(run: TrendRun, label: String)]
@@ -61,6 +60,7 @@ enum HTMLCharts {
     /// x of the bar in each of the 20 slots (5 units wide, half a unit in).
     private static let slotX: [String] = (0..<20).map { n(Double($0) * 5 + 0.5) }
 
+    /// A tiny bar chart of one check's recent durations, coloured by status (skips are short and grey).
     /// Drawn with appends, not interpolation: a suite of hundreds of checks draws thousands of bars, and
     /// the report is written after the last check, on the run's critical path.
     static func sparkline(checkID: String, recent runs: RecentRuns) -> String {
@@ -143,7 +143,6 @@ enum HTMLCharts {
         }
     }
 
-    /// One decimal, without a trailing ".0".
     /// `x` to one decimal, without a trailing ".0". Integer arithmetic: formatting a Double is the
     /// slowest step of drawing thousands of sparkline bars.
     static func n(_ x: Double) -> String {

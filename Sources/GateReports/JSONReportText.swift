@@ -6,8 +6,8 @@ import GateCore
 ///
 /// Why by hand: JSONEncoder builds a tree of boxed values through generic containers, and on Linux it
 /// cost about 35 µs per check and a few ms of first-use type lookups in every run, on the critical path
-/// after the last check. This writer appends to one byte buffer. `ReportWriterTests` compares the two on
-/// reports that set every optional field, and the golden report file pins the format.
+/// after the last check. This writer appends to one byte buffer. `JSONReportTextTests` compares the two
+/// on reports that set every optional field, and the golden report file pins the format.
 ///
 /// Format, as JSONEncoder writes it: two spaces per level, `"key" : value`, keys in UTF-8 byte order,
 /// absent optionals left out, empty containers as `[`, an empty line, then `]`; strings escape `"`, `\`
@@ -210,6 +210,8 @@ struct JSONReportText {
         append(s)
     }
 
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
     private mutating func string(_ s: String) {
         bytes.append(0x22)
         for b in s.utf8 {
@@ -222,8 +224,7 @@ struct JSONReportText {
             case 0x08: bytes += [0x5C, 0x62]
             case 0x0C: bytes += [0x5C, 0x66]
             case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+                bytes += [0x5C, 0x75, 0x30, 0x30, Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)]]
             default: bytes.append(b)
             }
         }

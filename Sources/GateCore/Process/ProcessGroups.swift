@@ -66,7 +66,7 @@ public final class ProcessGroups: Sendable {
         var out: [ProcInfo] = []
         for name in candidates {
             guard let pid = pid_t(name), pid != me,
-                let stat = readProcFile("/proc/\(name)/stat"),
+                let stat = SmallFile.text("/proc/\(name)/stat"),
                 let close = stat.lastIndex(of: ")")
             else { continue }
             // After "pid (comm)": state ppid pgrp ...
@@ -87,7 +87,7 @@ public final class ProcessGroups: Sendable {
         var anyFile = false
         for task in tasks {
             // A thread may have exited since the listing; only a missing file on every thread means no support.
-            guard let text = readProcFile("/proc/self/task/\(task)/children") else { continue }
+            guard let text = SmallFile.text("/proc/self/task/\(task)/children") else { continue }
             anyFile = true
             for pid in text.split(separator: " ") where !pid.isEmpty { pids.insert(String(pid)) }
         }
@@ -107,20 +107,5 @@ public final class ProcessGroups: Sendable {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
-    }
-
-    /// A small /proc file's text (they report a size of 0, so read until end of file), or nil.
-    static func readProcFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return n == 0 ? String(decoding: bytes, as: UTF8.self) : nil }
-            bytes += chunk[0..<n]
-        }
     }
 }

@@ -63,27 +63,27 @@ public struct GitState: Sendable, Equatable {
                 let gitDir: String
                 if (st.st_mode & S_IFMT) == S_IFDIR {
                     gitDir = dotGit
-                } else if (st.st_mode & S_IFMT) == S_IFREG, let text = readSmall(dotGit), text.hasPrefix("gitdir: ") {
+                } else if (st.st_mode & S_IFMT) == S_IFREG, let text = SmallFile.text(dotGit), text.hasPrefix("gitdir: ") {
                     let target = text.dropFirst(8).trimmingCharacters(in: .whitespacesAndNewlines)
                     gitDir = PathUtil.resolve(target, against: dir)
                 } else {
                     return nil
                 }
                 // A worktree keeps HEAD in its own directory and shares refs through `commondir`.
-                let common = readSmall(gitDir + "/commondir").map {
+                let common = SmallFile.text(gitDir + "/commondir").map {
                     PathUtil.resolve($0.trimmingCharacters(in: .whitespacesAndNewlines), against: gitDir)
                 } ?? gitDir
-                guard let head = readSmall(gitDir + "/HEAD")?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+                guard let head = SmallFile.text(gitDir + "/HEAD")?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
                 if isHash(head) { return head }
                 guard head.hasPrefix("ref: refs/") else { return nil }
                 let ref = String(head.dropFirst(5))
                 for base in [gitDir, common] {
-                    if let loose = readSmall(base + "/" + ref)?.trimmingCharacters(in: .whitespacesAndNewlines) {
+                    if let loose = SmallFile.text(base + "/" + ref)?.trimmingCharacters(in: .whitespacesAndNewlines) {
                         return isHash(loose) ? loose : nil
                     }
                 }
                 // Packed refs: "<hash> <ref>" lines. A branch with no commit yet has neither.
-                guard let packed = readSmall(common + "/packed-refs") else { return nil }
+                guard let packed = SmallFile.text(common + "/packed-refs") else { return nil }
                 for line in packed.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("^") {
                     let parts = line.split(separator: " ", maxSplits: 1)
                     if parts.count == 2, parts[1] == ref, isHash(String(parts[0])) { return String(parts[0]) }
@@ -98,11 +98,6 @@ public struct GitState: Sendable, Equatable {
 
     private static func isHash(_ s: String) -> Bool {
         (s.utf8.count == 40 || s.utf8.count == 64) && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
-    }
-
-    private static func readSmall(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path), data.count < 16 << 20 else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// How `commit` relates to HEAD, ignoring changes under `ignoring` (gate's state directory, so that

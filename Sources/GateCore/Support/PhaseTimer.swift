@@ -17,7 +17,8 @@ public enum PhaseTimer {
         marks.withLock { $0.append((name, t)) }
     }
 
-    /// The marks, one per line: elapsed since process start, and time since the previous mark.
+    /// The marks, one per line: elapsed since `main` began, and time since the previous mark; then gate's
+    /// own CPU time.
     public static func summary() -> String {
         var out = "gate timings: main began at \(String(format: "%.3f", startMs)) ms on CLOCK_MONOTONIC\n"
         var previous = 0.0
