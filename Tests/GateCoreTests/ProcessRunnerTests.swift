@@ -102,16 +102,53 @@ import Testing
     @Test func signalsAreResetForChildren() async throws {
         // gate ignores SIGINT and SIGPIPE; a child must still get default dispositions.
         signal(SIGPIPE, SIG_IGN)
-        // Bits 31 and 32 (signals 32, 33) are glibc's internal thread signals, which its posix_spawn
-        // marks ignored itself; the standard signals 1-31 must all be at their defaults.
+        // No signal at all may be ignored or blocked in the child.
         let r = try await ProcessRunner.run(spec("grep -E '^Sig(Ign|Blk)' /proc/self/status"))
         let fields = Dictionary(uniqueKeysWithValues: r.stdout.text.split(separator: "\n").compactMap { line -> (String, UInt64)? in
             let parts = line.split(separator: ":")
             guard parts.count == 2, let v = UInt64(parts[1].trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
             return (String(parts[0]), v)
         })
-        #expect(fields["SigIgn"].map { $0 & 0x7FFF_FFFF } == 0, "ignored: \(r.stdout.text)")
+        #expect(fields["SigIgn"] == 0, "ignored: \(r.stdout.text)")
         #expect(fields["SigBlk"] == 0)
+    }
+
+    /// The child leads its own process group and reads /dev/null. Close-on-exec descriptors stay in gate;
+    /// others are inherited as a plain exec would (make's jobserver pipes reach a nested make that way).
+    @Test func childLeadsItsGroupAndGetsItsDescriptors() async throws {
+        let cloexec = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let inherited = open("/dev/null", O_RDONLY)
+        defer { close(cloexec); close(inherited) }
+        let r = try await ProcessRunner.run(spec("ps -o pid=,pgid= -p $$; readlink /proc/self/fd/0; ls -1 /proc/self/fd"))
+        let lines = r.stdout.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        try #require(lines.count > 2)
+        let ids = lines[0].split(separator: " ", omittingEmptySubsequences: true)
+        #expect(ids.count == 2 && ids[0] == ids[1], "pid and group: \(lines[0])")
+        #expect(lines[1] == "/dev/null")
+        let fds = Set(lines.dropFirst(2))
+        #expect(fds.isSuperset(of: ["0", "1", "2", "\(inherited)"]), "descriptors: \(fds.sorted())")
+        #expect(!fds.contains("\(cloexec)"), "descriptors: \(fds.sorted())")
+    }
+
+    /// A failure after the child started (here exec refusing a file that is executable but no program)
+    /// reaches the caller as that errno.
+    @Test func execFailureIsReportedWithItsErrno() async throws {
+        let dir = try TempDir("exec-failure")
+        defer { dir.remove() }
+        try dir.write(["not-a-program": "plain words, no interpreter line\n"])
+        chmod(dir.file("not-a-program"), 0o755)
+        var code: Int32?
+        for _ in 0..<20 where code == nil || code == ETXTBSY {
+            do {
+                _ = try await ProcessRunner.run(ProcessSpec(.argv(["./not-a-program"]), environment: env, cwd: dir.path))
+                Issue.record("a file without an interpreter line ran")
+                return
+            } catch ProcessError.spawnFailed(_, let errno) {
+                code = errno
+                if errno == ETXTBSY { try await Task.sleep(for: .milliseconds(50)) }
+            }
+        }
+        #expect(code == ENOEXEC)
     }
 
     @Test func timeoutKillsTheWholeGroupIncludingGrandchildren() async throws {

@@ -1,12 +1,14 @@
 #pragma once
-// Small POSIX helpers that Swift cannot call directly: posix_spawn with a new process group, default
-// signal dispositions and a working directory (a GNU extension), pidfd_open, and prctl, which is variadic.
+// Small POSIX helpers that Swift cannot call directly: a vfork-based spawn with a new process group,
+// default signal dispositions and a working directory, pidfd_open, and prctl, which is variadic.
 #include <sys/types.h>
 
 /// Spawns `path` with `argv`/`envp` in a new process group whose id is the child's pid.
-/// The child's signal mask is cleared and common signals are reset to their defaults, because gate
-/// ignores SIGINT/SIGPIPE itself and ignored dispositions survive exec.
-/// Returns 0 or an errno value (ENOENT, EACCES, ...). `cwd` may be NULL.
+/// The child's signal mask is cleared and every signal is reset to its default, because gate ignores
+/// SIGPIPE itself, handles SIGINT/SIGTERM, and ignored dispositions survive exec.
+/// Returns 0 or an errno value (ENOENT, EACCES, ...) from the child's set-up or exec; the child that
+/// failed is already reaped then. `cwd` may be NULL.
+/// Side effect: the calling thread no longer blocks SIGCHLD (see the implementation for why).
 int gate_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
                int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out);
 
