@@ -90,3 +90,27 @@ final class Concurrency: @unchecked Sendable {
     func reset() { lock.withLock { current = 0; maximum = 0 } }
     var peak: Int { lock.withLock { maximum } }
 }
+
+/// Sleeps for `ms` and declares that it stops promptly when cancelled, so that a check without a timeout
+/// runs it directly in the check's task. Counts the sleeps that cancellation cut short.
+struct PromptSleepVerifier: Verifier {
+    static let descriptor = VerifierDescriptor(
+        id: "prompt-sleep", summary: "test verifier", discussion: "",
+        parameters: [ParameterSpec("ms", .int, "milliseconds")],
+        rules: [RuleDescriptor("prompt-sleep/done", "done")], examples: [])
+    static var stopsPromptlyWhenCancelled: Bool { true }
+    static let cutShort = Mutex(0)
+    let ms: Int
+
+    init(parameters p: Parameters) throws(ConfigError) { ms = try p.int("ms", default: 10) }
+
+    func run(_ context: CheckContext) async throws -> CheckOutcome {
+        do {
+            try await Task.sleep(for: .milliseconds(ms))
+        } catch {
+            Self.cutShort.withLock { $0 += 1 }
+            throw error
+        }
+        return CheckOutcome(summary: "slept \(ms)ms")
+    }
+}

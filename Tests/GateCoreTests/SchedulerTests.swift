@@ -6,7 +6,7 @@ import Testing
 
 /// The DAG, skipping, timeouts, fail-fast, bounded parallelism and cancellation, with fake verifiers.
 @Suite(.serialized) struct SchedulerTests {
-    let registry = VerifierRegistry([EchoVerifier.self, SleepVerifier.self])
+    let registry = VerifierRegistry([EchoVerifier.self, SleepVerifier.self, PromptSleepVerifier.self])
 
     func suite(_ yaml: String) throws -> Suite {
         let dir = try TempDir("sched")
@@ -172,6 +172,31 @@ import Testing
         #expect(running.count == 2)
         #expect(running.allSatisfy { $0.reason == "interrupted while running" })
         #expect(notStarted.count == 4)
+    }
+
+    /// A verifier that stops promptly runs in the check's own task when the check has no timeout: an
+    /// interruption reaches it there (its sleep is cut short) and ends the check as interrupted. With a
+    /// timeout it still runs in a task of its own against the timer.
+    @Test func promptVerifiersAreInterruptedInTheirChecksTask() async throws {
+        let s = try suite("""
+            checks:
+              - {id: a, uses: prompt-sleep, with: {ms: 60000}}
+              - {id: b, uses: prompt-sleep, with: {ms: 60000}}
+              - {id: timed, uses: prompt-sleep, timeout: 100ms, with: {ms: 60000}}
+              - {id: quick, uses: prompt-sleep, with: {ms: 1}}
+            """)
+        let before = PromptSleepVerifier.cutShort.withLock { $0 }
+        let timed = try await run(s, only: ["timed", "quick"])
+        #expect(status(timed, "timed") == .timedOut)
+        #expect(status(timed, "quick") == .passed)
+        let task = Task { try await run(s, jobs: 2, only: ["a", "b"]) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let o = try await task.value
+        #expect(o.interrupted)
+        #expect(o.results.filter { $0.reason == "interrupted while running" }.map(\.id).sorted() == ["a", "b"])
+        // The timed check's sleep and both interrupted sleeps were cut short.
+        #expect(PromptSleepVerifier.cutShort.withLock { $0 } - before == 3)
     }
 
     @Test func waivedErrorsGiveWaivedStatus() {

@@ -141,6 +141,8 @@ import Testing
 
     @Test func parametersAreValidatedAtLoadTime() {
         #expect(loadError("uses: command\nwith: {run: ''}")?.description.contains("the command is empty") == true)
+        #expect(loadError("uses: command\nwith: {run: \" \\t \"}")?.description.contains("the command is empty") == true)
+        #expect(loadError("uses: command\nwith: {run: \" x \"}") == nil)
         #expect(loadError("uses: command\nwith: {run: x, report: {format: tap, path: x}}")?.description.contains("'report.format' must be 'junit' or 'sarif'") == true)
         #expect(loadError("uses: command\nwith: {run: x, report: {format: junit}}")?.description.contains("missing required key 'path'") == true)
         #expect(loadError("uses: command\nwith: {run: x, success-codes: [300]}")?.description.contains("exit codes from 0 to 255") == true)

@@ -47,40 +47,43 @@ public struct Scheduler: Sendable {
                 observe(.finished(result))
             }
 
-            // Launches what is ready and skips what can no longer run, in suite order. Repeats until nothing
-            // changes, because a skip can make a later check skippable.
+            // Launches what is ready and skips what can no longer run, in suite order. Repeats until no check
+            // is skipped, because a skip can make a later check skippable (a launch cannot: it settles
+            // nothing). `pending` is compacted in place: this runs after every check.
             func launchReady() {
-                var changed = true
-                while changed {
-                    changed = false
-                    var still: [Int] = []
-                    for i in pending {
+                var skipped = true
+                while skipped {
+                    skipped = false
+                    var kept = 0
+                    for k in pending.indices {
+                        let i = pending[k]
                         if let why = stopReason {
                             settle(i, Self.notRun(checks[i], reason: why))
-                            changed = true
+                            skipped = true
                             continue
                         }
-                        if needs[i].contains(where: { results[$0] == nil }) {
-                            still.append(i)
-                            continue
+                        var waiting = false, bad: Int?
+                        for n in needs[i] {
+                            guard let r = results[n] else { waiting = true; break }
+                            if bad == nil, !r.status.satisfiesNeeds { bad = n }
                         }
-                        if let bad = needs[i].first(where: { !results[$0]!.status.satisfiesNeeds }) {
+                        if !waiting, let bad {
                             let status = results[bad]!.status
                             let detail = status == .skipped ? "was skipped" : "ended \(status.rawValue)"
                             settle(i, Self.notRun(checks[i], reason: "needs '\(checks[bad].id)', which \(detail)"))
-                            changed = true
+                            skipped = true
                             continue
                         }
-                        guard running < jobs else {
-                            still.append(i)
+                        if waiting || running >= jobs {
+                            pending[kept] = i
+                            kept += 1
                             continue
                         }
                         running += 1
-                        changed = true
                         let check = checks[i]
                         group.addTask { (i, await self.execute(check, suite: suite)) }
                     }
-                    pending = still
+                    pending.removeLast(pending.count - kept)
                 }
             }
 

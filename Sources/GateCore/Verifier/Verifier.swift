@@ -31,11 +31,17 @@ public protocol Verifier: Sendable {
 
     /// True when the verifier honours `context.slice`, so that `split: true` spreads one check over shards.
     static var supportsSplit: Bool { get }
+
+    /// True when `run` returns soon after its task is cancelled, on every path: it never blocks in a call
+    /// that ignores cancellation. The scheduler then runs a check without a timeout directly in the check's
+    /// task instead of in a task of its own that it can abandon. Defaults to false.
+    static var stopsPromptlyWhenCancelled: Bool { get }
 }
 
 extension Verifier {
     public var evaluatedRules: [String] { Self.descriptor.rules.map(\.id) }
     public static var id: String { descriptor.id }
+    public static var stopsPromptlyWhenCancelled: Bool { false }
 }
 
 /// A verifier could not run. The message says what is wrong and how to fix it.
