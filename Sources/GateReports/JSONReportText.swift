@@ -36,7 +36,7 @@ struct JSONReportText {
         key("exitCode") { $0.int(Int(r.exitCode)) }
         key("gateVersion") { $0.string(r.gateVersion) }
         key("interrupted") { $0.bool(r.interrupted) }
-        try key("rules") { w in try w.array(r.rules) { w, d in w.rule(d) } }
+        key("rules") { w in w.array(r.rules) { w, d in w.rule(d) } }
         key("schema") { $0.string(r.schema) }
         if let s = r.shard { try key("shard") { try $0.encoded(s) } }
         key("startedAt") { $0.string(DateText.timestamp(r.startedAt)) }

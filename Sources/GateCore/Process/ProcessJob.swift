@@ -17,6 +17,8 @@ final class ProcessJob: @unchecked Sendable {
     let token: CancelToken
     let completion: @Sendable (Result<ProcessResult, any Error>) -> Void
 
+    /// The reactor's number for this job, carried by its descriptors' events.
+    var reactorID: UInt64 = 0
     private(set) var pid: pid_t = 0
     private(set) var pidfd: Int32 = -1
     private(set) var outFD: Int32 = -1
@@ -89,16 +91,19 @@ final class ProcessJob: @unchecked Sendable {
         return wake
     }
 
-    /// Reads what is available on `fd`, closing it at end of file.
-    func drain(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) {
+    /// Reads what is available on `fd`, closing it at end of file. Returns true while `fd` stays open.
+    @discardableResult
+    func drain(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
         let r = read(fd, buffer.baseAddress, buffer.count)
         if r > 0 {
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<r])
             if fd == outFD { out.append(chunk) } else { err.append(chunk) }
-        } else if r == 0 || (errno != EAGAIN && errno != EINTR) {
-            close(fd)
-            if fd == outFD { outFD = -1 } else { errFD = -1 }
+            return true
         }
+        if r < 0 && (errno == EAGAIN || errno == EINTR) { return true }
+        close(fd)
+        if fd == outFD { outFD = -1 } else { errFD = -1 }
+        return false
     }
 
     /// SIGTERM to the whole group now, SIGKILL after the grace period.

@@ -3,28 +3,44 @@ import Foundation
 import Synchronization
 
 /// One thread that watches every running child: their pipes, their pidfds and their deadlines, with
-/// poll(2). Replacing a thread per process keeps the cost of a check to a spawn and a few descriptors,
+/// epoll(7). Replacing a thread per process keeps the cost of a check to a spawn and a few descriptors,
 /// and bounds gate's own thread count however many programs run at once.
+///
+/// The thread that starts a child registers the child's descriptors itself, so a new child costs the
+/// reactor no wake-up: it wakes when the child writes, exits or reaches a deadline. Registrations are
+/// one-shot: a descriptor that fires is re-armed after its read, and one at end of file is closed without
+/// another system call. An event carries its job's number and which descriptor fired; one whose job has
+/// already finished (a closed descriptor that a concurrent vfork child still held) is ignored.
 final class ProcessReactor: @unchecked Sendable {
-    // @unchecked: `jobs` and `buffer` are used only on the reactor thread; the inbox and the
-    // wake pipe are the only state other threads touch, and the inbox is behind a lock.
+    // @unchecked: `jobs` and `buffer` are used only on the reactor thread; the inbox and the planned
+    // wake-up are behind locks, and the epoll and eventfd descriptors are safe to use from any thread.
     static let shared = ProcessReactor()
 
-    private let inbox = Locked<[ProcessJob]>([])
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    /// Jobs handed over since the reactor last looked, and when it means to wake next for a deadline (nil:
+    /// only for an event). One lock for both: a new job whose deadline comes sooner than the planned wake
+    /// wakes the reactor, and the reactor plans its sleep only when no job is waiting in the inbox.
+    private struct Inbox {
+        var jobs: [ProcessJob] = []
+        var plannedWake: ContinuousClock.Instant?
+    }
+    private let inbox = Locked(Inbox())
+    private let nextID = Atomic<UInt64>(1)
+    private let epfd: Int32
+    private let wakeFD: Int32
     /// `/dev/null`, open for the life of the process: the stdin of every child, and its output when discarded.
     static let devNull: Int32 = open("/dev/null", O_RDWR | O_CLOEXEC)
-    private var jobs: [ProcessJob] = []
+    private var jobs: [UInt64: ProcessJob] = [:]
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
+    private static let wakeTag = UInt64.max
+    private enum Stream: UInt64 { case stdout = 0, stderr = 1, exit = 2 }
+
     private init() {
-        var fds: [Int32] = [-1, -1]
-        _ = gate_pipe_cloexec(&fds)
-        _ = gate_set_nonblocking(fds[0])
-        _ = gate_set_nonblocking(fds[1])
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
+        epfd = gate_epoll_create()
+        wakeFD = gate_eventfd()
+        if epfd < 0 || wakeFD < 0 || gate_epoll_watch(epfd, wakeFD, Self.wakeTag, 0) != 0 {
+            fatalError("gate cannot watch processes: epoll or eventfd failed (\(String(cString: strerror(errno))))")
+        }
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "gate-processes"
         thread.stackSize = 512 * 1024
@@ -34,72 +50,87 @@ final class ProcessReactor: @unchecked Sendable {
     /// Hands a started job to the reactor; its completion runs on the reactor thread, which also stops
     /// the job's process group on cancellation or timeout.
     func watch(_ job: ProcessJob) {
-        inbox.withLock { $0.append(job) }
-        wake()
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        job.reactorID = id
+        // The descriptors are read before the job is shared: from then on only the reactor changes them.
+        // It closes one only after an event on it, or when the job is done, which needs the exit event
+        // registered below (or, without pidfds, a 250 ms drain after the exit).
+        let descriptors: [(Int32, Stream)] = [(job.outFD, .stdout), (job.errFD, .stderr), (job.pidfd, .exit)]
+        let wake = job.nextWake
+        let sooner = inbox.withLock { box in
+            box.jobs.append(job)
+            return wake.map { w in box.plannedWake.map { w < $0 } ?? true } ?? false
+        }
+        for (fd, stream) in descriptors where fd >= 0 {
+            _ = gate_epoll_watch(epfd, fd, id << 2 | stream.rawValue, 0)
+        }
+        // A cancellation that came before the job was in the inbox woke a reactor that could not see it yet.
+        if sooner || job.token.isCancelled { self.wake() }
     }
 
-    /// Makes the reactor look at cancellation tokens now.
+    /// Makes the reactor look at cancellation tokens and deadlines now.
     func wake() {
-        var byte: UInt8 = 1
-        _ = Glibc.write(wakeWrite, &byte, 1)
+        var one: UInt64 = 1
+        _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    private func rearm(_ fd: Int32, _ job: ProcessJob, _ stream: Stream) {
+        _ = gate_epoll_watch(epfd, fd, job.reactorID << 2 | stream.rawValue, 1)
     }
 
     private func loop() {
-        var fds: [pollfd] = []
-        var owners: [Int] = []
+        var tags = [UInt64](repeating: 0, count: 64)
+        var timeout: Int32 = -1
         while true {
-            // New jobs (already started; a cancelled one is stopped by its first tick).
-            jobs += inbox.withLock { pending in defer { pending.removeAll() }; return pending }
+            let n = tags.withUnsafeMutableBufferPointer { gate_epoll_wait(epfd, $0.baseAddress, 64, timeout) }
+            if n < 0 && errno != EINTR { usleep(1000) }
+
+            // New jobs first: an event can only name a job that is already in the inbox.
+            for job in inbox.withLock({ box in defer { box.jobs.removeAll() }; return box.jobs }) {
+                jobs[job.reactorID] = job
+            }
+            for k in 0..<max(0, Int(n)) {
+                let tag = tags[k]
+                if tag == Self.wakeTag {
+                    var count: UInt64 = 0
+                    _ = read(wakeFD, &count, 8)
+                    _ = gate_epoll_watch(epfd, wakeFD, Self.wakeTag, 1)
+                    continue
+                }
+                guard let job = jobs[tag >> 2], let stream = Stream(rawValue: tag & 3) else { continue }
+                switch stream {
+                case .exit:
+                    guard job.pidfd >= 0 else { continue }
+                    job.checkExit()
+                    // A readable pidfd means the child exited; should the wait still see it running, listen again.
+                    if job.pidfd >= 0 { rearm(job.pidfd, job, .exit) }
+                case .stdout, .stderr:
+                    let fd = stream == .stdout ? job.outFD : job.errFD
+                    guard fd >= 0 else { continue }
+                    if job.drain(fd, into: buffer) { rearm(fd, job, stream) }
+                }
+            }
 
             // Timers, cancellation, exits, completions.
             let now = ContinuousClock.now
-            var still: [ProcessJob] = []
-            for job in jobs {
+            var wakeAt: ContinuousClock.Instant?
+            for (id, job) in jobs {
                 job.tick(now: now)
                 if job.pidfd < 0 { job.checkExit() }
                 if job.isDone(now: now) {
+                    jobs[id] = nil
                     job.completion(.success(job.finish()))
-                } else {
-                    still.append(job)
+                } else if let w = job.nextWake {
+                    wakeAt = wakeAt.map { min($0, w) } ?? w
                 }
             }
-            jobs = still
-
-            // Wait for output, an exit, a wake-up or the next deadline.
-            fds.removeAll(keepingCapacity: true)
-            owners.removeAll(keepingCapacity: true)
-            fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
-            owners.append(-1)
-            var wakeAt: ContinuousClock.Instant?
-            for (i, job) in jobs.enumerated() {
-                func watch(_ fd: Int32) {
-                    guard fd >= 0 else { return }
-                    fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
-                    owners.append(i)
-                }
-                watch(job.outFD)
-                watch(job.errFD)
-                watch(job.pidfd)
-                if let w = job.nextWake { wakeAt = wakeAt.map { min($0, w) } ?? w }
+            // A job that arrived since the inbox was emptied may need an earlier wake than planned here:
+            // look again at once instead of sleeping.
+            let arrived = inbox.withLock { box in
+                if box.jobs.isEmpty { box.plannedWake = wakeAt }
+                return !box.jobs.isEmpty
             }
-            let timeout: Int32 = wakeAt.map { Int32(clamping: max(0, ($0 - .now).milliseconds + 1)) } ?? -1
-            let n = poll(&fds, nfds_t(fds.count), timeout)
-            if n < 0 && errno != EINTR { usleep(1000) }
-            guard n > 0 else { continue }
-
-            for (k, p) in fds.enumerated() where p.revents != 0 {
-                let owner = owners[k]
-                if owner < 0 {
-                    while read(wakeRead, buffer.baseAddress, buffer.count) > 0 {}
-                    continue
-                }
-                let job = jobs[owner]
-                if p.fd == job.pidfd {
-                    job.checkExit()
-                } else {
-                    job.drain(p.fd, into: buffer)
-                }
-            }
+            timeout = arrived ? 0 : wakeAt.map { Int32(clamping: max(0, ($0 - .now).milliseconds + 1)) } ?? -1
         }
     }
 }

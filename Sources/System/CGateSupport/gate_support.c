@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -157,4 +159,28 @@ int gate_replace_file(const char *from, const char *to) {
     if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) return -1;
 #endif
     return rename(from, to);
+}
+
+int gate_epoll_create(void) {
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int gate_eventfd(void) {
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+int gate_epoll_watch(int epfd, int fd, uint64_t tag, int rearm) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.u64 = tag;
+    return epoll_ctl(epfd, rearm ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev);
+}
+
+int gate_epoll_wait(int epfd, uint64_t *tags, int max, int timeout_ms) {
+    struct epoll_event events[64];
+    if (max > 64) max = 64;
+    int n = epoll_wait(epfd, events, max, timeout_ms);
+    for (int i = 0; i < n; i++) tags[i] = events[i].data.u64;
+    return n;
 }

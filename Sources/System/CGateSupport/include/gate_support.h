@@ -1,6 +1,7 @@
 #pragma once
 // Small POSIX helpers that Swift cannot call directly: a vfork-based spawn with a new process group,
 // default signal dispositions and a working directory, pidfd_open, and prctl, which is variadic.
+#include <stdint.h>
 #include <sys/types.h>
 
 /// Spawns `path` with `argv`/`envp` in a new process group whose id is the child's pid.
@@ -47,3 +48,17 @@ int gate_child_exited(pid_t pid);
 
 /// Columns of the terminal on `fd`, or 0 when it is not a terminal.
 int gate_terminal_width(int fd);
+
+/// epoll_create1 with close-on-exec.
+int gate_epoll_create(void);
+
+/// A non-blocking, close-on-exec eventfd (the reactor's wake-up).
+int gate_eventfd(void);
+
+/// Registers `fd` for one readable event (EPOLLIN | EPOLLONESHOT) carrying `tag`; `rearm` re-enables a
+/// registration that has fired instead of adding one. Returns 0 or -1 with errno.
+int gate_epoll_watch(int epfd, int fd, uint64_t tag, int rearm);
+
+/// epoll_wait for up to `max` (at most 64) events, writing each event's tag; returns their number, 0 on
+/// timeout, or -1 with errno.
+int gate_epoll_wait(int epfd, uint64_t *tags, int max, int timeout_ms);
