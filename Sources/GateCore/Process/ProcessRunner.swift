@@ -5,9 +5,9 @@ import Synchronization
 /// Runs programs in their own process group, captures bounded output, and stops the whole group on
 /// timeout or cancellation (SIGTERM, then SIGKILL after a grace period).
 ///
-/// Hand-written over posix_spawn rather than Foundation's Process (which cannot set a process group) or
-/// swift-subprocess (whose collected output cannot keep just the tail): gate needs the group, the tail,
-/// pidfd-based exit detection and the leftover-process kill together. One reactor thread
+/// Hand-written over a vfork-based spawn (`gate_spawn`) rather than Foundation's Process (which cannot set
+/// a process group) or swift-subprocess (whose collected output cannot keep just the tail): gate needs the
+/// group, the tail, pidfd-based exit detection and the leftover-process kill together. One reactor thread
 /// (`ProcessReactor`) watches every child; no cooperative-pool thread ever blocks on a process.
 public enum ProcessRunner {
     /// Runs `spec` to completion. Cancelling the calling task stops the process group.
@@ -61,7 +61,7 @@ public enum ProcessRunner {
     }
 }
 
-/// The spec turned into what posix_spawn needs.
+/// The spec turned into what `gate_spawn` needs.
 struct Prepared: Sendable {
     let spec: ProcessSpec
     let executable: String
