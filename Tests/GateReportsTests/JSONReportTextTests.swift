@@ -16,7 +16,7 @@ import Testing
         c.reason = "a \"reason\" with \\ and \u{8}\u{c}\u{1f}\u{7f} and é\u{2028}😀 and a/b"
         c.stats = [
             "b10": 1, "b9": 2, "B": 3, "_x": 4, "a": 5, "é": 6, "A1": 7,
-            "doubles": [1.0, 1.5, 0.1, 1e21, 1e-7, 123456789.123, -0.0, 1e16, 12345678901234567.0, 5e-324,
+            "doubles": [1.0, 1.5, 0.1, 1e21, 1e-7, 123456789.123, -0.0, 1e16, 12345678901234567.0, .double(.leastNonzeroMagnitude),
                         .double(.nan), .double(.infinity), 100.0, -2.5e-5],
             "nested": ["empty": [:], "list": [], "mixed": [.null, true, false, "s", -42, ["k": "v"]]],
         ]

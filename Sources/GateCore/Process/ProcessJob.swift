@@ -92,7 +92,6 @@ final class ProcessJob: @unchecked Sendable {
     }
 
     /// Reads what is available on `fd`, closing it at end of file. Returns true while `fd` stays open.
-    @discardableResult
     func drain(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
         let r = read(fd, buffer.baseAddress, buffer.count)
         if r > 0 {

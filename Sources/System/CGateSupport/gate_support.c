@@ -100,16 +100,6 @@ int gate_set_child_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
 
-int gate_pipe_cloexec(int fds[2]) {
-    return pipe2(fds, O_CLOEXEC);
-}
-
-int gate_set_nonblocking(int fd) {
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0) return -1;
-    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
-
 int gate_pipe_cloexec_nonblocking_read(int fds[2]) {
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     /* A pipe's read end opens O_RDONLY, so its status flags are known: one call instead of get-then-set. */

@@ -20,9 +20,6 @@ int gate_pidfd_open(pid_t pid);
 /// and can be found and killed. Returns 0 on success.
 int gate_set_child_subreaper(void);
 
-/// pipe2(O_CLOEXEC). Returns 0 or -1 with errno set.
-int gate_pipe_cloexec(int fds[2]);
-
 /// pipe2(O_CLOEXEC) with only the read end non-blocking (the child writes to a blocking end).
 /// Returns 0 or -1 with errno set; on failure no descriptor is left open.
 int gate_pipe_cloexec_nonblocking_read(int fds[2]);
@@ -33,9 +30,6 @@ int gate_pipe_cloexec_nonblocking_read(int fds[2]);
 /// heuristic), which cost about 0.4 ms per file. Falls back to rename(2) where exchange is unsupported.
 /// Returns 0 or -1 with errno set.
 int gate_replace_file(const char *from, const char *to);
-
-/// Sets O_NONBLOCK on a descriptor. Returns 0 or -1.
-int gate_set_nonblocking(int fd);
 
 /// Decodes a waitpid status: returns 1 and the exit code when the child exited, 2 and the signal when it
 /// was killed by one, 0 otherwise. (WIFEXITED and friends are macros.)
