@@ -61,41 +61,39 @@ enum HTMLCharts {
     private static let slotX: [String] = (0..<20).map { n(Double($0) * 5 + 0.5) }
 
     /// A tiny bar chart of one check's recent durations, coloured by status (skips are short and grey).
-    /// Drawn with appends, not interpolation: a suite of hundreds of checks draws thousands of bars, and
+    /// Written straight into the page's bytes: a suite of hundreds of checks draws thousands of bars, and
     /// the report is written after the last check, on the run's critical path.
-    static func sparkline(checkID: String, recent runs: RecentRuns) -> String {
+    static func sparkline(into s: inout MarkupBuffer, checkID: String, recent runs: RecentRuns) {
         let recent = runs.runs.compactMap { run, label in run.checks[checkID].map { (label, $0) } }
-        guard !recent.isEmpty else { return "<span class=\"muted\">–</span>" }
+        guard !recent.isEmpty else { s.raw("<span class=\"muted\">–</span>"); return }
         let h = 20.0
         let maxMs = max(1, recent.map(\.1.durationMs).max() ?? 1)
-        var s = "<svg class=\"spark\" viewBox=\"0 0 100 20\" width=\"100\" height=\"20\" role=\"img\" aria-label=\""
-        s.reserveCapacity(200 + recent.count * 160)
-        s += String(recent.count)
-        s += " recent runs of "
-        s += XMLText.escapeAttribute(checkID)
-        s += "\">"
+        s.raw("<svg class=\"spark\" viewBox=\"0 0 100 20\" width=\"100\" height=\"20\" role=\"img\" aria-label=\"")
+        s.int(recent.count)
+        s.raw(" recent runs of ")
+        s.attr(checkID)
+        s.raw("\">")
         let first = 20 - recent.count
         for (i, (label, c)) in recent.enumerated() {
             let bh = c.status == .skipped ? 2 : max(3, Double(c.durationMs) / Double(maxMs) * (h - 2))
             let status = c.status.rawValue
-            s += "<rect class=\"s-"
-            s += status
-            s += "\" x=\""
-            s += slotX[first + i]
-            s += "\" y=\""
-            s += n(h - bh)
-            s += "\" width=\"4\" height=\""
-            s += n(bh)
-            s += "\"><title>"
-            s += label
-            s += ": "
-            s += status
-            s += ", "
-            s += DurationParsing.format(.milliseconds(c.durationMs))
-            s += "</title></rect>"
+            s.raw("<rect class=\"s-")
+            s.raw(status)
+            s.raw("\" x=\"")
+            s.raw(slotX[first + i])
+            s.raw("\" y=\"")
+            n(h - bh, into: &s)
+            s.raw("\" width=\"4\" height=\"")
+            n(bh, into: &s)
+            s.raw("\"><title>")
+            s.raw(label)
+            s.raw(": ")
+            s.raw(status)
+            s.raw(", ")
+            s.milliseconds(c.durationMs)
+            s.raw("</title></rect>")
         }
-        s += "</svg>"
-        return s
+        s.raw("</svg>")
     }
 
     private static func svgOpen(label: String) -> String {
@@ -150,5 +148,16 @@ enum HTMLCharts {
         let whole = String(abs(t) / 10)
         let sign = t < 0 ? "-" : ""
         return t % 10 == 0 ? sign + whole : sign + whole + "." + String(abs(t) % 10)
+    }
+
+    /// `n(x)` appended to a page without building a String.
+    static func n(_ x: Double, into out: inout MarkupBuffer) {
+        let t = Int((x * 10).rounded())
+        if t < 0 { out.raw("-") }
+        out.int(abs(t) / 10)
+        if t % 10 != 0 {
+            out.raw(".")
+            out.int(abs(t) % 10)
+        }
     }
 }

@@ -17,100 +17,146 @@ public struct JUnitReportWriter: ReportWriter {
     public init() {}
 
     public func render(_ report: RunReport) throws -> Data {
+        // Bytes rather than Strings, as in the HTML report (see MarkupBuffer): the testsuites element
+        // carries the totals, so the suites are written first and the document is put together after.
         let stamp = Self.timestamp(report.startedAt)
-        var suites: [String] = []
+        var suites = MarkupBuffer(capacity: report.checks.count * 700)
         var totals = (tests: 0, failures: 0, errors: 0)
         for check in report.checks {
-            let (xml, tests, failures, errors) = renderSuite(check, report: report, timestamp: stamp)
-            suites.append(xml)
+            let (tests, failures, errors) = renderSuite(check, report: report, timestamp: stamp, into: &suites)
             totals.tests += tests
             totals.failures += failures
             totals.errors += errors
         }
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites" + XMLText.attributes([
-            ("name", report.suite), ("tests", "\(totals.tests)"), ("failures", "\(totals.failures)"),
-            ("errors", "\(totals.errors)"), ("time", Self.seconds(report.durationMs)),
-        ]) + ">\n"
-        out += suites.joined()
-        out += "</testsuites>\n"
-        return Data(out.utf8)
+        var out = MarkupBuffer(capacity: suites.bytes.count + 256)
+        out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites")
+        out.attribute("name", report.suite)
+        out.attribute("tests", totals.tests)
+        out.attribute("failures", totals.failures)
+        out.attribute("errors", totals.errors)
+        out.attribute("time", Self.seconds(report.durationMs))
+        out.raw(">\n")
+        out.append(suites)
+        out.raw("</testsuites>\n")
+        return Data(out.bytes)
     }
 
-    private func renderSuite(_ check: CheckResult, report: RunReport, timestamp: String) -> (String, Int, Int, Int) {
+    /// Writes one check's `<testsuite>` and returns its counts (tests, failures, errors).
+    private func renderSuite(_ check: CheckResult, report: RunReport, timestamp: String,
+                             into xml: inout MarkupBuffer) -> (Int, Int, Int) {
         let rules = check.testcases?.allNames(for: check.findings)
             ?? (check.rules.isEmpty ? ["\(check.verifier)/check"] : check.rules)
-        var cases: [String] = []
+        var cases = MarkupBuffer(capacity: rules.count * 120)
         var failures = 0, errors = 0, skipped = 0
         let classname = "\(report.suite).\(check.id)"
         for rule in rules {
-            let findings = check.findings.filter { (check.testcases?.testcase(for: $0) ?? $0.rule) == rule }
-            var body = ""
+            cases.raw("    <testcase")
+            cases.attribute("name", rule)
+            cases.attribute("classname", classname)
+            let mark = cases.bytes.count
+            cases.raw(">")
+            let before = cases.bytes.count
             switch check.status {
             case .skipped:
                 skipped += 1
-                body = "<skipped" + XMLText.attributes([("message", check.reason ?? "skipped")]) + "/>"
+                cases.raw("<skipped")
+                cases.attribute("message", check.reason ?? "skipped")
+                cases.raw("/>")
             case .error:
                 errors += 1
-                body = "<error" + XMLText.attributes([("type", "error"), ("message", check.reason ?? "error")]) + "/>"
+                cases.raw("<error")
+                cases.attribute("type", "error")
+                cases.attribute("message", check.reason ?? "error")
+                cases.raw("/>")
             case .timedOut:
                 failures += 1
-                body = "<failure" + XMLText.attributes([("type", "timed-out"), ("message", check.reason ?? "timed out")])
-                    + "/>"
+                cases.raw("<failure")
+                cases.attribute("type", "timed-out")
+                cases.attribute("message", check.reason ?? "timed out")
+                cases.raw("/>")
             case .passed, .failed, .waived:
+                // Most rules of a passing check have no findings: nothing to filter or list.
+                let findings = check.findings.isEmpty ? []
+                    : check.findings.filter { (check.testcases?.testcase(for: $0) ?? $0.rule) == rule }
                 let failing = findings.filter { $0.severity == .error && !$0.waived }
                 let waived = findings.filter { $0.waived }
                 if !failing.isEmpty {
                     let message = "\(failing.count) \(failing.count == 1 ? "finding" : "findings"): \(failing[0].message)"
-                    let text = XMLText.escape(listing(failing))
                     if check.required && check.status == .failed {
                         failures += 1
-                        body = "<failure" + XMLText.attributes([("type", failing[0].rule), ("message", message)]) + ">" + text
-                            + "</failure>"
+                        cases.raw("<failure")
+                        cases.attribute("type", failing[0].rule)
+                        cases.attribute("message", message)
+                        cases.raw(">")
+                        cases.text(listing(failing))
+                        cases.raw("</failure>")
                     } else {
                         skipped += 1
                         let why = check.required ? "not counted: " : "advisory check (required: false): "
-                        body = "<skipped" + XMLText.attributes([("type", "advisory"), ("message", why + message)]) + ">"
-                            + text + "</skipped>"
+                        cases.raw("<skipped")
+                        cases.attribute("type", "advisory")
+                        cases.attribute("message", why + message)
+                        cases.raw(">")
+                        cases.text(listing(failing))
+                        cases.raw("</skipped>")
                     }
                 } else if !waived.isEmpty && findings.allSatisfy({ $0.waived || $0.severity != .error }) {
                     skipped += 1
-                    body = "<skipped" + XMLText.attributes([
-                        ("type", "waived"), ("message", "waived: \(waived.count) finding(s); \(waived[0].waiver ?? "")"),
-                    ]) + ">" + XMLText.escape(listing(waived)) + "</skipped>"
+                    cases.raw("<skipped")
+                    cases.attribute("type", "waived")
+                    cases.attribute("message", "waived: \(waived.count) finding(s); \(waived[0].waiver ?? "")")
+                    cases.raw(">")
+                    cases.text(listing(waived))
+                    cases.raw("</skipped>")
                 }
                 let notes = findings.filter { $0.severity != .error && !$0.waived }
                 if !notes.isEmpty {
-                    body += "<system-out>" + XMLText.escape(listing(notes)) + "</system-out>"
+                    cases.raw("<system-out>")
+                    cases.text(listing(notes))
+                    cases.raw("</system-out>")
                 }
             }
-            cases.append("    <testcase" + XMLText.attributes([("name", rule), ("classname", classname)])
-                         + (body.isEmpty ? "/>\n" : ">" + body + "</testcase>\n"))
+            if cases.bytes.count == before {
+                // No body: a self-closing testcase instead of the ">" written above.
+                cases.truncate(to: mark)
+                cases.raw("/>\n")
+            } else {
+                cases.raw("</testcase>\n")
+            }
         }
-        var xml = "  <testsuite" + XMLText.attributes([
-            ("name", check.id), ("tests", "\(rules.count)"), ("failures", "\(failures)"), ("errors", "\(errors)"),
-            ("skipped", "\(skipped)"), ("time", Self.seconds(check.durationMs)),
-            ("timestamp", timestamp), ("package", check.verifier),
-        ]) + ">\n"
-        var props: [(String, String)] = [
-            ("verifier", check.verifier), ("status", check.status.rawValue), ("required", String(check.required)),
-            ("summary", check.summary),
-        ]
-        if let r = check.reason { props.append(("reason", r)) }
-        if let s = check.source { props.append(("source", s)) }
-        if let cached = check.cached { props.append(("cached", String(cached))) }
-        if let slice = check.slice { props.append(("slice", slice)) }
-        xml += "    <properties>\n"
-        for (k, v) in props {
-            xml += "      <property" + XMLText.attributes([("name", k), ("value", v)]) + "/>\n"
+        xml.raw("  <testsuite")
+        xml.attribute("name", check.id)
+        xml.attribute("tests", rules.count)
+        xml.attribute("failures", failures)
+        xml.attribute("errors", errors)
+        xml.attribute("skipped", skipped)
+        xml.attribute("time", Self.seconds(check.durationMs))
+        xml.attribute("timestamp", timestamp)
+        xml.attribute("package", check.verifier)
+        xml.raw(">\n    <properties>\n")
+        func property(_ name: String, _ value: String) {
+            xml.raw("      <property")
+            xml.attribute("name", name)
+            xml.attribute("value", value)
+            xml.raw("/>\n")
         }
-        xml += "    </properties>\n"
-        xml += cases.joined()
+        property("verifier", check.verifier)
+        property("status", check.status.rawValue)
+        property("required", check.required ? "true" : "false")
+        property("summary", check.summary)
+        if let r = check.reason { property("reason", r) }
+        if let s = check.source { property("source", s) }
+        if let cached = check.cached { property("cached", cached ? "true" : "false") }
+        if let slice = check.slice { property("slice", slice) }
+        xml.raw("    </properties>\n")
+        xml.append(cases)
         if let log = check.log, !log.isEmpty {
-            xml += "    <system-out>" + XMLText.escape(log) + "</system-out>\n"
+            xml.raw("    <system-out>")
+            xml.text(log)
+            xml.raw("</system-out>\n")
         }
-        xml += "  </testsuite>\n"
-        return (xml, rules.count, failures, errors)
+        xml.raw("  </testsuite>\n")
+        return (rules.count, failures, errors)
     }
 
     private func listing(_ findings: [Finding]) -> String {

@@ -6,15 +6,19 @@ enum XMLText {
     /// Attribute values also encode tab and newline, which attribute normalisation would turn into spaces.
     static func escapeAttribute(_ s: String) -> String { escape(s, attribute: true) }
 
-    private static func escape(_ s: String, attribute: Bool) -> String {
-        // Fast path: most values need no escaping at all.
-        var clean = true
+    /// False when `s` comes out of escaping unchanged, which is true of most values. A byte 0xEF may
+    /// start U+FFFE or U+FFFF, so it sends the string to the slow path too.
+    static func needsEscaping(_ s: String, attribute: Bool) -> Bool {
         for b in s.utf8 where b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 || b == 0xEF {
             if (b == 0x09 || b == 0x0A) && !attribute { continue }
-            clean = false
-            break
+            return true
         }
-        if clean { return s }
+        return false
+    }
+
+    private static func escape(_ s: String, attribute: Bool) -> String {
+        // Fast path: most values need no escaping at all.
+        guard needsEscaping(s, attribute: attribute) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {
@@ -35,21 +39,6 @@ enum XMLText {
                     out.unicodeScalars.append(scalar)
                 }
             }
-        }
-        return out
-    }
-
-    /// `name="value"` pairs, skipping nil values.
-    static func attributes(_ pairs: [(String, String?)]) -> String {
-        // Appends rather than interpolation and joined(): JUnit writes several of these per check.
-        var out = ""
-        for (k, v) in pairs {
-            guard let v else { continue }
-            out += " "
-            out += k
-            out += "=\""
-            out += escapeAttribute(v)
-            out += "\""
         }
         return out
     }
