@@ -50,7 +50,7 @@ struct CheckCommand: AsyncParsableCommand {
         let artifacts = PathUtil.resolve(reportOptions.reports ?? "Reports/\(suite.name)", against: cwd)
         let options = RunOptions(jobs: 1, reportsDirectory: artifacts, environment: childEnvironment())
         let gateRun = try GateRun(suite: suite, options: options, reports: reportSet)
-        throw ExitCode(await RunDriver.execute(gateRun, output: output))
+        await RunDriver.execute(gateRun, output: output)
     }
 }
 

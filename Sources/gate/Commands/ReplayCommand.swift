@@ -47,6 +47,6 @@ struct ReplayCommand: AsyncParsableCommand {
         let options = RunOptions(jobs: replay.jobs, only: ids, reportsDirectory: PathUtil.resolve(reportsDir, against: cwd),
                                  environment: childEnvironment())
         let gateRun = try GateRun(suite: replay, options: options, reports: reportSet)
-        throw ExitCode(await RunDriver.execute(gateRun, output: output))
+        await RunDriver.execute(gateRun, output: output)
     }
 }

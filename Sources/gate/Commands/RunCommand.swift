@@ -109,14 +109,16 @@ struct RunCommand: AsyncParsableCommand {
         gateRun.recordHistory = !noHistory
         gateRun.useCache = !noCache
         PhaseTimer.mark("run prepared")
-        let code = await RunDriver.execute(gateRun, output: output)
-        throw ExitCode(code)
+        await RunDriver.execute(gateRun, output: output)
     }
 }
 
-/// Runs a prepared `GateRun` under signal handling and the console, and returns the exit code.
+/// Runs a prepared `GateRun` under signal handling and the console, then exits with the run's code.
 enum RunDriver {
-    static func execute(_ run: GateRun, output: OutputOptions) async -> Int32 {
+    /// Exits here, on the thread that finished the run, rather than throwing `ExitCode` back to `main`.
+    /// `main` is on the main actor, and once dispatch_main has parked the main thread its queue has no
+    /// thread of its own: going back there started a new thread only to call exit.
+    static func execute(_ run: GateRun, output: OutputOptions) async -> Never {
         ProcessGroups.becomeSubreaper()
         let console = ConsoleReporter(options: output, suite: run.suite, selection: run.selection, jobs: run.options.jobs,
                                       shard: run.shardInfo)
@@ -134,7 +136,7 @@ enum RunDriver {
         GitHubOutput.emit(result.report, reports: run.reports)
         PhaseTimer.mark("console finished")
         if PhaseTimer.enabled { Terminal.writeError(PhaseTimer.summary()) }
-        return result.exitCode
+        exit(result.exitCode)
     }
 }
 
