@@ -41,6 +41,27 @@ import Testing
         #expect(try again.runs(suite: "launch").count == 2)
     }
 
+    @Test func chartTrendEqualsTheFullReadOfTheSameRuns() throws {
+        let dir = try TempDir("history")
+        defer { dir.remove() }
+        let store = try HistoryStore.open(stateDirectory: dir.path)
+        let statuses: [CheckStatus] = [.passed, .failed, .skipped, .timedOut, .waived, .error]
+        for h in 1...12 {
+            // Checks recorded in an order that is not their ids' order, and a set that changes over time.
+            var checks = (0..<(5 + h % 4)).reversed().map { i in ("c\(i)", statuses[(h + i) % statuses.count], h * 10 + i) }
+            if h % 3 == 0 { checks.append(("late", .passed, 7)) }
+            try store.record(report(h, commit: h % 2 == 0 ? "c\(h)" : nil, checks), retention: 100)
+            try store.record(report(h, commit: nil, [("x", .passed, h)], suite: "other"), retention: 100)
+        }
+        for last in [1, 5, 12, 30] {
+            let trend = try store.trend(suite: "launch", last: last)
+            #expect(trend == (try store.runs(suite: "launch", last: last).map(\.trend)), "last \(last)")
+            #expect(trend.count == min(last, 12))
+        }
+        #expect(try store.trend(suite: "launch", last: 5).last?.checks["c2"] == TrendRun.Check(status: .skipped, durationMs: 122))
+        #expect(try store.trend(suite: "missing", last: 5).isEmpty)
+    }
+
     @Test func retentionKeepsTheNewestRunsPerSuite() throws {
         let dir = try TempDir("history")
         defer { dir.remove() }
