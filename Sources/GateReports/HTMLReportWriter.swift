@@ -179,17 +179,10 @@ public struct HTMLReportWriter: ReportWriter {
 
     /// "2E 1W" (unwaived findings by severity, each with its severity as a tooltip), or a muted 0.
     private func findingCounts(_ c: CheckResult, into h: inout MarkupBuffer) {
-        var counts = (error: 0, warning: 0, note: 0)
-        for f in c.findings where !f.waived {
-            switch f.severity {
-            case .error: counts.error += 1
-            case .warning: counts.warning += 1
-            case .note: counts.note += 1
-            }
-        }
+        let counts = c.findingCounts
         var first = true
-        for (severity, n, letter) in [(Severity.error, counts.error, "E"), (.warning, counts.warning, "W"), (.note, counts.note, "N")]
-            where n > 0 {
+        for (severity, letter) in [(Severity.error, "E"), (.warning, "W"), (.note, "N")] {
+            guard let n = counts[severity] else { continue }
             if !first { h.raw(" ") }
             first = false
             h.raw("<span class=\"sev-")

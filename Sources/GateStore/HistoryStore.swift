@@ -128,76 +128,71 @@ public final class HistoryStore: Sendable {
     /// The newest `last` runs of `suite` (all when nil), oldest first, with their checks in recorded order.
     public func runs(suite: String, last: Int? = nil) throws -> [HistoryRun] {
         try database.read { db in
-            // Columns by position: decoding by name costs a case-insensitive lookup per cell.
-            let rows = try Row.fetchAll(
-                db, sql: """
-                    SELECT id, suite, started_at, duration_ms, status, exit_code, interrupted, git_commit FROM
-                        (SELECT * FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
-                    ORDER BY started_at, id
-                    """,
-                arguments: [suite, last ?? -1])
-            var runs: [HistoryRun] = rows.map { r in
-                HistoryRun(
-                    id: r[0], suite: r[1], startedAt: Date(timeIntervalSince1970: r[2]), durationMs: r[3],
-                    status: RunStatus(rawValue: r[4]) ?? .error, exitCode: r[5], interrupted: r[6], commit: r[7],
-                    checks: [])
-            }
-            guard let oldest = runs.map(\.id).min() else { return [] }
-            let index = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($1.id, $0) })
-            // A cursor decodes each row in place; fetchAll would copy thousands of rows first.
-            let checkRows = try Row.fetchCursor(
-                db, sql: """
-                    SELECT run_id, check_id, verifier, status, required, duration_ms, errors, warnings, notes, waived
-                    FROM check_run WHERE run_id IN (SELECT id FROM run WHERE suite = ? AND id >= ?)
-                    ORDER BY run_id, rowid
-                    """,
-                arguments: [suite, oldest])
-            while let r = try checkRows.next() {
-                guard let i = index[r[0]] else { continue }
-                runs[i].checks.append(HistoryCheck(
-                    checkID: r[1], verifier: r[2], status: CheckStatus(rawValue: r[3]) ?? .error, required: r[4],
-                    durationMs: r[5], errors: r[6], warnings: r[7], notes: r[8], waived: r[9]))
-            }
+            var runs = try Self.runRows(db, suite: suite, last: last)
+            try Self.forEachCheckRow(
+                db, of: runs.map(\.id), suite: suite,
+                columns: "verifier, status, required, duration_ms, errors, warnings, notes, waived",
+                orderBy: "ORDER BY run_id, rowid") { i, r in
+                    runs[i].checks.append(HistoryCheck(
+                        checkID: r[1], verifier: r[2], status: CheckStatus(rawValue: r[3]) ?? .error, required: r[4],
+                        durationMs: r[5], errors: r[6], warnings: r[7], notes: r[8], waived: r[9]))
+                }
             return runs
         }
     }
-}
 
-extension HistoryStore {
     /// The last `last` runs of a suite as the HTML charts draw them: `runs(suite:last:).map(\.trend)`,
     /// read for less.
     ///
     /// A run records every check, so the charts of a 200-check suite read thousands of check rows while
-    /// the checks run. This read takes only the four columns a chart uses and no ORDER BY: a run's checks
-    /// go into a dictionary, and sorting the rows by insertion order was most of the cost of `runs`.
+    /// the checks run. This read takes only the columns a chart uses and no ORDER BY: a run's checks go
+    /// into a dictionary, and sorting the rows by insertion order was most of the cost of `runs`.
     public func trend(suite: String, last: Int) throws -> [TrendRun] {
         try database.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: """
-                    SELECT id, started_at, duration_ms, status, git_commit FROM
-                        (SELECT * FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
-                    ORDER BY started_at, id
-                    """,
-                arguments: [suite, last])
-            var runs = rows.map { r in
-                TrendRun(startedAt: Date(timeIntervalSince1970: r[1]), status: RunStatus(rawValue: r[3]) ?? .error,
-                         durationMs: r[2], commit: r[4], checks: [:])
-            }
-            let ids: [Int64] = rows.map { $0[0] }
-            guard let oldest = ids.min() else { return [] }
-            let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-            let checkRows = try Row.fetchCursor(
-                db, sql: """
-                    SELECT run_id, check_id, status, duration_ms FROM check_run
-                    WHERE run_id IN (SELECT id FROM run WHERE suite = ? AND id >= ?)
-                    """,
-                arguments: [suite, oldest])
-            while let r = try checkRows.next() {
-                guard let i = index[r[0]] else { continue }
+            let rows = try Self.runRows(db, suite: suite, last: last)
+            var runs = rows.map(\.trend)
+            try Self.forEachCheckRow(db, of: rows.map(\.id), suite: suite, columns: "status, duration_ms",
+                                     orderBy: "") { i, r in
                 // (run_id, check_id) is the primary key: one row per check.
                 runs[i].checks[r[1]] = TrendRun.Check(status: CheckStatus(rawValue: r[2]) ?? .error, durationMs: r[3])
             }
             return runs
+        }
+    }
+
+    /// The newest `last` runs of `suite` (all when nil), oldest first, without their checks.
+    private static func runRows(_ db: Database, suite: String, last: Int?) throws -> [HistoryRun] {
+        // Columns by position: decoding by name costs a case-insensitive lookup per cell.
+        try Row.fetchAll(
+            db, sql: """
+                SELECT id, suite, started_at, duration_ms, status, exit_code, interrupted, git_commit FROM
+                    (SELECT * FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
+                ORDER BY started_at, id
+                """,
+            arguments: [suite, last ?? -1]
+        ).map { r in
+            HistoryRun(
+                id: r[0], suite: r[1], startedAt: Date(timeIntervalSince1970: r[2]), durationMs: r[3],
+                status: RunStatus(rawValue: r[4]) ?? .error, exitCode: r[5], interrupted: r[6], commit: r[7],
+                checks: [])
+        }
+    }
+
+    /// Calls `body` with the position in `runIDs` and the row (run_id, check_id, then `columns`) of every
+    /// check recorded for those runs of `suite`.
+    private static func forEachCheckRow(_ db: Database, of runIDs: [Int64], suite: String, columns: String,
+                                        orderBy: String, _ body: (Int, Row) throws -> Void) throws {
+        guard let oldest = runIDs.min() else { return }
+        let index = Dictionary(uniqueKeysWithValues: runIDs.enumerated().map { ($1, $0) })
+        // A cursor decodes each row in place; fetchAll would copy thousands of rows first.
+        let rows = try Row.fetchCursor(
+            db, sql: """
+                SELECT run_id, check_id, \(columns) FROM check_run
+                WHERE run_id IN (SELECT id FROM run WHERE suite = ? AND id >= ?) \(orderBy)
+                """,
+            arguments: [suite, oldest])
+        while let r = try rows.next() {
+            if let i = index[r[0]] { try body(i, r) }
         }
     }
 }
