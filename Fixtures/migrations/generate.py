@@ -144,10 +144,10 @@ case("pass-prisma", "passed", [], "format: prisma\ndatabase: history.sqlite",
                      (P2, sha256(b"garbage"), False, True, "rolled back by hand"),
                      (P2, sha256(ORDERS), True, False, None)]),
      "The init file has CRLF line endings but was applied with LF (Prisma accepts both); a rolled-back row is ignored.")
-case("fail-prisma-modified", "failed", ["migrations/modified"], "format: prisma\ndatabase: history.sqlite",
+case("fail-prisma-modified", "failed", ["migrations/strict-modified"], "format: prisma\ndatabase: history.sqlite",
      {f"{P1}/migration.sql": USERS, f"{P2}/migration.sql": ORDERS + INDEX},
      prisma_history([(P1, sha256(USERS), True, False, None), (P2, sha256(ORDERS), True, False, None)]),
-     "The orders migration gained an index after it was applied.")
+     "The orders migration gained an index after it was applied; 'prisma migrate deploy' would not notice (strict).")
 case("fail-prisma-failed", "failed", ["migrations/failed"], "format: prisma\ndatabase: history.sqlite",
      {f"{P1}/migration.sql": USERS, f"{P2}/migration.sql": ORDERS},
      prisma_history([(P1, sha256(USERS), True, False, None),
@@ -274,11 +274,11 @@ case("fail-atlas-file-added", "failed", ["migrations/sum-mismatch"], "format: at
      note="A new file was added without re-hashing.")
 _edited = {**AT, "20260106100000_create_orders.sql": ORDERS + INDEX}
 _edited_sum, _ = atlas_sum(_edited)
-case("fail-atlas-modified", "failed", ["migrations/modified"], "format: atlas\ndatabase: history.sqlite",
+case("fail-atlas-modified", "failed", ["migrations/strict-modified"], "format: atlas\ndatabase: history.sqlite",
      {**_edited, "atlas.sum": _edited_sum.encode()},
      atlas_history([("20260105100000", "create_users", 1, 1, None, AT_HASHES["20260105100000_create_users.sql"]),
                     ("20260106100000", "create_orders", 1, 1, None, AT_HASHES["20260106100000_create_orders.sql"])]),
-     "An applied file was edited and re-hashed: atlas.sum is consistent, the revisions table is not.")
+     "An applied file was edited and re-hashed: atlas.sum is consistent, the revisions table is not; Atlas would not notice (strict).")
 case("fail-atlas-failed", "failed", ["migrations/failed"], "format: atlas\ndatabase: history.sqlite",
      {**AT, "atlas.sum": AT_SUM.encode()},
      atlas_history([("20260105100000", "create_users", 1, 1, None, AT_HASHES["20260105100000_create_users.sql"]),

@@ -136,7 +136,7 @@ import Testing
 
     @Test func evaluatedRulesFollowTheConfiguration() throws {
         let folderOnly = try Check.make("format: atlas", root: "/tmp")
-        #expect(folderOnly.evaluatedRules == ["migrations/duplicate-version", "migrations/sum-mismatch"])
+        #expect(folderOnly.evaluatedRules == ["migrations/tool-config", "migrations/duplicate-version", "migrations/sum-mismatch"])
         let gm = try Check.make("format: golang-migrate\ndatabase: h.sqlite\ndestructive: off\ndry-run: true", root: "/tmp")
         #expect(!gm.evaluatedRules.contains("migrations/modified"))
         #expect(!gm.evaluatedRules.contains("migrations/out-of-order"))

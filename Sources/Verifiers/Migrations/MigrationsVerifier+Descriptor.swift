@@ -2,17 +2,43 @@ import GateCore
 
 extension MigrationsVerifier {
     static let rules: [RuleDescriptor] = [
-        RuleDescriptor("migrations/modified", "An applied migration's file no longer matches the checksum in the history.",
+        RuleDescriptor("migrations/modified",
+                       "An applied migration's file no longer matches the checksum in the history, and the tool refuses to migrate.",
                        help: "Restore the file from git, or run the tool's repair command if the edit is deliberate."),
-        RuleDescriptor("migrations/missing-file", "The history names an applied migration that has no file.",
+        RuleDescriptor("migrations/missing-file", "The history names an applied migration that has no file, and the tool refuses to migrate.",
                        help: "Restore the file from git under its original name."),
-        RuleDescriptor("migrations/unknown-applied", "A history row is newer than every file: applied from another branch or release.",
+        RuleDescriptor("migrations/unknown-applied",
+                       "A history row is newer than every file (applied from another branch, or deleted last) and the tool accepts it.",
                        severity: .warning, help: "Deploy from a checkout that has the migration."),
+        RuleDescriptor("migrations/renamed",
+                       "An applied migration's file name or description differs from the history (an error where the tool refuses, "
+                        + "a note where it does not care).",
+                       help: "Give the file back the name it was applied under (git mv), or record the new name with the tool."),
+        RuleDescriptor("migrations/strict-modified",
+                       "Stricter than the tool: an applied file changed, and the tool will not notice (Prisma deploy, Atlas after "
+                        + "re-hashing). An error with 'strict: true' (the default), a warning with 'strict: false'.",
+                       help: "Restore the file from git; the database was built from the old content."),
+        RuleDescriptor("migrations/strict-missing-file",
+                       "Stricter than the tool: an applied migration's file is gone and the tool will not notice (a Prisma migration "
+                        + "deleted from the middle). An error with 'strict: true' (the default), a warning with 'strict: false'.",
+                       help: "Restore the file from git; a fresh database built from the folder would miss it."),
+        RuleDescriptor("migrations/strict-out-of-order",
+                       "Stricter than the tool: an unapplied file sorts before the latest applied one, and the tool applies or skips "
+                        + "it silently (sqlx, Prisma). An error with 'strict: true' (the default), a warning with 'strict: false'.",
+                       help: "Renumber it after the latest applied version, so that every database runs migrations in one order."),
+        RuleDescriptor("migrations/unverifiable", "An applied Atlas migration cannot be checked: its chained hash covers an earlier "
+                        + "file that changed or is missing.", severity: .note,
+                       help: "Restore the earlier file; this one is checked again then."),
+        RuleDescriptor("migrations/invalid-name", "A file looks like a migration but the tool cannot read its version (an error where "
+                        + "the tool refuses, a note where it ignores the file).",
+                       help: "Rename it the way the tool expects, or move it out of the migrations folder."),
+        RuleDescriptor("migrations/tool-config", "A setting in the tool's configuration file that gate reads but cannot honour.",
+                       severity: .note, help: "Set the matching parameter of this check, or accept that gate checks without it."),
         RuleDescriptor("migrations/failed", "A failed, partially applied or dirty history entry.",
                        help: "Fix the database by hand, then clear the entry with the tool's repair or force command."),
         RuleDescriptor("migrations/pending", "A migration is not applied yet (a note unless 'allow-pending: false').",
                        severity: .note, help: "Apply it as part of the deploy."),
-        RuleDescriptor("migrations/out-of-order", "An unapplied migration sorts before the latest applied one.",
+        RuleDescriptor("migrations/out-of-order", "An unapplied migration sorts before the latest applied one, and the tool refuses it.",
                        help: "Renumber it after the latest applied version."),
         RuleDescriptor("migrations/duplicate-version", "Two migration files share a version.",
                        help: "Give one of them the next free version."),
@@ -22,7 +48,9 @@ extension MigrationsVerifier {
                        "A pending migration drops or renames a table or column, truncates, or deletes without WHERE.",
                        severity: .warning,
                        help: "Check that nothing still needs the data, then annotate: -- gate:allow-destructive <reason>."),
-        RuleDescriptor("migrations/dry-run-failed", "A pending migration fails when applied to a copy of the database.",
+        RuleDescriptor("migrations/dry-run-failed",
+                       "A pending migration fails when applied to a SQLite copy of the database (the message says when the SQL is "
+                        + "written for another database, so the failure may be a dialect difference).",
                        help: "Fix the statement SQLite rejects; nothing was written to the real database."),
         RuleDescriptor("migrations/too-slow", "A pending migration ran longer than 'max-duration' on a copy of the database.",
                        help: "Split or batch it, or raise 'max-duration' if the lock time is acceptable."),
@@ -34,11 +62,20 @@ extension MigrationsVerifier {
         discussion: """
             Compares a migrations folder with the history table its tool writes, in a SQLite database opened
             read-only (gate never writes to it). Formats: native (gate's own, docs/migrations.md), prisma,
-            flyway, sqlx, golang-migrate and atlas, each with its tool's own checksum; 'format: auto' picks
-            one from the history table, else from the folder layout.
+            flyway, sqlx, golang-migrate and atlas, each with its tool's own checksum and its tool's own
+            verdicts; 'format: auto' picks one from the history table, else from the project's files
+            (Cargo.toml depending on sqlx, schema.prisma, flyway.conf, atlas.hcl, go.mod), else from the
+            folder layout, and the summary says which. The tool's configuration (sqlx.toml ignored-chars and
+            table, Flyway's ignoreMigrationPatterns, outOfOrder and naming, atlas.hcl dir and exec_order,
+            the Prisma migrations folder) is read where it changes the verdict.
 
-            An applied file whose checksum changed, a history row without a file, and a failed or dirty entry
-            fail the check; pending migrations are notes unless 'allow-pending: false'. Without 'database' only
+            What the tool refuses at migrate time fails the check: an edited applied file, a lost one, a
+            failed or dirty entry, an out-of-order file the tool rejects. What gate finds but the tool lets
+            through is a strict-* rule whose message says what the tool does (a Prisma migration deleted
+            from the middle, an out-of-order sqlx file it applies silently, an Atlas edit hidden by
+            re-hashing). 'strict: true' is the default: this is a pre-deploy gate, and each of these
+            leaves a database that a fresh build from the folder cannot reproduce; 'strict: false' keeps
+            them as warnings. Pending migrations are notes unless 'allow-pending: false'. Without 'database' only
             the folder is checked (duplicate versions, atlas.sum). Pending migrations are scanned for
             destructive changes (DROP, TRUNCATE, DELETE without WHERE, renames); annotate a deliberate one
             with '-- gate:allow-destructive <reason>'.
@@ -54,7 +91,14 @@ extension MigrationsVerifier {
                           "The SQLite file holding the tool's history table; opened read-only. Without it only the folder is checked."),
             ParameterSpec("format", .oneOf(FormatName.allCases.map(\.rawValue)), default: "auto",
                           "Which tool's layout, checksum and history table to use."),
-            ParameterSpec("table", .string, "The history table's name when it is not the tool's default."),
+            ParameterSpec("table", .string, "The history table's name when it is not the tool's default (or its configuration's)."),
+            ParameterSpec("strict", .bool, default: "true",
+                          "Report what gate finds but the tool lets through (strict-* rules) as errors; false makes them warnings."),
+            ParameterSpec("tool-config", .path,
+                          "The tool's configuration file (sqlx.toml, flyway.conf, flyway.toml, atlas.hcl, schema.prisma); by default "
+                            + "gate looks for them in the check's root. 'none' reads none."),
+            ParameterSpec("environment", .string,
+                          "The env of atlas.hcl or the environment of flyway.toml to read, when the file has several."),
             ParameterSpec("allow-pending", .bool, default: "true", "Report pending migrations as notes; false makes them errors."),
             ParameterSpec("dry-run", .bool, default: "false", "Apply pending migrations to a temporary copy of the database."),
             ParameterSpec("max-duration", .duration, default: "30s",

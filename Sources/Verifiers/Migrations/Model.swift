@@ -14,6 +14,9 @@ struct MigrationFile: Sendable {
     var checksum: String
     /// Set by directives such as sqlx's `-- no-transaction`: the dry run applies it without a transaction.
     var noTransaction = false
+    /// The description as the tool derives it from the file name (Flyway: underscores become spaces), for
+    /// comparing with the one the history recorded; nil when the tool records none.
+    var description: String? = nil
 
     var isRepeatable: Bool { version == nil }
 }
@@ -32,6 +35,16 @@ struct HistoryEntry: Sendable {
     /// As stored; nil when the row carries none (baselines, golang-migrate).
     var checksum: String?
     var state: State
+    /// The description the tool recorded when it applied the file; nil when it records none.
+    var description: String? = nil
+    /// Where the row stands in the order the tool applied migrations (its rank or execution time), for
+    /// tools whose stored hashes depend on what was applied before (Atlas).
+    var appliedOrder: Int = 0
+    /// Set when the row contradicts itself (gate's own format: a `name` that names another version than
+    /// its `id`): its checksum is then compared with no file, since it would be the wrong one.
+    var namesAnotherVersion = false
+    /// Atlas: the running `atlas.sum` hash the revision recorded, which covers every file before it too.
+    var chainHash: String? = nil
 }
 
 /// What a history table holds, after the format applied its own rules (rolled-back rows dropped,

@@ -9,6 +9,8 @@ struct OutcomeFacts {
     let history: History?
     let comparison: Comparison?
     let dryRun: DryRun.Report?
+    /// How many migrations the dry run was given (the pending ones, or every file without a database).
+    let dryRunPending: Int
     let maxDuration: Duration
     let hasDatabase: Bool
 
@@ -24,7 +26,8 @@ struct OutcomeFacts {
         }
         if let d = dryRun {
             let total = d.timings.reduce(Duration.zero) { $0 + $1.duration }
-            var s = "dry run applied \(d.timings.count) in \(DurationParsing.format(total))"
+            var s = "dry run applied \(d.timings.count) of \(dryRunPending) in \(DurationParsing.format(total))"
+            if d.stopped != nil { s += ", 1 stopped" }
             if !d.notTried.isEmpty { s += ", \(d.notTried.count) not tried" }
             parts.append(s)
         }
@@ -41,6 +44,7 @@ struct OutcomeFacts {
 
     var stats: [String: JSONValue] {
         var s: [String: JSONValue] = ["format": .string(format.name.rawValue), "files": .int(files)]
+        if let how { s["detection"] = .string(how) }
         if let c = comparison, let h = history {
             s["historyRows"] = .int(h.rowCount)
             s["applied"] = .int(c.applied)
@@ -56,12 +60,16 @@ struct OutcomeFacts {
         return s
     }
 
+    /// The dry run, one line per migration it was given, so that it agrees with the summary's counts: a
+    /// failed or stopped migration is neither applied nor "nothing pending".
     var log: String? {
         guard let d = dryRun else { return nil }
-        var lines = d.timings.map {
+        var lines = ["dry run: \(dryRunPending) migration\(dryRunPending == 1 ? "" : "s") to apply"]
+        lines += d.timings.map {
             "dry run: '\($0.path)' applied in \(DurationParsing.format($0.duration)) (max-duration \(DurationParsing.format(maxDuration)))"
         }
+        if let stopped = d.stopped { lines.append("dry run: '\(stopped)' failed or was stopped (see its finding)") }
         lines += d.notTried.map { "dry run: '\($0)' not tried: an earlier migration failed" }
-        return lines.isEmpty ? "dry run: nothing pending" : lines.joined(separator: "\n")
+        return lines.joined(separator: "\n")
     }
 }

@@ -13,10 +13,16 @@ struct DryRun: Sendable {
         var timings: [(path: String, duration: Duration)] = []
         /// Migrations not tried because an earlier one failed.
         var notTried: [String] = []
+        /// The migration that failed or was stopped, if any.
+        var stopped: String?
         var cancelled = false
     }
 
     let maxDuration: Duration
+    /// What the migrations run on, for messages: "a SQLite copy of 'db.sqlite'" or "an empty SQLite database".
+    var target = "a SQLite copy of the database"
+    /// The database the tool's configuration targets, when it says ("PostgreSQL").
+    var declaredDialect: String?
 
     func run(_ items: [(file: MigrationFile, statements: [SQLStatement])], on scratch: any ScratchDatabase,
              progress: @escaping @Sendable (String) -> Void) async throws -> Report {
@@ -52,12 +58,13 @@ struct DryRun: Sendable {
                 report.findings.append(Finding(
                     rule: "migrations/too-slow",
                     message: "'\(file.path)' " + (timedOut
-                        ? "did not finish within max-duration \(limit) on a copy of the database and was stopped"
-                        : "took \(DurationParsing.format(outcome.duration)) on a copy of the database, over max-duration \(limit)"),
+                        ? "did not finish within max-duration \(limit) on \(target) and was stopped"
+                        : "took \(DurationParsing.format(outcome.duration)) on \(target), over max-duration \(limit)"),
                     path: file.path, identity: "too-slow \(file.name)",
                     evidence: ["maxDuration": limit, "duration": DurationParsing.format(outcome.duration)],
                     help: "split the migration, batch its data changes, or raise 'max-duration' if the lock time is acceptable"))
                 if timedOut {
+                    report.stopped = file.path
                     report.notTried = items[(index + 1)...].map(\.file.path)
                     return report
                 }
@@ -65,13 +72,23 @@ struct DryRun: Sendable {
             if let failure = outcome.failure {
                 let statement = failure.statement.map { item.statements[$0] } ?? item.statements.last
                 let line = statement?.line
+                let dialect = SQLDialect.foreign(in: item.statements, declared: declaredDialect)
+                var message = "'\(file.path)' fails on \(target)" + (line.map { " at line \($0)" } ?? "")
+                    + ": \(failure.message)" + (statement.map { "; statement: \($0.preview)" } ?? "")
+                var help = "fix the migration so it applies to the current schema; nothing was written to the real database"
+                if let dialect {
+                    message += ". The dry run uses SQLite, and this migration is written for \(dialect.name) (\(dialect.signs)), "
+                        + "so the failure may be a dialect difference rather than a bug"
+                    help = "run this check without 'dry-run' for \(dialect.name) migrations, or dry-run them on a \(dialect.name) "
+                        + "copy of the database with the tool itself"
+                }
+                var evidence = ["sqlite": failure.message, "statement": statement?.preview ?? ""]
+                evidence["dialect"] = dialect?.name
                 report.findings.append(Finding(
-                    rule: "migrations/dry-run-failed",
-                    message: "'\(file.path)' fails on a copy of the database" + (line.map { " at line \($0)" } ?? "")
-                        + ": \(failure.message)" + (statement.map { "; statement: \($0.preview)" } ?? ""),
+                    rule: "migrations/dry-run-failed", message: message,
                     path: file.path, line: line, identity: "dry-run-failed \(file.name) \(failure.message)",
-                    evidence: ["sqlite": failure.message, "statement": statement?.preview ?? ""],
-                    help: "fix the migration so it applies to the current schema; nothing was written to the real database"))
+                    evidence: evidence, help: help))
+                report.stopped = file.path
                 report.notTried = items[(index + 1)...].map(\.file.path)
                 return report
             }

@@ -12,17 +12,75 @@ struct AtlasFormat: MigrationFormat {
     var name: FormatName { .atlas }
     var defaultTable: String { "atlas_schema_revisions" }
     var historyColumns: [String] { ["version", "description", "type", "applied", "total", "error", "hash"] }
-    var extraRules: [String] { ["migrations/sum-mismatch"] }
     var repairHint: String {
         "restore the file from git; Atlas refuses to apply a directory whose applied files changed"
     }
     var failedHint: String {
         "fix the database by hand, then run 'atlas migrate set' to record the version it is really at"
     }
+    var settings = ToolSettings.none
+    var extraRules: [String] { ["migrations/sum-mismatch", "migrations/unverifiable"] }
+    // sql/migrate/dir.go LocalFile.Version: `1_initial.up.sql` and `1_initial.down.sql` are both version 1,
+    // and Atlas's own testdata/migrate directory holds exactly that pair.
+    var allowsSharedVersions: Bool { true }
+
+    // sql/migrate/migrate.go Executor.Pending reads revisions by version and never asks for the file of
+    // an applied one; only dir.go Validate (atlas.sum) can notice that a file is gone.
+    func reactionToMissing(_ entry: HistoryEntry, newest: Bool, _ context: ComparisonContext) -> ToolReaction {
+        if !context.integrityFileVerifies {
+            return .refuses("'atlas migrate apply' fails: atlas.sum does not match the folder (checksum mismatch)")
+        }
+        return newest
+            ? .warns("Atlas accepts it: 'migrate apply' finds nothing pending below it")
+            : .tolerates("Atlas will not notice: atlas.sum was re-hashed without it, and 'migrate apply' never reads an applied file again")
+    }
+
+    func reactionToEdit(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction {
+        context.integrityFileVerifies
+            ? .tolerates("Atlas will not notice: atlas.sum was re-hashed after the edit, and 'migrate apply' does not compare "
+                + "applied files with their revision hash; the database was built from the old file")
+            : .refuses("'atlas migrate apply' fails: atlas.sum does not match the folder (checksum mismatch)")
+    }
+
+    // Executor.Pending: with ExecOrderLinear a file between the first and last revision that was never
+    // applied is HistoryNonLinearError; LINEAR_SKIP drops it, NON_LINEAR applies it.
+    func reactionToOutOfOrder(_ file: MigrationFile, latest: MigrationVersion, _ context: ComparisonContext) -> ToolReaction {
+        switch settings.atlasExecOrder {
+        case .linear:
+            .refuses("'atlas migrate apply' fails: migration files were added out of order (exec_order LINEAR, the default)")
+        case .linearSkip:
+            .tolerates("Atlas skips it without applying it (exec_order LINEAR_SKIP)")
+        case .nonLinear:
+            .tolerates("'atlas migrate apply' applies it out of order (exec_order NON_LINEAR)")
+        }
+    }
+
+    // Revisions are matched by version; the description is informational.
+    func reactionToRename(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction {
+        context.integrityFileVerifies
+            ? .notes("Atlas matches revisions by version, so this is harmless")
+            : .refuses("'atlas migrate apply' fails: atlas.sum does not match the folder (checksum mismatch)")
+    }
+
+    func historyFindings(_ files: [MigrationFile], _ history: History, _ context: ComparisonContext,
+                         databaseShown: String) -> [Finding] {
+        AtlasRevisionChain(files: files, history: history).findings(format: self, context: context, databaseShown: databaseShown)
+    }
 
     /// `20220318104614_initial.sql` → `20220318104614`.
     static func version(of fileName: String) -> String {
         String(fileName.dropLast(4).split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+
+    /// `20220318104614_initial.sql` → `initial`; "" without an underscore (dir.go LocalFile.Desc).
+    static func description(of fileName: String) -> String {
+        let parts = fileName.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.count == 2 ? String(parts[1].hasSuffix(".sql") ? parts[1].dropLast(4) : parts[1]) : ""
+    }
+
+    /// The file name a revision was applied from: `<version>_<description>.sql`, or `<version>.sql`.
+    static func fileName(version: String, description: String) -> String {
+        description.isEmpty ? version + ".sql" : version + "_" + description + ".sql"
     }
 
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
@@ -37,7 +95,7 @@ struct AtlasFormat: MigrationFormat {
         return read.map { f in
             var file = MigrationFile(
                 version: .name(Self.version(of: f.name)), name: f.name, path: directory.display(f.name), bytes: f.bytes,
-                checksum: hashes[f.name] ?? "")
+                checksum: hashes[f.name] ?? "", description: Self.description(of: f.name))
             file.noTransaction = Self.txModeNone(f.bytes)
             return file
         }
@@ -54,7 +112,11 @@ struct AtlasFormat: MigrationFormat {
     }
 
     func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
-        guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["version"]) else { return .empty(table) }
+        guard try db.tableNames().contains(table) else { return .empty(table) }
+        // executed_at orders the revisions; tables written by hand may lack it.
+        let timed = try db.columns(of: table).contains { $0.lowercased() == "executed_at" }
+        guard let rows = try rows(db, table: table, columns: historyColumns + (timed ? ["executed_at"] : []), orderBy: ["version"])
+        else { return .empty(table) }
         var entries: [HistoryEntry] = []
         var baseline: MigrationVersion?
         for row in rows {
@@ -71,10 +133,21 @@ struct AtlasFormat: MigrationFormat {
                 : .applied
             let hash = row["hash"].text ?? ""
             let description = row["description"].text ?? ""
-            entries.append(HistoryEntry(
-                version: version, name: description.isEmpty ? version.text : "\(version.text)_\(description)",
-                checksum: hash.isEmpty ? nil : hash, state: state))
+            var entry = HistoryEntry(
+                version: version, name: Self.fileName(version: version.text, description: description), checksum: nil, state: state)
+            entry.description = description
+            entry.chainHash = hash.isEmpty ? nil : hash
+            entries.append(entry)
         }
+        // Applied order: by execution time, ties (and times gate cannot read) in version order.
+        let times = rows.filter { !(($0["type"].int ?? 2) & 1 != 0) }.map { HistoryTime.seconds($0["executed_at"]) }
+        let order = entries.indices.sorted { a, b in
+            switch (times[a], times[b]) {
+            case let (x?, y?) where x != y: x < y
+            default: a < b
+            }
+        }
+        for (rank, index) in order.enumerated() { entries[index].appliedOrder = rank }
         return History(table: table, tableExists: true, entries: entries, coveredThrough: baseline, rowCount: rows.count)
     }
 

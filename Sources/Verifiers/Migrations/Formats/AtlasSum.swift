@@ -77,7 +77,12 @@ struct AtlasSum: Equatable, Sendable {
     /// Parses the file. The stored header is returned separately: comparing it with `total` tells whether
     /// the file itself was edited.
     static func parse(_ text: String) -> Result<(header: String, sum: AtlasSum), ParseError> {
-        var rows = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // Lines as Go's bufio.ScanLines reads them (dir.go HashFile.UnmarshalText): split at LF, one CR
+        // before it dropped. Split the bytes: in a Swift String, CR LF is a single Character, so splitting
+        // the text at "\n" would leave a CRLF file as one line.
+        var rows = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> Substring in
+            Substring(line.last == 0x0D ? line.dropLast() : line)
+        }
         if rows.last == "" { rows.removeLast() }
         guard let first = rows.first, first.hasPrefix("h1:") else { return .failure(.missingHeader) }
         var lines: [Line] = []

@@ -25,6 +25,19 @@ struct GolangMigrateFormat: MigrationFormat {
         return (digits, String(fileName[fileName.index(after: underscore)...].dropLast(7)))
     }
 
+    var settings = ToolSettings.none
+
+    // migrate.go Migrate.Up → readUp → versionExists: the current version must have an up or a down
+    // file, or 'migrate up' fails before doing anything.
+    func reactionToMissing(_ entry: HistoryEntry, newest: Bool, _ context: ComparisonContext) -> ToolReaction {
+        .refuses("'migrate up' fails: no migration found for version \(entry.name)")
+    }
+
+    /// Versions with only a down file: versionExists (migrate.go) accepts them.
+    func otherVersions(_ directory: MigrationDirectory) throws(VerifierError) -> Set<MigrationVersion> {
+        try directory.downFileVersions()
+    }
+
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
         let candidates = try directory.names().compactMap { name -> (String, String, MigrationVersion)? in
             guard let (digits, title) = Self.parse(name), let version = MigrationVersion.numeric(digits) else { return nil }

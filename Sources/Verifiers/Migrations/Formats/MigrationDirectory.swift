@@ -61,6 +61,14 @@ struct MigrationDirectory: Sendable {
         return out.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
+    /// The versions of `<version>_<name>.down.sql` files directly in the folder.
+    func downFileVersions() throws(VerifierError) -> Set<MigrationVersion> {
+        Set(try names().compactMap { name -> MigrationVersion? in
+            guard name.hasSuffix(".down.sql"), let underscore = name.firstIndex(of: "_") else { return nil }
+            return MigrationVersion.numeric(String(name[..<underscore]))
+        })
+    }
+
     /// The path of `relative` (inside the folder) relative to the check's root.
     func display(_ relative: String) -> String {
         // Computed once for the folder: normalising 10,000 paths one by one showed in profiles.

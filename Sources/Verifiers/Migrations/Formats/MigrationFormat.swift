@@ -49,6 +49,30 @@ protocol MigrationFormat: Sendable {
     func directoryFindings(_ directory: MigrationDirectory, files: [MigrationFile]) throws(VerifierError) -> [Finding]
     /// Rules this format adds to the common ones.
     var extraRules: [String] { get }
+
+    /// The tool's own configuration, where it changes the verdict.
+    var settings: ToolSettings { get set }
+    /// Versions the tool counts as present although gate hashes no file for them: sqlx and golang-migrate
+    /// accept a version whose only file left is its `.down.sql`.
+    func otherVersions(_ directory: MigrationDirectory) throws(VerifierError) -> Set<MigrationVersion>
+    /// What the tool does about an applied migration with no file. `newest` is true when the row is
+    /// newer than every file (the file deleted last, or applied from another branch).
+    func reactionToMissing(_ entry: HistoryEntry, newest: Bool, _ context: ComparisonContext) -> ToolReaction
+    /// What the tool does about an applied file whose checksum changed.
+    func reactionToEdit(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction
+    /// What the tool does about an unapplied file that sorts before the latest applied version.
+    func reactionToOutOfOrder(_ file: MigrationFile, latest: MigrationVersion, _ context: ComparisonContext) -> ToolReaction
+    /// What the tool does when an applied file's description differs from the recorded one.
+    func reactionToRename(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction
+    /// Whether two files may share a version (Atlas keys files by name, not version).
+    var allowsSharedVersions: Bool { get }
+    /// The checksum of other bytes, as the history would store it; nil when the format cannot say (used
+    /// to tell an edit from a line-ending conversion).
+    func checksum(of bytes: [UInt8]) -> String?
+    /// Checks of the history against the files that the common comparison cannot make (Atlas's chained
+    /// revision hashes).
+    func historyFindings(_ files: [MigrationFile], _ history: History, _ context: ComparisonContext,
+                         databaseShown: String) -> [Finding]
 }
 
 extension MigrationFormat {
@@ -57,6 +81,27 @@ extension MigrationFormat {
     func matches(_ file: MigrationFile, stored: String) -> Bool { file.checksum == stored }
     func directoryFindings(_ directory: MigrationDirectory, files: [MigrationFile]) throws(VerifierError) -> [Finding] { [] }
     var extraRules: [String] { [] }
+    var allowsSharedVersions: Bool { false }
+    func checksum(of bytes: [UInt8]) -> String? { nil }
+    func historyFindings(_ files: [MigrationFile], _ history: History, _ context: ComparisonContext,
+                         databaseShown: String) -> [Finding] { [] }
+    func otherVersions(_ directory: MigrationDirectory) throws(VerifierError) -> Set<MigrationVersion> { [] }
+
+    func reactionToMissing(_ entry: HistoryEntry, newest: Bool, _ context: ComparisonContext) -> ToolReaction {
+        newest ? .warns("applied from another branch or a newer release, or its file was deleted") : .refuses("the tool refuses a history with a lost file")
+    }
+
+    func reactionToEdit(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction {
+        .refuses("the tool refuses to migrate while an applied file differs from its checksum")
+    }
+
+    func reactionToOutOfOrder(_ file: MigrationFile, latest: MigrationVersion, _ context: ComparisonContext) -> ToolReaction {
+        .refuses("it would run out of order or be skipped")
+    }
+
+    func reactionToRename(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction {
+        .ignores
+    }
 
     /// Reads the table, or reports an empty history when it does not exist yet.
     func rows(_ db: any HistoryDatabase, table: String, columns: [String], orderBy: [String]) throws(VerifierError) -> [HistoryRow]? {

@@ -21,6 +21,34 @@ struct PrismaFormat: MigrationFormat {
     var failedHint: String {
         "fix the database, then run 'prisma migrate resolve --applied <name>' or '--rolled-back <name>'"
     }
+    var settings = ToolSettings.none
+
+    // schema-engine core commands/diagnose_migration_history.rs: a row without a folder is
+    // "migrationsDirectoryIsBehind", which 'prisma migrate status' (MigrateStatus.ts) lets pass, and
+    // commands/apply_migrations.rs ('migrate deploy') never looks at.
+    func reactionToMissing(_ entry: HistoryEntry, newest: Bool, _ context: ComparisonContext) -> ToolReaction {
+        newest ? .warns("Prisma accepts it ('migrate status' and 'migrate deploy' pass): applied from another branch, or its folder was deleted")
+            : .tolerates("Prisma will not notice: 'migrate deploy' and 'migrate status' pass, and the database was built from the old file")
+    }
+
+    // diagnose_migration_history lists it in edited_migration_names ('prisma migrate dev' then asks to reset
+    // the database), but MigrateStatus.ts ignores edits and apply_migrations.rs ('migrate deploy') never
+    // compares checksums.
+    func reactionToEdit(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction {
+        .tolerates("'prisma migrate deploy' and 'migrate status' will not notice (only 'migrate dev' reports the edit and "
+            + "asks to reset the database); the database was built from the old file")
+    }
+
+    // apply_migrations.rs applies every folder without a row, in name order, wherever it sorts.
+    func reactionToOutOfOrder(_ file: MigrationFile, latest: MigrationVersion, _ context: ComparisonContext) -> ToolReaction {
+        .tolerates("'prisma migrate deploy' applies it without a word, after '\(latest.text)' already ran")
+    }
+
+    // A renamed folder is a new migration to apply_migrations.rs, and 'migrate status' reports that the
+    // histories diverge (MigrateStatus.ts exits 1).
+    func reactionToRename(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction {
+        .refuses("'prisma migrate deploy' would apply it again as a new migration, and 'migrate status' fails: the histories diverge")
+    }
 
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
         let names = try directory.names().filter { directory.isDirectory($0) && directory.exists($0 + "/migration.sql") }
@@ -31,15 +59,16 @@ struct PrismaFormat: MigrationFormat {
         }
     }
 
+    /// schema-connector checksum.rs script_matches_checksum: the script as it is, with CRLF turned into LF,
+    /// or LF into CRLF; a stored value of other than 64 characters is compared with the unpadded hex early
+    /// versions wrote. Strings compare exactly: upper-case hex is not the same checksum.
     func matches(_ file: MigrationFile, stored: String) -> Bool {
-        let stored = stored.lowercased()
         if stored == file.checksum { return true }
-        let variants = [file.bytes, Checksums.crlfToLF(file.bytes), Checksums.lfToCRLF(file.bytes)]
-        for bytes in variants {
+        let unpadded = !stored.isEmpty && stored.utf8.count != 64
+        for bytes in [file.bytes, Checksums.crlfToLF(file.bytes), Checksums.lfToCRLF(file.bytes)] {
             let digest = ContentHash.hash(bytes, .sha256)
-            if digest.hex == stored { return true }
-            // Early Prisma versions printed each byte without zero padding.
-            if stored.count != 64, digest.bytes.map({ String($0, radix: 16) }).joined() == stored { return true }
+            let text = unpadded ? digest.bytes.map { String($0, radix: 16) }.joined() : digest.hex
+            if text == stored { return true }
         }
         return false
     }

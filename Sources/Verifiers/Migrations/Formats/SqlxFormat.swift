@@ -19,6 +19,42 @@ struct SqlxFormat: MigrationFormat {
     var failedHint: String {
         "the migration was partially applied: fix the database by hand, then delete its '_sqlx_migrations' row and run it again"
     }
+    var settings = ToolSettings.none
+
+    /// SHA-384 of the text with `ignored-chars` dropped (sqlx-core migrate/source.rs checksum_with).
+    func checksum(of bytes: [UInt8]) -> String? {
+        guard !settings.ignoredChars.isEmpty else { return ContentHash.hash(bytes, .sha384).hex }
+        var kept = String.UnicodeScalarView()
+        for u in String(decoding: bytes, as: UTF8.self).unicodeScalars where !settings.ignoredChars.contains(u) { kept.append(u) }
+        return ContentHash.hash(Array(String(kept).utf8), .sha384).hex
+    }
+
+    // sqlx-core migrate/migrator.rs validate_applied_migrations: every applied version must resolve,
+    // newest or not (MigrateError::VersionMissing).
+    func reactionToMissing(_ entry: HistoryEntry, newest: Bool, _ context: ComparisonContext) -> ToolReaction {
+        .refuses("'sqlx migrate run' fails: migration \(entry.version?.text ?? entry.name) was previously applied but is missing "
+            + "in the resolved migrations")
+    }
+
+    // sqlx-core migrate/migrator.rs run_direct: MigrateError::VersionMismatch.
+    func reactionToEdit(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction {
+        .refuses("'sqlx migrate run' fails: migration \(entry.version?.text ?? entry.name) was previously applied but has been modified")
+    }
+
+    // sqlx-core migrate/migrator.rs run_direct applies every unapplied version in order, old or new.
+    func reactionToOutOfOrder(_ file: MigrationFile, latest: MigrationVersion, _ context: ComparisonContext) -> ToolReaction {
+        .tolerates("'sqlx migrate run' applies it without a word, after version \(latest.text) already ran")
+    }
+
+    // sqlx compares only version and checksum; the description is never read back.
+    func reactionToRename(_ file: MigrationFile, _ entry: HistoryEntry, _ context: ComparisonContext) -> ToolReaction {
+        .notes("sqlx matches applied migrations by version and checksum only, so this is harmless")
+    }
+
+    /// Versions with only a `.down.sql` left: sqlx resolves down migrations too, so the version exists.
+    func otherVersions(_ directory: MigrationDirectory) throws(VerifierError) -> Set<MigrationVersion> {
+        try directory.downFileVersions()
+    }
 
     /// `20240101000000_add_users.up.sql` → (20240101000000, "add users"); nil for `.down.sql` and others.
     static func parse(_ fileName: String) -> (version: String, description: String)? {
@@ -35,6 +71,13 @@ struct SqlxFormat: MigrationFormat {
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile] {
         var candidates: [(String, String, String, MigrationVersion)] = []
         for name in try directory.names() {
+            // sqlx-core migrate/source.rs resolve_blocking_with_config: every `<a>_<b>.sql` file must start
+            // with an integer version, or sqlx refuses the whole folder.
+            if let underscore = name.firstIndex(of: "_"), name[underscore...].hasSuffix(".sql"), !directory.isDirectory(name),
+               Int64(name[..<underscore]) == nil {
+                throw VerifierError("sqlx refuses the folder: '\(directory.display(name))' does not start with an integer "
+                    + "version (such as 20240101000000_name.sql); rename or move it")
+            }
             guard let (digits, description) = Self.parse(name) else { continue }
             guard Int64(digits) != nil, let version = MigrationVersion.numeric(digits) else {
                 throw VerifierError("the sqlx migration '\(directory.display(name))' has a version that does not fit a "
@@ -46,7 +89,7 @@ struct SqlxFormat: MigrationFormat {
             let bytes = try directory.read(c.0)
             var file = MigrationFile(
                 version: c.3, name: "\(c.1) (\(c.2))", path: directory.display(c.0), bytes: bytes,
-                checksum: ContentHash.hash(bytes, .sha384).hex)
+                checksum: checksum(of: bytes) ?? "", description: c.2)
             file.noTransaction = bytes.starts(with: Array("-- no-transaction".utf8))
             return file
         }
@@ -62,10 +105,12 @@ struct SqlxFormat: MigrationFormat {
             case .text(let s): s.lowercased()
             default: nil
             }
-            return HistoryEntry(
+            var entry = HistoryEntry(
                 version: MigrationVersion.numeric(text) ?? .name(text),
                 name: "\(text) (\(row["description"].text ?? ""))", checksum: checksum,
                 state: row["success"].bool == false ? .failed("success = false") : .applied)
+            entry.description = row["description"].text
+            return entry
         }
         return History(table: table, tableExists: true, entries: entries, rowCount: rows.count)
     }
