@@ -226,6 +226,18 @@ import Testing
 
                 """]
         },
+        // Executor.Pending with ExecOrderNonLinear ran 15 after 30: each revision's hash covers only the files
+        // applied before it, so nothing here is edited.
+        Cell(format: "atlas", scenario: "applied out of order (NON_LINEAR)", expect: [], change: { s in
+            Scenario.outOfOrder.apply(&s)
+            s.rootFiles = ["atlas.hcl": "env \"prod\" {\n  migration {\n    dir = \"file://migrations\"\n    exec_order = NON_LINEAR\n  }\n}\n"]
+            let hash = AtlasSum.compute([("10_a.sql", Array(ToolHistories.base[0].sql.utf8)),
+                                         ("15_d.sql", Array(ToolHistories.extra.utf8))]).lines[1].hash
+            s.editHistory = {
+                $0 + "INSERT INTO atlas_schema_revisions VALUES ('15', 'd', 2, 1, 1, '2026-01-02 09:00:00.5+00:00', 1200, NULL, NULL, "
+                    + "'\(hash)', NULL, 'Atlas CLI v0.30.0');\n"
+            }
+        }),
         // dir.go HashFile.UnmarshalText reads lines with bufio.Scanner, which drops the CR.
         Cell(format: "atlas", scenario: "atlas.sum alone in CRLF", expect: [], change: { s in s.sumCRLF = true }),
         // dir.go Validate without re-hashing: checksum mismatch; the revision names the one edited file.

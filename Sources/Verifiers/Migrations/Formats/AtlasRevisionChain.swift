@@ -40,54 +40,98 @@ struct AtlasRevisionChain {
                         name: PathUtil.basename($0.path), bytes: $0.bytes, path: $0.path) }
         let table = "'\(history.table)' in '\(databaseShown)'"
 
-        // The usual case, revisions applied in name order after any baseline: each chain extends the last,
-        // so one running hash serves them all. Otherwise a revision's chain is recomputed on its own.
-        let coveredFirst = covered.allSatisfy { c in links.allSatisfy { c.name.utf8.lexicographicallyPrecedes($0.name.utf8) } }
+        // Files below a baseline sort before every revision in practice; if one does not, it is fed in
+        // name order with the rest.
+        let firstName = links.first?.name
+        let (early, late) = (covered.filter { c in firstName.map { c.name.utf8.lexicographicallyPrecedes($0.utf8) } ?? true },
+                             covered.filter { c in !(firstName.map { c.name.utf8.lexicographicallyPrecedes($0.utf8) } ?? true) })
+        let chain = (links + late).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         var running = SHA256()
-        for c in covered.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) { Self.feed(&running, c.name, c.bytes ?? []) }
-        var latestOrder = Int.min
+        for c in early.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) { Self.feed(&running, c.name, c.bytes ?? []) }
+
+        // Usually every revision was applied after all those named before it: its hash extends the last
+        // one, so one running hash serves them all. When that does not match, the revision may have run
+        // before a file added out of order (exec_order NON_LINEAR): the chain without the earlier-named
+        // files applied after it is tried too, from the state saved before the first of them. That
+        // second try is bounded, so that a history applied in scrambled order cannot take quadratic time.
+        var statesBefore: [SHA256] = []
+        statesBefore.reserveCapacity(chain.count)
+        var budget = 256 << 20
         var out: [Finding] = []
-        var spoiled: [String: String] = [:]
-        var firstSpoiled: String?
-        func spoil(_ name: String, _ why: String) {
-            spoiled[name] = why
-            if firstSpoiled == nil { firstSpoiled = name }
+        var spoiled: [Int: String] = [:]
+        // The first missing file, and the spoiled file applied earliest: enough to tell whether any spoiled
+        // file belongs to a later chain without scanning them all.
+        var firstMissing: Int?
+        var firstSpoiled: Int?
+        var earliestSpoiled: (order: Int, index: Int)?
+        func spoil(_ index: Int, _ why: String) {
+            spoiled[index] = why
+            if firstSpoiled == nil { firstSpoiled = index }
+            if chain[index].bytes == nil, firstMissing == nil { firstMissing = index }
+            let order = chain[index].entry.appliedOrder
+            if earliestSpoiled == nil || order < earliestSpoiled!.order { earliestSpoiled = (order, index) }
         }
-        for (index, link) in links.enumerated() {
-            let linear = coveredFirst && latestOrder < link.entry.appliedOrder
-            defer {
-                latestOrder = max(latestOrder, link.entry.appliedOrder)
-                Self.feed(&running, link.name, link.bytes ?? [])
-            }
+        for (index, link) in chain.enumerated() {
+            statesBefore.append(running)
+            defer { Self.feed(&running, link.name, link.bytes ?? []) }
             guard let bytes = link.bytes, let path = link.path else {
-                spoil(link.name, "is missing")
+                spoil(index, "is missing")
                 continue
             }
-            let before: [Link] = linear ? [] : (covered + links[..<index].filter { $0.entry.appliedOrder < link.entry.appliedOrder })
-                .filter { $0.name.utf8.lexicographicallyPrecedes(link.name.utf8) }
-                .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-            let blocker = linear ? firstSpoiled : before.first { spoiled[$0.name] != nil }?.name
-            if let blocker {
-                spoil(link.name, "cannot be verified")
+            // A changed or missing file applied before this one spoils its chain; one applied after it
+            // (out of order) does not belong to it.
+            let applied = earliestSpoiled.flatMap { $0.order <= link.entry.appliedOrder ? $0.index : nil }
+            if let blocker = [firstMissing, applied].compactMap({ $0 }).min() {
+                spoil(index, "cannot be verified")
                 out.append(Finding(
                     rule: "migrations/unverifiable", severity: .note,
                     message: "applied migration '\(path)' cannot be verified: its revision hash in \(table) also covers "
-                        + "'\(blocker)', which \(spoiled[blocker]!); it is not reported as edited",
+                        + "'\(chain[blocker].name)', which \(spoiled[blocker]!); it is not reported as edited",
                     path: path, identity: "unverifiable \(link.name)",
                     help: "restore the earlier file first; then this one can be checked again"))
                 continue
             }
             guard let stored = link.entry.chainHash else { continue }
-            let computed: String
-            if linear {
-                var h = running
-                Self.feed(&h, link.name, bytes)
-                computed = Data(h.finalize()).base64EncodedString()
-            } else {
-                computed = Self.hash(before.map { ($0.name, $0.bytes ?? []) } + [(link.name, bytes)])
+            var h = running
+            Self.feed(&h, link.name, bytes)
+            var computed = Data(h.finalize()).base64EncodedString()
+            if computed != stored {
+                let later = Set((0..<index).filter { chain[$0].entry.appliedOrder > link.entry.appliedOrder })
+                if let first = later.min() {
+                    let cost = chain[first..<index].reduce(0) { $0 + ($1.bytes?.count ?? 0) + $1.name.utf8.count }
+                    if cost > budget {
+                        spoil(index, "cannot be verified")
+                        out.append(Finding(
+                            rule: "migrations/unverifiable", severity: .note,
+                            message: "applied migration '\(path)' was not verified: Atlas applied the files around it out of "
+                                + "name order, and re-hashing them all again would take too long",
+                            path: path, identity: "unverifiable \(link.name)",
+                            help: "check this folder with 'atlas migrate status' as well"))
+                        continue
+                    }
+                    budget -= cost
+                    var alt = statesBefore[first]
+                    for i in first..<index where !later.contains(i) { Self.feed(&alt, chain[i].name, chain[i].bytes ?? []) }
+                    Self.feed(&alt, link.name, bytes)
+                    let other = Data(alt.finalize()).base64EncodedString()
+                    if other == stored { continue }
+                    computed = other
+                }
             }
             guard computed != stored else { continue }
-            spoil(link.name, "was edited")
+            // The times say an earlier changed file ran after this one, yet neither chain matches: the times
+            // are not to be trusted, and the mismatch may well be that earlier file's.
+            if let blocker = firstSpoiled {
+                spoil(index, "cannot be verified")
+                out.append(Finding(
+                    rule: "migrations/unverifiable", severity: .note,
+                    message: "applied migration '\(path)' cannot be verified: its revision hash may also cover "
+                        + "'\(chain[blocker].name)', which \(spoiled[blocker]!); it is not reported as edited",
+                    path: path, identity: "unverifiable \(link.name)",
+                    help: "restore the earlier file first; then this one can be checked again"))
+                continue
+            }
+            spoil(index, "was edited")
             var file = MigrationFile(version: link.entry.version, name: link.name, path: path, bytes: bytes, checksum: computed)
             file.description = link.entry.description
             let message = "applied migration '\(path)' was edited: its revision in \(table) stores atlas.sum hash "
