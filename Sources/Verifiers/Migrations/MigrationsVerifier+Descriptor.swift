@@ -110,6 +110,13 @@ extension MigrationsVerifier {
         rules: rules,
         examples: examples)
 
+    /// Three Prisma migrations as applied; the examples' folder lacks the middle one.
+    static let prismaApplied = [
+        "20260101000000_users": ExampleHistory.createUsers,
+        "20260102000000_email": "ALTER TABLE users ADD COLUMN email TEXT;\n",
+        "20260103000000_index": "CREATE INDEX users_name ON users(name);\n",
+    ]
+
     static let examples: [VerifierExample] = [
         VerifierExample(
             "Applied migration unchanged, one pending that dry-runs cleanly",
@@ -119,13 +126,13 @@ extension MigrationsVerifier {
                 "migrations/0002_add_email.sql": "ALTER TABLE users ADD COLUMN email TEXT;\n",
             ],
             expect: .passed, expectRules: ["migrations/pending"],
-            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001": ExampleHistory.createUsers]) }),
+            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001_create_users": ExampleHistory.createUsers]) }),
         VerifierExample(
             "An applied migration was edited after it ran",
             with: "database: history.sqlite",
             files: ["migrations/0001_create_users.sql": ExampleHistory.createUsers + "CREATE INDEX users_name ON users(name);\n"],
             expect: .failed, expectRules: ["migrations/modified"],
-            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001": ExampleHistory.createUsers]) }),
+            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001_create_users": ExampleHistory.createUsers]) }),
         VerifierExample(
             "A pending DROP TABLE with destructive: deny",
             with: "database: history.sqlite\ndestructive: deny",
@@ -134,7 +141,25 @@ extension MigrationsVerifier {
                 "migrations/0002_drop_users.sql": "DROP TABLE users;\n",
             ],
             expect: .failed, expectRules: ["migrations/destructive"],
-            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001": ExampleHistory.createUsers]) }),
+            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001_create_users": ExampleHistory.createUsers]) }),
+        VerifierExample(
+            "A Prisma migration deleted from the middle: Prisma would not notice, gate's strict rule does",
+            with: "database: history.sqlite\nformat: prisma",
+            files: [
+                "migrations/20260101000000_users/migration.sql": ExampleHistory.createUsers,
+                "migrations/20260103000000_index/migration.sql": "CREATE INDEX users_name ON users(name);\n",
+            ],
+            expect: .failed, expectRules: ["migrations/strict-missing-file"],
+            prepare: { root in try ExampleHistory.prisma(root: root, applied: prismaApplied) }),
+        VerifierExample(
+            "The same with strict: false: a warning, and the check passes as 'prisma migrate deploy' would",
+            with: "database: history.sqlite\nformat: prisma\nstrict: false",
+            files: [
+                "migrations/20260101000000_users/migration.sql": ExampleHistory.createUsers,
+                "migrations/20260103000000_index/migration.sql": "CREATE INDEX users_name ON users(name);\n",
+            ],
+            expect: .passed, expectRules: ["migrations/strict-missing-file"],
+            prepare: { root in try ExampleHistory.prisma(root: root, applied: prismaApplied) }),
         VerifierExample(
             "atlas.sum matches the files (no database needed)",
             with: "format: atlas",

@@ -71,6 +71,13 @@ struct AtlasRevisionChain {
             let order = chain[index].entry.appliedOrder
             if earliestSpoiled == nil || order < earliestSpoiled!.order { earliestSpoiled = (order, index) }
         }
+        func unverifiable(_ index: Int, _ path: String, _ why: String, help: String = "restore the earlier file first; then this "
+                          + "one can be checked again") {
+            spoil(index, "cannot be verified")
+            out.append(Finding(rule: "migrations/unverifiable", severity: .note,
+                               message: "applied migration '\(path)' " + why, path: path,
+                               identity: "unverifiable \(chain[index].name)", help: help))
+        }
         for (index, link) in chain.enumerated() {
             statesBefore.append(running)
             defer { Self.feed(&running, link.name, link.bytes ?? []) }
@@ -82,13 +89,8 @@ struct AtlasRevisionChain {
             // (out of order) does not belong to it.
             let applied = earliestSpoiled.flatMap { $0.order <= link.entry.appliedOrder ? $0.index : nil }
             if let blocker = [firstMissing, applied].compactMap({ $0 }).min() {
-                spoil(index, "cannot be verified")
-                out.append(Finding(
-                    rule: "migrations/unverifiable", severity: .note,
-                    message: "applied migration '\(path)' cannot be verified: its revision hash in \(table) also covers "
-                        + "'\(chain[blocker].name)', which \(spoiled[blocker]!); it is not reported as edited",
-                    path: path, identity: "unverifiable \(link.name)",
-                    help: "restore the earlier file first; then this one can be checked again"))
+                unverifiable(index, path, "cannot be verified: its revision hash in \(table) also covers "
+                    + "'\(chain[blocker].name)', which \(spoiled[blocker]!); it is not reported as edited")
                 continue
             }
             guard let stored = link.entry.chainHash else { continue }
@@ -100,13 +102,8 @@ struct AtlasRevisionChain {
                 if let first = later.min() {
                     let cost = chain[first..<index].reduce(0) { $0 + ($1.bytes?.count ?? 0) + $1.name.utf8.count }
                     if cost > budget {
-                        spoil(index, "cannot be verified")
-                        out.append(Finding(
-                            rule: "migrations/unverifiable", severity: .note,
-                            message: "applied migration '\(path)' was not verified: Atlas applied the files around it out of "
-                                + "name order, and re-hashing them all again would take too long",
-                            path: path, identity: "unverifiable \(link.name)",
-                            help: "check this folder with 'atlas migrate status' as well"))
+                        unverifiable(index, path, "was not verified: Atlas applied the files around it out of name order, "
+                            + "and re-hashing them all again would take too long", help: "check it with 'atlas migrate status' as well")
                         continue
                     }
                     budget -= cost
@@ -122,13 +119,8 @@ struct AtlasRevisionChain {
             // The times say an earlier changed file ran after this one, yet neither chain matches: the times
             // are not to be trusted, and the mismatch may well be that earlier file's.
             if let blocker = firstSpoiled {
-                spoil(index, "cannot be verified")
-                out.append(Finding(
-                    rule: "migrations/unverifiable", severity: .note,
-                    message: "applied migration '\(path)' cannot be verified: its revision hash may also cover "
-                        + "'\(chain[blocker].name)', which \(spoiled[blocker]!); it is not reported as edited",
-                    path: path, identity: "unverifiable \(link.name)",
-                    help: "restore the earlier file first; then this one can be checked again"))
+                unverifiable(index, path, "cannot be verified: its revision hash may also cover '\(chain[blocker].name)', "
+                    + "which \(spoiled[blocker]!); it is not reported as edited")
                 continue
             }
             spoil(index, "was edited")
