@@ -114,6 +114,35 @@ import Testing
         #expect(s.directory == dir.path + "/db/migrations")
     }
 
+    @Test func hclSurvivesMalformedInput() {
+        for text in ["{{{", "}}}", "env \"a", "env \"a\" { migration { dir = ", "/* never closed", "a = [1, {2", "\u{0}\u{1B}[", "= = ="] {
+            _ = AtlasConfigFile.parse(text)
+        }
+        #expect(AtlasConfigFile.parse("env \"x\" {\n migration {\n dir = \"file://m\" + var.y\n }\n}").first?.migration["dir"]?
+            .hasPrefix("${") == true)
+    }
+
+    @Test func flywayNamingFromItsConfiguration() {
+        // resource/ResourceNameParser.parse with sqlMigrationPrefix M, separator '-', suffixes .pgsql and .sql.
+        var naming = FlywaySettings()
+        naming.sqlMigrationPrefix = "M"
+        naming.sqlMigrationSeparator = "-"
+        naming.sqlMigrationSuffixes = [".pgsql", ".sql"]
+        #expect(FlywayFormat.parse("M1_2-add_users.PGSQL", naming)?.version == "1.2")
+        #expect(FlywayFormat.parse("M1_2-add_users.PGSQL", naming)?.description == "add users")
+        #expect(FlywayFormat.parse("R-views.sql", naming)?.version == nil)
+        #expect(FlywayFormat.parse("R-views.sql", naming)?.description == "views")
+        #expect(FlywayFormat.parse("V1__a.sql", naming) == nil)
+    }
+
+    @Test func sqlxRefusesAFolderWithANonNumericMigration() async throws {
+        // sqlx-core migrate/source.rs resolve_blocking_with_config: "error parsing migration filename".
+        let w = try Workspace(files: ["migrations/1_a.sql": "SELECT 1;\n", "migrations/notes_about.sql": "-- hi\n"])
+        defer { w.remove() }
+        let message = try #require(try await Check.error("format: sqlx", root: w.path))
+        #expect(message.contains("'migrations/notes_about.sql' does not start with an integer version"))
+    }
+
     @Test func historyTimesAsToolsWriteThem() {
         let base = HistoryTime.parse("2026-01-02 15:04:05+00:00")!
         #expect(HistoryTime.parse("2026-01-02T15:04:05Z") == base)

@@ -70,7 +70,7 @@ struct ProjectFiles: Sendable {
         var out: [(FormatName, String)] = []
         if let f = found[.flywayConf] ?? found[.flywayToml] { out.append((.flyway, f.path)) }
         if let f = found[.atlasHCL] { out.append((.atlas, f.path)) }
-        if let f = found[.schemaPrisma] { out.append((.prisma, f.path)) }
+        if let f = found[.schemaPrisma] ?? found[.prismaConfig] { out.append((.prisma, f.path)) }
         if let f = found[.sqlxToml] {
             out.append((.sqlx, f.path))
         } else if let f = found[.cargoToml], Self.cargoDependsOnSqlx(f.text) {
