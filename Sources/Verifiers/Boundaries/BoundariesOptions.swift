@@ -27,6 +27,10 @@ struct BoundariesOptions: Sendable {
     var baseline: String?
     var writeBaseline = false
     var graphOutput: String?
+    /// Read past Python files that do not parse (a warning each) instead of erroring the check.
+    var skipUnparseable = false
+    /// `contract`: only these import-linter contracts (by id) and gate rules (by name) run.
+    var onlyContracts: [String] = []
 
     init() {}
 
@@ -78,6 +82,30 @@ struct BoundariesOptions: Sendable {
             throw p.error("write-baseline", "needs 'baseline': the file to write the known violations to")
         }
         graphOutput = try p.path("graph-output")
+        skipUnparseable = try p.bool("skip-unparseable", default: false)
+        try selectContracts(p)
+    }
+
+    /// `contract`: keeps only the named import-linter contracts (by id, as `lint-imports --contract`
+    /// matches them; use_cases.py `_filter_contract_options`) and gate rules (by name).
+    private mutating func selectContracts(_ p: Parameters) throws(ConfigError) {
+        onlyContracts = try p.stringList("contract")
+        guard !onlyContracts.isEmpty else { return }
+        let ids = importLinter?.selectableIDs ?? []
+        let names = rules.map(\.name)
+        let missing = onlyContracts.filter { !ids.contains($0) && !names.contains($0) }
+        if let first = missing.first {
+            var message = missing.count == 1 ? "could not find contract '\(first)'" : "could not find contracts \(missing.map { "'\($0)'" }.joined(separator: ", "))"
+            if importLinter == nil && rules.isEmpty {
+                message += ": no import-linter 'config' and no 'rules' are set"
+            } else {
+                message += "; known: " + (ids + names).map { "'\($0)'" }.joined(separator: ", ")
+                if let s = DidYouMean.suggest(first, among: ids + names) { message += "; did you mean '\(s)'?" }
+            }
+            throw p.error("contract", message)
+        }
+        rules = rules.filter { onlyContracts.contains($0.name) }
+        importLinter?.rules.removeAll { r in !(r.contractID.map { ids.contains($0) && onlyContracts.contains($0) } ?? false) }
     }
 
     /// A YAML rules file: `rules:` plus optional `ignore-imports:`, `mode:` and `ignore-type-checking:`.

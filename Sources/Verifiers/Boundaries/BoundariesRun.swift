@@ -19,6 +19,12 @@ struct BoundariesRun {
         try context.checkCancellation()
 
         var findings: [Finding] = []
+        // Python files that do not parse: import-linter stops on them; gate errors the check, or with
+        // 'skip-unparseable' reads them as empty and warns.
+        var files = scan.files
+        let unparsed = files.indices.filter { files[$0].language == .python && files[$0].syntaxError != nil }
+        if options.skipUnparseable { for k in unparsed { files[k].imports = [] } }
+        var reportedUnparsed = Set<String>()
         var stats: [String: JSONValue] = ["files": .int(scan.files.count), "bytes": .int(scan.bytes)]
         var perLanguage: [String: JSONValue] = [:]
         for f in scan.files { perLanguage[f.language.rawValue] = .int((perLanguage[f.language.rawValue].flatMap { if case .int(let i) = $0 { i } else { nil } } ?? 0) + 1) }
@@ -32,17 +38,20 @@ struct BoundariesRun {
         var project: ProjectGraph?
         if needNative {
             context.progress("resolving imports")
-            project = try await ProjectGraph.build(root: context.root, files: scan.files, walk: walk, options: options)
+            project = try await ProjectGraph.build(root: context.root, files: files, walk: walk, options: options)
             graphs.append(("native", project!.graph))
             stats["modules"] = .int(project!.graph.nodes.filter { !$0.isExternal }.count)
             stats["imports"] = .int(project!.graph.edgeCount)
+            if !options.rules.isEmpty {
+                findings += try unparseable(unparsed.map { files[$0] }, reported: &reportedUnparsed)
+            }
             findings += try evaluate(options.rules, on: project!.graph, shared: options.sharedIgnores)
             allRules += options.rules
         }
         if let il = options.importLinter {
             context.progress("building the import-linter graph")
             let python = project?.python ?? PythonProject(
-                files: scan.files.filter { $0.language == .python },
+                files: files.filter { $0.language == .python },
                 roots: ProjectGraph.pythonRoots(root: context.root, options: options))
             let graph = try python.buildImportLinterGraph(
                 rootPackages: il.session.rootPackages, includeExternal: il.session.includeExternal,
@@ -50,6 +59,8 @@ struct BoundariesRun {
             graphs.append(("import-linter", graph))
             stats["importLinterModules"] = .int(graph.nodes.filter { !$0.isExternal }.count)
             stats["importLinterImports"] = .int(graph.edgeCount)
+            let inGraph = Set(graph.nodes.compactMap(\.path))
+            findings += try unparseable(unparsed.map { files[$0] }.filter { inGraph.contains($0.path) }, reported: &reportedUnparsed)
             findings += try evaluate(il.rules, on: graph)
             allRules += il.rules
         }
@@ -137,6 +148,29 @@ struct BoundariesRun {
             out += FindingBuilder(graph: evaluator.graph).findings(for: violations)
         }
         return out
+    }
+
+    /// Errors the check for Python files that do not parse, or with 'skip-unparseable' returns a warning
+    /// for each (once, however many graphs read the file).
+    private func unparseable(_ files: [ScannedFile], reported: inout Set<String>) throws -> [Finding] {
+        let fresh = files.filter { !reported.contains($0.path) }.sorted { $0.path < $1.path }
+        guard !fresh.isEmpty else { return [] }
+        for f in fresh { reported.insert(f.path) }
+        func site(_ f: ScannedFile) -> String { "\(f.path):\(f.syntaxError!.line): \(f.syntaxError!.message)" }
+        guard options.skipUnparseable else {
+            let shown = fresh.prefix(5).map(site).joined(separator: "; ")
+            let more = fresh.count > 5 ? " (and \(fresh.count - 5) more)" : ""
+            throw VerifierError("\(fresh.count == 1 ? "a Python file does" : "\(fresh.count) Python files do") not parse: \(shown)\(more). "
+                + "The import graph would be incomplete, so the check cannot pass (import-linter stops here too). "
+                + "Fix the syntax, exclude the file with 'exclude', or set 'skip-unparseable: true' to check the rest and warn.")
+        }
+        return fresh.map { f in
+            Finding(rule: "boundaries/unparseable-file", severity: .warning,
+                    message: "'\(f.path)' does not parse (line \(f.syntaxError!.line): \(f.syntaxError!.message)); it is read as empty, so its imports are not checked.",
+                    path: f.path, line: Int(f.syntaxError!.line), identity: "unparseable\u{0}\(f.path)",
+                    evidence: ["syntaxError": f.syntaxError!.message],
+                    help: "Fix the syntax error; 'skip-unparseable: true' is what lets the check run past it.")
+        }
     }
 
     private func skippedFinding(_ skipped: [(path: String, reason: SkipReason)], loops: [String]) -> Finding {

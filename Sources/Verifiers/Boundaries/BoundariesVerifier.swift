@@ -38,8 +38,10 @@ public struct BoundariesVerifier: Verifier {
 
             Swift targets come from Package.swift (read as text, or with 'swift package dump-package'), including
             custom 'path:' values; a target that imports a module it does not declare is reported as
-            'boundaries/undeclared-dependency'. Files that cannot be read, binary files and non-UTF-8 files are skipped
-            and counted in one warning; symbolic link loops are not followed.
+            'boundaries/undeclared-dependency'. Python files are decoded as Python reads them (a byte-order mark, a
+            PEP 263 coding line); a Python file that does not parse errors the check, naming file:line, unless
+            'skip-unparseable' is set. Files that cannot be read or decoded and binary files are skipped and counted in
+            one warning; symbolic link loops are not followed. 'contract' runs only the named contracts or rules.
             """,
         parameters: [
             ParameterSpec("rules", .mapList, "The rules: each a map with one of 'layers', 'forbidden', 'independence', 'acyclic', 'only', plus optional 'name', 'mode', 'ignore-imports', 'ignore-type-checking' (and 'containers', 'exhaustive', 'exhaustive-ignores' for layers)."),
@@ -57,6 +59,8 @@ public struct BoundariesVerifier: Verifier {
             ParameterSpec("undeclared-dependencies", .bool, default: "true", "Report Swift targets that import modules they do not declare as dependencies."),
             ParameterSpec("baseline", .path, "A file of known violations: findings recorded there do not fail the check; only new ones do."),
             ParameterSpec("write-baseline", .bool, default: "false", "Write every current violation to 'baseline' and pass."),
+            ParameterSpec("skip-unparseable", .bool, default: "false", "Read past Python files that do not parse, each reported as a warning, instead of erroring the check (import-linter stops on them)."),
+            ParameterSpec("contract", .stringList, "Run only these import-linter contracts (by id, like 'lint-imports --contract') and gate rules (by name)."),
             ParameterSpec("graph-output", .path, "Write the resolved import graph (modules and imports with file:line) as JSON to this file."),
         ],
         rules: [
@@ -74,6 +78,8 @@ public struct BoundariesVerifier: Verifier {
                            help: "Add the module (a target or a product) to the target's 'dependencies'."),
             RuleDescriptor("boundaries/unmatched-ignore", "An 'ignore-imports' pattern matches no import.", severity: .warning,
                            help: "Remove the stale pattern or correct its module names."),
+            RuleDescriptor("boundaries/unparseable-file", "A Python file that does not parse, read as empty because 'skip-unparseable' is set.", severity: .warning,
+                           help: "Fix the syntax error, or exclude the file with 'exclude'."),
             RuleDescriptor("boundaries/skipped-file", "Source files that could not be read (unreadable, binary or not UTF-8).", severity: .warning,
                            help: "Fix the file's encoding, or exclude it with 'exclude'."),
         ],
@@ -92,6 +98,7 @@ public struct BoundariesVerifier: Verifier {
             ids.insert("boundaries/unmatched-ignore")
         }
         ids.insert("boundaries/skipped-file")
+        if options.skipUnparseable { ids.insert("boundaries/unparseable-file") }
         return Self.descriptor.rules.map(\.id).filter(ids.contains)
     }
 

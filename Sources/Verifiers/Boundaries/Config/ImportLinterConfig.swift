@@ -12,12 +12,17 @@ import GateCore
 struct ImportLinterConfig {
     var session: ImportLinterSession
     var rules: [RuleSpec]
+    /// Contract ids written in the file: what `contract` (like `lint-imports --contract`) can select.
+    /// TOML contracts without an `id` cannot be selected, as in import-linter.
+    var selectableIDs: [String] = []
 
     /// One option's raw value: a string, or a list of lines.
     struct Option {
         var items: [String]
         var isList: Bool
         var line: Int
+        /// Inherited from the INI `[DEFAULT]` section (an interpolation helper, not a contract option).
+        var inherited = false
         var single: String { items.first ?? "" }
     }
 
@@ -46,10 +51,12 @@ struct ImportLinterConfig {
             throw .invalidParameter(loc(sectionLine), key: "contracts", message: "the configuration defines no contracts")
         }
         var rules: [RuleSpec] = []
+        var ids: [String] = []
         for (id, options, line) in contracts {
             rules.append(try ImportLinterContract.rule(id: id, options: options, line: line, session: session))
+            if options["id"] != nil || !path.hasSuffix(".toml") { ids.append(id) }
         }
-        return ImportLinterConfig(session: session, rules: rules)
+        return ImportLinterConfig(session: session, rules: rules, selectableIDs: ids)
     }
 
     static func bool(_ o: Option?, key: String, file: String) throws(ConfigError) -> Bool? {
@@ -77,9 +84,9 @@ struct ImportLinterConfig {
                 if text.contains("\n") {
                     let lines = text.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n")
                         .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                    out[k] = Option(items: lines, isList: true, line: v.line)
+                    out[k] = Option(items: lines, isList: true, line: v.line, inherited: s.inherited.contains(k))
                 } else {
-                    out[k] = Option(items: [text], isList: false, line: v.line)
+                    out[k] = Option(items: [text], isList: false, line: v.line, inherited: s.inherited.contains(k))
                 }
             }
             return out

@@ -31,6 +31,7 @@ enum ImportLinterContract {
             throw .invalidValue(loc(typeOption.line), key: "type", expected: "one of " + supported.map { "'\($0)'" }.joined(separator: ", "),
                                 got: "'\(type)'")
         }
+        try refuseUnknownOptions(o, type: type, id: id, file: file)
         let name = try required("name").single
         let kind: RuleKind = switch type {
         case "forbidden": .forbidden
@@ -65,6 +66,10 @@ enum ImportLinterContract {
             rule.unmatchedIgnore = .error
         }
         rule.ignoreTypeChecking = session.excludeTypeChecking
+        if let g = o["broken_contract_guidance"], !g.items.isEmpty {
+            // import-linter's TextField: a multi-line value is its lines joined with newlines.
+            rule.guidance = g.items.joined(separator: "\n")
+        }
         rule.asPackages = try ImportLinterConfig.bool(o["as_packages"], key: "as_packages", file: file) ?? true
         switch kind {
         case .forbidden:
@@ -102,6 +107,34 @@ enum ImportLinterContract {
             rule.from = try expressions("allowed_importers")
         }
         return rule
+    }
+
+    /// The options each contract type reads (import-linter 2.16, the `fields.*` of each contract class).
+    static let fields: [String: [String]] = {
+        let common = ["ignore_imports", "unmatched_ignore_imports_alerting", "broken_contract_guidance"]
+        return [
+            "forbidden": ["source_modules", "forbidden_modules", "allow_indirect_imports", "as_packages"] + common,
+            "layers": ["layers", "containers", "exhaustive", "exhaustive_ignores"] + common,
+            "independence": ["modules"] + common,
+            "protected": ["protected_modules", "allowed_importers", "as_packages"] + common,
+            "acyclic_siblings": ["ancestors", "depth", "skip_descendants"] + common,
+        ]
+    }()
+
+    /// import-linter refuses an option its contract type does not have (domain/contract.py,
+    /// `Contract._get_unrecognized_option_errors`), suggesting the closest valid one by difflib.
+    /// Keys inherited from INI `[DEFAULT]` are interpolation helpers and pass (lint-imports 2.16 refuses
+    /// them too; see docs/boundaries.md).
+    static func refuseUnknownOptions(_ o: [String: ImportLinterConfig.Option], type: String, id: String, file: String) throws(ConfigError) {
+        let recognized = (["id", "name", "type"] + (fields[type] ?? [])).sorted()
+        let unknown = o.filter { !$0.value.inherited && !recognized.contains($0.key) }.sorted { $0.key < $1.key }
+        guard let first = unknown.first else { return }
+        var message = "import-linter contract '\(id)' (type \(type)) has an unrecognized option '\(first.key)'"
+        if let s = CloseMatch.best(first.key, among: recognized) { message += "; did you mean '\(s)'?" } else {
+            message += "; a \(type) contract takes \(recognized.filter { !["id", "name", "type"].contains($0) }.joined(separator: ", "))"
+        }
+        if unknown.count > 1 { message += " (also unrecognized: \(unknown.dropFirst().map { "'\($0.key)'" }.joined(separator: ", ")))" }
+        throw .invalidParameter(SourceLocation(file: file, line: first.value.line, column: 1), key: first.key, message: message)
     }
 
     /// `a | b` (independent) or `a : b` (not independent); `(name)` is optional.

@@ -22,6 +22,8 @@ struct IniFile {
         var line: Int
         var keys: [String] = []
         var values: [String: Value] = [:]
+        /// Keys inherited from `[DEFAULT]` rather than written in the section.
+        var inherited: Set<String> = []
     }
 
     private(set) var sections: [Section] = []
@@ -93,6 +95,7 @@ struct IniFile {
         for k in defaults.keys where s.values[k] == nil {
             s.keys.append(k)
             s.values[k] = defaults.values[k]
+            s.inherited.insert(k)
         }
         return s
     }

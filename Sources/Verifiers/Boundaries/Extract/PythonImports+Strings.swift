@@ -24,6 +24,8 @@ extension PythonLexer {
         while k < n {
             let c = b[k]
             if c == Bytes.backslash {
+                // In an f-string a brace after a backslash is still a brace (`rf'\{{'` is `\{`).
+                if formatted && k + 1 < n && (b[k + 1] == Bytes.lbrace || b[k + 1] == Bytes.rbrace) { k += 1; continue }
                 if k + 1 < n && b[k + 1] == Bytes.newline { line += 1 }
                 k += 2
                 continue

@@ -5,8 +5,8 @@
 ///
 /// Targets follow import-linter's convention: `from a import b` yields `a.b` (resolution later falls back
 /// to `a` when `a.b` is not a module), relative imports keep their leading dots. Imports inside an
-/// `if TYPE_CHECKING:` (or `if typing.TYPE_CHECKING:`) block are flagged type-only; its `elif` and `else`
-/// branches are not.
+/// `if TYPE_CHECKING:` or `elif TYPE_CHECKING:` branch (also `typing.TYPE_CHECKING`, any `x.TYPE_CHECKING`)
+/// are flagged type-only, as in grimp; `else` branches and other tests are not. `lazy import` counts.
 enum PythonImports {
     static func extract(_ bytes: UnsafeBufferPointer<UInt8>) -> [RawImport] {
         var lexer = PythonLexer(b: bytes)
@@ -92,8 +92,18 @@ struct PythonLexer {
                     if statementStart && depth == 0 {
                         if Bytes.equals(b, i, j, "import") { parseImport(from: j); statementStart = false; continue }
                         if Bytes.equals(b, i, j, "from") { parseFrom(from: j); statementStart = false; continue }
-                        if Bytes.equals(b, i, j, "if") && typeCheckingIndent < 0 && isTypeCheckingTest(j) {
+                        // grimp 3.20 `Visitor::visit_stmt`: an `if` or `elif` branch is type-checking only when its
+                        // test is `TYPE_CHECKING` or `<anything>.TYPE_CHECKING`; nested blocks inherit it.
+                        if (Bytes.equals(b, i, j, "if") || Bytes.equals(b, i, j, "elif")) && typeCheckingIndent < 0 && isTypeCheckingTest(j) {
                             typeCheckingIndent = lineIndent
+                        }
+                        // PEP 810 `lazy import x` / `lazy from x import y`: a soft keyword; the import counts.
+                        if Bytes.equals(b, i, j, "lazy") {
+                            let k = skipSpace(j, multiline: false)
+                            if k > j, k < n, Bytes.isIdentStart(b[k]) {
+                                let e = Bytes.identifier(b, k)
+                                if Bytes.equals(b, k, e, "import") || Bytes.equals(b, k, e, "from") { i = k; continue }
+                            }
                         }
                     }
                     statementStart = false
@@ -222,14 +232,23 @@ struct PythonLexer {
         i = k
     }
 
-    /// After `if`: is the test exactly `TYPE_CHECKING` or `something.TYPE_CHECKING`, then `:`?
+    /// After `if` or `elif`: is the test exactly `TYPE_CHECKING` or `something.TYPE_CHECKING` (in any
+    /// number of parentheses), then `:`? grimp's `is_type_checking` looks at the expression the same way,
+    /// so `if not TYPE_CHECKING`, `if TYPE_CHECKING and x` and an alias `if TC:` are runtime branches.
     mutating func isTypeCheckingTest(_ start: Int) -> Bool {
         let saved = line
         defer { line = saved }
-        let k = skipSpace(start, multiline: false)
-        guard let (name, end) = dottedName(k, multiline: false) else { return false }
+        var k = skipSpace(start, multiline: false)
+        var parens = 0
+        while k < n && b[k] == Bytes.lparen { parens += 1; k = skipSpace(k + 1, multiline: true) }
+        guard let (name, end) = dottedName(k, multiline: parens > 0) else { return false }
         guard name == "TYPE_CHECKING" || name.hasSuffix(".TYPE_CHECKING") else { return false }
-        let after = skipSpace(end, multiline: false)
+        var after = skipSpace(end, multiline: parens > 0)
+        while parens > 0 {
+            guard after < n && b[after] == Bytes.rparen else { return false }
+            parens -= 1
+            after = skipSpace(after + 1, multiline: parens > 0)
+        }
         return after < n && b[after] == Bytes.colon
     }
 }

@@ -39,6 +39,8 @@ struct ScannedFile: Sendable {
     var imports: [RawImport]
     /// A package declared inside the file: Java/Kotlin `package a.b`, Go `package x`.
     var declaredPackage: String?
+    /// The first syntax error of a Python file (see PythonSyntax), nil when it parses.
+    var syntaxError: PythonSyntaxIssue?
 }
 
 /// Why a file was not read.
@@ -46,5 +48,7 @@ enum SkipReason: String, Sendable, CaseIterable {
     case unreadable
     case binary
     case notUTF8 = "not-utf8"
+    /// A Python file whose coding declaration names an unknown codec, or whose bytes that codec rejects.
+    case undecodable
     case tooLarge = "too-large"
 }

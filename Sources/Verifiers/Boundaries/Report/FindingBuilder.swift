@@ -11,8 +11,11 @@ struct FindingBuilder {
     func findings(for violations: [Violation]) -> [Finding] {
         var out: [Finding] = []
         var occurrences: [String: Int] = [:]
-        for v in violations {
+        for var v in violations {
             let label = Self.label(v.rule)
+            // A broken contract's own findings carry its guidance as their fix and help text, so every
+            // report (console, Markdown, HTML, SARIF) shows it where import-linter prints it.
+            if let guidance = v.rule.guidance, v.findingRule == nil, v.severity == .error { v.fix = guidance }
             switch v.kind {
             case .note:
                 out.append(Finding(

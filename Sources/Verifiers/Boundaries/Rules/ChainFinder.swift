@@ -3,8 +3,18 @@
 /// `chains(from:to:avoiding:)` follows import-linter: it finds the shortest chain, then bans that
 /// chain's imports and searches again, until none is left. Every direct import between the two sets is
 /// therefore reported, and each further chain shows one more independent route.
+///
+/// Among equally short chains it returns the first by module names, hop by hop (sources and each
+/// module's imports are visited in name order). import-linter has no stable order to follow here: grimp
+/// (rust/src/graph/pathfinding.rs, `find_shortest_path`) walks hash sets whose order follows Python's
+/// per-process string hashing, so `lint-imports` picks different equal chains under different
+/// PYTHONHASHSEED values; gate's pick depends only on the names, never on file order or the run.
 struct ChainFinder {
     let graph: ModuleGraph
+    /// Each module's imports in name order.
+    private let successors: [[Int32]]
+    /// Position of each module in name order.
+    private let rank: [Int32]
     private var previous: [Int32]
     private var stamp: [UInt32]
     private var generation: UInt32 = 0
@@ -12,6 +22,11 @@ struct ChainFinder {
 
     init(graph: ModuleGraph) {
         self.graph = graph
+        let order = graph.nodes.indices.sorted { (graph.nodes[$0].language.rawValue, graph.nodes[$0].name) < (graph.nodes[$1].language.rawValue, graph.nodes[$1].name) }
+        var rank = [Int32](repeating: 0, count: graph.count)
+        for (k, id) in order.enumerated() { rank[id] = Int32(k) }
+        self.rank = rank
+        successors = graph.succ.map { $0.sorted { rank[Int($0)] < rank[Int($1)] } }
         previous = [Int32](repeating: -1, count: graph.count)
         stamp = [UInt32](repeating: 0, count: graph.count)
     }
@@ -42,7 +57,7 @@ struct ChainFinder {
             generation = 1
         }
         queue.removeAll(keepingCapacity: true)
-        for s in sources where !targets.contains(s) {
+        for s in sources.sorted(by: { rank[Int($0)] < rank[Int($1)] }) where !targets.contains(s) {
             stamp[Int(s)] = generation
             previous[Int(s)] = -1
             queue.append(s)
@@ -51,7 +66,7 @@ struct ChainFinder {
         while head < queue.count {
             let u = queue[head]
             head += 1
-            for v in graph.succ[Int(u)] {
+            for v in successors[Int(u)] {
                 if stamp[Int(v)] == generation { continue }
                 if !excludedEdges.isEmpty && excludedEdges.contains(ModuleGraph.key(u, v)) { continue }
                 if targets.contains(v) {

@@ -60,6 +60,8 @@ struct RuleSpec: Sendable {
     var unmatchedIgnore: Severity? = .warning
     /// Treat selectors as packages (with everything below them).
     var asPackages = true
+    /// import-linter's `broken_contract_guidance`: shown with every finding of the broken contract.
+    var guidance: String?
 
     // layers
     var layers: [LayerSpec] = []

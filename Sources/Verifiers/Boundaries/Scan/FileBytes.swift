@@ -11,7 +11,7 @@ enum FileBytes {
         case skipped(SkipReason)
     }
 
-    static func read(_ path: String) -> Outcome {
+    static func read(_ path: String, python: Bool = false) -> Outcome {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .skipped(.unreadable) }
         defer { close(fd) }
@@ -32,13 +32,19 @@ enum FileBytes {
         }
         guard ok else { return .skipped(.unreadable) }
         if filled < size { bytes.removeLast(size - filled) }
-        return classify(bytes)
+        return classify(bytes, python: python)
     }
 
-    static func classify(_ bytes: [UInt8]) -> Outcome {
-        bytes.withUnsafeBufferPointer { buf in
-            if let base = buf.baseAddress, memchr(base, 0, buf.count) != nil { return .skipped(.binary) }
-            return UTF8Validation.firstInvalidOffset(buf) == nil ? .text(bytes) : .skipped(.notUTF8)
+    /// Python sources are decoded as Python reads them (byte-order mark, PEP 263 coding line); see PythonSource.
+    static func classify(_ bytes: [UInt8], python: Bool = false) -> Outcome {
+        let binary = bytes.withUnsafeBufferPointer { buf in buf.baseAddress.map { memchr($0, 0, buf.count) != nil } ?? false }
+        if binary { return .skipped(.binary) }
+        if python {
+            switch PythonSource.decode(bytes) {
+            case .text(let utf8): return .text(utf8)
+            case .undecodable: return .skipped(PythonSource.declaredCoding(bytes) == nil ? .notUTF8 : .undecodable)
+            }
         }
+        return bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalidOffset($0) == nil } ? .text(bytes) : .skipped(.notUTF8)
     }
 }

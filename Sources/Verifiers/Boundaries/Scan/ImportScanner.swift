@@ -58,7 +58,7 @@ enum ImportScanner {
     }
 
     static func scanOne(_ full: String, relative: String, language: Language) -> Outcome {
-        switch FileBytes.read(full) {
+        switch FileBytes.read(full, python: language == .python) {
         case .skipped(let reason):
             return .skipped(reason)
         case .text(let bytes):
@@ -71,7 +71,9 @@ enum ImportScanner {
     static func extract(_ b: UnsafeBufferPointer<UInt8>, path: String, language: Language) -> ScannedFile {
         switch language {
         case .python:
-            return ScannedFile(path: path, language: language, imports: PythonImports.extract(b))
+            var file = ScannedFile(path: path, language: language, imports: PythonImports.extract(b))
+            file.syntaxError = PythonSyntax.check(b)
+            return file
         case .swift:
             return ScannedFile(path: path, language: language, imports: SwiftImports.extract(b))
         case .typescript:
