@@ -24,7 +24,10 @@ extension ShardMerge {
         for c in ordered {
             for (k, v) in c.stats {
                 switch (stats[k], v) {
-                case (.int(let a)?, .int(let b)): stats[k] = .int(a + b)
+                case (.int(let a)?, .int(let b)):
+                    // Counts from files: a sum past Int's range stays at its end rather than trapping.
+                    let (sum, overflow) = a.addingReportingOverflow(b)
+                    stats[k] = .int(overflow ? (b > 0 ? Int.max : Int.min) : sum)
                 case (.double(let a)?, .double(let b)): stats[k] = .double(a + b)
                 case (nil, _): stats[k] = v
                 default: break

@@ -37,6 +37,16 @@ public enum ShardMerge {
             guard report.schema == RunReport.schemaID else {
                 throw MergeError(problems: ["'\(display)' is a '\(report.schema)' report; gate merge reads \(RunReport.schemaID)"])
             }
+            // Numbers gate adds up or turns into dates: out of range they would overflow (a trap), not merge.
+            let longest = DurationParsing.maximum.milliseconds
+            let t = report.startedAt.timeIntervalSince1970
+            guard t >= 0, t < 253_402_300_800 else {
+                throw MergeError(problems: ["'\(display)': 'startedAt' must be between 1970 and 9999"])
+            }
+            for (what, ms) in [("the run", report.durationMs)] + report.checks.map({ ("check '\($0.id)'", $0.durationMs) })
+            where !(0...longest).contains(ms) {
+                throw MergeError(problems: ["'\(display)': 'durationMs' of \(what) must be from 0 to \(longest), got \(ms)"])
+            }
             return Input(name: display, report: report)
         } catch let e as MergeError {
             throw e

@@ -18,7 +18,7 @@ public enum VerifierDocs {
             .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n") + "\n\n"
         out += "PARAMETERS (the 'with:' block; 'gate check \(d.id) --set key=value' takes the same names)\n"
         for p in d.parameters + VerifierDescriptor.commonParameters {
-            var head = "  \(p.name)  <\(p.kind)>"
+            var head = "  \(p.name)  <\(p.kindText)>"
             if p.required { head += "  required" }
             if let def = p.defaultValue { head += "  default: \(def)" }
             out += head + "\n" + wrap(p.doc, indent: 6) + "\n"

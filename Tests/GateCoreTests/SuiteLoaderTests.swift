@@ -151,10 +151,33 @@ import Testing
         }
         yaml += "checks: []\n"
         let e = error(yaml)
-        guard case .tooLarge? = e else {
-            Issue.record("expected tooLarge, got \(String(describing: e))")
+        guard case .aliasBomb? = e else {
+            Issue.record("expected aliasBomb, got \(String(describing: e))")
             return
         }
+    }
+
+    /// Plain values count against the size limit, repeated ones against the alias limit: each has its own
+    /// message, and anchors reused a little (merge keys across checks) stay well inside the alias budget.
+    @Test func aliasExpansionsAndPlainSizeAreCountedApart() throws {
+        var plain = "checks:\n"
+        for i in 0..<50 { plain += "  - {id: c\(i), uses: echo}\n" }
+        var small = YAMLLoader.Budget(nodes: 120)
+        do {
+            _ = try YAMLLoader.load(text: plain, file: "p.yaml", budget: &small)
+            Issue.record("152 values loaded with a budget of 120")
+        } catch {
+            guard case .tooLarge(_, 120) = error else { Issue.record("expected tooLarge, got \(error)"); return }
+            #expect(error.message.contains("more than 120 values") && !error.message.contains("alias"))
+        }
+        var anchors = "base: &b {X: '1', Y: '2', Z: '3'}\nchecks:\n"
+        for i in 0..<200 { anchors += "  - {id: c\(i), uses: echo, env: {<<: *b, N: '\(i)'}}\n" }
+        var budget = YAMLLoader.Budget(nodes: 10_000, aliasExpansions: 1000)
+        _ = try YAMLLoader.load(text: anchors, file: "a.yaml", budget: &budget)
+        #expect(budget.aliasExpansions == 1000 - 200 * 4, "each *b repeats a map of three values")
+        var tight = YAMLLoader.Budget(nodes: 10_000, aliasExpansions: 100)
+        #expect(throws: ConfigError.self) { try YAMLLoader.load(text: anchors, file: "a.yaml", budget: &tight) }
+        #expect(tight.aliasExpansions == 100, "the budget is left as it was when the load fails")
     }
 
     @Test func yamlMergeKeysWork() throws {

@@ -72,6 +72,72 @@ import Testing
         #expect(DurationParsing.parse(text) == nil)
     }
 
+    /// Issue 19: these trapped (SIGILL) in a Double-to-Int64 conversion or an unchecked add.
+    @Test(arguments: ["10000000000000000000s", "9999999999999999s", "2562047788015215h", "1000000000000000000000ms",
+                      "99999999999999999999", "5000000000000000000ms5000000000000000000ms", "36501d", "5215w"])
+    func refusesTooLong(text: String) {
+        #expect(DurationParsing.check(text) == .failure(.tooLong))
+    }
+
+    @Test(arguments: ["1e300", "0x10", "inf", "nan", "+5s", "1.s.", ".s", "5 s", "٣s", "1h 30m"])
+    func refusesOtherForms(text: String) {
+        #expect(DurationParsing.check(text) == .failure(.malformed), "\(text)")
+    }
+
+    @Test func edgesOfTheRange() {
+        #expect(DurationParsing.parse("36500d") == DurationParsing.maximum)
+        #expect(DurationParsing.parse("36499d23h59m59s999ms")?.milliseconds == DurationParsing.maximum.milliseconds - 1)
+        #expect(DurationParsing.check("36500d1ms") == .failure(.tooLong))
+        #expect(DurationParsing.parse("0s") == .zero)
+        #expect(DurationParsing.parse("0000000000000000000000000000001s")?.milliseconds == 1000)
+        #expect(DurationParsing.parse("1.9999ms")?.milliseconds == 1)
+        #expect(DurationParsing.parse(".5s")?.milliseconds == 500)
+    }
+
+    /// Random digit strings (with and without a fraction) and unit suffixes, one to three parts: the parser
+    /// never traps, and agrees with exact 128-bit arithmetic on the value and on the limit.
+    @Test func randomDigitsAndUnitsAgreeWithExactArithmetic() {
+        let units: [(String, Int128)] = [("ms", 1), ("s", 1000), ("sec", 1000), ("secs", 1000), ("m", 60_000), ("min", 60_000),
+                                         ("mins", 60_000), ("h", 3_600_000), ("hr", 3_600_000), ("hrs", 3_600_000),
+                                         ("d", 86_400_000), ("day", 86_400_000), ("days", 86_400_000), ("w", 604_800_000)]
+        var rng = SystemRandomNumberGenerator()
+        let limit = Int128(DurationParsing.maximum.milliseconds)
+        var accepted = 0, tooLong = 0
+        for _ in 0..<20_000 {
+            var text = ""
+            var exact: Int128 = 0
+            var overflowed = false
+            let parts = Int.random(in: 1...3, using: &rng)
+            for p in 0..<parts {
+                let length = [1, 2, 5, 10, 15, 19, 20, 25, 36].randomElement(using: &rng)!
+                let digits = String((0..<length).map { _ in "0123456789".randomElement(using: &rng)! })
+                let fraction = Bool.random(using: &rng) ? String((0..<Int.random(in: 1...12, using: &rng)).map { _ in
+                    "0123456789".randomElement(using: &rng)! }) : nil
+                let bare = parts == 1 && p == 0 && Int.random(in: 0..<8, using: &rng) == 0
+                let (unit, factor) = bare ? ("", Int128(1000)) : units.randomElement(using: &rng)!
+                text += digits + (fraction.map { "." + $0 } ?? "") + unit
+                // Exact: the whole part, then the first nine fraction digits, rounded down to milliseconds.
+                let significant = digits.drop { $0 == "0" }
+                if significant.count > 30 { overflowed = true; continue }
+                var whole: Int128 = 0
+                for d in significant { whole = whole * 10 + Int128(d.wholeNumberValue!) }
+                var f: Int128 = 0, scale: Int128 = 1
+                for d in (fraction ?? "").prefix(9) { f = f * 10 + Int128(d.wholeNumberValue!); scale *= 10 }
+                exact += whole * factor + f * factor / scale
+            }
+            let result = DurationParsing.check(text)
+            if overflowed || exact > limit {
+                #expect(result == .failure(.tooLong), "\(text)")
+                tooLong += 1
+            } else {
+                #expect(result == .success(.milliseconds(Int64(exact))), "\(text): expected \(exact) ms")
+                accepted += 1
+            }
+        }
+        // Both sides of the limit were exercised.
+        #expect(accepted > 1000 && tooLong > 1000, "accepted \(accepted), too long \(tooLong)")
+    }
+
     @Test func formats() {
         #expect(DurationParsing.format(.milliseconds(350)) == "350ms")
         #expect(DurationParsing.format(.milliseconds(1540)) == "1.5s")

@@ -65,8 +65,9 @@ extension SuiteLoader {
             policy.split = b
         }
         if let v = raw["weight"], !v.isNull {
-            guard let w = v.double, w > 0, w.isFinite else {
-                throw .invalidValue(v.location, key: "weight", expected: "a positive number", got: v.typeDescription)
+            guard let w = v.double, w > 0, w <= 1_000_000 else {
+                throw .invalidValue(v.location, key: "weight", expected: "a number above 0, at most 1000000",
+                                    got: v.typeDescription)
             }
             policy.weight = w
         }

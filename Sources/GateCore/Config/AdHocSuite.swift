@@ -14,7 +14,7 @@ public enum AdHocSuite {
             let key = String(item[..<eq])
             let text = String(item[item.index(after: eq)...])
             let loc = SourceLocation(file: "--set", line: index + 1, column: key.count + 2)
-            var value = try YAMLLoader.load(text: text, file: "--set \(key)") ?? .scalar("", quoted: false, at: loc)
+            var value = try YAMLLoader.load(text: text, file: "--set \(key)", key: key) ?? .scalar("", quoted: false, at: loc)
             value = relocate(value, to: loc)
             let path = key.split(separator: ".").map(String.init)
             guard !path.isEmpty, path.allSatisfy({ !$0.isEmpty }) else {

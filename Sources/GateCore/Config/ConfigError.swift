@@ -25,6 +25,8 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidParameter(SourceLocation, key: String, message: String)
     /// The document expands to more nodes than gate accepts (an alias bomb, or a generated monster).
     case tooLarge(SourceLocation, limit: Int)
+    /// Aliases repeat more values than gate accepts (an alias bomb).
+    case aliasBomb(SourceLocation, limit: Int)
     /// A problem that is not tied to a file position (command-line flags, report paths).
     case usage(String)
 
@@ -33,7 +35,7 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedYAML(let l, _), .unknownKey(let l, _, _, _), .missingKey(let l, _, _),
             .invalidValue(let l, _, _, _), .unknownVerifier(let l, _, _), .duplicateID(let l, _, _),
             .unknownNeed(let l, _, _, _), .cyclicNeeds(let l, _), .includeCycle(let l, _),
-            .invalidParameter(let l, _, _), .tooLarge(let l, _):
+            .invalidParameter(let l, _, _), .tooLarge(let l, _), .aliasBomb(let l, _):
             l
         case .unreadable, .usage: nil
         }
@@ -73,7 +75,10 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidParameter(_, let key, let message):
             return "'\(key)': \(message)"
         case .tooLarge(_, let limit):
-            return "document expands to more than \(limit) nodes (an alias bomb?); simplify it"
+            return "the document has more than \(limit) values, the most gate loads from YAML; split it into files "
+                + "joined with 'include:'"
+        case .aliasBomb(_, let limit):
+            return "aliases expand to more than \(limit) values (an alias bomb?); repeat fewer or smaller anchors"
         case .usage(let m):
             return m
         }

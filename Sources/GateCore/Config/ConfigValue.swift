@@ -54,6 +54,15 @@ public struct ConfigValue: Sendable, Hashable {
         return Int(cleaned)
     }
 
+    /// The value as an integer in `range`, or an error naming this value's position, `key` and the range.
+    public func int(key: String, range: ClosedRange<Int>, what: String = "an integer") throws(ConfigError) -> Int {
+        guard let i = int, range.contains(i) else {
+            throw .invalidValue(location, key: key, expected: "\(what) from \(range.lowerBound) to \(range.upperBound)",
+                                got: typeDescription)
+        }
+        return i
+    }
+
     public var double: Double? {
         guard case .scalar(let s, let quoted) = kind, !quoted else { return nil }
         return int.map(Double.init) ?? Double(s)

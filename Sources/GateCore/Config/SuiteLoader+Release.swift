@@ -87,11 +87,7 @@ extension SuiteLoader {
                 throw .unknownKey(e.keyLocation, key: e.key, context: "'history'", valid: SuiteKeys.history)
             }
             if let r = h["retention"] {
-                guard let n = r.int, n >= 1 else {
-                    throw .invalidValue(r.location, key: "history.retention", expected: "a number of runs, at least 1",
-                                        got: r.typeDescription)
-                }
-                suite.historyRetention = n
+                suite.historyRetention = try r.int(key: "history.retention", range: 1...1_000_000, what: "a number of runs")
             }
         }
     }

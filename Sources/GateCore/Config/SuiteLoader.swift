@@ -20,7 +20,9 @@ public struct SuiteLoader: Sendable {
     public func load(_ path: String) throws(ConfigError) -> Suite {
         let absolute = PathUtil.resolve(path, against: workingDirectory)
         let display = PathUtil.relative(absolute, to: workingDirectory)
-        guard let doc = try YAMLLoader.load(path: absolute, displayPath: display) else {
+        // One budget for the suite and its includes: a file included from many places counts each time.
+        var budget = YAMLLoader.Budget()
+        guard let doc = try YAMLLoader.load(path: absolute, displayPath: display, budget: &budget) else {
             throw .missingKey(SourceLocation(file: display, line: 1, column: 1), key: "checks", context: "the suite")
         }
         guard let top = doc.mapping else {
@@ -59,10 +61,7 @@ public struct SuiteLoader: Sendable {
 
         var jobs: Int?
         if let v = doc["jobs"] {
-            guard let j = v.int, j >= 1 else {
-                throw .invalidValue(v.location, key: "jobs", expected: "a positive integer", got: v.typeDescription)
-            }
-            jobs = j
+            jobs = try v.int(key: "jobs", range: RunOptions.jobsRange, what: "a number of checks at once")
         }
         let timeout = try Self.duration(doc["timeout"], key: "timeout")
 
@@ -87,7 +86,9 @@ public struct SuiteLoader: Sendable {
         var env: [String: String] = [:]
         var rawChecks: [ConfigValue] = []
         var visiting: Set<String> = [absolute]
-        try collect(doc, file: absolute, env: &env, checks: &rawChecks, visiting: &visiting)
+        var includes = 0
+        try collect(doc, file: absolute, env: &env, checks: &rawChecks, visiting: &visiting, budget: &budget,
+                    includes: &includes)
 
         var checks: [CheckSpec] = []
         var seen: [String: SourceLocation] = [:]
@@ -107,8 +108,12 @@ public struct SuiteLoader: Sendable {
     }
 
     /// Gathers `env` and `checks` from a document and, recursively, its includes.
+    /// The most files one suite may include, counting a file each time it is included.
+    static let maxIncludes = 1000
+
     private func collect(_ doc: ConfigValue, file: String, env: inout [String: String], checks: inout [ConfigValue],
-                         visiting: inout Set<String>) throws(ConfigError) {
+                         visiting: inout Set<String>, budget: inout YAMLLoader.Budget,
+                         includes: inout Int) throws(ConfigError) {
         if let inc = doc["include"] {
             guard let paths = inc.stringList else {
                 throw .invalidValue(inc.location, key: "include", expected: "a file path or a list of paths",
@@ -121,14 +126,25 @@ public struct SuiteLoader: Sendable {
                 guard FileManager.default.fileExists(atPath: abs) else {
                     throw .invalidParameter(inc.location, key: "include", message: "file '\(display)' does not exist")
                 }
-                guard let sub = try YAMLLoader.load(path: abs, displayPath: display) else { continue }
+                if let kind = YAMLLoader.notRegularFile(abs) {
+                    throw .invalidParameter(inc.location, key: "include",
+                                            message: "'\(display)' is not a regular file but \(kind); include YAML files only")
+                }
+                includes += 1
+                if includes > Self.maxIncludes {
+                    throw .invalidParameter(inc.location, key: "include",
+                                            message: "more than \(Self.maxIncludes) files included in all (counting each "
+                                                + "time a file is included); include each file from fewer places")
+                }
+                guard let sub = try YAMLLoader.load(path: abs, displayPath: display, budget: &budget) else { continue }
                 guard let entries = sub.mapping else {
                     throw .invalidValue(sub.location, key: "(included suite)", expected: "a map", got: sub.typeDescription)
                 }
                 try rejectUnknown(entries, allowed: SuiteKeys.included,
                                   context: "an included file (suite-wide keys belong to the including suite)")
                 visiting.insert(abs)
-                try collect(sub, file: abs, env: &env, checks: &checks, visiting: &visiting)
+                try collect(sub, file: abs, env: &env, checks: &checks, visiting: &visiting, budget: &budget,
+                            includes: &includes)
                 visiting.remove(abs)
             }
         }
@@ -289,11 +305,7 @@ public struct SuiteLoader: Sendable {
 
     static func duration(_ v: ConfigValue?, key: String) throws(ConfigError) -> Duration? {
         guard let v, !v.isNull else { return nil }
-        guard let s = v.string, let d = DurationParsing.parse(s), d > .zero else {
-            throw .invalidValue(v.location, key: key, expected: "a duration such as 90s, 10m or 1h30m",
-                                got: v.typeDescription)
-        }
-        return d
+        return try v.duration(key: key, allowZero: false)
     }
 
     static func stringMap(_ v: ConfigValue, key: String) throws(ConfigError) -> [String: String] {

@@ -81,6 +81,14 @@ struct Prepared: Sendable {
             guard let first = a.first, !first.isEmpty else { throw ProcessError.emptyCommand }
             argv = a
         }
+        // Checked here too, not only at load: arguments also come from files (determinism cases).
+        if let i = argv.firstIndex(where: { $0.utf8.contains(0) }) {
+            throw ProcessError.nulCharacter(i == 0 ? "the program name" : "argument \(i)")
+        }
+        if let bad = spec.environment.first(where: { $0.key.utf8.contains(0) || $0.value.utf8.contains(0) }) {
+            throw ProcessError.nulCharacter("the environment variable \(bad.key.prefix { $0 != "\0" })")
+        }
+        if spec.cwd.utf8.contains(0) { throw ProcessError.nulCharacter("the working directory") }
         let program = argv[0]
         let exe: String
         if program.utf8.contains(UInt8(ascii: "/")) {

@@ -105,6 +105,8 @@ public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
     case spawnFailed(program: String, errno: Int32)
     case outputFile(path: String, errno: Int32)
     case emptyCommand
+    /// A NUL in an argument, a variable or the directory: C would see only the text before it.
+    case nulCharacter(String)
 
     public var description: String {
         switch self {
@@ -120,6 +122,8 @@ public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot open output file '\(path)': \(String(cString: strerror(code)))"
         case .emptyCommand:
             "the command is empty"
+        case .nulCharacter(let what):
+            "\(what) contains a NUL character, which a program cannot be given; nothing was run"
         }
     }
 }

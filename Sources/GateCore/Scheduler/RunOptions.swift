@@ -47,6 +47,9 @@ public struct RunOptions: Sendable {
     }
 
     public static var coreCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// `jobs:` and `--jobs`: more than this many checks at once is a typo, not a plan.
+    public static let jobsRange = 1...1024
 }
 
 #if canImport(Glibc)

@@ -100,11 +100,14 @@ public struct ShardInfo: Codable, Sendable, Equatable {
 }
 
 extension ShardSlice {
+    /// The most shards a suite may be cut into.
+    public static let maxShards = 1000
+
     /// Parses `K/N` with K from 1. Nil when malformed.
     public static func parse(_ text: String) -> ShardSlice? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-              let n = Int(parts[1].trimmingCharacters(in: .whitespaces)), n >= 1, n <= 1000, k >= 1, k <= n
+              let n = Int(parts[1].trimmingCharacters(in: .whitespaces)), n >= 1, n <= maxShards, k >= 1, k <= n
         else { return nil }
         return ShardSlice(index: k - 1, count: n)
     }
@@ -114,19 +117,19 @@ extension ShardSlice {
     public static func resolve(option: String?, environment: [String: String]) throws(ConfigError) -> ShardSlice? {
         if let option {
             guard let s = parse(option) else {
-                throw .usage("--shard '\(option)' is not K/N with 1 ≤ K ≤ N (for example --shard 2/4)")
+                throw .usage("--shard '\(option)' is not K/N with 1 ≤ K ≤ N ≤ \(maxShards) (for example --shard 2/4)")
             }
             return s
         }
         if let v = environment["GATE_SHARD"], !v.isEmpty {
-            guard let s = parse(v) else { throw .usage("GATE_SHARD='\(v)' is not K/N with 1 ≤ K ≤ N (for example 2/4)") }
+            guard let s = parse(v) else { throw .usage("GATE_SHARD='\(v)' is not K/N with 1 ≤ K ≤ N ≤ \(maxShards) (for example 2/4)") }
             return s
         }
         let index = environment["TEST_SHARD_INDEX"], total = environment["TEST_TOTAL_SHARDS"]
         if index != nil || total != nil {
-            guard let i = index.flatMap({ Int($0) }), let n = total.flatMap({ Int($0) }), n >= 1, i >= 0, i < n else {
+            guard let i = index.flatMap({ Int($0) }), let n = total.flatMap({ Int($0) }), n >= 1, n <= maxShards, i >= 0, i < n else {
                 throw .usage("TEST_SHARD_INDEX='\(index ?? "")' and TEST_TOTAL_SHARDS='\(total ?? "")' do not name a "
-                             + "shard (the index counts from 0 and must be below the total)")
+                             + "shard (the total must be from 1 to \(maxShards); the index counts from 0 and must be below it)")
             }
             return ShardSlice(index: i, count: n)
         }

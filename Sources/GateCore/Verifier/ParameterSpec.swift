@@ -49,14 +49,22 @@ public struct ParameterSpec: Sendable, Hashable {
     public var defaultValue: String?
     public var required: Bool
     public var doc: String
+    /// For `.int`: the values allowed, checked with the shape and named in the message and by `gate explain`.
+    public var range: ClosedRange<Int>?
 
     public init(_ name: String, _ kind: Kind, default defaultValue: String? = nil, required: Bool = false,
-                _ doc: String) {
+                range: ClosedRange<Int>? = nil, _ doc: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.required = required
+        self.range = range
         self.doc = doc
+    }
+
+    /// `<int 1 to 256>`, `<duration>`: the kind as `gate explain` shows it.
+    public var kindText: String {
+        range.map { "\(kind) \($0.lowerBound) to \($0.upperBound)" } ?? kind.description
     }
 
     /// Checks that `value` has this parameter's shape. Verifiers check meaning afterwards.
@@ -70,13 +78,13 @@ public struct ParameterSpec: Sendable, Hashable {
         case .bool:
             if value.bool == nil { throw bad("true or false") }
         case .int:
-            if value.int == nil { throw bad("an integer") }
+            guard let i = value.int, range?.contains(i) ?? true else {
+                throw bad(range.map { "an integer from \($0.lowerBound) to \($0.upperBound)" } ?? "an integer")
+            }
         case .number:
             if value.double == nil { throw bad("a number") }
         case .duration:
-            guard let s = value.string, DurationParsing.parse(s) != nil else {
-                throw bad("a duration such as 90s, 10m or 1h")
-            }
+            _ = try value.duration(key: name, allowZero: true)
         case .stringList, .pathList, .command:
             if value.stringList == nil { throw bad("a string or a list of strings") }
         case .oneOf(let words):

@@ -71,9 +71,8 @@ public struct Parameters: Sendable {
 
     public func int(_ key: String, default d: Int, range: ClosedRange<Int>? = nil) throws(ConfigError) -> Int {
         guard let v = present(key) else { return d }
-        guard let i = v.int else { throw mismatch(key, "an integer", v) }
-        if let range, !range.contains(i) {
-            throw mismatch(key, "an integer from \(range.lowerBound) to \(range.upperBound)", v)
+        guard let i = v.int, range?.contains(i) ?? true else {
+            throw mismatch(key, range.map { "an integer from \($0.lowerBound) to \($0.upperBound)" } ?? "an integer", v)
         }
         return i
     }
@@ -86,10 +85,7 @@ public struct Parameters: Sendable {
 
     public func duration(_ key: String) throws(ConfigError) -> Duration? {
         guard let v = present(key) else { return nil }
-        guard let s = v.string, let d = DurationParsing.parse(s) else {
-            throw mismatch(key, "a duration such as 90s, 10m or 1h", v)
-        }
-        return d
+        return try v.duration(key: key, allowZero: true)
     }
 
     public func stringList(_ key: String, default d: [String] = []) throws(ConfigError) -> [String] {

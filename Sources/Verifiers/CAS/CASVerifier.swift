@@ -40,7 +40,7 @@ public struct CASVerifier: Verifier {
                           "Hash only a deterministic share of the objects the cache cannot vouch for, e.g. '5%'."),
             ParameterSpec("snapshot", .path, "Write the store's digests to this file (a checksum file, sorted by path)."),
             ParameterSpec("baseline", .path, "Compare the store with this snapshot: drift-added, drift-removed, drift-changed."),
-            ParameterSpec("threads", .int, default: "cores", "Hashing threads."),
+            ParameterSpec("threads", .int, default: "cores", range: 1...256, "Hashing threads."),
             ParameterSpec("verify-pack", .string, default: "auto",
                           "git: also run 'git verify-pack' on each pack (auto: when git is installed; true: require it; false: never)."),
         ],

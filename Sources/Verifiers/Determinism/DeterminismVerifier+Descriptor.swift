@@ -33,7 +33,7 @@ extension DeterminismVerifier {
             ParameterSpec("cwd", .path, "Working directory for the command (default: the check's cwd, else its root)."),
             ParameterSpec("env", .map, "Extra environment variables for every run (${VAR} expands)."),
             ParameterSpec("timeout", .duration, "Stop a single run after this long; the run's whole process group is killed."),
-            ParameterSpec("runs", .int, default: "2", "How many times to run (each case). 1 is allowed with 'golden'."),
+            ParameterSpec("runs", .int, default: "2", range: 1...1000, "How many times to run (each case). 1 is allowed with 'golden'."),
             ParameterSpec("outputs", .stringList,
                           "Globs of the files the command writes, relative to the working directory ('{case}' and '{name}' allowed)."),
             ParameterSpec("stdout", .bool, default: "true", "Compare stdout."),

@@ -44,7 +44,7 @@ struct SecretsOptions: Sendable {
                       + "'gate:allow-next-line' markers. Set false in CI to refuse them."),
         ParameterSpec("baseline", .path, "A baseline file: findings listed there (by rule, path and secret hash) are waived."),
         ParameterSpec("write-baseline", .path, "Write every current finding to this baseline file (sorted, no line numbers)."),
-        ParameterSpec("jobs", .int, default: "the number of cores", "Files scanned in parallel."),
+        ParameterSpec("jobs", .int, default: "the number of cores", range: 1...256, "Files scanned in parallel."),
     ]
 
     init(_ p: Parameters) throws(ConfigError) {
@@ -59,8 +59,9 @@ struct SecretsOptions: Sendable {
         defaultExcludes = try p.bool("default-excludes", default: true)
         if defaultExcludes { exclude += FileSelection.defaultExcludes.map(Glob.init) }
         if let size = try p.string("max-file-size") {
-            guard let n = Self.parseSize(size) else {
-                throw p.error("max-file-size", "'\(size)' is not a size; write bytes (1048576) or a size like 512KB, 10MB or 1GB")
+            guard let n = Self.parseSize(size), n <= Self.maxFileSizeLimit else {
+                throw p.error("max-file-size", "'\(size)' is not a size from 1 byte to 1024GB; write bytes (1048576) or a "
+                              + "size like 512KB, 10MB or 1GB")
             }
             maxFileSize = n
         }
@@ -84,10 +85,13 @@ struct SecretsOptions: Sendable {
         if p.has("jobs") { jobs = try p.int("jobs", default: jobs, range: 1...256) }
     }
 
+    /// The largest `max-file-size` (1 TiB): a bigger number is a typo, and sizes beyond Int overflowed.
+    static let maxFileSizeLimit = 1 << 40
+
     /// `1048576`, `512KB`, `10MB`, `1GB`, `2 MiB` (all powers of 1024).
     static func parseSize(_ text: String) -> Int? {
         let t = text.trimmingCharacters(in: .whitespaces).uppercased()
-        let digits = t.prefix { $0.isNumber }
+        let digits = t.prefix { $0.isASCII && $0.isNumber }
         guard let n = Int(digits), n > 0 else { return nil }
         let unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
         let shift: Int

@@ -38,8 +38,8 @@ struct CheckCommand: AsyncParsableCommand {
         let cwd = PathUtil.currentDirectory
         var limit: Duration?
         if let timeout {
-            guard let d = DurationParsing.parse(timeout), d > .zero else {
-                throw ConfigError.usage("--timeout '\(timeout)' is not a duration; use a form like 90s, 10m or 1h")
+            guard case .success(let d) = DurationParsing.check(timeout), d > .zero else {
+                throw ConfigError.usage("--timeout '\(timeout)' must be \(DurationParsing.expectation(allowZero: false))")
             }
             limit = d
         }

@@ -27,7 +27,10 @@ struct HistoryCommand: ParsableCommand {
     var check: String?
 
     @Option(name: .long, help: ArgumentHelp("Consider only the newest N runs (default 100).", valueName: "n"))
-    var last: Int = 100
+    var last: String = "100"
+
+    /// `--last` as a count of runs.
+    static let lastRange = 1...1_000_000
 
     @Option(name: .long, help: ArgumentHelp("The suite's root (overrides its 'root').", valueName: "dir"))
     var root: String?
@@ -36,7 +39,7 @@ struct HistoryCommand: ParsableCommand {
     var stateDir: String?
 
     func validate() throws {
-        if last < 1 { throw ValidationError("--last must be at least 1") }
+        _ = try countOption(last, name: "--last", range: Self.lastRange)
     }
 
     func run() throws {
@@ -64,6 +67,7 @@ struct HistoryCommand: ParsableCommand {
             return
         }
         var out = ""
+        let last = try countOption(last, name: "--last", range: Self.lastRange)
         for name in try names ?? store.suites() {
             let runs = try store.runs(suite: name, last: last)
             if let check, !runs.contains(where: { $0.checks.contains { $0.checkID == check } }) {

@@ -54,3 +54,12 @@ func splitIDs(_ values: [String]) -> [String] {
     values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingCharacters(in: .whitespaces) }
         .filter { !$0.isEmpty }
 }
+
+/// A whole number from the command line in `range`. ArgumentParser's own message for a bad `Int` names
+/// neither the range nor the problem, and takes 10^12 for `--jobs` without a word.
+func countOption(_ text: String, name: String, range: ClosedRange<Int>) throws -> Int {
+    guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+        throw ValidationError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+    }
+    return n
+}

@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
     var root: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Checks to run at once (default: the suite's 'jobs', else the number of cores).", valueName: "n"))
-    var jobs: Int?
+    var jobs: String?
 
     @Option(name: .long, parsing: .singleValue,
             help: ArgumentHelp("Run only these checks (comma-separated or repeated), plus what they need.", valueName: "ids"))
@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs { _ = try countOption(jobs, name: "--jobs", range: RunOptions.jobsRange) }
     }
 
     func run() async throws {
@@ -94,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
         let reportSet = GateRun.reportSet(directory: reportsDir, suiteReports: suite.reports,
                                           explicit: reportOptions.explicit, workingDirectory: cwd)
         let options = RunOptions(
-            jobs: jobs ?? suite.jobs, only: splitIDs(only), skip: splitIDs(skip), tags: splitIDs(tag),
+            jobs: try jobs.map { try countOption($0, name: "--jobs", range: RunOptions.jobsRange) } ?? suite.jobs, only: splitIDs(only), skip: splitIDs(skip), tags: splitIDs(tag),
             failFast: failFast, reportsDirectory: PathUtil.resolve(reportsDir, against: cwd),
             stateDirectory: stateDir.map { PathUtil.resolve($0, against: cwd) }, environment: childEnvironment())
         var runOptions = options
