@@ -98,8 +98,12 @@ public enum GitHubAnnotations {
         return "::\(a.kind.rawValue) \(props.joined(separator:","))::\(escapeData(a.message))"
     }
 
+    /// Control characters other than CR and LF are shown as escapes (`\x1b`): GitHub prints annotation
+    /// text in the log and on the pull request, and must not carry a raw escape sequence to either. A
+    /// `##[` (the runner's older command syntax, matched anywhere in a line) is broken the same way.
     public static func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+        VisibleText.line(s, keeping: ["\r", "\n"]).replacingOccurrences(of: "##[", with: "##\\x5b")
+            .replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
             .replacingOccurrences(of: "\n", with: "%0A")
     }
 

@@ -47,9 +47,9 @@ public struct MarkdownReportWriter: ReportWriter {
             }
             for f in sorted.prefix(findingsPerCheck) {
                 var whereText = ""
-                if let p = f.path { whereText = " `\(p)\(f.line.map { ":\($0)" } ?? "")`" }
+                if let p = f.path { whereText = " `\(Self.code(p))\(f.line.map { ":\($0)" } ?? "")`" }
                 let waived = f.waived ? " *(waived)*" : ""
-                md += "- **\(f.severity.rawValue)** `\(f.rule)`\(whereText): \(Self.cell(f.message))\(waived)\n"
+                md += "- **\(f.severity.rawValue)** `\(Self.code(f.rule))`\(whereText): \(Self.cell(f.message))\(waived)\n"
             }
             if sorted.count > findingsPerCheck {
                 md += "- … and \(sorted.count - findingsPerCheck) more (see the JSON or SARIF report)\n"
@@ -81,12 +81,14 @@ public struct MarkdownReportWriter: ReportWriter {
     /// Keeps a table cell on one line and stops it from breaking the table.
     /// Text from checks, made inert for a table cell or a list item: `|` would end the cell, a newline the
     /// row, and `<` would start raw HTML (a finding about `<script>` or `</details>` must not change the page).
+    /// Control characters (an escape sequence from a check's output) are shown as `\x1b` and the like: the
+    /// step summary and the Markdown report must not carry them raw.
     static func cell(_ s: String) -> String {
         // One pass, and none for the usual cell with nothing to escape (this runs for every check).
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x7C || $0 == 0x0A }) else { return s }
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x7C || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count + 16)
-        for ch in s.unicodeScalars {
+        for ch in VisibleText.line(s, keeping: ["\n"]).unicodeScalars {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -97,5 +99,11 @@ public struct MarkdownReportWriter: ReportWriter {
             }
         }
         return out
+    }
+
+    /// A path or rule id inside a code span: control characters shown, a backtick (which would end the
+    /// span) replaced by a look-alike quote.
+    static func code(_ s: String) -> String {
+        VisibleText.line(s).replacingOccurrences(of: "`", with: "'")
     }
 }

@@ -49,15 +49,15 @@ struct Gate: AsyncParsableCommand {
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch let error as ConfigError {
-            Terminal.writeError(error.description + "\n")
+            Terminal.writeError(VisibleText.lines(error.description) + "\n")
             Foundation.exit(GateExit.usage)
         } catch {
             let message = fullMessage(for: error)
             if exitCode(for: error) == .success {
-                Terminal.write(message + "\n")
+                Terminal.write(VisibleText.lines(message) + "\n")
                 Foundation.exit(0)
             }
-            Terminal.writeError(message + "\n")
+            Terminal.writeError(VisibleText.lines(message) + "\n")
             Foundation.exit(GateExit.usage)
         }
     }

@@ -221,3 +221,34 @@ import Testing
         #expect(throws: ConfigError.self) { try YAMLLoader.load(text: "a: 1\na: 2\n", file: "t") }
     }
 }
+
+@Suite struct VisibleTextTests {
+    @Test func controlCharactersAreShownNotObeyed() {
+        #expect(VisibleText.line("a\u{1B}]0;title\u{07}b") == #"a\x1b]0;title\x07b"#)
+        #expect(VisibleText.line("x\r\ny\tz\u{7F}") == #"x\r\ny\tz\x7f"#)
+        #expect(VisibleText.line("csi \u{9B}31m bidi \u{202E}gnp.exe \u{2028}") == #"csi \u{9b}31m bidi \u{202e}gnp.exe \u{2028}"#)
+        #expect(VisibleText.line("plain ü → ✓") == "plain ü → ✓")
+        #expect(VisibleText.line("a\r\nb", keeping: ["\r", "\n"]) == "a\r\nb")
+    }
+
+    @Test func linesAreIndentedUnderTheFirst() {
+        #expect(VisibleText.lines("one\ntwo\r\nthree\u{1B}[2K\rfour", indent: "  ") == "one\n  two\n  three\\x1b[2K\\rfour")
+        #expect(VisibleText.lines("single") == "single")
+    }
+
+    /// After the GitHub Actions runner's parsers (ActionCommand.TryParseV2: TrimStart, then "::" at the
+    /// start; TryParse: "##[" anywhere), with lines ending at LF or CR as StreamReader.ReadLine ends them.
+    @Test(arguments: [
+        ("::add-path::/x", #"\x3a:add-path::/x"#),
+        ("  \t::error::x", "  \t" + #"\x3a:error::x"#),
+        ("\u{A0}\u{3000}::error::x", "\u{A0}\u{3000}" + #"\x3a:error::x"#),
+        ("ok\r::set-env name=A::1", "ok\r" + #"\x3a:set-env name=A::1"#),
+        ("ok\n\n::x::", "ok\n\n" + #"\x3a:x::"#),
+        ("text ##[add-path]/x", #"text ##\x5badd-path]/x"#),
+        ("a::b and #[x] and # # [", "a::b and #[x] and # # ["),
+        ("x\u{1B}[31m::error::y", "x\u{1B}[31m::error::y"),
+    ])
+    func workflowCommandsAreMadeInert(input: String, expected: String) {
+        #expect(VisibleText.inertWorkflowCommands(input) == expected)
+    }
+}

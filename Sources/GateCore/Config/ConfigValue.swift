@@ -101,7 +101,7 @@ public struct ConfigValue: Sendable, Hashable {
         case .scalar(let s, _):
             if isNull { return "null" }
             let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
-            return "'\(shown)'"
+            return "'\(VisibleText.line(shown))'"
         case .sequence: return "a list"
         case .mapping: return "a map"
         }

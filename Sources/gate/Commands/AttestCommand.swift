@@ -51,6 +51,7 @@ struct AttestCommand: AsyncParsableCommand {
         if o.item.bindTo == .commit, o.attestation.commit != nil {
             line += ", and while nothing under the suite's root changes in a later commit"
         }
-        Terminal.write(line + "\n")
+        // The title, the name and the file are the suite's and the user's words: shown, not obeyed.
+        Terminal.write(VisibleText.lines(line) + "\n")
     }
 }

@@ -36,9 +36,9 @@ struct CasPutCommand: ParsableCommand {
         do {
             let added = try CASStorePut.put(files.map { PathUtil.resolve($0, against: cwd) },
                                             store: PathUtil.resolve(store, against: cwd), manifest: manifest)
-            for (file, a) in zip(files, added) { Terminal.write("\(a.digest)  \(file)\n") }
+            for (file, a) in zip(files, added) { Terminal.write("\(a.digest)  \(VisibleText.line(file))\n") }
         } catch {
-            Terminal.writeError("error: \(error.message)\n")
+            Terminal.writeError("error: \(VisibleText.line(error.message))\n")
             throw ExitCode(GateExit.usage)
         }
     }

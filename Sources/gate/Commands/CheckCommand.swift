@@ -98,7 +98,7 @@ struct ValidateCommand: ParsableCommand {
         let s = try loader.load(suite)
         try GateRun.loadStateFiles(suite: s, stateDirectory: s.root + "/.gate")
         let verifiers = Set(s.checks.map(\.verifierID)).sorted().joined(separator: ", ")
-        Terminal.write("ok: \(s.file ?? suite): suite '\(s.name)', \(s.checks.count) checks (\(verifiers)), "
-                       + "root \(PathUtil.display(s.root))\n")
+        Terminal.write("ok: \(VisibleText.line(s.file ?? suite)): suite '\(s.name)', \(s.checks.count) checks (\(verifiers)), "
+                       + "root \(VisibleText.line(PathUtil.display(s.root)))\n")
     }
 }

@@ -46,9 +46,9 @@ struct ChecklistCommand: AsyncParsableCommand {
             } catch {
                 throw ConfigError.usage("cannot write the checklist to '\(output)': \(error.reason)")
             }
-            Terminal.write("wrote \(PathUtil.display(path)): \(list.doneCount) of \(list.items.count) items done\n")
+            Terminal.write("wrote \(VisibleText.line(PathUtil.display(path))): \(list.doneCount) of \(list.items.count) items done\n")
         } else {
-            Terminal.write(text)
+            Terminal.write(VisibleText.lines(text))
         }
     }
 }

@@ -63,7 +63,7 @@ struct HistoryCommand: ParsableCommand {
                 throw ConfigError.usage("no history in '\(file)'; name a suite (gate history Suites/launch.yaml) to read "
                                         + "the history under its root")
             }
-            Terminal.write("no runs recorded yet in \(file); 'gate run' records each run\n")
+            Terminal.write("no runs recorded yet in \(VisibleText.line(file)); 'gate run' records each run\n")
             return
         }
         var out = ""
@@ -79,6 +79,6 @@ struct HistoryCommand: ParsableCommand {
             let stats = HistoryStats.compute(suite: name, runs: runs, check: check)
             out += (out.isEmpty ? "" : "\n") + HistoryText.render(stats, runs: runs, check: check)
         }
-        Terminal.write(out.isEmpty ? "no runs recorded yet\n" : out)
+        Terminal.write(out.isEmpty ? "no runs recorded yet\n" : VisibleText.lines(out))
     }
 }

@@ -22,6 +22,7 @@ final class Interrupts: Sendable {
                     onFirst()
                 } else {
                     ProcessGroups.shared.signalAll(SIGKILL)
+                    Terminal.resumeWorkflowCommands()
                     Terminal.writeError("\ngate: killed all checks; reports may be incomplete\n")
                     _exit(GateExit.interrupted)
                 }

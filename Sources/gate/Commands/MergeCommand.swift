@@ -46,25 +46,27 @@ struct MergeCommand: ParsableCommand {
             }
             merged = try ShardMerge.merge(reports)
         } catch {
-            Terminal.writeError(error.description + "\n")
+            Terminal.writeError(VisibleText.lines(error.description) + "\n")
             throw ExitCode(GateExit.usage)
         }
         let set = GateRun.reportSet(directory: reportOptions.reports, suiteReports: [:],
                                     explicit: reportOptions.explicit, workingDirectory: cwd)
         try set.preflight()
         let failures = set.write(merged)
-        for f in failures { Terminal.writeError("gate: \(f)\n") }
+        for f in failures { Terminal.writeError("gate: \(VisibleText.line(f))\n") }
         let counts = merged.statusCounts
         let parts = CheckStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
         if !quiet {
+            // Summaries come from the shard files: printed with workflow commands paused and escapes shown.
+            Terminal.pauseWorkflowCommands()
             for c in merged.checks where c.status != .passed {
-                Terminal.write("\(c.status.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0))\(c.id)  \(c.summary)\n")
+                Terminal.write("\(c.status.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0))\(VisibleText.line(c.id))  \(VisibleText.line(c.summary))\n")
             }
         }
         Terminal.write("merged \(inputs.count) reports: \(merged.checks.count) checks: \(parts.joined(separator: ", ")). "
                        + "Result: \(merged.status.rawValue) (exit \(merged.exitCode)).\n")
         for (format, path) in set.targets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !quiet {
-            Terminal.write("  \(format.rawValue): \(PathUtil.relative(path, to: cwd))\n")
+            Terminal.write("  \(format.rawValue): \(VisibleText.line(PathUtil.relative(path, to: cwd)))\n")
         }
         // Under GitHub Actions the merge job is where the whole gate is seen: annotations and the summary.
         GitHubOutput.emit(merged, reports: set)

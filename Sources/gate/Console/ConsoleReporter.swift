@@ -58,12 +58,14 @@ final class ConsoleReporter: Sendable {
     }
 
     func begin() {
+        // Under GitHub Actions, check text is printed with workflow commands off (GitHubOutput resumes).
+        Terminal.pauseWorkflowCommands()
         if !quiet {
             let skipped = suite.checks.count - total
             var line = "gate \(GateVersion.current) · suite \(suite.name) · \(total) checks"
             if skipped > 0 { line += " (\(skipped) not selected)" }
             if let s = shard { line += " · shard \(s.index)/\(s.count) of \(s.suiteChecks.count) checks (\(s.balance.rawValue))" }
-            line += " · \(jobs) \(jobs == 1 ? "job" : "jobs") · root \(PathUtil.display(suite.root))"
+            line += " · \(jobs) \(jobs == 1 ? "job" : "jobs") · root \(VisibleText.line(PathUtil.display(suite.root)))"
             Terminal.write(line.bold + "\n")
         }
         timer?.setEventHandler { [self] in redraw(permanent: "") }
@@ -77,7 +79,7 @@ final class ConsoleReporter: Sendable {
             if live { redraw(permanent: "") }
         case .progress(let id, let message):
             state.withLock { s in
-                if let i = s.running.firstIndex(where: { $0.id == id }) { s.running[i].info.message = message }
+                if let i = s.running.firstIndex(where: { $0.id == id }) { s.running[i].info.message = VisibleText.line(message) }
             }
         case .finished(let result):
             state.withLock { s in
@@ -130,16 +132,16 @@ final class ConsoleReporter: Sendable {
                 + (r.status == .failed && pending.contains(where: { $0.required && $0.status == .failed })
                     ? " (or run with --allow-pending-manual)" : "") + "\n"
         }
-        for note in result.notes { out += "note: \(note)\n" }
+        for note in result.notes { out += "note: \(VisibleText.line(note))\n" }
         if orphansKilled > 0 {
             out += "note: killed \(orphansKilled) leftover process(es) that escaped their checks' process groups\n"
         }
         if !reports.targets.isEmpty && !quiet {
-            let paths = reports.targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { PathUtil.display($0.value) }
+            let paths = reports.targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { VisibleText.line(PathUtil.display($0.value)) }
             out += "Reports: " + paths.joined(separator: ", ") + "\n"
         }
         Terminal.write(out)
-        for failure in result.writeFailures { Terminal.writeError("error: \(failure)\n") }
+        for failure in result.writeFailures { Terminal.writeError("error: \(VisibleText.line(failure))\n") }
     }
 
     // MARK: Rendering
@@ -183,18 +185,21 @@ final class ConsoleReporter: Sendable {
             var loc = f.path ?? ""
             if let l = f.line, !loc.isEmpty { loc += ":\(l)" }
             let sev = f.severity == .error ? f.severity.rawValue.red : f.severity.rawValue.yellow
-            out += "    \(sev) \(f.rule.dim) \(loc.isEmpty ? "" : loc + " ")\(f.message)\n"
+            // Text from the check: control characters shown, a multi-line message indented under its finding.
+            let place = loc.isEmpty ? "" : VisibleText.line(loc) + " "
+            out += "    \(sev) \(VisibleText.line(f.rule).dim) \(place)\(VisibleText.lines(f.message, indent: "        "))\n"
         }
         if shown.count > limit { out += "    … \(shown.count - limit) more (see the reports, or use --verbose)\n".dim }
         if bad, verbose, let log = r.log {
-            let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(30)
-            out += tail.map { "    │ " + $0 }.joined(separator: "\n") + "\n"
+            let tail = log.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).suffix(30)
+            out += tail.map { "    │ " + VisibleText.line($0.hasSuffix("\r") ? String($0.dropLast()) : String($0)) }
+                .joined(separator: "\n") + "\n"
         }
         return out
     }
 
     private func fit(_ s: String, used: Int) -> String {
-        let oneLine = s.replacingOccurrences(of: "\n", with: " ")
+        let oneLine = VisibleText.line(s.replacingOccurrences(of: "\n", with: " "))
         guard live, let w = Terminal.width, w - used > 10, oneLine.count > w - used else { return oneLine }
         return String(oneLine.prefix(w - used - 1)) + "…"
     }

@@ -9,14 +9,15 @@ enum GitHubOutput {
         var hint = "the job summary"
         if let md = reports.targets[.markdown] { hint += " or \(PathUtil.display(md))" }
         if environment["GITHUB_ACTIONS"] == "true" {
-            let lines = GitHubAnnotations.lines(for: report, summaryHint: hint)
-            if !lines.isEmpty { Terminal.write(lines.joined(separator: "\n") + "\n") }
+            Terminal.writeWorkflowCommands(GitHubAnnotations.lines(for: report, summaryHint: hint))
         }
+        Terminal.resumeWorkflowCommands()
         if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
             do {
                 try GitHubStepSummary.append(report, to: path)
             } catch {
-                Terminal.writeError("warning: could not append the summary to $GITHUB_STEP_SUMMARY ('\(path)'): \(error)\n")
+                Terminal.writeError(VisibleText.line("warning: could not append the summary to $GITHUB_STEP_SUMMARY "
+                                                     + "('\(path)'): \(error)") + "\n")
             }
         }
     }
