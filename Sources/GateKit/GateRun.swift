@@ -68,13 +68,46 @@ public struct GateRun: Sendable {
 
     /// The reports a `gate run` writes: every format into the reports directory, then the suite's
     /// `reports:` paths, then paths given on the command line, each overriding the one before.
-    public static func reportSet(directory: String?, suiteReports: [String: String],
-                                 explicit: [ReportFormat: String], workingDirectory: String) -> ReportSet {
-        var set = directory.map { ReportSet.all(in: PathUtil.resolve($0, against: workingDirectory)) } ?? ReportSet()
-        for (k, v) in suiteReports {
-            if let f = ReportFormat(rawValue: k) { set.targets[f] = PathUtil.resolve(v, against: workingDirectory) }
+    ///
+    /// What the command line names (`--reports`, `--json`, ...) goes where it says. The rest stays in a
+    /// tree: the default reports directory under the working directory, and a suite's path under the
+    /// reports directory or the working directory. A suite path outside both is a config error, and no
+    /// symlink on the way is followed out of the tree (checked before any check runs and again when
+    /// writing).
+    public static func reportSet(directory: String?, directoryGiven: Bool = true, suiteReports: [String: String],
+                                 suiteLocations: [String: SourceLocation] = [:], explicit: [ReportFormat: String],
+                                 workingDirectory: String) throws(ConfigError) -> ReportSet {
+        let cwd = PathUtil.normalize(workingDirectory)
+        let reportsDir = directory.map { PathUtil.resolve($0, against: cwd) }
+        var set = reportsDir.map { ReportSet.all(in: $0) } ?? ReportSet()
+        if let dir = reportsDir, !directoryGiven {
+            for f in ReportFormat.allCases { set.bounds[f] = ReportSet.Bound(base: cwd, label: "the working directory") }
+            if !PathUtil.isInside(dir, cwd) { throw .usage("the reports directory '\(dir)' is outside the working directory") }
         }
-        for (f, v) in explicit { set.targets[f] = PathUtil.resolve(v, against: workingDirectory) }
+        for (k, v) in suiteReports.sorted(by: { $0.key < $1.key }) {
+            guard let f = ReportFormat(rawValue: k) else { continue }
+            let path = PathUtil.resolve(v, against: cwd)
+            let source = suiteLocations[k]
+            let base: String, label: String
+            if let dir = reportsDir, directoryGiven, PathUtil.isInside(path, dir) {
+                (base, label) = (dir, "the reports directory")
+            } else if PathUtil.isInside(path, cwd) {
+                (base, label) = (cwd, "the working directory")
+            } else {
+                let given = directoryGiven ? reportsDir : nil
+                let dirs = "the working directory" + (given.map { " and the reports directory '\(PathUtil.display($0))'" } ?? "")
+                let message = "'\(VisibleText.line(v))' is outside \(dirs); a suite writes reports only there. "
+                    + "Name a path inside, or give this one on the command line (--\(k) PATH)"
+                guard let source else { throw .usage("reports.\(k): " + message) }
+                throw .invalidParameter(source, key: "reports.\(k)", message: message)
+            }
+            set.targets[f] = path
+            set.bounds[f] = ReportSet.Bound(base: base, source: source, label: label)
+        }
+        for (f, v) in explicit {
+            set.targets[f] = PathUtil.resolve(v, against: cwd)
+            set.bounds[f] = nil
+        }
         return set
     }
 

@@ -5,6 +5,25 @@ import GateCore
 public struct ReportSet: Sendable, Equatable {
     /// Format to absolute path.
     public var targets: [ReportFormat: String]
+    /// Targets that were not given on the command line, with the directory each must stay under: no
+    /// symlink on the way may lead out of it (see `ConfinedDirectory`).
+    public var bounds: [ReportFormat: Bound] = [:]
+
+    /// The tree a report must stay in, and who named the path (for messages).
+    public struct Bound: Sendable, Equatable {
+        /// Absolute directory the report must stay under.
+        public var base: String
+        /// Where the suite names the path (`reports: {json: ...}`); nil for the default reports directory.
+        public var source: SourceLocation?
+        /// `base` as messages name it: "the working directory", "the reports directory".
+        public var label: String
+
+        public init(base: String, source: SourceLocation? = nil, label: String) {
+            self.base = base
+            self.source = source
+            self.label = label
+        }
+    }
 
     public init(targets: [ReportFormat: String] = [:]) {
         self.targets = targets
@@ -21,10 +40,26 @@ public struct ReportSet: Sendable, Equatable {
     public func preflight() throws(ConfigError) {
         for (format, path) in targets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             do {
-                try AtomicFile.probeWritable(path)
+                if let bound = bounds[format] {
+                    try AtomicFile.probeWritable(path, within: bound.base)
+                } else {
+                    try AtomicFile.probeWritable(path)
+                }
             } catch {
-                throw .usage("cannot write the \(format.rawValue) report to '\(PathUtil.display(path))': "
-                             + "\(error.reason); choose another path or fix the permissions")
+                let shown = VisibleText.line(PathUtil.display(path))
+                guard error.escape != nil, let bound = bounds[format] else {
+                    throw .usage("cannot write the \(format.rawValue) report to '\(shown)': "
+                                 + "\(VisibleText.line(error.reason)); choose another path or fix the permissions")
+                }
+                let problem = VisibleText.line(error.reason) + "; gate follows no symbolic link out of \(bound.label) "
+                    + "to write a report"
+                if let source = bound.source {
+                    throw .invalidParameter(source, key: "reports.\(format.rawValue)",
+                                            message: "cannot write '\(shown)': \(problem). Name a path without the link, "
+                                                + "or give this one on the command line (--\(format.rawValue) PATH)")
+                }
+                throw .usage("cannot write the \(format.rawValue) report to '\(shown)': \(problem). Choose the "
+                             + "reports directory on the command line (--reports DIR) to write elsewhere")
             }
         }
     }
@@ -42,7 +77,11 @@ public struct ReportSet: Sendable, Equatable {
             do {
                 let data = try format.writer.render(report)
                 PhaseTimer.mark("\(format.rawValue) rendered (\(data.count) bytes)")
-                try AtomicFile.write(data, to: path, durable: false)
+                if let bound = bounds[format] {
+                    try AtomicFile.write(data, to: path, within: bound.base, durable: false)
+                } else {
+                    try AtomicFile.write(data, to: path, durable: false)
+                }
                 PhaseTimer.mark("\(format.rawValue) written")
             } catch let e as AtomicFile.Failure {
                 failure = e.description

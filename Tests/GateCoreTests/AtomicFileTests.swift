@@ -44,4 +44,53 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: live))
         #expect(FileManager.default.fileExists(atPath: other))
     }
+
+    /// A confined write goes through links that stay under the base, refuses one that leaves it (the
+    /// outside file untouched), replaces a link in the last component instead of writing through it, and
+    /// sweeps dead writers' temporaries through the opened directory.
+    @Test(arguments: [true, false])
+    func confinedWritesStayUnderTheBase(durable: Bool) throws {
+        let base = try TempDir("confined-base")
+        let outside = try TempDir("confined-outside")
+        defer { base.remove(); outside.remove() }
+        try outside.write(["victim.json": "precious"])
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: base.file("real/sub"), withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: base.file("inside"), withDestinationPath: "real")
+        try fm.createSymbolicLink(atPath: base.file("out"), withDestinationPath: outside.path)
+        try fm.createSymbolicLink(atPath: base.file("real/hop"), withDestinationPath: "../out")
+        try fm.createSymbolicLink(atPath: base.file("gone"), withDestinationPath: "no-such-dir")
+        try fm.createSymbolicLink(atPath: base.file("real/file-link.json"), withDestinationPath: outside.file("victim.json"))
+
+        try AtomicFile.write(Data("a".utf8), to: base.file("inside/sub/r.json"), within: base.path, durable: durable)
+        #expect(try base.read("real/sub/r.json") == "a")
+        try AtomicFile.write(Data("new/dirs".utf8), to: base.file("made/on/the/way.json"), within: base.path, durable: durable)
+        #expect(try base.read("made/on/the/way.json") == "new/dirs")
+        for (path, escape) in [("out/victim.json", true), ("real/hop/victim.json", true), ("out/new/x.json", true),
+                               ("gone/x.json", true), ("../\(PathUtil.basename(outside.path))/victim.json", true)] {
+            do {
+                try AtomicFile.write(Data("bad".utf8), to: PathUtil.resolve(path, against: base.path), within: base.path,
+                                     durable: durable)
+                Issue.record("\(path) was written")
+            } catch {
+                #expect((error.escape != nil) == escape, "\(path): \(error)")
+            }
+            #expect(try outside.read("victim.json") == "precious", "\(path)")
+            #expect(try fm.contentsOfDirectory(atPath: outside.path) == ["victim.json"], "\(path)")
+        }
+        // The last component being a link: the link is replaced, its target is not written.
+        try AtomicFile.write(Data("mine".utf8), to: base.file("real/file-link.json"), within: base.path, durable: durable)
+        #expect(try outside.read("victim.json") == "precious")
+        #expect(try base.read("real/file-link.json") == "mine")
+        #expect((try? fm.destinationOfSymbolicLink(atPath: base.file("real/file-link.json"))) == nil)
+        // Probing follows the same rules.
+        #expect(throws: AtomicFile.Failure.self) { try AtomicFile.probeWritable(base.file("out/p.json"), within: base.path) }
+        try AtomicFile.probeWritable(base.file("inside/p.json"), within: base.path)
+        // Dead writers' temporaries are swept through the descriptor.
+        let dead = base.file("real/sub/.r.json.tmp-99999999-1")
+        #expect(fm.createFile(atPath: dead, contents: Data("half".utf8)))
+        try AtomicFile.write(Data("b".utf8), to: base.file("real/sub/r.json"), within: base.path, durable: durable)
+        #expect(!fm.fileExists(atPath: dead))
+        #expect(try fm.contentsOfDirectory(atPath: base.file("real/sub")).sorted() == ["r.json"])
+    }
 }

@@ -11,6 +11,8 @@ public struct Suite: Sendable {
     public var env: [String: String]
     /// Report format (`json`, `junit`, `sarif`, `markdown`) to path, as written in the suite.
     public var reports: [String: String]
+    /// Where each of `reports` is written in the suite file, for messages about the path.
+    public var reportLocations: [String: SourceLocation] = [:]
     public var checks: [CheckSpec]
     /// The longest a waiver may last (`waivers: {max-lifetime: 90d}`).
     public var waiverMaxLifetime: Duration = WaiverFile.defaultMaxLifetime

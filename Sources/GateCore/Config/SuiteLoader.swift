@@ -66,6 +66,7 @@ public struct SuiteLoader: Sendable {
         let timeout = try Self.duration(doc["timeout"], key: "timeout")
 
         var reports: [String: String] = [:]
+        var reportLocations: [String: SourceLocation] = [:]
         if let v = doc["reports"] {
             guard let entries = v.mapping else {
                 throw .invalidValue(v.location, key: "reports", expected: "a map of format to path", got: v.typeDescription)
@@ -79,6 +80,7 @@ public struct SuiteLoader: Sendable {
                                         got: e.value.typeDescription)
                 }
                 reports[e.key] = p
+                reportLocations[e.key] = e.value.location
             }
         }
 
@@ -103,6 +105,7 @@ public struct SuiteLoader: Sendable {
 
         var suite = Suite(name: name, description: doc["description"]?.string, file: display, root: root, jobs: jobs,
                           timeout: timeout, env: env, reports: reports, checks: checks)
+        suite.reportLocations = reportLocations
         try Self.loadPolicies(doc, into: &suite)
         return suite
     }

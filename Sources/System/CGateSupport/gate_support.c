@@ -151,6 +151,22 @@ int gate_replace_file(const char *from, const char *to) {
     return rename(from, to);
 }
 
+int gate_replace_file_at(int dirfd, const char *from, const char *to) {
+#ifdef RENAME_EXCHANGE
+    struct stat st;
+    if (fstatat(dirfd, to, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
+    }
+    if (renameat2(dirfd, from, dirfd, to, RENAME_EXCHANGE) == 0) {
+        unlinkat(dirfd, from, 0);
+        return 0;
+    }
+    if (errno != ENOENT && errno != EINVAL && errno != ENOSYS) return -1;
+#endif
+    return renameat(dirfd, from, dirfd, to);
+}
+
 int gate_epoll_create(void) {
     return epoll_create1(EPOLL_CLOEXEC);
 }

@@ -45,7 +45,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let suite = try AdHocSuite.make(registry: BuiltinVerifiers.registry, verifierID: verifier, root: path,
                                         sets: sets, timeout: limit, workingDirectory: cwd)
-        let reportSet = GateRun.reportSet(directory: reportOptions.reports, suiteReports: [:],
+        let reportSet = try GateRun.reportSet(directory: reportOptions.reports, suiteReports: [:],
                                           explicit: reportOptions.explicit, workingDirectory: cwd)
         let artifacts = PathUtil.resolve(reportOptions.reports ?? "Reports/\(suite.name)", against: cwd)
         let options = RunOptions(jobs: 1, reportsDirectory: artifacts, environment: childEnvironment())
@@ -97,6 +97,9 @@ struct ValidateCommand: ParsableCommand {
         let loader = SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root)
         let s = try loader.load(suite)
         try GateRun.loadStateFiles(suite: s, stateDirectory: s.root + "/.gate")
+        // Where the reports would go (paths only: validating creates no directory).
+        _ = try GateRun.reportSet(directory: "Reports/\(s.name)", directoryGiven: false, suiteReports: s.reports,
+                                  suiteLocations: s.reportLocations, explicit: [:], workingDirectory: PathUtil.currentDirectory)
         let verifiers = Set(s.checks.map(\.verifierID)).sorted().joined(separator: ", ")
         Terminal.write("ok: \(VisibleText.line(s.file ?? suite)): suite '\(s.name)', \(s.checks.count) checks (\(verifiers)), "
                        + "root \(VisibleText.line(PathUtil.display(s.root)))\n")

@@ -49,7 +49,7 @@ struct MergeCommand: ParsableCommand {
             Terminal.writeError(VisibleText.lines(error.description) + "\n")
             throw ExitCode(GateExit.usage)
         }
-        let set = GateRun.reportSet(directory: reportOptions.reports, suiteReports: [:],
+        let set = try GateRun.reportSet(directory: reportOptions.reports, suiteReports: [:],
                                     explicit: reportOptions.explicit, workingDirectory: cwd)
         try set.preflight()
         let failures = set.write(merged)

@@ -42,8 +42,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let loaded = try SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd).load(suite)
         let (replay, ids) = try DeterminismReplay.prepare(loaded, record: mode == .record, only: splitIDs(only))
         let reportsDir = reportOptions.reports ?? "Reports/\(replay.name)"
-        let reportSet = GateRun.reportSet(directory: reportsDir, suiteReports: replay.reports,
-                                          explicit: reportOptions.explicit, workingDirectory: cwd)
+        let reportSet = try GateRun.reportSet(directory: reportsDir, directoryGiven: reportOptions.reports != nil,
+                                              suiteReports: replay.reports, suiteLocations: replay.reportLocations,
+                                              explicit: reportOptions.explicit, workingDirectory: cwd)
         let options = RunOptions(jobs: replay.jobs, only: ids, reportsDirectory: PathUtil.resolve(reportsDir, against: cwd),
                                  environment: childEnvironment())
         let gateRun = try GateRun(suite: replay, options: options, reports: reportSet)

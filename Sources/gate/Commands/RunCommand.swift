@@ -91,8 +91,9 @@ struct RunCommand: AsyncParsableCommand {
         let suite = try loader.load(suite)
         PhaseTimer.mark("suite loaded")
         let reportsDir = reportOptions.reports ?? "Reports/\(suite.name)"
-        let reportSet = GateRun.reportSet(directory: reportsDir, suiteReports: suite.reports,
-                                          explicit: reportOptions.explicit, workingDirectory: cwd)
+        let reportSet = try GateRun.reportSet(directory: reportsDir, directoryGiven: reportOptions.reports != nil,
+                                              suiteReports: suite.reports, suiteLocations: suite.reportLocations,
+                                              explicit: reportOptions.explicit, workingDirectory: cwd)
         let options = RunOptions(
             jobs: try jobs.map { try countOption($0, name: "--jobs", range: RunOptions.jobsRange) } ?? suite.jobs, only: splitIDs(only), skip: splitIDs(skip), tags: splitIDs(tag),
             failFast: failFast, reportsDirectory: PathUtil.resolve(reportsDir, against: cwd),

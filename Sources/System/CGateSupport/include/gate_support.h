@@ -31,6 +31,10 @@ int gate_pipe_cloexec_nonblocking_read(int fds[2]);
 /// Returns 0 or -1 with errno set.
 int gate_replace_file(const char *from, const char *to);
 
+/// `gate_replace_file` with both names relative to the directory `dirfd`: for writes that must not
+/// follow a path again once its directory was opened safely. Neither name's symlink is followed.
+int gate_replace_file_at(int dirfd, const char *from, const char *to);
+
 /// Decodes a waitpid status: returns 1 and the exit code when the child exited, 2 and the signal when it
 /// was killed by one, 0 otherwise. (WIFEXITED and friends are macros.)
 int gate_decode_wait_status(int status, int *value);
