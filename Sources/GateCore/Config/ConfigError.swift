@@ -75,8 +75,8 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidParameter(_, let key, let message):
             return "'\(key)': \(message)"
         case .tooLarge(_, let limit):
-            return "the document has more than \(limit) values, the most gate loads from YAML; split it into files "
-                + "joined with 'include:'"
+            return "more than \(limit) values (a suite and its includes count together), the most gate loads from "
+                + "YAML; split the checks into several suites"
         case .aliasBomb(_, let limit):
             return "aliases expand to more than \(limit) values (an alias bomb?); repeat fewer or smaller anchors"
         case .usage(let m):
