@@ -50,7 +50,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "GateCore",
-            dependencies: ["ContentHash", "CGateSupport", "Yams"],
+            dependencies: ["ContentHash", "CGateSupport", "CPCRE2", "Yams"],
             swiftSettings: strict),
         .target(
             name: "GateReports",

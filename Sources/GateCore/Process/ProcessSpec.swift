@@ -61,8 +61,12 @@ public struct CapturedOutput: Sendable, Equatable {
 
     public var truncated: Bool { totalBytes > bytes.count }
 
-    /// The kept bytes as text; invalid UTF-8 becomes U+FFFD, never a crash.
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    /// The kept bytes as text; invalid UTF-8 becomes U+FFFD, never a crash. When the start was cut, the
+    /// piece of a word before the first separator becomes `…` (it may be the end of a cut token).
+    public var text: String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return truncated ? Redactor.cutStart(text) : text
+    }
 }
 
 /// How a process ended and what it wrote.

@@ -17,14 +17,16 @@ public struct Attestation: Sendable, Equatable {
     /// Where the entry is in the file, for messages.
     public var location: SourceLocation?
 
+    /// `by`, `note` and `evidence` pass through `redactor`: a token pasted into `gate attest --note` by
+    /// mistake, or written into the file by hand, never reaches the file, a report or the checklist.
     public init(item: String, by: String, at: Date, commit: String? = nil, note: String, evidence: String? = nil,
-                suite: String? = nil, location: SourceLocation? = nil) {
+                suite: String? = nil, location: SourceLocation? = nil, redactor: Redactor = .shapesOnly) {
         self.item = item
-        self.by = by
+        self.by = redactor.redact(by)
         self.at = at
         self.commit = commit
-        self.note = note
-        self.evidence = evidence
+        self.note = redactor.redact(note)
+        self.evidence = evidence.map(redactor.redact)
         self.suite = suite
         self.location = location
     }
