@@ -72,7 +72,7 @@ public enum Attest {
         let git = await GitState.probe(suite.root)
         let attestation = Attestation(item: id, by: who, at: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
                                       commit: git.head, note: why, evidence: proof?.isEmpty == false ? proof : nil,
-                                      suite: suite.name)
+                                      suite: suite.name, redactor: Redactor(environment: ProcessInfo.processInfo.environment))
         do {
             _ = try AttestationFile.append(attestation, to: file)
         } catch let e as ConfigError {

@@ -3,7 +3,8 @@ import GateCore
 import GRDB
 
 /// The result cache in `.gate/cache.sqlite`: outcomes by cache key, and the stat cache of input files
-/// (size, mtime, ctime, inode, device and XXH3-128 digest by absolute path), so that a warm run reads no
+/// (size, mtime, ctime, inode, device and XXH3-128 digest by absolute path, hashed when the path holds a
+/// credential), so that a warm run reads no
 /// input file that did not change. Damage is recovered like every state database: moved aside, rebuilt.
 public final class ResultCache: ResultCacheStore {
     public static let fileName = "cache.sqlite"
@@ -63,7 +64,7 @@ public final class ResultCache: ResultCacheStore {
                 sql: "SELECT device, inode, size, mtime_ns, ctime_ns, digest, recorded_ns FROM input_stat WHERE path = ?")
             var out: [String: KnownFile] = [:]
             for p in paths {
-                guard let r = try Row.fetchOne(statement, arguments: [p]) else { continue }
+                guard let r = try Row.fetchOne(statement, arguments: [Redactor.shapesOnly.storageKey(p)]) else { continue }
                 let digest: Data = r[5]
                 out[p] = KnownFile(
                     device: UInt64(bitPattern: r[0]), inode: UInt64(bitPattern: r[1]), size: r[2], mtimeNs: r[3],
@@ -81,7 +82,7 @@ public final class ResultCache: ResultCacheStore {
                 """)
             for (path, f) in files.sorted(by: { $0.key < $1.key }) {
                 try insert.execute(arguments: [
-                    path, Int64(bitPattern: f.device), Int64(bitPattern: f.inode), f.size, f.mtimeNs, f.ctimeNs,
+                    Redactor.shapesOnly.storageKey(path), Int64(bitPattern: f.device), Int64(bitPattern: f.inode), f.size, f.mtimeNs, f.ctimeNs,
                     Data(f.digest), f.recordedNs,
                 ])
             }

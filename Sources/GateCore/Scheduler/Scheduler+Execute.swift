@@ -51,7 +51,8 @@ extension Scheduler {
         }
     }
 
-    /// Runs one check against its timeout and turns whatever happens into a `CheckResult`.
+    /// Runs one check against its timeout and turns whatever happens into a `CheckResult`, with every
+    /// string in it redacted: this is where a check's text enters everything gate writes (see `Redactor`).
     func execute(_ check: CheckSpec, suite: Suite) async -> CheckResult {
         observe(.started(checkID: check.id))
         let clock = ContinuousClock()
@@ -71,7 +72,7 @@ extension Scheduler {
                 var result = Self.apply(hit.outcome, to: base, context: context)
                 result.cached = true
                 result.cache = info
-                return Self.settle(result, check: check, options: options)
+                return context.redactor.scrub(Self.settle(result, check: check, options: options))
             }
         }
 
@@ -91,8 +92,8 @@ extension Scheduler {
             switch verdict {
             case .failed(let message)?:
                 result.status = .error
-                result.reason = context.redactor.redact(message)
-                result.summary = "error: " + (result.reason ?? "")
+                result.reason = message
+                result.summary = "error: " + message
             case .cancelled?, nil:
                 result.status = .error
                 result.reason = "interrupted while running"
@@ -110,15 +111,15 @@ extension Scheduler {
         if let builder, let store = options.cache, var info = cacheInfo {
             result.cached = false
             // Only passes are stored: a failure runs again next time, so a retry of a flaky check retries.
-            if case .done(var outcome)? = verdict, !timedOut, !Task.isCancelled, result.status == .passed,
+            if case .done(let outcome)? = verdict, !timedOut, !Task.isCancelled, result.status == .passed,
                !info.key.isEmpty {
-                // The cache file must hold no credential a log could carry.
-                outcome.log = outcome.log.map(context.redactor.redact)
-                self.store(outcome, durationMs: elapsed, check: check, builder: builder, info: &info, store: store)
+                // The cache file must hold no credential either.
+                self.store(context.redactor.scrub(outcome), durationMs: elapsed, check: check, builder: builder,
+                           info: &info, store: store)
             }
             result.cache = info
         }
-        return Self.settle(result, check: check, options: options)
+        return context.redactor.scrub(Self.settle(result, check: check, options: options))
     }
 
     /// Runs the verifier against the check's timeout. Returns its verdict (nil if it never gave one) and
@@ -186,7 +187,7 @@ extension Scheduler {
         r.findings = outcome.findings.sorted(by: Finding.reportOrder)
         r.summary = outcome.summary
         r.stats = outcome.stats
-        r.log = outcome.log.map(context.redactor.redact)
+        r.log = outcome.log
         let evaluated = (outcome.rules ?? base.rules) + outcome.findings.map(\.rule)
         r.rules = Array(Set(evaluated)).sorted()
         r.status = outcome.status ?? deriveStatus(r.findings)

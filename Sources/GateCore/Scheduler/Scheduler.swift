@@ -36,7 +36,7 @@ public struct Scheduler: Sendable {
 
         for (id, why) in selection.excluded {
             guard let i = index[id] else { continue }
-            results[i] = Self.notRun(checks[i], reason: why)
+            results[i] = notRun(checks[i], reason: why)
         }
 
         await withTaskGroup(of: (Int, CheckResult).self) { group in
@@ -58,7 +58,7 @@ public struct Scheduler: Sendable {
                     for k in pending.indices {
                         let i = pending[k]
                         if let why = stopReason {
-                            settle(i, Self.notRun(checks[i], reason: why))
+                            settle(i, notRun(checks[i], reason: why))
                             skipped = true
                             continue
                         }
@@ -70,7 +70,7 @@ public struct Scheduler: Sendable {
                         if !waiting, let bad {
                             let status = results[bad]!.status
                             let detail = status == .skipped ? "was skipped" : "ended \(status.rawValue)"
-                            settle(i, Self.notRun(checks[i], reason: "needs '\(checks[bad].id)', which \(detail)"))
+                            settle(i, notRun(checks[i], reason: "needs '\(checks[bad].id)', which \(detail)"))
                             skipped = true
                             continue
                         }
@@ -110,11 +110,12 @@ public struct Scheduler: Sendable {
         return Outcome(results: results.compactMap { $0 }, interrupted: interrupted || Task.isCancelled)
     }
 
-    static func notRun(_ c: CheckSpec, reason: String) -> CheckResult {
-        CheckResult(
+    /// The result of a check that did not run, redacted like every other (`execute`).
+    func notRun(_ c: CheckSpec, reason: String) -> CheckResult {
+        inheritedRedactor.scrub(CheckResult(
             id: c.id, verifier: c.verifierID, description: c.description, status: .skipped, required: c.required,
             summary: "skipped: \(reason)", reason: reason, rules: c.verifier.evaluatedRules,
             tags: c.tags, source: c.location.file == "--set" ? nil : "\(c.location.file):\(c.location.line)",
-            root: PathUtil.relative(c.root, to: PathUtil.currentDirectory))
+            root: PathUtil.relative(c.root, to: workingDirectory)))
     }
 }

@@ -14,7 +14,8 @@ public struct CheckContext: Sendable {
     public let artifactsDirectory: String
     /// gate's state directory (`.gate` under the root unless configured).
     public let stateDirectory: String
-    /// Scrubs credentials out of logs.
+    /// The check's redactor (the secret values of its environment, and the known credential shapes). The
+    /// scheduler applies it to the whole result; a verifier needs it only for what it writes elsewhere.
     public let redactor: Redactor
     /// Set when the check runs split over CI shards (`split: true`): do only this slice of the work.
     public var slice: ShardSlice?

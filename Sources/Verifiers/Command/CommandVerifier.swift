@@ -13,7 +13,7 @@ import GateCore
 /// - **Processes**: the program runs in its own process group with the merged environment and `cwd`. A
 ///   timeout or an interrupt stops the whole group (SIGTERM, then SIGKILL after `kill-grace`), and
 ///   anything the program leaves running after it exits is killed. stdout and stderr are kept (the last
-///   64 KiB of each, redacted) as the check's log.
+///   64 KiB of each) as the check's log; the scheduler redacts it with the rest of the result.
 public struct CommandVerifier: Verifier {
     public static let descriptor = VerifierDescriptor(
         id: "command",
@@ -206,27 +206,16 @@ public struct CommandVerifier: Verifier {
             }
         }
 
-        // Everything below came from the program (its output, its findings, its reports): scrub credentials
-        // before it reaches a report, the console or the history.
-        findings = findings.map { Self.redacted($0, context.redactor) }
+        // Credentials in what the program said (output, findings, reports) are redacted where every
+        // result leaves the scheduler (Redactor), not here field by field.
         // No durations in the summary: reports must be identical across runs apart from time fields.
         var summary = passed ? "exited 0" : (findings.first { $0.rule == "command/exit-status" }?.message ?? "failed")
         if case .exited(let c) = result.termination, passed, c != 0 { summary = "exited \(c) (allowed)" }
         if !notes.isEmpty { summary += "; " + notes.joined(separator: "; ") }
-        summary = context.redactor.redact(summary)
         let reportFailed = findings.contains { $0.rule == "command/report-missing" && $0.severity == .error }
         return CheckOutcome(
             findings: findings, summary: summary, stats: stats, rules: evaluatedRules, extraRules: extraRules,
             log: Self.log(result), status: passed && !reportFailed ? .passed : .failed)
-    }
-
-    /// The finding with its message, help and evidence redacted (the fingerprint is kept: it is a hash).
-    static func redacted(_ f: Finding, _ redactor: Redactor) -> Finding {
-        var f = f
-        f.message = redactor.redact(f.message)
-        f.help = f.help.map(redactor.redact)
-        f.evidence = f.evidence?.mapValues(redactor.redact)
-        return f
     }
 
     static func short(_ c: ProcessSpec.Command) -> String {

@@ -11,7 +11,9 @@ extension SecretsVerifier {
         for h in hits {
             let spec = engine.rules[h.rule].spec
             var f = finding(h, spec)
-            let entry = Baseline.Entry(path: h.path, rule: spec.qualifiedID, secret: h.secretHash)
+            // The baseline is a file this verifier writes itself, outside the scheduler's redaction: a path
+            // with a token in its name is written (and matched) redacted.
+            let entry = Baseline.Entry(path: Redactor.shapesOnly.redact(h.path), rule: spec.qualifiedID, secret: h.secretHash)
             if h.inlineIgnored && options.inlineIgnores {
                 // An inline marker declares a known non-secret: counted, not reported, so the check passes
                 // (a baseline entry, by contrast, is known debt and stays visible as a waived finding).

@@ -53,5 +53,11 @@ struct AttestCommand: AsyncParsableCommand {
         }
         // The title, the name and the file are the suite's and the user's words: shown, not obeyed.
         Terminal.write(VisibleText.lines(line) + "\n")
+        let pasted = [("--note", note, o.attestation.note), ("--evidence", evidence ?? "", o.attestation.evidence ?? "")]
+            .filter { $0.1.trimmingCharacters(in: .whitespacesAndNewlines) != $0.2 }.map(\.0)
+        if !pasted.isEmpty {
+            Terminal.writeError("warning: \(pasted.joined(separator: " and ")) held what looks like a credential; it was "
+                                + "recorded redacted. If it was a real one, rotate it.\n")
+        }
     }
 }

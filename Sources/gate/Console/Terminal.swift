@@ -8,6 +8,9 @@ import Synchronization
 /// Everything gate prints passes `VisibleText.inertWorkflowCommands`, so that no line of it is a CI
 /// workflow command; gate's own commands (annotations, the pause around check text) go through
 /// `writeWorkflowCommands` alone. Callers render text from checks with `VisibleText` first.
+///
+/// Everything printed also passes the redactor: check results arrive redacted already, but progress
+/// messages, notes and error messages do not come from a result.
 enum Terminal {
     static func write(_ s: String) { writeAll(1, VisibleText.inertWorkflowCommands(s)) }
     static func writeError(_ s: String) { writeAll(2, VisibleText.inertWorkflowCommands(s)) }
@@ -45,8 +48,11 @@ enum Terminal {
         if !lines.isEmpty { writeAll(1, lines.joined(separator: "\n") + "\n") }
     }
 
+    /// Shapes, and the values of gate's own secret-looking variables.
+    private static let redactor = Redactor(environment: ProcessInfo.processInfo.environment)
+
     private static func writeAll(_ fd: Int32, _ s: String) {
-        var bytes = Array(s.utf8)
+        var bytes = Array(redactor.redact(s).utf8)
         var offset = 0
         bytes.withUnsafeMutableBytes { raw in
             while offset < raw.count {
