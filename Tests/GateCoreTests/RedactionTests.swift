@@ -73,6 +73,19 @@ import Testing
         #expect(Redactor().redact(single) == single)
     }
 
+    /// A whole 64 KiB tail of key lines, with and without BEGIN and END: the rules are possessive, so a long
+    /// block neither exhausts PCRE2's stack nor goes quadratic.
+    @Test func aLongKeyBlockIsRedactedWhole() {
+        let body = LeakTokens.keyBody(lines: 1000)
+        let begin = "-----BEGIN RSA " + "PRIVATE KEY-----\n", end = "\n-----END RSA " + "PRIVATE KEY-----\n"
+        for text in [begin + body.joined(separator: "\n") + end, begin + body.joined(separator: "\n"),
+                     body.joined(separator: "\n") + end, "…\n" + body.joined(separator: "\n") + "\n"] {
+            let out = Redactor().redact(text)
+            #expect(out.utf8.count < 200, "\(out.prefix(300))")
+            #expect(!body.contains { out.contains($0.prefix(12)) })
+        }
+    }
+
     @Test func environmentValuesWholeAndCut() {
         let value = LeakTokens.random(24)
         let r = Redactor(environment: ["MYSQL_PWD": value])
