@@ -49,6 +49,9 @@ def findings(fmt, path, root):
         for p, items in json.loads(text)["results"].items():
             for f in items:
                 out.add((os.path.normpath(p), int(f["line_number"]), f["hashed_secret"]))
+    elif fmt == "gitleaks":
+        for f in json.loads(text):
+            out.add((os.path.normpath(f["File"]), int(f["StartLine"]), f.get("Fingerprint")))
     elif fmt == "trufflehog3":
         for f in json.loads(text):
             out.add((os.path.normpath(f["path"]), int(f["line"]), f.get("secret")))
