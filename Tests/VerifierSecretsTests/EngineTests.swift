@@ -37,8 +37,8 @@ import Testing
         let uuid = token("{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}")
         let b64 = token("{r:64:86}")
         let texts = [
-            "id = \"\(uuid)\"", "request_token: \(uuid)", "commit \(hex40)", "api_key = \"\(hex40)\"",
-            "secret_hash: \(hex64)", "token = \"\(hex64)\"",
+            "id = \"\(uuid)\"", "request_token: \(uuid)", "commit \(hex40)", "api_key = \"\(token("{r:h:12}"))\"",
+            "secret_hash: \(hex64)", "token_sha256 = \"\(hex64)\"", "session_token = \"\(token("{r:h:8}-{r:h:4}-11ec-{r:h:4}-{r:h:12}"))\"",
             "\"integrity\": \"sha512-\(b64)==\"", "password_digest = \"sha256-\(token("{r:64:43}"))=\"",
             "golang.org/x/text v0.3.7 h1:\(token("{r:64:43}"))=", "api_key: \"h1:\(token("{r:64:43}"))=\"",
             "background: url(data:image/png;base64,\(token("{r:64:40}"))AKIA\(token("{r:32:16}"))\(token("{r:64:40}")));",
@@ -56,6 +56,16 @@ import Testing
         for text in texts {
             let hits = scan(text)
             #expect(hits.isEmpty, "unexpected \(ruleIDs(hits)) in: \(text)")
+        }
+    }
+
+    /// Hex and random UUID values are findings when their name says they are secrets: services issue hex
+    /// keys (gitleaks' own examples: `"client_secret" : "<64 hex digits>"`) and UUID tokens (Heroku, Snyk).
+    /// Short hex (ids, abbreviated digests) and time-based UUIDs are not.
+    @Test func hexAndUUIDValuesUnderSecretNamesAreFindings() {
+        for text in ["api_key = \"\(token("{r:h:40}"))\"", "token = \"\(token("{r:h:64}"))\"",
+                     "client_secret: \(token("{r:h:32}"))", "api_token = \"\(token("{r:h:8}-{r:h:4}-4{r:h:3}-{r:h:4}-{r:h:12}"))\""] {
+            #expect(ruleIDs(scan(text)) == ["generic-secret"], "expected a finding in: \(text)")
         }
     }
 

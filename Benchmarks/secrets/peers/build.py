@@ -48,8 +48,16 @@ def main():
             continue
         repo = Repo(path)
         counter = {}
-        n = 0
-        for ex in module.examples(repo):
+        n = dropped = 0
+        examples = list(module.examples(repo))
+        # A peer's negative example is "not this rule", not always "no secret": gitleaks lists one rule's
+        # true positive as another rule's false positive (a Cloudflare origin CA key under the API key
+        # rule). A negative whose text and file name are another example's positive is left out.
+        positives = {(ex["text"], ex["file"]) for ex in examples if ex["positive"]}
+        for ex in examples:
+            if not ex["positive"] and (ex["text"], ex["file"]) in positives:
+                dropped += 1
+                continue
             family = ex["family"]
             counter[family] = counter.get(family, 0) + 1
             rel = f"{source}/{family}/{counter[family]}/{safe_name(ex['file'])}"
@@ -59,7 +67,7 @@ def main():
                 f.write(ex["text"])
             labels.append({"path": rel, "source": source, "family": family, "positive": ex["positive"]})
             n += 1
-        info[source] = {"commit": repo.commit(), "files": n, **module.examples.stats}
+        info[source] = {"commit": repo.commit(), "files": n, "contradictory": dropped, **module.examples.stats}
     labels.sort(key=lambda l: l["path"])
     with open(os.path.join(out, "labels.jsonl"), "w") as f:
         for l in labels:
@@ -69,7 +77,8 @@ def main():
     for source, i in info.items():
         pos = sum(1 for l in labels if l["source"] == source and l["positive"])
         print(f"  {source}: {i['files']} files ({pos} positive) from commit {i['commit'][:12]}; "
-              f"{i.get('skipped', 0)} examples outside the extractor's subset were left out")
+              f"{i.get('skipped', 0)} examples outside the extractor's subset and {i['contradictory']} negatives "
+              f"that are another example's positive were left out")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ struct SecretsOptions: Sendable {
     var configPath: String?
     var configDisplay: String?
     var disable: [String] = []
+    /// Rule ids whose validators (checksums, JWT headers) are turned off.
+    var validateOff: [String] = []
     var allFiles = false
     var include: [Glob] = []
     var exclude: [Glob] = []
@@ -26,6 +28,9 @@ struct SecretsOptions: Sendable {
         ParameterSpec("config", .path, "A ruleset in gitleaks' TOML format (rules, allowlists, [extend] useDefault, "
                       + "disabledRules, regexTarget). Without '[extend] useDefault = true' it replaces the built-in rules."),
         ParameterSpec("disable", .stringList, "Rule ids to turn off (gitleaks' ids work too), e.g. [generic-secret]."),
+        ParameterSpec("validate-off", .stringList,
+                      "Rule ids whose validation is turned off, e.g. [github-pat, npm-token]: GitHub and npm tokens whose "
+                      + "CRC32 checksum is wrong are then reported too, as gitleaks does. 'all' turns off every rule's."),
         ParameterSpec("all-files", .bool, default: "false",
                       "Scan every file under the root, not only what 'git ls-files -co --exclude-standard' lists."),
         ParameterSpec("include", .stringList, "Only paths matching these globs."),
@@ -53,6 +58,7 @@ struct SecretsOptions: Sendable {
             configDisplay = raw
         }
         disable = try p.stringList("disable")
+        validateOff = try p.stringList("validate-off")
         allFiles = try p.bool("all-files", default: false)
         include = try p.stringList("include").map(Glob.init)
         exclude = try p.stringList("exclude").map(Glob.init)

@@ -56,10 +56,11 @@ public struct SecretsVerifier: Verifier {
 
     public init(parameters: Parameters) throws(ConfigError) {
         options = try SecretsOptions(parameters)
-        if options.configPath == nil && options.disable.isEmpty {
+        if options.configPath == nil && options.disable.isEmpty && options.validateOff.isEmpty {
             engine = .builtin
         } else {
-            let set = try Ruleset.load(config: options.configPath, display: options.configDisplay, disable: options.disable)
+            let set = try Ruleset.load(config: options.configPath, display: options.configDisplay, disable: options.disable,
+                                       validateOff: options.validateOff)
             engine = try SecretEngine(set)
         }
     }

@@ -149,12 +149,24 @@ final class BufferScanner {
             case .assignment:
                 let before = c.secret.lowerBound > 0 ? buf[c.secret.lowerBound - 1] : 0
                 let quoted = before == UInt8(ascii: "\"") || before == UInt8(ascii: "'") || before == UInt8(ascii: "`")
-                if ValueFilters.assignmentReason(secret, quoted: quoted) != nil { return false }
+                let following = UnsafeBufferPointer(rebasing: buf[c.secret.upperBound..<min(buf.count, c.secret.upperBound + 8)])
+                if ValueFilters.assignmentReason(secret, quoted: quoted, following: following) != nil { return false }
             case .mixed:
                 if !ValueFilters.isMixed(secret) { return false }
+            case .passwordOrToken:
+                let name = Array(buf[c.match.lowerBound..<c.secret.lowerBound]) + Array(buf[c.secret.upperBound..<c.match.upperBound])
+                if !ValueFilters.namesAPassword(name), secret.count < 10 || !ValueFilters.isTokenOrChosen(secret) {
+                    return false
+                }
+                // A value that starts with the prefix of a known format belongs to that format's rule: when
+                // that rule did not take it (wrong length or alphabet), it is not that credential.
+                if engine.formatPrefixes.contains(where: { KnownNonSecrets.hasPrefixIgnoringCase(secret, $0) }) { return false }
             }
         }
-        if KnownNonSecrets.reason(secret, in: buf, at: c.secret.lowerBound, allowHex: rule.allowHex) != nil { return false }
+        if KnownNonSecrets.reason(secret, in: buf, at: c.secret.lowerBound, allowHex: rule.allowHex,
+                                  allowUUID: rule.allowUUID, allowRuns: rule.allowRuns) != nil {
+            return false
+        }
         let lists = engine.allowlistsOf[c.rule]
         for a in lists {
             let target: Range<Int>

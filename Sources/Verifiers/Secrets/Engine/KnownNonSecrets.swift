@@ -4,14 +4,14 @@
 enum KnownNonSecrets {
     /// Why `secret` (at `start` in `buffer`) is not a secret, or nil when it may be one.
     static func reason(_ secret: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>, at start: Int,
-                       allowHex: Bool) -> String? {
-        if isUUID(secret) { return "a UUID" }
+                       allowHex: Bool, allowUUID: Bool = false, allowRuns: Bool = false) -> String? {
+        if !allowUUID && isUUID(secret) { return "a UUID" }
         if !allowHex && isHex(secret) { return "a hex digest" }
         if contains(secret, "EXAMPLE") { return "a documented example key" }
         // Long secrets (key blocks) are base64 bodies where short runs and words occur by chance.
         let short = secret.count <= 128
         if let p = placeholder(secret, words: short) { return p }
-        if short && hasRun(secret) { return "a run of repeated or sequential characters" }
+        if short && !allowRuns && hasRun(secret) { return "a run of repeated or sequential characters" }
         if hasPrefix(secret, publicKeyPrefixes) { return "a public key" }
         if hasPrefix(secret, ["pk_live_", "pk_test_", "pk.eyJ"]) { return "a publishable (client-side) key" }
         if preceded(buffer, start, by: ["sha256-", "sha384-", "sha512-"]) || hasPrefix(secret, ["sha256-", "sha384-", "sha512-"]) {
@@ -65,15 +65,8 @@ enum KnownNonSecrets {
     /// Template syntax (`${VAR}`, `{{ x }}`, `<your-key>`, `%VAR%`, `$VAR`) and placeholder words.
     static func placeholder(_ s: UnsafeBufferPointer<UInt8>, words: Bool = true) -> String? {
         guard let first = s.first, let last = s.last else { return nil }
-        if contains(s, "${") || contains(s, "{{") || contains(s, "}}") || contains(s, "$(") || contains(s, "%(")
-            || contains(s, "#{") {
-            return "a template placeholder"
-        }
+        if let t = template(s) { return t }
         if first == UInt8(ascii: "<") && last == UInt8(ascii: ">") { return "a placeholder in angle brackets" }
-        // `{name}` format fields; no token alphabet has braces.
-        if let open = s.firstIndex(of: UInt8(ascii: "{")), s[open...].contains(UInt8(ascii: "}")) {
-            return "a format placeholder"
-        }
         if first == UInt8(ascii: "%") && last == UInt8(ascii: "%") { return "an environment reference" }
         if first == UInt8(ascii: "$"), s.count > 1, isIdentifierStart(s[1]),
            s.dropFirst().allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") }) {
@@ -85,15 +78,74 @@ enum KnownNonSecrets {
         return nil
     }
 
-    /// Six or more identical bytes, or six or more ascending letters or digits (`123456`, `abcdef`).
+    /// A well-formed template expression inside `s`: `${NAME}` (with `:-default` and the like), `${{ x }}`,
+    /// `{{ x }}`, `$(command)`, `%(name)s`, `#{x}`, or a `{name}` format field. Braces that do not close
+    /// such an expression (`m{{h}o)p${e]x}}`, a password full of symbols) are no template.
+    static func template(_ s: UnsafeBufferPointer<UInt8>) -> String? {
+        let n = s.count
+        func at(_ i: Int) -> UInt8 { i >= 0 && i < n ? s[i] : 0 }
+        func isName(_ b: UInt8) -> Bool { isAlphanumeric(b) || b == UInt8(ascii: "_") }
+        /// The index of `close` after `from`, if no `{` or `}` comes before it.
+        func closes(_ from: Int, _ close: [UInt8]) -> Bool {
+            var j = from
+            while j < n {
+                if s[j] == close[0], close.count == 1 || at(j + 1) == close[1] { return j > from }
+                if s[j] == UInt8(ascii: "{") || s[j] == UInt8(ascii: "}") || s[j] == 10 { return false }
+                j += 1
+            }
+            return false
+        }
+        for i in 0..<n {
+            let b = s[i], next = at(i + 1)
+            if b == UInt8(ascii: "$"), next == UInt8(ascii: "{") {
+                if at(i + 2) == UInt8(ascii: "{"), closes(i + 3, [125, 125]) { return "a template placeholder" }
+                var j = i + 2
+                while j < n, isName(s[j]) || s[j] == UInt8(ascii: ".") { j += 1 }
+                if j > i + 2, at(j) == UInt8(ascii: "}") || [UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "?"),
+                                                              UInt8(ascii: "=")].contains(at(j)) && closes(j, [125]) {
+                    return "a template placeholder"
+                }
+            } else if b == UInt8(ascii: "{"), next == UInt8(ascii: "{"), at(i - 1) != UInt8(ascii: "$"), closes(i + 2, [125, 125]) {
+                return "a template placeholder"
+            } else if b == UInt8(ascii: "$"), next == UInt8(ascii: "("), isName(at(i + 2)) {
+                var j = i + 2
+                while j < n, s[j] != UInt8(ascii: ")"), s[j] != UInt8(ascii: "(") { j += 1 }
+                if at(j) == UInt8(ascii: ")") { return "a command substitution" }
+            } else if b == UInt8(ascii: "%"), next == UInt8(ascii: "("), isName(at(i + 2)) {
+                var j = i + 2
+                while j < n, isName(s[j]) { j += 1 }
+                if at(j) == UInt8(ascii: ")") { return "a format placeholder" }
+            } else if b == UInt8(ascii: "#"), next == UInt8(ascii: "{"), closes(i + 2, [125]) {
+                return "a template placeholder"
+            } else if b == UInt8(ascii: "{"), at(i - 1) != UInt8(ascii: "{"), at(i - 1) != UInt8(ascii: "$") {
+                // `{name}`, `{0}`, `{user.id}`, `{value:>10}`: a format field (a name, then an optional
+                // format spec after ':'), not touching another brace.
+                var j = i + 1
+                while j < n, isName(s[j]) || s[j] == UInt8(ascii: ".") || s[j] == UInt8(ascii: "-") { j += 1 }
+                if at(j) == UInt8(ascii: ":"), j > i + 1 {
+                    while j < n, s[j] != UInt8(ascii: "}"), s[j] != UInt8(ascii: "{"), s[j] != 10 { j += 1 }
+                }
+                if at(j) == UInt8(ascii: "}"), at(j + 1) != UInt8(ascii: "}") { return "a format placeholder" }
+            }
+        }
+        return nil
+    }
+
+    /// Six or more identical bytes, six or more ascending letters or digits (`123456`, `abcdef`), or two
+    /// interleaved ascending runs of five (`a1b2c3d4e5`, `A1B2C3D4E5`): keyboard fillers, not random.
     static func hasRun(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         guard s.count >= 6 else { return false }
-        var same = 1, ascending = 1
+        var same = 1, ascending = 1, interleaved = 0
         for i in 1..<s.count {
             let a = s[i - 1], b = s[i]
             same = a == b ? same + 1 : 1
             ascending = (b == a &+ 1 && isAlphanumeric(a) && isAlphanumeric(b)) ? ascending + 1 : 1
-            if same >= 6 || ascending >= 6 { return true }
+            if i >= 2 {
+                let c = s[i - 2]
+                let lower = { (x: UInt8) in x >= 65 && x <= 90 ? x + 32 : x }
+                interleaved = (lower(b) == lower(c) &+ 1 && isAlphanumeric(b) && isAlphanumeric(c)) ? interleaved + 1 : 0
+            }
+            if same >= 6 || ascending >= 6 || interleaved >= 8 { return true }
         }
         return false
     }
@@ -162,6 +214,12 @@ enum KnownNonSecrets {
 
     static func hasPrefix(_ s: UnsafeBufferPointer<UInt8>, _ prefixes: [String]) -> Bool {
         prefixes.contains { p in p.utf8.count <= s.count && s.prefix(p.utf8.count).elementsEqual(p.utf8) }
+    }
+
+    static func hasPrefixIgnoringCase(_ s: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        guard prefix.count <= s.count else { return false }
+        for i in 0..<prefix.count where (s[i] >= 65 && s[i] <= 90 ? s[i] + 32 : s[i]) != prefix[i] { return false }
+        return true
     }
 
     static func preceded(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, by words: [String]) -> Bool {

@@ -72,13 +72,17 @@ enum SecretChecks {
 
     // MARK: JWT
 
-    /// True when the first dot-separated part decodes (base64url) to a JSON object with a string `alg`.
+    /// True when the first dot-separated part decodes (base64url) to a JSON object with a string `alg`, and
+    /// the second (the claims) to a JSON object: a token cut short or corrupted is no usable credential.
     static func jwtHeaderValid(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
-        let dot = token.firstIndex(of: UInt8(ascii: ".")) ?? token.count
-        guard let json = base64URLDecode(token[..<dot]),
-            let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any]
-        else { return false }
-        return object["alg"] is String
+        let parts = token.split(separator: UInt8(ascii: "."), maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, let header = jsonObject(parts[0]), header["alg"] is String else { return false }
+        return jsonObject(parts[1]) != nil
+    }
+
+    private static func jsonObject(_ part: some Collection<UInt8>) -> [String: Any]? {
+        guard let json = base64URLDecode(part) else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any]
     }
 
     static func base64URLDecode(_ bytes: some Collection<UInt8>) -> [UInt8]? {

@@ -1,3 +1,4 @@
+import ContentHash
 import GateCore
 
 /// A ruleset compiled for scanning: every regex JIT-compiled, allowlists compiled, and one keyword
@@ -22,6 +23,8 @@ final class SecretEngine: Sendable {
     let multilineOf: [Bool]
     /// Whether any rule or allowlist looks at file paths (otherwise per-file set-up is skipped).
     let pathSensitive: Bool
+    /// The lowercase keywords (4 bytes or more) of the high-confidence rules: prefixes of known formats.
+    let formatPrefixes: [[UInt8]]
 
     init(_ ruleset: Ruleset) throws(ConfigError) {
         var compiled: [CompiledRule] = []
@@ -70,6 +73,8 @@ final class SecretEngine: Sendable {
         notes = ruleset.notes
         windowOf = ruleset.rules.map(\.window)
         multilineOf = ruleset.rules.map(\.multiline)
+        formatPrefixes = Array(Set(ruleset.rules.filter { $0.confidence == .high }.flatMap(\.keywords)
+            .filter { $0.utf8.count >= 4 })).sorted().map { Array($0.utf8) }
         pathSensitive = compiled.contains { r in r.pathRegex != nil || r.allowlists.contains { !$0.paths.isEmpty } }
             || globals.contains { !$0.paths.isEmpty }
     }
@@ -105,6 +110,8 @@ final class CompiledRule: Sendable {
     let validators: [RuleSpec.Validator]
     let valueFilters: [RuleSpec.ValueFilter]
     let allowHex: Bool
+    let allowUUID: Bool
+    let allowRuns: Bool
 
     init(_ spec: RuleSpec, index: Int) throws(ConfigError) {
         self.spec = spec
@@ -115,6 +122,8 @@ final class CompiledRule: Sendable {
         validators = spec.validators
         valueFilters = spec.valueFilters
         allowHex = spec.allowHex
+        allowUUID = spec.allowUUID
+        allowRuns = spec.allowRuns
         let where_ = spec.source ?? SourceLocation(file: "<rules>", line: 1, column: 1)
         func compile(_ pattern: String, key: String) throws(ConfigError) -> PCRE2Regex {
             do {
@@ -166,7 +175,9 @@ struct CompiledAllowlist: Sendable {
     }
 
     var targetRules: [String] { spec.targetRules }
-    var pathsOnly: Bool { !paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && spec.commits.isEmpty }
+    var pathsOnly: Bool {
+        !paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && spec.commits.isEmpty && spec.hashes.isEmpty
+    }
 
     func pathAllowed(_ path: String, scratch: RegexScratch) -> Bool {
         paths.contains { $0.matches(Array(path.utf8), scratch: scratch) }
@@ -179,14 +190,21 @@ struct CompiledAllowlist: Sendable {
         let pathHit = !paths.isEmpty && pathAllowed(path, scratch: scratch)
         let regexHit = regexes.contains { $0.matches(target, scratch: scratch) }
         let stopHit = !stopwords.isEmpty && Self.containsStopword(secret, stopwords)
+        let hashHit = !spec.hashes.isEmpty && Self.hashListed(secret, spec.hashes)
         switch spec.condition {
         case .or:
-            return commitHit || pathHit || regexHit || stopHit
+            return commitHit || pathHit || regexHit || stopHit || hashHit
         case .and:
             guard !spec.isEmpty else { return false }
             return (spec.commits.isEmpty || commitHit) && (paths.isEmpty || pathHit)
-                && (regexes.isEmpty || regexHit) && (stopwords.isEmpty || stopHit)
+                && (regexes.isEmpty || regexHit) && (stopwords.isEmpty || stopHit) && (spec.hashes.isEmpty || hashHit)
         }
+    }
+
+    /// Whether the secret's SHA-256 (hex) starts with one of `hashes`.
+    static func hashListed(_ s: UnsafeBufferPointer<UInt8>, _ hashes: [String]) -> Bool {
+        let hex = ContentHash.hash(UnsafeRawBufferPointer(s), .sha256).hex
+        return hashes.contains { hex.hasPrefix($0) }
     }
 
     static func containsStopword(_ s: UnsafeBufferPointer<UInt8>, _ words: [[UInt8]]) -> Bool {

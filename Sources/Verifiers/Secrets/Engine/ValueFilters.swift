@@ -1,9 +1,26 @@
 /// Checks for values found by free-form rules (`password = <value>`), where the regex alone cannot tell a
 /// credential from code, a reference or a file name.
 enum ValueFilters {
-    /// Why `value` is not a credential, or nil. `quoted` says whether the value sat between quotes.
-    static func assignmentReason(_ v: UnsafeBufferPointer<UInt8>, quoted: Bool) -> String? {
+    /// Why `value` is not a credential, or nil. `quoted` says whether the value sat between quotes;
+    /// `following` holds the bytes right after it (a few are enough).
+    static func assignmentReason(_ v: UnsafeBufferPointer<UInt8>, quoted: Bool,
+                                 following: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0)) -> String? {
         guard let first = v.first else { return "empty" }
+        if !quoted, following.first == UInt8(ascii: "(") { return "a call" }
+        if KnownNonSecrets.contains(v, "..") || KnownNonSecrets.hasPrefix(following, ["..", "[", "…", "***"]) {
+            return "a shortened or redacted display"
+        }
+        if first == UInt8(ascii: "<") || KnownNonSecrets.contains(v, "=\"") || KnownNonSecrets.contains(v, "=\\\"") {
+            return "markup"
+        }
+        if hasCamelCaseWords(v) { return "an identifier of several words" }
+        if v.count < 20, KnownNonSecrets.isHex(v) { return "a short hex value (an id or an abbreviated digest)" }
+        if hasVersionNumber(v) { return "a version or an artifact coordinate" }
+        if isHostName(v) { return "a host name" }
+        if isHeaderName(v) { return "an HTTP header name" }
+        if KnownNonSecrets.isUUID(v), v[14] == UInt8(ascii: "1") || v[14] == UInt8(ascii: "6") {
+            return "a time-based UUID (version 1 or 6): an identifier, not random"
+        }
         if KnownNonSecrets.contains(v, "://") { return "a URL" }
         if first == UInt8(ascii: "/") || first == UInt8(ascii: "~") || first == UInt8(ascii: "\\")
             || KnownNonSecrets.hasPrefix(v, ["./", "../"]) {
@@ -33,6 +50,90 @@ enum ValueFilters {
         return nil
     }
 
+    /// Three or more capitalised words of four letters or more in a row (`AgencyIdentificationCode`): names
+    /// of things, which random tokens almost never spell.
+    static func hasCamelCaseWords(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        var words = 0, i = 0
+        while i < v.count {
+            if v[i] >= 65 && v[i] <= 90 {
+                var j = i + 1
+                while j < v.count, v[j] >= 97 && v[j] <= 122 { j += 1 }
+                if j - i >= 4 {
+                    words += 1
+                    if words >= 3 { return true }
+                    i = j
+                    continue
+                }
+            }
+            words = 0
+            i += 1
+        }
+        return false
+    }
+
+    /// `1.7.8`, `0.15.0_2023`: three dot-separated numbers (versions, Maven coordinates).
+    static func hasVersionNumber(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < v.count {
+            var j = i, groups = 0
+            while true {
+                let start = j
+                while j < v.count, v[j] >= 48 && v[j] <= 57 { j += 1 }
+                guard j > start, j - start <= 8 else { break }
+                groups += 1
+                guard j < v.count, v[j] == UInt8(ascii: "."), groups < 3 else { break }
+                j += 1
+            }
+            if groups >= 3, i == 0 || !KnownNonSecrets.isAlphanumeric(v[i - 1]) || !(v[i - 1] >= 48 && v[i - 1] <= 57) {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `4f2a9c.invoiceocean.com`, `db.internal.example.net`: dot-separated labels ending in a top-level domain.
+    static func isHostName(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        let labels = v.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 3, let tld = labels.last, (2...6).contains(tld.count),
+              tld.allSatisfy({ $0 >= 97 && $0 <= 122 }) else { return false }
+        return labels.allSatisfy { l in
+            !l.isEmpty && l.allSatisfy { KnownNonSecrets.isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+        }
+    }
+
+    /// `Fastly-Key`, `X-Api-Token`: capitalised words joined by dashes.
+    static func isHeaderName(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        let words = v.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard words.count >= 2 else { return false }
+        return words.allSatisfy { w in
+            guard let f = w.first, f >= 65 && f <= 90 else { return false }
+            return w.dropFirst().allSatisfy { $0 >= 97 && $0 <= 122 } || w.allSatisfy { $0 >= 65 && $0 <= 90 }
+        }
+    }
+
+    /// The characters services use in the tokens, keys and secrets they issue.
+    @inline(__always)
+    static func isTokenCharacter(_ b: UInt8) -> Bool {
+        KnownNonSecrets.isAlphanumeric(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+            || b == UInt8(ascii: "+") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=") || b == UInt8(ascii: "~")
+            || b == UInt8(ascii: ":")
+    }
+
+    /// Written in a token alphabet, or full of symbols of three kinds or more (a secret a person chose). A
+    /// token with one stray symbol (`Qh6DP6Zf7vHtm@DDsbS2`) is neither: a corrupted or mistyped token.
+    static func isTokenOrChosen(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        var kinds = Set<UInt8>()
+        for b in v where !isTokenCharacter(b) { kinds.insert(b) }
+        return kinds.isEmpty || kinds.count >= 3
+    }
+
+    /// Whether the name (the matched text around the value) is a password's rather than a token's.
+    static func namesAPassword(_ name: [UInt8]) -> Bool {
+        let lower = name.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        return ["pass", "pwd", "contrase"].contains { KnownNonSecrets.search(lower, Array($0.utf8)) }
+    }
+
     /// Upper case, lower case and a digit.
     static func isMixed(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
         var upper = false, lower = false, digit = false
@@ -52,19 +153,29 @@ enum ValueFilters {
         return seen.nonzeroBitCount
     }
 
-    /// `self.settings.token`, `process.env.TOKEN`: dotted identifiers without digits.
+    /// `self.settings.token`, `process.env.TOKEN`, `base64.b64encode`: dotted identifiers (a segment may hold
+    /// digits after its first letter).
     static func isDottedReference(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
         var segments = 1
         var atStart = true
+        var length = 0, digits = 0
         for b in v {
             if b == UInt8(ascii: ".") {
                 if atStart { return false }
                 segments += 1
                 atStart = true
+                length = 0
+                digits = 0
             } else if atStart {
                 guard KnownNonSecrets.isIdentifierStart(b) || b == UInt8(ascii: "$") else { return false }
                 atStart = false
-            } else if !(KnownNonSecrets.isIdentifierStart(b) || b == UInt8(ascii: "$")) {
+                length = 1
+            } else if KnownNonSecrets.isIdentifierStart(b) || b == UInt8(ascii: "$") || (b >= 48 && b <= 57) {
+                length += 1
+                if b >= 48 && b <= 57 { digits += 1 }
+                // Names are words: short, with a few digits at most (`b64encode`); random text is neither.
+                if length > 32 || digits > 3 { return false }
+            } else {
                 return false
             }
         }

@@ -17,16 +17,24 @@ enum DefaultRules {
 #   window          bytes around a keyword hit that the regex sees (default 512, clipped to the line)
 #   multiline       true lets the window cross line ends
 #   allowHex        true keeps secrets made only of hex digits (otherwise dropped as digests)
+#   allowUUID       true keeps UUIDs (otherwise dropped as identifiers), for services whose keys are UUIDs
+#   allowRuns       true keeps secrets with runs of six repeated or ascending characters (formats that start
+#                   with a fixed run, such as Twitter's bearer tokens)
+#   validate = "off" in a rule of a config that extends the defaults turns off the base rule's checks
 #   examples        text that must produce a finding of this rule
 #   counterexamples text that must not
 #   aliases         gitleaks' ids for the same rule, so disabledRules and overrides keep working
+#   [macros]        named pieces of regex, inserted where a regex says {{name}}
+#   allowlists may list `hashes`: SHA-256 digests (hex prefixes of 32 digits or more) of public example
+#   secrets, so that the file lists them without holding them
 #
 # Examples are templates, expanded at test time so that no realistic token is ever committed:
 #   {r:CLASS:N}  N random characters of CLASS: A (A-Z), a (a-z), 9 (0-9), h (0-9a-f), H (0-9A-F),
 #                62 (base62), 64 (base64), u (base64url), 32 (A-Z2-7), a9 (a-z0-9), A9 (A-Z0-9),
 #                bech (the upper-case bech32 alphabet)
 #   {crc:N}      the base62 CRC32 of the N characters before it; {badcrc:N} a wrong one
-#   {jwt}        a JWT with a JSON header; {jwt-noalg} one whose header has no "alg"
+#   {jwt}        a JWT with a JSON header; {jwt-noalg} one whose header has no "alg"; {jwt-unsigned} an
+#                unsigned one (alg none, empty signature after the last dot)
 #   {pem:LABEL}  a PEM block with a random body; {pem1:LABEL} the same on one line with \n escapes
 #   {nl}         a line break
 #
@@ -35,6 +43,27 @@ enum DefaultRules {
 # terminators. Tokens inside XML text, or followed by `,`, `)` or `&`, are found.
 
 title = "gate built-in secrets rules"
+
+# Pieces that several regexes share; a regex inserts one as {{name}} (gate's addition to the schema).
+[macros]
+# Where a name may start: at an identifier boundary, up to 40 name characters before its keyword.
+name-start = '''(?:(?<![a-z0-9_.\-])[a-z0-9_.\-]{0,40}?)?'''
+# The names of secrets: passwords, secrets, tokens, API keys, credentials.
+strong-names = '''password|passwd|passphrase|pwd|pass(?![a-z])|secret|token|api[_.\-]?key|apikey|access[_.\-]?key|private[_.\-]?key|auth[_.\-]?key|client[_.\-]?secret|credentials?|creds|contrase(?:ñ|n)a|(?<=[?&])key(?==)'''
+# The rest of the name after its keyword.
+name-rest = '''[a-z0-9_.\-]{0,30}'''
+# How code and configs pair a name with its value: an operator (= := ::= :::= ?= += .= ??= == != => : >)
+# after optional quotes, brackets or a type (`var x string =`, `val x: String =`, `char x[25] =`); an XML
+# element whose value sits on its own line; ("name", "value"); key="name" value="value"; name("value");
+# x.assign("value"); a Kubernetes `- name:` line followed by `value:`; `name - 'value'`; `name "value";`.
+pair = '''(?:(?:\\?["'\]]){0,2}(?:\[[0-9]{0,4}\])?(?:[ \t]*:?[ \t]*(?:string|str|String|char|CharSequence|\[\]byte|&str|std::string)[ \t]*\*?)?[ \t]{0,4}(?:::?:?=|[?.+]=|\?\?=|!==?|===?|=>|=|:|>(?![ \t]*\r?\n))[ \t]{0,4}@?|>[ \t]*\r?\n[ \t]*(?=[^\s<]{8,200}[ \t]*\r?\n[ \t]*</)|["'][ \t]*,[ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["'][ \t]+value[ \t]*=[ \t]*(?=["'])|(?:\.assign)?[ \t]*\([ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["']?[ \t]*\r?\n[ \t]*value:[ \t]*|[ \t]+-[ \t]+(?=["'])|[ \t]+(?="[^"\r\n]{8,200}"[ \t]*;|'[^'\r\n]{8,200}'[ \t]*;))'''
+# A value: quoted (also with escaped quotes), or bare up to a space, quote, bracket or escaped line break.
+value = '''(?|\\"([^"\\\r\n]{8,200})\\"|"([^"\r\n]{8,200})"|'([^'\r\n]{8,200})'|`([^`\r\n]{8,200})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
+# Up to 40 bytes, line breaks included, between a service's name and its value: `asana_token: v`,
+# `<asanaToken>` with v on the next line, `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
+near = '''[\s\S]{0,40}?'''
+# A quoted value on the left of a comparison.
+compared-value = '''(?|"([^"\r\n]{8,200})"|'([^'\r\n]{8,200})')'''
 
 # ---------------------------------------------------------------- AWS
 
@@ -152,8 +181,9 @@ counterexamples = ["GH_TOKEN='github_pat_{r:62:22}_{r:62:53}{badcrc:53}'"]
 [[rules]]
 id = "gitlab-pat"
 description = "GitLab personal, project or group access token"
-regex = '''(?<![A-Za-z0-9_\-])(glpat-[A-Za-z0-9_\-]{20,64}(?:\.[A-Za-z0-9_\-]{2,16}){0,2})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-])(glpat-[A-Za-z0-9_\-]{20,300}(?:\.[A-Za-z0-9_\-]{2,16}){0,2})(?![A-Za-z0-9_\-])'''
 keywords = ["glpat-"]
+aliases = ["gitlab-pat-routable"]
 confidence = "high"
 entropy = 3.0
 help = "Revoke the token in GitLab's access token settings and create a new one."
@@ -165,6 +195,7 @@ id = "gitlab-pipeline-trigger-token"
 description = "GitLab pipeline trigger token"
 regex = '''(?<![A-Za-z0-9_\-])(glptt-[0-9a-f]{40})(?![A-Za-z0-9_\-])'''
 keywords = ["glptt-"]
+aliases = ["gitlab-ptt"]
 confidence = "high"
 examples = ["curl -F token=glptt-{r:h:40} -F ref=main"]
 counterexamples = ["token=glptt-{r:h:39}"]
@@ -174,6 +205,7 @@ id = "gitlab-runner-registration-token"
 description = "GitLab runner registration token"
 regex = '''(?<![A-Za-z0-9_\-])(GR1348941[A-Za-z0-9_\-]{20})(?![A-Za-z0-9_\-])'''
 keywords = ["gr1348941"]
+aliases = ["gitlab-rrt"]
 confidence = "high"
 entropy = 3.0
 examples = ["registration-token: GR1348941{r:62:20}"]
@@ -182,8 +214,9 @@ counterexamples = ["registration-token: GR1348941xxxxxxxxxxxxxxxxxxxx"]
 [[rules]]
 id = "gitlab-runner-auth-token"
 description = "GitLab runner authentication token"
-regex = '''(?<![A-Za-z0-9_\-])(glrt-[A-Za-z0-9_\-]{20,64})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-])(glrt-(?:t[0-9]_)?[A-Za-z0-9_\-]{20,300}(?:\.[0-9a-z]{2}[0-9a-z]{7})?)(?![A-Za-z0-9_\-])'''
 keywords = ["glrt-"]
+aliases = ["gitlab-runner-authentication-token", "gitlab-runner-authentication-token-routable"]
 confidence = "high"
 entropy = 3.0
 examples = ['token = "glrt-{r:62:20}"']
@@ -289,7 +322,7 @@ counterexamples = ["SLACK_APP_TOKEN=xapp-1-A{r:A9:10}-{r:9:13}-{r:h:32}"]
 [[rules]]
 id = "slack-config-access-token"
 description = "Slack configuration access token"
-regex = '''(?<![A-Za-z0-9_\-])(xoxe\.xox[bp]-[0-9]-[A-Z0-9]{163,166})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-])(xoxe\.xox[bp]-[0-9]-[A-Za-z0-9]{163,166})(?![A-Za-z0-9_\-])'''
 keywords = ["xoxe.xox"]
 confidence = "high"
 examples = ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-{r:A9:164}"]
@@ -298,7 +331,7 @@ counterexamples = ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-{r:A9:100}"]
 [[rules]]
 id = "slack-config-refresh-token"
 description = "Slack configuration refresh token"
-regex = '''(?<![A-Za-z0-9_\-.])(xoxe-[0-9]-[A-Z0-9]{146})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-.])(xoxe-[0-9]-[A-Za-z0-9]{146})(?![A-Za-z0-9_\-])'''
 keywords = ["xoxe-"]
 confidence = "high"
 examples = ["SLACK_REFRESH=xoxe-1-{r:A9:146}"]
@@ -307,7 +340,7 @@ counterexamples = ["SLACK_REFRESH=xoxe-1-{r:A9:140}"]
 [[rules]]
 id = "slack-webhook-url"
 description = "Slack incoming webhook URL"
-regex = '''(?<![A-Za-z0-9])(hooks\.slack\.com/(?:services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}|(?:workflows|triggers)/T[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/[0-9]{6,20}/[A-Za-z0-9]{24,32}))(?![A-Za-z0-9])'''
+regex = '''(?<![A-Za-z0-9])(hooks\.slack\.com/(?:services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}|(?:workflows|triggers)/T[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/[0-9]{6,20}/[A-Za-z0-9]{24,32}|(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}))(?![A-Za-z0-9+/])'''
 keywords = ["hooks.slack.com"]
 confidence = "high"
 entropy = 3.0
@@ -323,8 +356,8 @@ counterexamples = ["SLACK_WEBHOOK=https://hooks.slack.com/services/T00000000/B00
 [[rules]]
 id = "stripe-secret-key"
 description = "Stripe live secret key"
-regex = '''(?<![A-Za-z0-9_])(sk_live_[A-Za-z0-9]{24,99})(?![A-Za-z0-9_])'''
-keywords = ["sk_live_"]
+regex = '''(?<![A-Za-z0-9_])(sk_(?:live|prod)_[A-Za-z0-9]{24,99})(?![A-Za-z0-9_])'''
+keywords = ["sk_live_", "sk_prod_"]
 confidence = "high"
 entropy = 3.0
 aliases = ["stripe-access-token"]
@@ -335,8 +368,8 @@ counterexamples = ["STRIPE_PUBLISHABLE_KEY=pk_live_{r:62:24}", "STRIPE_SECRET_KE
 [[rules]]
 id = "stripe-restricted-key"
 description = "Stripe live restricted key"
-regex = '''(?<![A-Za-z0-9_])(rk_live_[A-Za-z0-9]{24,99})(?![A-Za-z0-9_])'''
-keywords = ["rk_live_"]
+regex = '''(?<![A-Za-z0-9_])(rk_(?:live|prod)_[A-Za-z0-9]{24,99})(?![A-Za-z0-9_])'''
+keywords = ["rk_live_", "rk_prod_"]
 confidence = "high"
 entropy = 3.0
 examples = ["stripe: {key: rk_live_{r:62:24}}"]
@@ -365,6 +398,9 @@ aliases = ["gcp-api-key"]
 help = "Delete or restrict the key in the Google Cloud console (APIs & Services → Credentials)."
 examples = ["<string name=\"maps_key\">AIza{r:u:35}</string>", "key=AIza{r:u:35}&q=1"]
 counterexamples = ["key=AIza{r:u:34}", "key=AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"]
+[[rules.allowlists]]
+description = "the example keys of the Firebase SDKs (public, listed by SHA-256)"
+hashes = ["f56e323494a6ffc2064e7a955908957d", "2037abcaffb2b77785da716cf7ccff4f", "3f370c9dd8225c63b5c77de1f785edc9", "e4a5542bb7fd7b67e943c71ad29c34b5", "a19f89ab3555eac10c40741f6df79ecf", "0b476bdf9acf2123d547b5ae76f1e598", "eb540d2b6ee2a0a47c5779bc8a014178", "37f8f09bdf12c2f2eae4ead7273a62dd", "8731261cb72d86267a32a532ebd3df42", "49f777db995e8260da7ca9ffdf0c08d6", "27a9a42931dff7eb2f8434e20a9bce97", "dc0fcf046c61640cbd1e8b999ada3262", "4c98242dcadc8b29005c6b4aad526552", "ea9bb1082cf95663f5faca23b8b15ef2", "3a8b61d0f636b007840c0d40ba12bcf4", "a6c814bc555ae62c7bd8b58ec07bf559"]
 
 [[rules]]
 id = "google-oauth-client-secret"
@@ -427,16 +463,17 @@ counterexamples = ["PuTTY-User-Key-File-2: ssh-rsa{nl}Public-Lines: 1{nl}{r:64:6
 [[rules]]
 id = "jwt"
 description = "JSON Web Token"
-regex = '''(?<![A-Za-z0-9_\-.])(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})(?![A-Za-z0-9_\-.=])'''
+regex = '''(?<![A-Za-z0-9_\-.])(?<!Basic )(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]{16,}|\.)?)(?![A-Za-z0-9_\-.=])'''
 keywords = ["eyj"]
 validate = ["jwt-header"]
 window = 8192
 entropy = 3.5
 confidence = "high"
 help = "Invalidate the token (rotate the signing key if it does not expire soon) and keep tokens out of the repository."
-examples = ["Authorization: Bearer {jwt}", "<session>{jwt}</session>", "fetch(url, {jwt}, opts)"]
+examples = ["Authorization: Bearer {jwt}", "<session>{jwt}</session>", "fetch(url, {jwt}, opts)", "unsigned = \"{jwt-unsigned}\""]
 counterexamples = [
   "Authorization: Bearer {jwt-noalg}",
+  "curl -H \"Authorization: Basic {jwt}\" https://api.example.invalid/",
   "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ]
 [[rules.allowlists]]
@@ -513,6 +550,7 @@ id = "anthropic-api-key"
 description = "Anthropic API key"
 regex = '''(?<![A-Za-z0-9_\-])(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,120})(?![A-Za-z0-9_\-])'''
 keywords = ["sk-ant-"]
+aliases = ["anthropic-admin-api-key"]
 confidence = "high"
 entropy = 3.5
 examples = ["ANTHROPIC_API_KEY=sk-ant-api03-{r:u:93}AA", "{\"key\": \"sk-ant-admin01-{r:u:93}AA\"}"]
@@ -549,6 +587,7 @@ id = "shopify-access-token"
 description = "Shopify access token"
 regex = '''(?<![A-Za-z0-9_])(shp(?:at|ca|pa)_[a-fA-F0-9]{32})(?![A-Za-z0-9_])'''
 keywords = ["shpat_", "shpca_", "shppa_"]
+aliases = ["shopify-custom-access-token", "shopify-private-app-access-token"]
 confidence = "high"
 examples = ["SHOPIFY_TOKEN=shpat_{r:h:32}", "X-Shopify-Access-Token: shpca_{r:h:32}"]
 counterexamples = ["SHOPIFY_TOKEN=shpat_{r:h:31}"]
@@ -576,6 +615,7 @@ id = "digitalocean-oauth-token"
 description = "DigitalOcean OAuth access or refresh token"
 regex = '''(?<![A-Za-z0-9_])(do[or]_v1_[a-f0-9]{64})(?![A-Za-z0-9_])'''
 keywords = ["doo_v1_", "dor_v1_"]
+aliases = ["digitalocean-access-token", "digitalocean-refresh-token"]
 confidence = "high"
 examples = ["token: doo_v1_{r:h:64}", "refresh: dor_v1_{r:h:64}"]
 counterexamples = ["token: doo_v1_{r:h:60}"]
@@ -658,6 +698,7 @@ id = "heroku-api-key"
 description = "Heroku API key (HRKU format)"
 regex = '''(?<![A-Za-z0-9_\-])(HRKU-AA[0-9A-Za-z_\-]{58})(?![A-Za-z0-9_\-])'''
 keywords = ["hrku-"]
+aliases = ["heroku-api-key-v2"]
 confidence = "high"
 entropy = 3.5
 examples = ["HEROKU_API_KEY=HRKU-AA{r:u:58}"]
@@ -676,8 +717,9 @@ counterexamples = ["LINEAR_API_KEY=lin_api_{r:62:30}"]
 [[rules]]
 id = "postman-api-key"
 description = "Postman API key"
-regex = '''(?<![A-Za-z0-9_\-])(PMAK-[a-f0-9]{24}-[a-f0-9]{34})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-])(PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34})(?![A-Za-z0-9_\-])'''
 keywords = ["pmak-"]
+aliases = ["postman-api-token"]
 confidence = "high"
 examples = ["x-api-key: PMAK-{r:h:24}-{r:h:34}"]
 counterexamples = ["x-api-key: PMAK-{r:h:24}"]
@@ -706,7 +748,7 @@ counterexamples = ["DOPPLER_TOKEN=dp.pt.{r:62:20}"]
 [[rules]]
 id = "new-relic-user-key"
 description = "New Relic user API key"
-regex = '''(?<![A-Za-z0-9_\-])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-])(NRAK-[A-Za-z0-9]{27})(?![A-Za-z0-9_\-])'''
 keywords = ["nrak-"]
 confidence = "high"
 entropy = 3.0
@@ -767,7 +809,7 @@ counterexamples = ["JIRA_API_TOKEN=ATATT3{r:u:50}"]
 [[rules]]
 id = "dynatrace-token"
 description = "Dynatrace API token"
-regex = '''(?<![A-Za-z0-9_\-.])(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})(?![A-Za-z0-9_\-.])'''
+regex = '''(?<![A-Za-z0-9_\-.])(dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64})(?![A-Za-z0-9_\-.])'''
 keywords = ["dt0c01."]
 confidence = "high"
 entropy = 3.5
@@ -778,8 +820,9 @@ counterexamples = ["DT_API_TOKEN=dt0c01.{r:A9:24}"]
 [[rules]]
 id = "planetscale-token"
 description = "PlanetScale token or password"
-regex = '''(?<![A-Za-z0-9_\-.])(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-.]{32,64})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-.])(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-.=]{32,64})(?![A-Za-z0-9_\-=])'''
 keywords = ["pscale_"]
+aliases = ["planetscale-api-token", "planetscale-oauth-token", "planetscale-password"]
 confidence = "high"
 entropy = 3.5
 examples = ["DATABASE_PASSWORD=pscale_pw_{r:u:43}"]
@@ -808,12 +851,12 @@ counterexamples = ["echo dckr_pat_{r:u:20} | docker login"]
 [[rules]]
 id = "flyio-token"
 description = "Fly.io access token"
-regex = '''(?<![A-Za-z0-9_])(fo1_[A-Za-z0-9_\-]{43})(?![A-Za-z0-9_\-])'''
-keywords = ["fo1_"]
+regex = '''(?<![A-Za-z0-9_])(fo1_[A-Za-z0-9_\-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,}={0,3}|fm2_[A-Za-z0-9+/]{100,}={0,3}(?:,fm2_[A-Za-z0-9+/]{100,}={0,3})*)(?![A-Za-z0-9_\-+/=])'''
+keywords = ["fo1_", "fm1a_", "fm1r_", "fm2_"]
 confidence = "high"
 entropy = 3.5
 aliases = ["flyio-access-token"]
-examples = ["FLY_API_TOKEN=fo1_{r:u:43}"]
+examples = ["FLY_API_TOKEN=fo1_{r:u:43}", "FLY_API_TOKEN=\"fm2_{r:64:120}==\""]
 counterexamples = ["FLY_API_TOKEN=fo1_{r:u:20}"]
 
 [[rules]]
@@ -850,6 +893,7 @@ id = "notion-token"
 description = "Notion integration token"
 regex = '''(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{35})(?![A-Za-z0-9_])'''
 keywords = ["ntn_"]
+aliases = ["notion-api-token"]
 confidence = "high"
 entropy = 3.5
 examples = ["NOTION_TOKEN=ntn_{r:9:11}{r:62:35}"]
@@ -938,11 +982,11 @@ counterexamples = ["MAILCHIMP_KEY={r:h:32}-usa"]
 [[rules]]
 id = "square-access-token"
 description = "Square access token"
-regex = '''(?<![A-Za-z0-9_\-])(sq0atp-[0-9A-Za-z_\-]{22})(?![A-Za-z0-9_\-])'''
-keywords = ["sq0atp-"]
+regex = '''(?<![A-Za-z0-9_\-])(sq0atp-[0-9A-Za-z_\-]{22}|EAAA[A-Za-z0-9_\-]{22,60})(?![A-Za-z0-9_\-])'''
+keywords = ["sq0atp-", "eaaa"]
 confidence = "high"
 entropy = 3.0
-examples = ["SQUARE_TOKEN=sq0atp-{r:u:22}"]
+examples = ["SQUARE_TOKEN=sq0atp-{r:u:22}", "SQUARE_TOKEN=EAAA{r:u:60}"]
 counterexamples = ["SQUARE_TOKEN=sq0atp-{r:u:10}"]
 
 [[rules]]
@@ -950,6 +994,7 @@ id = "square-oauth-secret"
 description = "Square OAuth secret"
 regex = '''(?<![A-Za-z0-9_\-])(sq0csp-[0-9A-Za-z_\-]{43})(?![A-Za-z0-9_\-])'''
 keywords = ["sq0csp-"]
+aliases = ["square-secret"]
 confidence = "high"
 entropy = 3.0
 examples = ["SQUARE_SECRET=sq0csp-{r:u:43}"]
@@ -968,8 +1013,9 @@ counterexamples = ["DISCORD_WEBHOOK=https://discord.com/api/webhooks/{r:9:18}/<t
 [[rules]]
 id = "teams-webhook-url"
 description = "Microsoft Teams incoming webhook URL"
-regex = '''(?<![A-Za-z0-9])([a-z0-9\-]+\.webhook\.office\.com/webhookb2/[a-f0-9\-]{36}@[a-f0-9\-]{36}/IncomingWebhook/[a-f0-9]{32}/[a-f0-9\-]{36})(?![A-Za-z0-9_\-])'''
+regex = '''(?i)(?<![A-Za-z0-9])([a-z0-9\-]+\.webhook\.office\.com/webhookb2/[a-f0-9\-]{36}@[a-f0-9\-]{36}/IncomingWebhook/[a-f0-9]{32}/[a-f0-9\-]{36})(?![A-Za-z0-9_\-])'''
 keywords = ["webhook.office.com"]
+aliases = ["microsoft-teams-webhook"]
 confidence = "high"
 allowHex = true
 examples = ["TEAMS_HOOK=https://acme.webhook.office.com/webhookb2/{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}@{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}/IncomingWebhook/{r:h:32}/{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
@@ -978,13 +1024,13 @@ counterexamples = ["TEAMS_HOOK=https://acme.webhook.office.com/webhookb2/<id>"]
 [[rules]]
 id = "telegram-bot-token"
 description = "Telegram bot token"
-regex = '''(?<![A-Za-z0-9_:])([0-9]{8,10}:AA[A-Za-z0-9_\-]{33})(?![A-Za-z0-9_\-])'''
-keywords = [":aa"]
+regex = '''(?<![A-Za-z0-9_:])([0-9]{5,16}:A[A-Za-z0-9_\-]{34})(?![A-Za-z0-9_\-])'''
+keywords = [":a"]
 confidence = "high"
 entropy = 3.5
 aliases = ["telegram-bot-api-token"]
 examples = ["TELEGRAM_BOT_TOKEN={r:9:10}:AA{r:u:33}"]
-counterexamples = ["TELEGRAM_BOT_TOKEN={r:9:10}:AA{r:u:20}"]
+counterexamples = ["TELEGRAM_BOT_TOKEN={r:9:10}:AA{r:u:20}", "<xsd:element type=\"clm{r:9:5}:AgencyIdentificationCodeContentType\"/>"]
 
 [[rules]]
 id = "onepassword-service-account-token"
@@ -1010,8 +1056,9 @@ counterexamples = ["BUILDKITE_API_TOKEN=bkua_{r:h:20}"]
 [[rules]]
 id = "sourcegraph-token"
 description = "Sourcegraph access token"
-regex = '''(?<![A-Za-z0-9_])(sgp_(?:[a-f0-9]{16}|local)_[a-f0-9]{40})(?![A-Za-z0-9_])'''
+regex = '''(?<![A-Za-z0-9_])(sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40})(?![A-Za-z0-9_])'''
 keywords = ["sgp_"]
+aliases = ["sourcegraph-access-token"]
 confidence = "high"
 examples = ["SRC_ACCESS_TOKEN=sgp_{r:h:16}_{r:h:40}"]
 counterexamples = ["SRC_ACCESS_TOKEN=sgp_{r:h:16}"]
@@ -1032,7 +1079,7 @@ regex = '''(?<![A-Za-z0-9_])(EZ[AT]K[A-Za-z0-9]{54})(?![A-Za-z0-9_])'''
 keywords = ["ezak", "eztk"]
 confidence = "high"
 entropy = 3.5
-aliases = ["easypost-api-token"]
+aliases = ["easypost-api-token", "easypost-test-api-token"]
 examples = ["EASYPOST_API_KEY=EZAK{r:62:54}"]
 counterexamples = ["EASYPOST_API_KEY=EZAK{r:62:20}"]
 
@@ -1078,6 +1125,1087 @@ entropy = 3.5
 aliases = ["prefect-api-token"]
 examples = ["PREFECT_API_KEY=pnu_{r:62:36}"]
 counterexamples = ["PREFECT_API_KEY=pnu_{r:62:20}"]
+
+# ---------------------------------------------------------------- More tokens with prefixes of their own
+
+[[rules]]
+id = "onepassword-secret-key"
+description = "1Password account secret key"
+regex = '''(?<![A-Za-z0-9\-])(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?![A-Za-z0-9\-])'''
+keywords = ["a3-"]
+confidence = "high"
+entropy = 3.5
+aliases = ["1password-secret-key"]
+examples = ["A3-{r:A9:6}-{r:A9:11}-{r:A9:5}-{r:A9:5}-{r:A9:5}", "secret_key: A3-{r:A9:6}-{r:A9:6}-{r:A9:5}-{r:A9:5}-{r:A9:5}-{r:A9:5}"]
+counterexamples = ["A3-{r:A9:6}-{r:A9:11}"]
+
+[[rules]]
+id = "adobe-client-secret"
+description = "Adobe client secret"
+regex = '''(?<![A-Za-z0-9_\-])(p8e-[A-Za-z0-9]{32})(?![A-Za-z0-9_\-])'''
+keywords = ["p8e-"]
+confidence = "high"
+entropy = 3.0
+examples = ["adobeClient := \"p8e-{r:62:32}\""]
+counterexamples = ["adobeClient := \"p8e-{r:62:20}\""]
+
+[[rules]]
+id = "airtable-personal-access-token"
+description = "Airtable personal access token"
+regex = '''(?<![A-Za-z0-9_])(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})(?![A-Za-z0-9_.])'''
+keywords = ["pat"]
+confidence = "high"
+entropy = 3.5
+aliases = ["airtable-personnal-access-token"]
+examples = ["AIRTABLE_TOKEN=pat{r:62:14}.{r:h:64}"]
+counterexamples = ["AIRTABLE_TOKEN=pat{r:62:14}.{r:h:20}"]
+
+[[rules]]
+id = "alibaba-access-key-id"
+description = "Alibaba Cloud AccessKey id"
+regex = '''(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{20})(?![A-Za-z0-9])'''
+keywords = ["ltai"]
+confidence = "high"
+entropy = 3.0
+examples = ["ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{r:62:20}"]
+counterexamples = ["ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{r:62:12}"]
+
+[[rules]]
+id = "alibaba-secret-key"
+description = "Alibaba Cloud AccessKey secret"
+regex = '''(?i)(?:alibaba|aliyun|LTAI[A-Za-z0-9]{20}){{near}}(?<![A-Za-z0-9])([a-z0-9]{30})(?![A-Za-z0-9])'''
+keywords = ["alibaba", "aliyun", "ltai"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET={r:a9:30}"]
+counterexamples = ["ALIBABA_CLOUD_ACCESS_KEY_SECRET={r:a9:20}"]
+
+[[rules]]
+id = "artifactory-api-key"
+description = "JFrog Artifactory API key (AKCp)"
+regex = '''(?<![A-Za-z0-9])(AKCp[A-Za-z0-9]{69})(?![A-Za-z0-9])'''
+keywords = ["akcp"]
+confidence = "high"
+entropy = 3.5
+examples = ["ARTIFACTORY_API_KEY=AKCp{r:62:69}", "[DEBUG] Using Key=AKCp{r:62:69}"]
+counterexamples = ["ARTIFACTORY_API_KEY=AKCp{r:62:30}"]
+
+[[rules]]
+id = "artifactory-reference-token"
+description = "JFrog Artifactory reference token"
+regex = '''(?<![A-Za-z0-9])(cmVmd[A-Za-z0-9]{59})(?![A-Za-z0-9])'''
+keywords = ["cmvmd"]
+confidence = "high"
+entropy = 3.5
+examples = ["ARTIFACTORY_TOKEN=cmVmd{r:62:59}"]
+counterexamples = ["ARTIFACTORY_TOKEN=cmVmd{r:62:30}"]
+
+[[rules]]
+id = "artifactory-password"
+description = "JFrog Artifactory password or encrypted password (AP, AKC)"
+regex = '''(?i)(?:artifactory|jfrog|arti)[\s\S]{0,60}?(?<![A-Za-z0-9])((?-i:AP[0-9A-F][A-Za-z0-9]{8,}|AKC[A-Za-z0-9]{10,}))(?![A-Za-z0-9])'''
+keywords = ["artifactory", "jfrog", "arti"]
+multiline = true
+window = 256
+entropy = 3.5
+filters = ["mixed"]
+examples = ["artifactory_password: AP3{r:62:20}", "jfrog.password=AKC{r:62:30}"]
+counterexamples = ["artifactory_password: APP_{r:A:12}"]
+
+[[rules]]
+id = "aws-bedrock-api-key"
+description = "Amazon Bedrock API key"
+regex = '''(?<![A-Za-z0-9+/])(ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%&\-_.]{16,})(?![A-Za-z0-9+/=%&\-_.])'''
+keywords = ["absk", "bedrock-api-key-"]
+confidence = "high"
+allowRuns = true
+aliases = ["aws-amazon-bedrock-api-key-long-lived", "aws-amazon-bedrock-api-key-short-lived"]
+examples = ["AWS_BEARER_TOKEN_BEDROCK=ABSK{r:62:120}=", "AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{r:62:40}"]
+counterexamples = ["AWS_BEARER_TOKEN_BEDROCK=ABSK{r:62:40}", "every short-term key starts with bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"]
+
+[[rules]]
+id = "clickhouse-cloud-api-secret-key"
+description = "ClickHouse Cloud API secret key"
+regex = '''(?<![A-Za-z0-9])(4b1d[A-Za-z0-9]{38})(?![A-Za-z0-9])'''
+keywords = ["4b1d"]
+confidence = "high"
+entropy = 3.5
+filters = ["mixed"]
+examples = ["CLICKHOUSE_KEY_SECRET=4b1d{r:62:38}"]
+counterexamples = ["CLICKHOUSE_KEY_SECRET=4b1d{r:62:20}", "sha = 4b1d{r:h:38}"]
+
+[[rules]]
+id = "clojars-api-token"
+description = "Clojars deploy token"
+regex = '''(?<![A-Za-z0-9_])((?i)CLOJARS_[a-z0-9]{60})(?![A-Za-z0-9_])'''
+keywords = ["clojars_"]
+confidence = "high"
+allowHex = true
+entropy = 3.0
+examples = ["CLOJARS_PASSWORD=CLOJARS_{r:a9:60}"]
+counterexamples = ["CLOJARS_PASSWORD=CLOJARS_{r:a9:20}"]
+
+[[rules]]
+id = "defined-networking-api-token"
+description = "Defined Networking API token"
+regex = '''(?<![A-Za-z0-9_\-])(dnkey-[A-Za-z0-9=_\-]{26}-[A-Za-z0-9=_\-]{52})(?![A-Za-z0-9=_\-])'''
+keywords = ["dnkey-"]
+confidence = "high"
+entropy = 3.5
+examples = ["DN_API_KEY=dnkey-{r:u:26}-{r:u:52}"]
+counterexamples = ["DN_API_KEY=dnkey-{r:u:26}"]
+
+[[rules]]
+id = "facebook-page-access-token"
+description = "Facebook page or user access token"
+regex = '''(?<![A-Za-z0-9])(EAA[MC][A-Za-z0-9]{100,})(?![A-Za-z0-9])'''
+keywords = ["eaam", "eaac"]
+window = 2048
+confidence = "high"
+entropy = 3.5
+examples = ["FB_PAGE_TOKEN=EAAM{r:62:140}"]
+counterexamples = ["FB_PAGE_TOKEN=EAAM{r:62:40}"]
+
+[[rules]]
+id = "flutterwave-secret-key"
+description = "Flutterwave secret, public or encryption key"
+regex = '''(?<![A-Za-z0-9_\-])(FLW(?:SEC|PUB)K(?:_TEST)?-(?i:[a-h0-9]{32})-X|FLWSECK(?:_TEST)?-?(?i:[a-h0-9]{12}))(?![A-Za-z0-9_\-])'''
+keywords = ["flwseck", "flwpubk"]
+confidence = "high"
+allowHex = true
+entropy = 3.0
+aliases = ["flutterwave-public-key", "flutterwave-encryption-key"]
+examples = ["FLW_SECRET_KEY=FLWSECK_TEST-{r:h:32}-X", "FLW_PUBLIC_KEY=FLWPUBK-{r:h:32}-X", "FLW_ENCRYPTION_KEY=FLWSECK_TEST{r:h:12}"]
+counterexamples = ["FLW_SECRET_KEY=FLWSECK_TEST-{r:h:20}-X"]
+
+[[rules]]
+id = "frameio-api-token"
+description = "Frame.io API token"
+regex = '''(?<![A-Za-z0-9_\-])(fio-u-[A-Za-z0-9\-_=]{64})(?![A-Za-z0-9_\-=])'''
+keywords = ["fio-u-"]
+confidence = "high"
+entropy = 3.5
+examples = ["FRAMEIO_TOKEN=fio-u-{r:u:64}"]
+counterexamples = ["FRAMEIO_TOKEN=fio-u-{r:u:30}"]
+
+[[rules]]
+id = "freemius-secret-key"
+description = "Freemius secret key in a PHP configuration"
+regex = '''(?i)["']secret_key["']\s*=>\s*["'](sk_[\x21-\x7e]{29})["']'''
+keywords = ["secret_key"]
+path = '''(?i)\.php$'''
+confidence = "medium"
+allowRuns = true
+examples = ["{file:config.php}$config = array(\"secret_key\" => \"sk_{r:62:10}#{r:62:8}&{r:62:9}\");"]
+counterexamples = ["{file:config.php}\"other_key\" => \"sk_{r:62:29}\"", "{file:index.html}\"secret_key\" => \"sk_{r:62:10}#{r:62:8}&{r:62:9}\""]
+
+[[rules]]
+id = "gitlab-feature-flag-client-token"
+description = "GitLab feature flag client token"
+regex = '''(?<![A-Za-z0-9_\-])(glffct-[0-9A-Za-z_\-]{20})(?![A-Za-z0-9_\-])'''
+keywords = ["glffct-"]
+confidence = "high"
+entropy = 3.0
+examples = ["UNLEASH_INSTANCE_ID=glffct-{r:u:20}"]
+counterexamples = ["UNLEASH_INSTANCE_ID=glffct-{r:u:10}"]
+
+[[rules]]
+id = "gitlab-session-cookie"
+description = "GitLab session cookie"
+regex = '''_gitlab_session=([0-9a-z]{32})(?![A-Za-z0-9])'''
+keywords = ["_gitlab_session="]
+confidence = "high"
+allowHex = true
+entropy = 3.0
+examples = ["Cookie: _gitlab_session={r:h:32}"]
+counterexamples = ["Cookie: _gitlab_session={r:h:20}"]
+
+[[rules]]
+id = "gocardless-api-token"
+description = "GoCardless access token"
+regex = '''(?i)gocardless{{near}}(?<![A-Za-z0-9_])(live_[A-Za-z0-9\-_=]{40})(?![A-Za-z0-9\-_=])'''
+keywords = ["gocardless"]
+multiline = true
+window = 256
+entropy = 3.5
+examples = ["GOCARDLESS_ACCESS_TOKEN=live_{r:u:40}"]
+counterexamples = ["GOCARDLESS_ACCESS_TOKEN=live_{r:u:20}"]
+
+[[rules]]
+id = "grafana-api-key"
+description = "Grafana API key (legacy)"
+regex = '''(?<![A-Za-z0-9])(eyJrIjoi[A-Za-z0-9]{70,400}={0,3})(?![A-Za-z0-9=])'''
+keywords = ["eyjrijoi"]
+window = 1024
+confidence = "high"
+entropy = 3.5
+examples = ["GRAFANA_API_KEY=eyJrIjoi{r:62:80}"]
+counterexamples = ["GRAFANA_API_KEY=eyJrIjoi{r:62:20}"]
+
+[[rules]]
+id = "harness-api-key"
+description = "Harness personal or service account token"
+regex = '''(?<![A-Za-z0-9_\-.])((?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20})(?![A-Za-z0-9_\-.])'''
+keywords = ["pat.", "sat."]
+confidence = "high"
+entropy = 3.5
+examples = ["HARNESS_API_KEY=pat.{r:u:22}.{r:62:24}.{r:62:20}"]
+counterexamples = ["HARNESS_API_KEY=pat.{r:u:22}.{r:62:24}"]
+
+[[rules]]
+id = "infracost-api-token"
+description = "Infracost API token"
+regex = '''(?<![A-Za-z0-9_\-])(ico-[A-Za-z0-9]{32})(?![A-Za-z0-9_\-])'''
+keywords = ["ico-"]
+confidence = "high"
+entropy = 3.0
+examples = ["INFRACOST_API_KEY=ico-{r:62:32}"]
+counterexamples = ["INFRACOST_API_KEY=ico-{r:62:20}"]
+
+[[rules]]
+id = "intra42-client-secret"
+description = "42 Intra client secret"
+regex = '''(?<![A-Za-z0-9_\-])(s-s4t2(?:ud|af)-[a-fA-F0-9]{64})(?![A-Za-z0-9_\-])'''
+keywords = ["s-s4t2"]
+confidence = "high"
+allowHex = true
+examples = ["FT_SECRET=s-s4t2ud-{r:h:64}"]
+counterexamples = ["FT_SECRET=s-s4t2ud-{r:h:20}"]
+
+[[rules]]
+id = "maxmind-license-key"
+description = "MaxMind license key"
+regex = '''(?<![A-Za-z0-9_])([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_])'''
+keywords = ["_mmk"]
+confidence = "high"
+entropy = 3.5
+examples = ["MAXMIND_LICENSE_KEY={r:62:6}_{r:62:29}_mmk"]
+counterexamples = ["MAXMIND_LICENSE_KEY={r:62:6}_{r:62:10}_mmk"]
+
+[[rules]]
+id = "new-relic-browser-api-token"
+description = "New Relic browser API token"
+regex = '''(?<![A-Za-z0-9_\-])(NRJS-[a-f0-9]{19})(?![A-Za-z0-9_\-])'''
+keywords = ["nrjs-"]
+confidence = "high"
+allowHex = true
+examples = ["NEW_RELIC_BROWSER_KEY=NRJS-{r:h:19}"]
+counterexamples = ["NEW_RELIC_BROWSER_KEY=NRJS-{r:h:10}"]
+
+[[rules]]
+id = "new-relic-insert-key"
+description = "New Relic insert key"
+regex = '''(?<![A-Za-z0-9_\-])(NRII-[A-Za-z0-9\-_]{32})(?![A-Za-z0-9_\-])'''
+keywords = ["nrii-"]
+confidence = "high"
+entropy = 3.0
+examples = ["NEW_RELIC_INSERT_KEY=NRII-{r:u:32}"]
+counterexamples = ["NEW_RELIC_INSERT_KEY=NRII-{r:u:20}"]
+
+[[rules]]
+id = "nuget-config-password"
+description = "Clear-text password in a NuGet configuration"
+regex = '''(?i)<add[ \t]+key="(?:ClearText)?Password"[ \t]*value="([^"]{8,})"[ \t]*/>'''
+keywords = ["<add key="]
+path = '''(?i)(?:^|/)nuget\.config$'''
+confidence = "medium"
+entropy = 3.0
+examples = ["{file:NuGet.Config}<add key=\"ClearTextPassword\" value=\"{r:62:12}%{r:62:6}\" />"]
+counterexamples = ["{file:nuget.config}<add key=\"ClearTextPassword\" value=\"%NUGET_PASSWORD%\" />", "{file:nuget.config}<add key=\"ClearTextPassword\" value=\"XXXXXXXXXXX\" />", "{file:settings.xml}<add key=\"ClearTextPassword\" value=\"{r:62:12}%{r:62:6}\" />"]
+[[rules.allowlists]]
+description = "NuGet's documented sample passwords"
+hashes = ["dba72c00f41f4e4c435e2491a5e1ce01", "a0702bc91d699f600970f4dc4992b13e"]
+
+[[rules]]
+id = "octopus-deploy-api-key"
+description = "Octopus Deploy API key"
+regex = '''(?<![A-Za-z0-9_\-])(API-[A-Z0-9]{26})(?![A-Za-z0-9_\-])'''
+keywords = ["api-"]
+confidence = "high"
+entropy = 3.0
+examples = ["OCTOPUS_API_KEY=API-{r:A9:26}"]
+counterexamples = ["OCTOPUS_API_KEY=API-{r:A9:10}", "X-API-VERSION-NUMBER-TWENTY-SIXCHARS"]
+
+[[rules]]
+id = "openshift-user-token"
+description = "OpenShift user token"
+regex = '''(?<![A-Za-z0-9_\-])(sha256~[A-Za-z0-9_\-]{43})(?![A-Za-z0-9_\-])'''
+keywords = ["sha256~"]
+confidence = "high"
+entropy = 3.5
+examples = ["oc login --token=sha256~{r:u:43}"]
+counterexamples = ["oc login --token=sha256~{r:u:20}"]
+
+[[rules]]
+id = "readme-api-token"
+description = "ReadMe API token"
+regex = '''(?<![A-Za-z0-9_])(rdme_[a-z0-9]{70})(?![A-Za-z0-9_])'''
+keywords = ["rdme_"]
+confidence = "high"
+allowHex = true
+entropy = 3.0
+examples = ["README_API_KEY=rdme_{r:a9:70}"]
+counterexamples = ["README_API_KEY=rdme_{r:a9:30}"]
+
+[[rules]]
+id = "settlemint-access-token"
+description = "SettleMint access token"
+regex = '''(?<![A-Za-z0-9_])(sm_(?:aat|pat|sat)_[A-Za-z0-9]{16})(?![A-Za-z0-9_])'''
+keywords = ["sm_aat_", "sm_pat_", "sm_sat_"]
+confidence = "high"
+entropy = 3.0
+aliases = ["settlemint-application-access-token", "settlemint-personal-access-token", "settlemint-service-access-token"]
+examples = ["SETTLEMINT_ACCESS_TOKEN=sm_pat_{r:62:16}"]
+counterexamples = ["SETTLEMINT_ACCESS_TOKEN=sm_pat_{r:62:10}"]
+
+[[rules]]
+id = "slack-legacy-token"
+description = "Slack legacy token (workspace, bot or user)"
+regex = '''(?<![A-Za-z0-9_\-])(xox[ar]-(?:[0-9]-)?[0-9A-Za-z]{8,48}(?:-[0-9A-Za-z]{1,64}){0,4}|xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}|xox[ospr]-[0-9]+-[0-9]+-[0-9]+-[A-Fa-f0-9]{8,})(?![A-Za-z0-9_\-])'''
+keywords = ["xoxa-", "xoxr-", "xoxb-", "xoxo-", "xoxs-", "xoxp-"]
+confidence = "high"
+entropy = 3.0
+aliases = ["slack-legacy-workspace-token", "slack-legacy-bot-token"]
+examples = ["SLACK_TOKEN=xoxa-2-{r:9:9}-{r:9:11}-{r:9:13}-{r:h:18}", "SLACK_TOKEN=xoxb-{r:9:8}-{r:62:20}", "SLACK_TOKEN=xoxs-{r:9:10}-{r:9:10}-{r:9:12}-{r:h:32}"]
+counterexamples = ["SLACK_TOKEN=xoxa-xxx"]
+
+[[rules]]
+id = "stripe-test-key"
+description = "Stripe test-mode secret or restricted key (no live data, still private)"
+regex = '''(?<![A-Za-z0-9_])([sr]k_test_[A-Za-z0-9]{10,99})(?![A-Za-z0-9_])'''
+keywords = ["sk_test_", "rk_test_"]
+severity = "warning"
+confidence = "high"
+entropy = 3.0
+help = "Test keys reach only test-mode data, but they are still private: roll the key in the Stripe dashboard and keep it out of the repository."
+examples = ["STRIPE_SECRET_KEY=sk_test_{r:62:24}", "stripe.api_key = \"rk_test_{r:62:40}\""]
+counterexamples = ["STRIPE_PUBLISHABLE_KEY=pk_test_{r:62:24}", "STRIPE_SECRET_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx"]
+
+[[rules]]
+id = "typeform-api-token"
+description = "Typeform personal access token"
+regex = '''(?<![A-Za-z0-9_])(tfp_[A-Za-z0-9\-_.=]{59})(?![A-Za-z0-9\-_.=])'''
+keywords = ["tfp_"]
+confidence = "high"
+entropy = 3.5
+examples = ["TYPEFORM_TOKEN=tfp_{r:u:59}"]
+counterexamples = ["TYPEFORM_TOKEN=tfp_{r:u:20}"]
+
+[[rules]]
+id = "yandex-api-key"
+description = "Yandex Cloud API key"
+regex = '''(?<![A-Za-z0-9_\-])(AQVN[A-Za-z0-9_\-]{35,38})(?![A-Za-z0-9_\-])'''
+keywords = ["aqvn"]
+confidence = "high"
+entropy = 3.5
+examples = ["YC_API_KEY=AQVN{r:u:36}"]
+counterexamples = ["YC_API_KEY=AQVN{r:u:20}"]
+
+# ---------------------------------------------------------------- Services named next to their key
+#
+# Keys without a prefix of their own, found by the service's name within 40 bytes before a value of the
+# service's shape ({{near}}): `asana_token: v`, `<asanaToken>` and v on the next line,
+# `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
+
+[[rules]]
+id = "adobe-client-id"
+description = "Adobe OAuth client id"
+regex = '''(?i)adobe{{near}}(?<![A-Za-z0-9])([a-f0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["adobe"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["ADOBE_CLIENT_ID={r:h:32}", "<adobeClientId>{nl}    {r:h:32}{nl}</adobeClientId>"]
+counterexamples = ["ADOBE_CLIENT_ID={r:h:31}", "client_id = {r:h:32}"]
+
+[[rules]]
+id = "algolia-api-key"
+description = "Algolia API key"
+regex = '''(?i)algolia{{near}}(?<![A-Za-z0-9])([a-z0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["algolia"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["ALGOLIA_API_KEY={r:a9:32}", "algoliasearch('{r:A9:10}', '{r:h:32}')"]
+counterexamples = ["ALGOLIA_API_KEY={r:a9:30}"]
+
+[[rules]]
+id = "asana-client-id"
+description = "Asana client id"
+regex = '''(?i)asana{{near}}(?<![A-Za-z0-9])([0-9]{16})(?![A-Za-z0-9])'''
+keywords = ["asana"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 2.5
+severity = "warning"
+examples = ["ASANA_CLIENT_ID={r:9:16}"]
+counterexamples = ["ASANA_CLIENT_ID={r:9:12}", "order_id = {r:9:16}"]
+
+[[rules]]
+id = "asana-client-secret"
+description = "Asana client secret"
+regex = '''(?i)asana{{near}}(?<![A-Za-z0-9])([a-z0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["asana"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["asana_client_secret: {r:a9:32}"]
+counterexamples = ["asana_client_secret: {r:a9:20}"]
+
+[[rules]]
+id = "atlassian-api-token-legacy"
+description = "Atlassian (Jira, Confluence) API token, legacy 24-character form"
+regex = '''(?i)(?-i:ATLASSIAN|[Aa]tlassian|CONFLUENCE|[Cc]onfluence|JIRA|[Jj]ira){{near}}(?<![A-Za-z0-9])([a-z0-9]{20}[a-f0-9]{4})(?![A-Za-z0-9])'''
+keywords = ["atlassian", "confluence", "jira"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.5
+examples = ["JIRA_API_TOKEN={r:a9:20}{r:h:4}", "confluence_token: \"{r:a9:20}{r:h:4}\""]
+counterexamples = ["JIRA_PROJECT=PLATFORM-{r:9:4}", "jira_token = {r:a9:30}"]
+
+[[rules]]
+id = "cisco-meraki-api-key"
+description = "Cisco Meraki API key"
+regex = '''(?-i:[Mm]eraki|MERAKI){{near}}(?<![A-Za-z0-9])([0-9a-f]{40})(?![A-Za-z0-9])'''
+keywords = ["meraki"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["MERAKI_DASHBOARD_API_KEY={r:h:40}"]
+counterexamples = ["MERAKI_DASHBOARD_API_KEY={r:h:40}R21", "sha = {r:h:40}"]
+
+[[rules]]
+id = "cloudflare-global-api-key"
+description = "Cloudflare global API key"
+regex = '''(?i)cloudflare{{near}}(?<![A-Za-z0-9])([a-f0-9]{37})(?![A-Za-z0-9])|(?<![A-Za-z0-9_])(cfk_[A-Za-z0-9]{40}[a-f0-9]{8})(?![A-Za-z0-9_])'''
+keywords = ["cloudflare", "cfk_"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["CLOUDFLARE_API_KEY={r:h:37}", "staging_key: \"cfk_{r:62:40}{r:h:8}\""]
+counterexamples = ["CLOUDFLARE_API_KEY={r:h:36}"]
+
+[[rules]]
+id = "cloudflare-api-key"
+description = "Cloudflare API token"
+regex = '''(?i)cloudflare{{near}}(?<![A-Za-z0-9_\-])([a-z0-9_\-]{40})(?![A-Za-z0-9_\-])'''
+keywords = ["cloudflare"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.5
+examples = ["CLOUDFLARE_API_TOKEN={r:u:40}"]
+counterexamples = ["CLOUDFLARE_ZONE=example.invalid"]
+
+[[rules]]
+id = "discord-client-id"
+description = "Discord client id"
+regex = '''(?i)discord{{near}}(?<![A-Za-z0-9])([0-9]{18})(?![A-Za-z0-9])'''
+keywords = ["discord"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 2.5
+severity = "warning"
+examples = ["DISCORD_CLIENT_ID={r:9:18}"]
+counterexamples = ["DISCORD_CLIENT_ID={r:9:12}"]
+
+[[rules]]
+id = "discord-api-token"
+description = "Discord API key"
+regex = '''(?i)discord{{near}}(?<![A-Za-z0-9])([a-f0-9]{64})(?![A-Za-z0-9])'''
+keywords = ["discord"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["DISCORD_API_KEY={r:h:64}"]
+counterexamples = ["DISCORD_API_KEY={r:h:60}"]
+
+[[rules]]
+id = "discord-client-secret"
+description = "Discord client secret"
+regex = '''(?i)discord{{near}}(?<![A-Za-z0-9_\-])([a-z0-9=_\-]{32})(?![A-Za-z0-9=_\-])'''
+keywords = ["discord"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["DISCORD_CLIENT_SECRET={r:u:32}"]
+counterexamples = ["DISCORD_CLIENT_SECRET={r:u:20}"]
+
+[[rules]]
+id = "etsy-access-token"
+description = "Etsy access token"
+regex = '''(?-i:ETSY|[Ee]tsy){{near}}(?<![A-Za-z0-9])([A-Za-z0-9]{24})(?![A-Za-z0-9])'''
+keywords = ["etsy"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["ETSY_API_KEY={r:a9:24}"]
+counterexamples = ["ETSY_API_KEY={r:a9:20}"]
+
+[[rules]]
+id = "facebook-secret"
+description = "Facebook app secret"
+regex = '''(?i)facebook{{near}}(?<![A-Za-z0-9])([a-f0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["facebook"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["FACEBOOK_APP_SECRET={r:h:32}"]
+counterexamples = ["FACEBOOK_APP_SECRET={r:h:30}"]
+
+[[rules]]
+id = "facebook-access-token"
+description = "Facebook app access token (app id | secret)"
+regex = '''(?i)facebook{{near}}(?<![A-Za-z0-9])([0-9]{15,16}(?:\||%7C)[0-9a-z\-_]{27,40})(?![A-Za-z0-9\-_])'''
+keywords = ["facebook"]
+multiline = true
+window = 256
+entropy = 3.0
+examples = ["facebook_token = \"{r:9:16}|{r:u:27}\""]
+counterexamples = ["facebook_token = \"{r:9:16}|short\""]
+
+[[rules]]
+id = "finicity-api-token"
+description = "Finicity API token"
+regex = '''(?i)finicity{{near}}(?<![A-Za-z0-9])([a-f0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["finicity"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["FINICITY_APP_KEY={r:h:32}"]
+counterexamples = ["FINICITY_APP_KEY={r:h:31}"]
+
+[[rules]]
+id = "heroku-api-key-uuid"
+description = "Heroku API key (UUID form)"
+regex = '''(?i)heroku{{near}}(?<![A-Za-z0-9\-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9\-])'''
+keywords = ["heroku"]
+multiline = true
+window = 256
+allowUUID = true
+aliases = ["heroku-api-key-v1"]
+examples = ["HEROKU_API_KEY={r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
+counterexamples = ["request_id = {r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
+
+[[rules]]
+id = "hubspot-api-key"
+description = "HubSpot API key"
+regex = '''(?i)hubspot{{near}}(?<![A-Za-z0-9\-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9\-])'''
+keywords = ["hubspot"]
+multiline = true
+window = 256
+allowUUID = true
+examples = ["HUBSPOT_API_KEY={r:H:8}-{r:H:4}-{r:H:4}-{r:H:4}-{r:H:12}", "new HubSpotAPI(\"{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}\")"]
+counterexamples = ["HUBSPOT_PORTAL={r:9:8}"]
+
+[[rules]]
+id = "jfrog-api-key"
+description = "JFrog Artifactory API key"
+regex = '''(?i)(?:jfrog|artifactory|bintray|xray){{near}}(?<![A-Za-z0-9])([a-z0-9]{73})(?![A-Za-z0-9])'''
+keywords = ["jfrog", "artifactory", "bintray", "xray"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.5
+examples = ["ARTIFACTORY_API_KEY={r:a9:73}"]
+counterexamples = ["ARTIFACTORY_API_KEY={r:a9:60}"]
+
+[[rules]]
+id = "jfrog-identity-token"
+description = "JFrog identity token"
+regex = '''(?i)(?:jfrog|artifactory|bintray|xray){{near}}(?<![A-Za-z0-9])([a-z0-9]{64})(?![A-Za-z0-9])'''
+keywords = ["jfrog", "artifactory", "bintray", "xray"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.5
+examples = ["JFROG_ACCESS_TOKEN={r:a9:64}"]
+counterexamples = ["JFROG_ACCESS_TOKEN={r:a9:50}"]
+
+[[rules]]
+id = "kucoin-access-token"
+description = "KuCoin access token"
+regex = '''(?i)kucoin{{near}}(?<![A-Za-z0-9])([a-f0-9]{24})(?![A-Za-z0-9])'''
+keywords = ["kucoin"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["KUCOIN_API_KEY={r:h:24}"]
+counterexamples = ["KUCOIN_API_KEY={r:h:20}"]
+
+[[rules]]
+id = "kucoin-secret-key"
+description = "KuCoin secret key"
+regex = '''(?i)kucoin{{near}}(?<![A-Za-z0-9\-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9\-])'''
+keywords = ["kucoin"]
+multiline = true
+window = 256
+allowUUID = true
+examples = ["KUCOIN_API_SECRET={r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
+counterexamples = ["KUCOIN_API_SECRET={r:h:8}-{r:h:4}"]
+
+[[rules]]
+id = "linear-client-secret"
+description = "Linear OAuth client secret"
+regex = '''(?i)linear{{near}}(?<![A-Za-z0-9])([a-f0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["linear"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["LINEAR_CLIENT_SECRET={r:h:32}"]
+counterexamples = ["LINEAR_CLIENT_SECRET={r:h:31}"]
+
+[[rules]]
+id = "lob-api-key"
+description = "Lob API key"
+regex = '''(?i)lob{{near}}(?<![A-Za-z0-9_])((?:live|test)_(?:pub_[a-f0-9]{31}|[a-f0-9]{35}))(?![A-Za-z0-9_])'''
+keywords = ["lob"]
+multiline = true
+window = 256
+entropy = 3.0
+aliases = ["lob-pub-api-key"]
+examples = ["LOB_API_KEY=live_{r:h:35}", "lob_publishable: test_pub_{r:h:31}"]
+counterexamples = ["LOB_API_KEY=live_{r:h:20}"]
+
+[[rules]]
+id = "mailgun-signing-key"
+description = "Mailgun webhook signing key"
+regex = '''(?i)mailgun{{near}}(?<![A-Za-z0-9\-])([a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8})(?![A-Za-z0-9\-])'''
+keywords = ["mailgun"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["MAILGUN_SIGNING_KEY={r:h:32}-{r:h:8}-{r:h:8}"]
+counterexamples = ["MAILGUN_SIGNING_KEY={r:h:32}"]
+
+[[rules]]
+id = "mailgun-pub-key"
+description = "Mailgun public validation key"
+regex = '''(?<![A-Za-z0-9_\-])(pubkey-[a-f0-9]{32})(?![A-Za-z0-9_\-])'''
+keywords = ["pubkey-"]
+severity = "warning"
+entropy = 3.0
+examples = ["MAILGUN_PUBLIC_KEY=pubkey-{r:h:32}"]
+counterexamples = ["MAILGUN_PUBLIC_KEY=pubkey-{r:h:20}"]
+
+[[rules]]
+id = "messagebird-client-id"
+description = "MessageBird client id"
+regex = '''(?i)message[_\-]?bird{{near}}(?<![A-Za-z0-9\-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9\-])'''
+keywords = ["messagebird", "message-bird", "message_bird"]
+multiline = true
+window = 256
+allowUUID = true
+examples = ["MESSAGEBIRD_CLIENT_ID={r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
+counterexamples = ["MESSAGEBIRD_CLIENT_ID={r:h:8}"]
+
+[[rules]]
+id = "messagebird-api-token"
+description = "MessageBird API token"
+regex = '''(?i)message[_\-]?bird{{near}}(?<![A-Za-z0-9])([a-z0-9]{25})(?![A-Za-z0-9])'''
+keywords = ["messagebird", "message-bird", "message_bird"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["MESSAGEBIRD_API_KEY={r:a9:25}"]
+counterexamples = ["MESSAGEBIRD_API_KEY={r:a9:20}"]
+
+[[rules]]
+id = "new-relic-user-api-id"
+description = "New Relic user API id"
+regex = '''(?i)new[_\-]?relic{{near}}(?<![A-Za-z0-9])([a-z0-9]{64})(?![A-Za-z0-9])'''
+keywords = ["newrelic", "new-relic", "new_relic"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.5
+examples = ["NEW_RELIC_API_ID={r:a9:64}"]
+counterexamples = ["NEW_RELIC_API_ID={r:a9:40}"]
+
+[[rules]]
+id = "okta-access-token"
+description = "Okta API token"
+regex = '''(?-i:[Oo]kta|OKTA){{near}}(?<![A-Za-z0-9_\-])(00[A-Za-z0-9=_\-]{40})(?![A-Za-z0-9=_\-])'''
+keywords = ["okta"]
+multiline = true
+window = 256
+entropy = 3.5
+examples = ["OKTA_API_TOKEN=00{r:u:40}"]
+counterexamples = ["OKTA_API_TOKEN=00{r:u:20}"]
+
+[[rules]]
+id = "plaid-client-id"
+description = "Plaid client id"
+regex = '''(?i)plaid{{near}}(?<![A-Za-z0-9])([a-z0-9]{24})(?![A-Za-z0-9])'''
+keywords = ["plaid"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+severity = "warning"
+examples = ["PLAID_CLIENT_ID={r:a9:24}"]
+counterexamples = ["PLAID_CLIENT_ID={r:a9:20}"]
+
+[[rules]]
+id = "plaid-secret-key"
+description = "Plaid secret key"
+regex = '''(?i)plaid{{near}}(?<![A-Za-z0-9])([a-z0-9]{30})(?![A-Za-z0-9])'''
+keywords = ["plaid"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["PLAID_SECRET={r:a9:30}"]
+counterexamples = ["PLAID_SECRET={r:a9:20}"]
+
+[[rules]]
+id = "plaid-api-token"
+description = "Plaid access token"
+regex = '''(?<![A-Za-z0-9_\-])(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_\-])'''
+keywords = ["access-sandbox-", "access-development-", "access-production-"]
+confidence = "high"
+examples = ["PLAID_ACCESS_TOKEN=access-production-{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
+counterexamples = ["PLAID_ACCESS_TOKEN=access-production-{r:h:8}"]
+
+[[rules]]
+id = "sendbird-access-id"
+description = "Sendbird application id"
+regex = '''(?i)sendbird{{near}}(?<![A-Za-z0-9\-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9\-])'''
+keywords = ["sendbird"]
+multiline = true
+window = 256
+allowUUID = true
+severity = "warning"
+examples = ["SENDBIRD_APP_ID={r:H:8}-{r:H:4}-{r:H:4}-{r:H:4}-{r:H:12}"]
+counterexamples = ["SENDBIRD_APP_ID={r:H:8}"]
+
+[[rules]]
+id = "sendbird-access-token"
+description = "Sendbird API token"
+regex = '''(?i)sendbird{{near}}(?<![A-Za-z0-9])([a-f0-9]{40})(?![A-Za-z0-9])'''
+keywords = ["sendbird"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["SENDBIRD_API_TOKEN={r:h:40}"]
+counterexamples = ["SENDBIRD_API_TOKEN={r:h:32}"]
+
+[[rules]]
+id = "sentry-access-token"
+description = "Sentry access token (legacy, hex)"
+regex = '''(?i)sentry{{near}}(?<![A-Za-z0-9])([a-f0-9]{64})(?![A-Za-z0-9])'''
+keywords = ["sentry"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["SENTRY_AUTH_TOKEN={r:h:64}"]
+counterexamples = ["SENTRY_AUTH_TOKEN={r:h:40}"]
+
+[[rules]]
+id = "sidekiq-secret"
+description = "Sidekiq Pro or Enterprise credentials"
+regex = '''(?i)(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM){{near}}(?<![A-Za-z0-9])([a-f0-9]{8}:[a-f0-9]{8})(?![A-Za-z0-9])|(?i)https?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\.contribsys\.com(?![A-Za-z0-9.\-])'''
+keywords = ["bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com", "gems.contribsys.com", "enterprise.contribsys.com"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 2.5
+aliases = ["sidekiq-sensitive-url"]
+examples = ["BUNDLE_ENTERPRISE__CONTRIBSYS__COM={r:h:8}:{r:h:8}", "source \"https://{r:h:8}:{r:h:8}@gems.contribsys.com/\""]
+counterexamples = ["source \"https://gems.contribsys.com/\""]
+
+[[rules]]
+id = "snyk-api-token"
+description = "Snyk API token"
+regex = '''(?i)snyk[_.\-]?(?:(?:api|oauth)[_.\-]?)?(?:key|token){{near}}(?<![A-Za-z0-9\-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9\-])'''
+keywords = ["snyk"]
+multiline = true
+window = 256
+allowUUID = true
+examples = ["set SNYK_API_TOKEN={r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}", "snyk_token: {r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
+counterexamples = ["snyk_org: {r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
+
+[[rules]]
+id = "sonar-api-token"
+description = "SonarQube or SonarCloud token"
+regex = '''(?i)sonar[_.\-]?(?:login|token){{near}}(?<![A-Za-z0-9_\-])((?:squ_|sqp_|sqa_)?[a-z0-9=_\-]{40})(?![A-Za-z0-9=_\-])|(?<![A-Za-z0-9_])(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9_])'''
+keywords = ["sonar", "squ_", "sqp_", "sqa_"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["SONAR_TOKEN={r:h:40}", "sonar.login=squ_{r:h:40}", "-Dsonar.token={r:a9:40}"]
+counterexamples = ["SONAR_TOKEN={r:h:20}"]
+
+[[rules]]
+id = "squarespace-access-token"
+description = "Squarespace API key"
+regex = '''(?i)squarespace{{near}}(?<![A-Za-z0-9\-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9\-])'''
+keywords = ["squarespace"]
+multiline = true
+window = 256
+allowUUID = true
+examples = ["SQUARESPACE_API_KEY={r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
+counterexamples = ["SQUARESPACE_SITE={r:h:8}"]
+
+[[rules]]
+id = "sumologic-access-id"
+description = "Sumo Logic access id"
+regex = '''(?-i:[Ss]umo|SUMO){{near}}(?<![A-Za-z0-9])(su[A-Za-z0-9]{12})(?![A-Za-z0-9])'''
+keywords = ["sumo"]
+multiline = true
+window = 256
+entropy = 3.0
+severity = "warning"
+examples = ["SUMO_ACCESS_ID=su{r:62:12}"]
+counterexamples = ["SUMO_ACCESS_ID=su{r:62:6}"]
+
+[[rules]]
+id = "sumologic-access-token"
+description = "Sumo Logic access key"
+regex = '''(?-i:[Ss]umo|SUMO){{near}}(?<![A-Za-z0-9])([A-Za-z0-9]{64})(?![A-Za-z0-9])'''
+keywords = ["sumo"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["SUMO_ACCESS_KEY={r:62:64}"]
+counterexamples = ["SUMO_ACCESS_KEY={r:62:9}"]
+
+[[rules]]
+id = "twitter-bearer-token"
+description = "Twitter (X) bearer token"
+regex = '''(?i)twitter{{near}}(?<![A-Za-z0-9%])(A{22}[A-Za-z0-9%]{80,100})(?![A-Za-z0-9%])'''
+keywords = ["twitter"]
+multiline = true
+window = 256
+allowRuns = true
+entropy = 3.0
+examples = ["TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAAA{r:62:90}"]
+counterexamples = ["TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAA{r:62:20}"]
+
+
+# ---------------------------------------------------------------- Credentials in commands and manifests
+
+[[rules]]
+id = "curl-auth-user"
+description = "Password passed to curl with -u or --user"
+# curl, then (on the same command, across at most five continued lines) -u/--user with user:password.
+regex = '''(?<![A-Za-z0-9_\-])curl(?![A-Za-z0-9_\-])(?:[^\r\n]*|[^\r\n]*(?:\\\r?\n[^\r\n]*){1,5})?[ \t](?:-u|--user)(?:=|[ \t]{1,5})(?|"[^":\s]{0,64}:([^"\s]{3,128})"|'[^':\s]{0,64}:([^'\s]{3,128})'|(?:"[^"\s]{1,64}"|'[^'\s]{1,64}'|[A-Za-z0-9_$@.\-]{1,64}):(?|"([^"\s]{3,128})"|'([^'\s]{3,128})'|([A-Za-z0-9_${}@.!#%^&*+=~\-]{3,128})))(?![^\s])'''
+keywords = ["curl"]
+multiline = true
+window = 1024
+confidence = "medium"
+entropy = 2.5
+filters = ["assignment"]
+help = "Change the password, and let curl read credentials from a .netrc file or the environment instead of the command line."
+examples = [
+  "curl --cacert ca.crt -u elastic:{r:62:8}$1 https://localhost:9200",
+  "curl -s --user 'api:{r:62:10}!t' \\{nl}    https://api.example.invalid/v3/messages",
+  "curl -X POST --user \"j.smith:{r:62:12}#4J\" \"https://api.example.invalid/user/me\"",
+  "curl --user kevin:'{r:62:16}' -iX PATCH",
+]
+counterexamples = [
+  "curl -u \"${_username}:${_password}\"",
+  "curl -u <user:password> https://test.example.invalid/endpoint",
+  "curl --user \"$GITHUB_USERNAME:$GITHUB_PASSWORD\" \"$GITHUB_URL\"",
+  "curl -u \"myusername\" http://localhost:15130/api/check_user/",
+  "curl -X POST --user \"$(cat ./login.txt):$(cat ./password.txt)\"",
+]
+[[rules.allowlists]]
+description = "placeholder credentials in documentation"
+stopwords = ["password", "passwd", "pass", "secret", "token", "username", "xxx", "yyy", "changeme", "example"]
+
+[[rules]]
+id = "curl-auth-header"
+description = "Credential in a curl Authorization or API key header"
+regex = '''(?i)(?<![A-Za-z0-9_\-])curl(?![A-Za-z0-9_\-])(?:[^\r\n]*?|[^\r\n]*?(?:\\\r?\n[^\r\n]*?){1,5})[ \t](?:-H|--header)(?:=|[ \t]{1,5})["'](?:Authorization:[ \t]{0,5}(?:Basic[ \t]+([A-Za-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \t]+([\w=~@.+/\-]{8,})|([\w=~@.+/\-]{8,}))|(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5}([\w=~@.+/\-]{8,}))["']'''
+keywords = ["curl"]
+multiline = true
+window = 1024
+confidence = "medium"
+entropy = 2.75
+filters = ["assignment"]
+help = "Revoke the credential, and read it from the environment in the command ($TOKEN) instead of writing it."
+examples = [
+  "curl -k -X POST --header \"Authorization: Basic {r:64:60}\" \"https://api.example.invalid/token\"",
+  "curl -H \"Authorization: Token {r:62:40}\" --request PUT https://api.example.invalid/use",
+  "curl https://api.example.invalid/v1/chat \\{nl}  -H \"Content-Type: application/json\" \\{nl}  -H 'X-Api-Key: {r:62:32}'",
+]
+counterexamples = [
+  "curl https://example.invalid/micropub -H \"Authorization: Bearer XXXXXXXXXXXX\"",
+  "curl -X GET -H \"Authorization: Bearer $(gcloud auth print-access-token)\" https://example.invalid/",
+  "curl -H \"Authorization: Bearer ${TOKEN}\" https://example.invalid/",
+]
+
+[[rules]]
+id = "kubernetes-secret-yaml"
+description = "Value in the data of a Kubernetes Secret manifest"
+# `kind: Secret` within 300 bytes of a `data:` or `stringData:` map, in either order; the first entry whose
+# value is base64 of 10 or more characters.
+regex = '''(?i)(?|kind:[ \t]*["']?secret["']?[ \t]*(?:#[^\r\n]*)?\r?\n[\s\S]{0,300}?\b(?:data|stringData):[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*#[^\r\n]*\r?\n)*[ \t]+[\w.\-]+:(?:[ \t]*[|>][-+]?[ \t]*\r?\n)?[ \t]*["']?([A-Za-z0-9+/]{10,}={0,3})["']?[ \t]*(?:#[^\r\n]*)?(?=\r?\n|$)|\b(?:data|stringData):[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*#[^\r\n]*\r?\n)*[ \t]+[\w.\-]+:(?:[ \t]*[|>][-+]?[ \t]*\r?\n)?[ \t]*["']?([A-Za-z0-9+/]{10,}={0,3})["']?[ \t]*(?:#[^\r\n]*)?\r?\n[\s\S]{0,300}?kind:[ \t]*["']?secret["']?[ \t]*(?:#|\r?\n|$))'''
+keywords = ["secret"]
+multiline = true
+window = 1024
+confidence = "medium"
+entropy = 3.0
+help = "Keep Secret manifests out of the repository (use sealed or external secrets), and rotate the values they held."
+examples = [
+  "apiVersion: v1{nl}kind: Secret{nl}metadata:{nl}  name: db{nl}data:{nl}  password: {r:64:24}=={nl}",
+  "apiVersion: v1{nl}data:{nl}  token: {r:64:32}{nl}kind: Secret{nl}metadata:{nl}  name: api{nl}",
+]
+counterexamples = [
+  "apiVersion: v1{nl}kind: Secret{nl}data:{nl}  password: \"\"{nl}",
+  "apiVersion: v1{nl}kind: ConfigMap{nl}data:{nl}  config: {r:64:24}{nl}",
+  "apiVersion: v1{nl}kind: Secret{nl}data:{nl}  password: {{ .Values.password | b64enc }}{nl}",
+]
+
+[[rules]]
+id = "jenkins-encrypted-secret"
+description = "Jenkins credential, encrypted with the controller's key (decryptable by anyone holding its master.key)"
+regex = '''<(secret|password|apiToken|privateKey|passphrase|token)>[ \t\r\n]*\{(AQAAABAAA[^}<]{16,})\}[ \t\r\n]*</\1>'''
+keywords = ["aqaaabaaa"]
+secretGroup = 2
+multiline = true
+window = 2048
+confidence = "high"
+entropy = 3.5
+help = "Delete the credential in Jenkins and create a new one; keep credentials.xml and job configs with secrets out of the repository."
+examples = ["<com.cloudbees.plugins.credentials.impl.StringCredentialsImpl>{nl}  <id>deploy</id>{nl}  <secret>{AQAAABAAAAAQ{r:64:60}=}</secret>{nl}</com.cloudbees.plugins.credentials.impl.StringCredentialsImpl>"]
+counterexamples = ["<secret>{AQAAABAAAAAQ}</secret>", "<description>{AQAAABAAAAAQ{r:64:60}=}</description>"]
+
+[[rules]]
+id = "docker-config-auth"
+description = "Registry credentials in a Docker config (auths, base64 of user:password)"
+regex = '''(?:\\*)"auths(?:\\*)"[ \t]*:[ \t]*\{[\s\S]{0,300}?(?:\\*)"auth(?:\\*)"[ \t]*:[ \t]*(?:\\*)"([A-Za-z0-9+/]{8,}={0,2})(?:\\*)"'''
+keywords = ["auths"]
+multiline = true
+window = 1024
+confidence = "high"
+entropy = 3.0
+help = "Log out of the registry (docker logout) and rotate the password; use a credential helper instead of config.json auths."
+examples = ["{\"auths\": {\"registry.example.invalid\": {\"auth\": \"{r:64:40}\"}}}", "DOCKER_AUTH_CONFIG={\\\"auths\\\":{\\\"registry.example.invalid\\\":{\\\"auth\\\":\\\"{r:64:40}\\\"}}}"]
+counterexamples = ["{\"auths\": {\"registry.example.invalid\": {}}, \"credsStore\": \"desktop\"}"]
+
+[[rules]]
+id = "pkcs12-file"
+description = "PKCS#12 key store (.p12, .pfx): a private key with its certificate"
+path = '''(?i)(?:^|/)[^/]+\.(?:p12|pfx)$'''
+confidence = "medium"
+help = "Take the key store out of the repository, revoke its certificate and issue a new key."
+examples = ["certs/signing.p12", "deploy/server.PFX"]
+counterexamples = ["docs/p12.md", "certs/ca.pem"]
+
+# ---------------------------------------------------------------- Cloud services (Azure, IBM)
+
+[[rules]]
+id = "azure-sas-token"
+description = "Azure shared access signature (sig= in a SAS URL or token)"
+regex = '''(?i)(?:[?&;]|\b)(?:sv|sp|se|st|spr|sr|ss|srt|sip|skoid)=[^\s"'&;]{1,64}(?:[&;](?:amp;)?(?:sv|sp|se|st|spr|sr|ss|srt|sip|skoid|sktid|skt|ske|sks|skv)=[^\s"'&;]{1,64}){1,12}[&;](?:amp;)?sig=([A-Za-z0-9%+/]{40,100}(?:%3D|=){0,2})(?![A-Za-z0-9%+/=])'''
+keywords = ["sig="]
+window = 1024
+confidence = "high"
+entropy = 3.5
+help = "Revoke the SAS (rotate the account key it was signed with, or delete its stored access policy) and issue short-lived ones at run time."
+examples = ["https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z&st=2024-01-01T00:00:00Z&spr=https&sig={r:62:43}%3D"]
+counterexamples = ["https://acct.blob.core.windows.net/c?sv=2022-11-02&sp=rl&sig=<signature>"]
+
+[[rules]]
+id = "azure-entra-refresh-token"
+description = "Microsoft Entra ID (Azure AD) refresh token"
+regex = '''(?<![A-Za-z0-9_\-.])([01]\.A[A-Za-z0-9_\-]{40,}\.Ag[A-Za-z0-9_\-]{100,}(?:\.[A-Za-z0-9_\-]{20,})*)(?![A-Za-z0-9_\-])'''
+keywords = [".ag"]
+window = 8192
+confidence = "high"
+entropy = 4.0
+examples = ["\"refresh_token\": \"1.A{r:u:60}.Ag{r:u:300}\""]
+counterexamples = ["\"refresh_token\": \"1.A{r:u:10}.Ag{r:u:30}\""]
+
+[[rules]]
+id = "azure-openai-api-key"
+description = "Azure OpenAI API key"
+regex = '''(?i)(?:azure[_.\-]?openai|openai\.azure\.com|AZURE_OPENAI)[\s\S]{0,80}?(?<![A-Za-z0-9])([a-f0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["azure_openai", "azure-openai", "azureopenai", "openai.azure.com"]
+multiline = true
+window = 512
+allowHex = true
+entropy = 3.0
+examples = ["AZURE_OPENAI_API_KEY={r:h:32}", "endpoint = \"https://acme.openai.azure.com/\"{nl}api_key = \"{r:h:32}\""]
+counterexamples = ["AZURE_OPENAI_DEPLOYMENT=gpt-4o"]
+
+[[rules]]
+id = "ibm-cloud-api-key"
+description = "IBM Cloud IAM API key"
+regex = '''(?i)(?:ibm|bluemix)[\w.\-]{0,20}(?:api|iam|cloud|key|pwd|password|pass|token)[\w.\-]{0,20}["'\]]{0,2}[ \t]{0,4}(?::=|=>|=|:)?[ \t]{0,4}["']?(?<![A-Za-z0-9_\-])([A-Za-z0-9_\-]{44})(?![A-Za-z0-9_\-])'''
+keywords = ["ibm", "bluemix"]
+window = 256
+entropy = 3.5
+examples = ["IBM_CLOUD_API_KEY={r:u:44}", "ibm-iam-key: \"{r:u:44}\""]
+counterexamples = ["IBM_CLOUD_API_KEY={r:u:30}"]
+
+[[rules]]
+id = "ibm-cos-hmac-secret"
+description = "IBM Cloud Object Storage HMAC secret access key"
+regex = '''(?i)(?:secret[_.\-]?access[_.\-]?key|cos[_.\-]?hmac|hmac[_.\-]?secret)[\w.\-]{0,20}["'\]]{0,2}[ \t]{0,4}(?::=|=>|=|:)?[ \t]{0,4}["']?(?<![A-Za-z0-9])([a-f0-9]{48})(?![A-Za-z0-9])'''
+keywords = ["secret_access_key", "secret-access-key", "secretaccesskey", "cos_hmac", "cos-hmac", "hmac_secret", "hmac-secret"]
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["cos_hmac_keys.secret_access_key: {r:h:48}", "SECRET_ACCESS_KEY = \"{r:h:48}\""]
+counterexamples = ["SECRET_ACCESS_KEY = \"{r:h:40}\""]
+
+[[rules]]
+id = "softlayer-api-key"
+description = "IBM SoftLayer API key"
+regex = '''(?i)(?:softlayer|\bsl)[\w.\-]{0,20}(?:api|key|pwd|password|pass|token)[\w.\-]{0,20}["'\]]{0,2}[ \t]{0,4}(?::=|=>|=|:|[ \t])[ \t]{0,4}["']?(?<![A-Za-z0-9])([a-z0-9]{64})(?![A-Za-z0-9])|(?i)api\.softlayer\.com/(?:soap|rest)/v3(?:\.1)?/([a-z0-9]{64})(?![A-Za-z0-9])'''
+keywords = ["softlayer", "sl_", "sl-", "sl."]
+window = 256
+allowHex = true
+entropy = 3.0
+examples = ["SOFTLAYER_API_KEY={r:a9:64}", "--softlayer-api-key {r:a9:64}", "https://api.softlayer.com/soap/v3/{r:a9:64}"]
+counterexamples = ["SOFTLAYER_API_KEY={r:a9:40}"]
+
+[[rules]]
+id = "cloudant-credentials"
+description = "IBM Cloudant password or API key"
+regex = '''(?i)(?:cloudant|cl)[\w.\-]{0,20}(?:api|key|pwd|password|pass|token|secret)[\w.\-]{0,20}["'\]]{0,2}[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}["']?(?<![A-Za-z0-9])([a-f0-9]{64}|[a-z]{24})(?![A-Za-z0-9])|(?i)https?://[\w\-]+:([0-9a-f]{64}|[a-z]{24})@[\w\-]+\.cloudant\.com'''
+keywords = ["cloudant", "cl_", "cl-", "cl."]
+window = 256
+allowHex = true
+entropy = 2.5
+examples = ["cloudant_password = \"{r:h:64}\"", "https://acct:{r:h:64}@acct.cloudant.com"]
+counterexamples = ["cloudant_password = \"{r:h:20}\""]
+
+[[rules]]
+id = "tableau-personal-access-token"
+description = "Tableau personal access token secret"
+regex = '''(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{22}==:[A-Za-z0-9]{32})(?![A-Za-z0-9+/=:])'''
+keywords = ["==:"]
+confidence = "high"
+entropy = 3.5
+examples = ["TABLEAU_PAT_SECRET={r:62:22}==:{r:62:32}"]
+counterexamples = ["TABLEAU_PAT_SECRET={r:62:22}==:{r:62:10}"]
 
 # ---------------------------------------------------------------- Credentials in URLs
 
@@ -1131,16 +2259,17 @@ counterexamples = [
 [[rules]]
 id = "generic-secret"
 description = "Secret-looking value assigned to a password, secret, token or key"
-# The name holds a keyword; then one of the ways code and configs pair a name with a value: `name = v`,
-# `name: v`, `<name>v</name>`, `("name", "v")`, `key="name" value="v"`, `name("v")`, `?key=v&`, or a
-# Kubernetes-style `- name: NAME` line followed by `value: v`.
-regex = '''(?i)(?:(?<=[?&])key(?==)|password|passwd|passphrase|pwd|secret|token|api[_.\-]?key|apikey|access[_.\-]?key|private[_.\-]?key|auth[_.\-]?key|client[_.\-]?secret|credentials?)[a-z0-9_.\-]{0,30}(?:["']?\]?[ \t]{0,4}(?::=|=>|=|:|>)[ \t]{0,4}|["'][ \t]*,[ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["'][ \t]+value[ \t]*=[ \t]*(?=["'])|[ \t]*\([ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["']?[ \t]*\r?\n[ \t]*value:[ \t]*)(?|"([^"\r\n]{8,200})"|'([^'\r\n]{8,200})'|`([^`\r\n]{8,200})`|([^\s"'`<>,;&()\[\]{}]{8,200}+)(?![{$]))'''
-keywords = ["password", "passwd", "passphrase", "pwd", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential", "?key=", "&key="]
+# A name holding a keyword, then one of the ways code and configs pair a name with a value ({{pair}}),
+# then the value; or a quoted value compared with such a name ("v" == password).
+regex = '''(?i)(?|{{name-start}}(?:{{strong-names}}){{name-rest}}{{pair}}{{value}}|{{compared-value}}[ \t]*[!=]==?[ \t]*[a-z0-9_.\-]{0,30}?(?:{{strong-names}}))'''
+keywords = ["password", "passwd", "passphrase", "pwd", "pass", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential", "creds", "contrase", "?key=", "&key="]
 multiline = true
 window = 200
 confidence = "low"
 entropy = 3.0
-filters = ["assignment"]
+allowHex = true
+allowUUID = true
+filters = ["assignment", "password-or-token"]
 aliases = ["generic-api-key"]
 help = "Move the value to the environment or a secret manager and rotate it; if it is not a secret, add 'gate:allow' on the line."
 examples = [
@@ -1152,10 +2281,39 @@ examples = [
   "settings['db_password'] = '{r:62:10}#{r:62:6}'",
   "os.Setenv(\"DB_PASSWORD\", \"{r:62:10}%{r:62:6}\")",
   "<add key=\"api_secret\" value=\"{r:62:10}~{r:62:6}\" />",
-  "setToken('{r:62:12}^{r:62:4}')",
-  "fetch(`https://api.example.invalid/v1?key={r:62:10}*{r:62:6}&limit=10`)",
+  "setToken('{r:62:12}{r:62:4}')",
+  "fetch(`https://api.example.invalid/v1?key={r:62:16}&limit=10`)",
   "env:{nl}  - name: SMTP_PASSWORD{nl}    value: {r:62:12}={r:62:6}",
   "password: \"${r:62:10}^{r:62:6}\"",
+  # The code forms of gitleaks' sample contexts: a Makefile's ::=, :::=, ?= and +=, PHP's .=, a typed Go
+  # variable, an XML element whose value sits on its own line, JSON with an escaped line break.
+  "SERVICE_TOKEN ::= \"{r:62:32}\"",
+  "SERVICE_TOKEN :::= \"{r:62:32}\"",
+  "SERVICE_TOKEN ?= \"{r:62:32}\"",
+  "SERVICE_TOKEN += \"{r:62:32}\"",
+  "$serviceToken .= \"{r:62:32}\"",
+  "var serviceToken string = \"{r:62:32}\"",
+  "val serviceToken: String = \"{r:62:32}\"",
+  "<serviceToken>{nl}    {r:62:32}{nl}</serviceToken>",
+  "{\"config.ini\": \"SERVICE_TOKEN={r:62:32}\\nBACKUP_ENABLED=true\"}",
+  "System.setProperty(\"SERVICE_TOKEN\", \"{r:62:32}\")",
+  "  \"serviceToken\" => \"{r:62:32}\"",
+  # detect-secrets' keyword forms for C, C++, Go and config files.
+  "if (db_pass != \"{r:62:10}){r:62:6}\")",
+  "if (\"{r:62:10}!{r:62:6}\" == my_password) {",
+  "password \"{r:62:10}#{r:62:6}\";",
+  "char secret[25] = \"{r:62:8}%{r:62:4}!{r:62:4}#\";",
+  "secret[] = \"{r:62:8}({r:62:4}){r:62:4}$\";",
+  "password = @\"{r:62:12}!{r:62:6}\";",
+  "secret.assign(\"{r:62:8}!{r:62:4}@{r:62:4}>\",17);",
+  "std::string secret(\"{r:62:8}{{r:62:4}]{r:62:4}#\");",
+  "db_pass := {r:62:12}#{r:62:6}",
+  "service token - '{r:62:32}'",
+  "api_token = \"{r:h:40}\"",
+  "utils.GetEnvOrDefault(\"api_token\", \"{r:h:8}-{r:h:4}-4{r:h:3}-{r:h:4}-{r:h:12}\")",
+  "service_token: {r:h:8}-{r:h:4}-4{r:h:3}-{r:h:4}-{r:h:12}",
+  "client_secret: {r:h:32}",
+  "{\\\"password\\\": \\\"{r:62:12}!{r:62:6}\\\"}",
 ]
 counterexamples = [
   "password = os.environ[\"PASSWORD\"]",
@@ -1171,8 +2329,9 @@ counterexamples = [
   "password = get_password_from_vault()",
   "passwordField.setText(userInput)",
   "token = self.settings.access_token",
-  "api_key = \"{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}\"",
-  "token = \"{r:h:40}\"",
+  "api_key = \"{r:h:12}\"",
+  "commit_sha = \"{r:h:40}\"",
+  "auth_token = \"{r:h:8}-{r:h:4}-11ec-{r:h:4}-{r:h:12}\"",
   "header_token(\"Authorization\")",
   "os.Setenv(\"DB_PASSWORD\", password)",
   "env:{nl}  - name: PASSWORD_POLICY{nl}    value: strict-mode-v2",
@@ -1181,13 +2340,28 @@ counterexamples = [
   "files = [\"pkg/secret.py\": \"import pkg.alpha\\n\"]",
   "for bad in [\"sha256:../../etc/passwd\", \"sha256/abc2\"]",
   "TokenCauses.address(\"0x7ffd5a3c1e20\", \"0x7ffc11aa0f48\")",
+  # The issue's precision counterexamples.
+  "password = base64.b64encode(random_bytes[8:])",
+  "csrf-token={r:64:86}==",
+  "publicToken = \"{r:62:43}\"",
+  "fn::secret: ops_eyJ{r:62:12}..[Redacted]",
+  "telegram_api_token = \"<xsd:element name=\"AgencyIdentificationCode\" type=\"clm{r:9:5}:AgencyIdentificationCodeContentType\"/>\"",
+  "telegram_api_token = \"token:\"clm{r:9:5}:AgencyIdentificationCodeContentType\"\"",
+  "keyVaultToStoreSecrets: cmp2-qat-{r:9:10}",
+  "notes = \"Maven - io.jsonwebtoken:jjwt-jackson-0.11.2\"",
+  "<input type=\"hidden\" name=\"authenticity_token\" value=\"{r:u:86}\"",
+  "password = \"somefakekey\"",
+  "some_key = \"real_secret\"",
+  "private_key \"hopenobodyfindsthisone';",
+  "password: real_key",
+  "api_token = \"{r:62:12}?{r:62:12}\"",
 ]
 [[rules.allowlists]]
 description = "names that hold metadata about a secret rather than the secret"
 regexTarget = "match"
-regexes = ['''(?i)^[a-z0-9_.\-]*?(?:url|uri|endpoint|path|file|dir|name|type|length|len|size|policy|field|header|prefix|format|env|version|id|count|ttl|expiry|expires|timeout|hint|label|placeholder|regex|pattern|validator|required|hash)(?![a-z0-9_.\-])''']
+regexes = ['''(?i)^[a-z0-9_.\-]*?(?:url|uri|endpoint|path|file|dir|name|type|length|len|size|policy|field|header|prefix|format|env|version|id|count|ttl|expiry|expires|timeout|hint|label|placeholder|regex|pattern|validator|required|hash|sha|digest|checksum|commit|rev|etag|fingerprint|secrets|tokens|keys|passwords)[0-9]{0,3}(?![a-z0-9_.\-])''', '''(?i)^(?:csrf|xsrf|public|authenticity|anti[_.\-]?forgery|verification|registration|page|pagination|next|cancel|cancellation|continuation|request|correlation|idempotency|form)[_.\-]?(?:token|key|secret)''']
 [[rules.allowlists]]
 description = "placeholder and sample values"
-stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "secret", "password", "passwd", "token", "test"]
+stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "secret", "password", "passwd", "token", "test", "fake"]
 """##
 }

@@ -76,6 +76,7 @@ struct ExampleTemplate {
             return SecretChecks.base62(crc)
         case "jwt": return parts.count == 1 ? jwt(header: #"{"alg":"HS256","typ":"JWT"}"#, &rng) : nil
         case "jwt-noalg": return parts.count == 1 ? jwt(header: #"{"typ":"JWT","kid":"k1"}"#, &rng) : nil
+        case "jwt-unsigned": return parts.count == 1 ? jwt(header: #"{"alg":"none"}"#, signed: false, &rng) : nil
         case "pem", "pem1":
             guard parts.count == 2 else { throw Failure.bad("bad directive {\(d)}") }
             return pem(parts[1], oneLine: parts[0] == "pem1", &rng)
@@ -98,14 +99,14 @@ struct ExampleTemplate {
         b >= 65 && b <= 90 ? 0 : b >= 97 && b <= 122 ? 1 : b >= 48 && b <= 57 ? 2 : 3
     }
 
-    static func jwt(header: String, _ rng: inout Generator) -> [UInt8] {
+    static func jwt(header: String, signed: Bool = true, _ rng: inout Generator) -> [UInt8] {
         let payload = #"{"sub":"\#(String(decoding: random(classes["a9"]!, 12, &rng), as: UTF8.self))","iat":1700000000}"#
         func b64url(_ s: String) -> String {
             Data(s.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
                 .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         }
         let signature = String(decoding: random(classes["u"]!, 43, &rng), as: UTF8.self)
-        return Array("\(b64url(header)).\(b64url(payload)).\(signature)".utf8)
+        return Array("\(b64url(header)).\(b64url(payload)).\(signed ? signature : "")".utf8)
     }
 
     static func pem(_ label: String, oneLine: Bool, _ rng: inout Generator) -> [UInt8] {

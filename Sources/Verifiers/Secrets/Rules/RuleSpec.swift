@@ -28,6 +28,9 @@ struct RuleSpec: Sendable {
         case assignment
         /// Requires an upper-case letter, a lower-case letter and a digit (random keys without a prefix).
         case mixed
+        /// When the name is not a password's, the value must be written in a token alphabet: people choose
+        /// passwords with any symbol, services issue tokens, keys and secrets in a few characters.
+        case passwordOrToken = "password-or-token"
     }
 
     var id: String
@@ -46,6 +49,8 @@ struct RuleSpec: Sendable {
     var allowlists: [AllowlistSpec] = []
     var confidence: Confidence = .medium
     var validators: [Validator] = []
+    /// Whether `validate` was written (`validate = "off"` included), so an override replaces the base's.
+    var validatorsSet = false
     var valueFilters: [ValueFilter] = []
     /// Bytes around a keyword hit that the regex may see.
     var window: Int = 512
@@ -53,6 +58,10 @@ struct RuleSpec: Sendable {
     var multiline = false
     /// Pure-hex secrets are dropped as digests unless the rule expects hex.
     var allowHex = false
+    /// UUIDs are dropped as identifiers unless the rule expects one (services whose keys are UUIDs).
+    var allowUUID = false
+    /// Runs of six repeated or ascending characters are dropped as placeholders unless the format has one.
+    var allowRuns = false
     /// Templates that must match (expanded by `ExampleTemplate` with random bodies at test time).
     var examples: [String] = []
     /// Templates that must not match.
@@ -88,7 +97,10 @@ struct AllowlistSpec: Sendable {
     var commits: [String] = []
     /// For global allowlists: the rules it applies to; empty means all.
     var targetRules: [String] = []
+    /// SHA-256 digests (hex, 32 digits or more) of secrets known to be public examples, so the ruleset can
+    /// list them without holding them (gate's addition).
+    var hashes: [String] = []
     var source: SourceLocation?
 
-    var isEmpty: Bool { paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && commits.isEmpty }
+    var isEmpty: Bool { paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && commits.isEmpty && hashes.isEmpty }
 }

@@ -30,7 +30,9 @@ struct Ruleset: Sendable {
     ///   - config: an absolute path to a TOML ruleset, or nil for the built-in rules.
     ///   - display: how to name `config` in messages (as the user wrote it).
     ///   - disable: rule ids (or gitleaks aliases) to leave out.
-    static func load(config: String?, display: String?, disable: [String]) throws(ConfigError) -> Ruleset {
+    ///   - validateOff: rule ids (or `all`) whose validators are turned off.
+    static func load(config: String?, display: String?, disable: [String], validateOff: [String] = []) throws(ConfigError)
+        -> Ruleset {
         var set: Ruleset
         if let config {
             let file = try read(config, display: display ?? config)
@@ -47,6 +49,14 @@ struct Ruleset: Sendable {
             let before = set.rules.count
             set.rules.removeAll { $0.answers(to: name) }
             if set.rules.count == before { set.notes.append("'disable' names '\(name)', which is not a rule here") }
+        }
+        for name in validateOff {
+            var found = false
+            for i in set.rules.indices where name == "all" || set.rules[i].answers(to: name) {
+                set.rules[i].validators = []
+                found = true
+            }
+            if !found { set.notes.append("'validate-off' names '\(name)', which is not a rule here") }
         }
         return set
     }
@@ -113,6 +123,10 @@ extension RuleSpec {
         if let e = other.entropy { entropy = e }
         if let g = other.secretGroup { secretGroup = g }
         if let p = other.path { path = p }
+        if other.validatorsSet {
+            validators = other.validators
+            validatorsSet = true
+        }
         keywords += other.keywords.filter { !keywords.contains($0) }
         allowlists += other.allowlists
     }

@@ -8,23 +8,27 @@ import TOMLKit
 /// `secretGroup`, `entropy`, `keywords`, `path` and per-rule `[[rules.allowlists]]` (or the older
 /// `[rules.allowlist]`); global `[allowlist]` and `[[allowlists]]` (with `targetRules`); `[extend]` with
 /// `useDefault`, `path` and `disabledRules`; `regexTarget` on allowlists. gate's own keys (`severity`,
-/// `confidence`, `validate`, `filters`, `window`, `multiline`, `allowHex`, `examples`, `counterexamples`,
-/// `aliases`, `help`) are optional additions.
+/// `confidence`, `validate`, `filters`, `window`, `multiline`, `allowHex`, `allowUUID`, `examples`,
+/// `counterexamples`, `aliases`, `help`; allowlist `hashes`; a top-level `[macros]` table whose entries a
+/// regex names as `{{name}}`) are optional additions.
 struct RulesetFile: Sendable {
     var rules: [RuleSpec] = []
     var allowlists: [AllowlistSpec] = []
     var useDefault = false
     var extendPath: String?
     var disabledRules: [String] = []
+    /// `[macros]`: text that regexes of this file insert as `{{name}}`.
+    var macros: [String: String] = [:]
     /// The file as users named it, for messages.
     var file: String
 
     static let ruleKeys = ["id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
                            "allowlist", "allowlists", "skipReport", "severity", "confidence", "validate", "filters",
-                           "window", "multiline", "allowHex", "examples", "counterexamples", "aliases", "help"]
-    static let topKeys = ["title", "description", "minVersion", "extend", "rules", "allowlist", "allowlists"]
+                           "window", "multiline", "allowHex", "allowUUID", "allowRuns", "examples", "counterexamples", "aliases",
+                           "help"]
+    static let topKeys = ["title", "description", "minVersion", "extend", "rules", "allowlist", "allowlists", "macros"]
     static let allowlistKeys = ["description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits",
-                                "targetRules"]
+                                "targetRules", "hashes"]
 
     /// TOML allows no raw control character but tab, LF and CR (strings escape them). toml++ asserts on
     /// one in a table header (found by fuzzing: `[` then ESC aborts a debug build, and is undefined
@@ -130,6 +134,12 @@ struct RulesetFile: Sendable {
         for key in table.keys where !Self.topKeys.contains(key) {
             throw .unknownKey(top, key: key, context: "a secrets ruleset", valid: Self.topKeys)
         }
+        for (name, value) in table["macros"]?.table ?? TOMLTable() {
+            guard let text = value.string else {
+                throw .invalidValue(top, key: "macros.\(name)", expected: "a string", got: "\(value.type)")
+            }
+            macros[name] = text
+        }
         if let extend = table["extend"]?.table {
             useDefault = extend["useDefault"]?.bool ?? false
             extendPath = extend["path"]?.string
@@ -157,8 +167,19 @@ struct RulesetFile: Sendable {
             func at(_ key: String?) -> SourceLocation {
                 SourceLocation(file: file, line: lines.line(rule: index, key: key), column: 1)
             }
-            if let rule = try Self.rule(t, at: at, allowHex: allowHexByDefault) { rules.append(rule) }
+            if var rule = try Self.rule(t, at: at, allowHex: allowHexByDefault) {
+                rule.regex = rule.regex.map(expandMacros)
+                rules.append(rule)
+            }
         }
+    }
+
+    /// Replaces each `{{name}}` naming one of this file's macros; other braces are left as they are.
+    func expandMacros(_ regex: String) -> String {
+        guard !macros.isEmpty, regex.contains("{{") else { return regex }
+        var out = regex
+        for (name, text) in macros { out = out.replacingOccurrences(of: "{{" + name + "}}", with: text) }
+        return out
     }
 
     private static func rule(_ t: TOMLTable, at: (String?) -> SourceLocation, allowHex: Bool) throws(ConfigError) -> RuleSpec? {
@@ -204,17 +225,21 @@ struct RulesetFile: Sendable {
             }
             r.confidence = conf
         }
-        for v in strings(t["validate"]) {
+        r.validatorsSet = t["validate"] != nil
+        for v in strings(t["validate"]) where v != "off" {
             guard let val = RuleSpec.Validator(rawValue: v) else {
                 throw .invalidValue(at("validate"), key: "validate",
-                                    expected: RuleSpec.Validator.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or "),
+                                    expected: (RuleSpec.Validator.allCases.map { "'\($0.rawValue)'" } + ["'off'"])
+                                        .joined(separator: " or "),
                                     got: "'\(v)'")
             }
             r.validators.append(val)
         }
         for f in strings(t["filters"]) {
             guard let filter = RuleSpec.ValueFilter(rawValue: f) else {
-                throw .invalidValue(at("filters"), key: "filters", expected: "'assignment' or 'mixed'", got: "'\(f)'")
+                throw .invalidValue(at("filters"), key: "filters",
+                                    expected: RuleSpec.ValueFilter.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "),
+                                    got: "'\(f)'")
             }
             r.valueFilters.append(filter)
         }
@@ -226,6 +251,8 @@ struct RulesetFile: Sendable {
         }
         r.multiline = t["multiline"]?.bool ?? false
         if let h = t["allowHex"]?.bool { r.allowHex = h }
+        r.allowUUID = t["allowUUID"]?.bool ?? false
+        r.allowRuns = t["allowRuns"]?.bool ?? false
         r.examples = strings(t["examples"])
         r.counterexamples = strings(t["counterexamples"])
         r.aliases = strings(t["aliases"])
@@ -261,6 +288,10 @@ struct RulesetFile: Sendable {
         a.stopwords = strings(t["stopwords"]).map { $0.lowercased() }
         a.commits = strings(t["commits"])
         a.targetRules = strings(t["targetRules"])
+        a.hashes = strings(t["hashes"]).map { $0.lowercased() }
+        if let bad = a.hashes.first(where: { $0.count < 32 || $0.count > 64 || !$0.allSatisfy(\.isHexDigit) }) {
+            throw .invalidValue(loc, key: "hashes", expected: "SHA-256 digests in hex (32 to 64 digits)", got: "'\(bad)'")
+        }
         return a
     }
 
