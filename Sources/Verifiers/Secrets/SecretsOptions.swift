@@ -13,6 +13,8 @@ struct SecretsOptions: Sendable {
     var exclude: [Glob] = []
     /// Whether FileSelection.defaultExcludes apply (lock files, vendored and tool directories).
     var defaultExcludes = true
+    /// Whether vendored and build directories are scanned (lock files stay out).
+    var includeVendored = false
     var maxFileSize = 100 << 20
     var history = false
     var historyRange: [String] = []
@@ -23,6 +25,7 @@ struct SecretsOptions: Sendable {
     var writeBaseline: String?
     var writeBaselineDisplay: String?
     var jobs = ProcessInfo.processInfo.activeProcessorCount
+    var decodeDepth = SecretEngine.defaultDecodeDepth
 
     static let parameters: [ParameterSpec] = [
         ParameterSpec("config", .path, "A ruleset in gitleaks' TOML format (rules, allowlists, [extend] useDefault, "
@@ -36,7 +39,11 @@ struct SecretsOptions: Sendable {
         ParameterSpec("include", .stringList, "Only paths matching these globs."),
         ParameterSpec("exclude", .stringList, "Globs of paths to skip, in addition to the default excludes."),
         ParameterSpec("default-excludes", .bool, default: "true",
-                      "Skip lock files (package-lock.json, go.sum, ...) and vendored directories (node_modules/, vendor/, ...)."),
+                      "Skip lock files (package-lock.json, go.sum, ...) and vendored or build directories (node_modules/, "
+                      + "vendor/, _vendored/, third_party/, build/, dist/, ...). gate's own .gate/ and Reports/ are never scanned."),
+        ParameterSpec("include-vendored", .bool, default: "false",
+                      "Scan vendored and build directories too (vendor/, node_modules/, third_party/, _vendored/, build/, "
+                      + "dist/, ...); lock files stay excluded unless 'default-excludes: false'."),
         ParameterSpec("max-file-size", .string, default: "100MB",
                       "Skip (and count) files larger than this: bytes, or a size such as 512KB, 10MB, 1GB (powers of 1024)."),
         ParameterSpec("history", .bool, default: "false",
@@ -50,6 +57,10 @@ struct SecretsOptions: Sendable {
         ParameterSpec("baseline", .path, "A baseline file: findings listed there (by rule, path and secret hash) are waived."),
         ParameterSpec("write-baseline", .path, "Write every current finding to this baseline file (sorted, no line numbers)."),
         ParameterSpec("jobs", .int, default: "the number of cores", range: 1...256, "Files scanned in parallel."),
+        ParameterSpec("decode-depth", .int, default: "\(SecretEngine.defaultDecodeDepth)", range: 0...4,
+                      "Decode base64, hex and percent-encoded text that decodes to text, and scan it too: 1 decodes "
+                      + "once, 2 also decodes what that reveals, 0 turns decoding off. Findings inside say where "
+                      + "('inside base64 at offset 12'). At most 4 MiB is decoded per 8 MiB read."),
     ]
 
     init(_ p: Parameters) throws(ConfigError) {
@@ -63,7 +74,11 @@ struct SecretsOptions: Sendable {
         include = try p.stringList("include").map(Glob.init)
         exclude = try p.stringList("exclude").map(Glob.init)
         defaultExcludes = try p.bool("default-excludes", default: true)
-        if defaultExcludes { exclude += FileSelection.defaultExcludes.map(Glob.init) }
+        includeVendored = try p.bool("include-vendored", default: false)
+        if defaultExcludes {
+            exclude += FileSelection.lockFiles.map(Glob.init)
+            if !includeVendored { exclude += FileSelection.vendoredDirectories.map(Glob.init) }
+        }
         if let size = try p.string("max-file-size") {
             guard let n = Self.parseSize(size), n <= Self.maxFileSizeLimit else {
                 throw p.error("max-file-size", "'\(size)' is not a size from 1 byte to 1024GB; write bytes (1048576) or a "
@@ -89,6 +104,7 @@ struct SecretsOptions: Sendable {
             exclude.append(Glob(PathUtil.relative(file, to: p.root)))
         }
         if p.has("jobs") { jobs = try p.int("jobs", default: jobs, range: 1...256) }
+        decodeDepth = try p.int("decode-depth", default: SecretEngine.defaultDecodeDepth, range: 0...4)
     }
 
     /// The largest `max-file-size` (1 TiB): a bigger number is a typo, and sizes beyond Int overflowed.

@@ -21,10 +21,12 @@ extension SecretsVerifier {
         if options.history || options.staged { paths.append(root + "/.git") }
         paths += [options.configPath, options.baseline].compactMap { $0 }
         // With the default excludes on, the scan prunes vendored and tool directories (`.build/`,
-        // `node_modules/`, ...) by name wherever they are, so they cannot change the result.
-        let skipped = options.defaultExcludes
-            ? Set(FileSelection.defaultExcludes.filter { $0.hasSuffix("/") && $0 != ".git/" }.map { String($0.dropLast()) })
-            : []
+        // `node_modules/`, ...) by name wherever they are, so they cannot change the result; gate's own
+        // `.gate/` is never scanned.
+        var skipped: Set<String> = [".gate"]
+        if options.defaultExcludes && !options.includeVendored {
+            skipped.formUnion(FileSelection.vendoredDirectories.filter { $0 != ".git/" }.map { String($0.dropLast()) })
+        }
         return CacheInputs(paths: paths, skipDirectories: skipped)
     }
 

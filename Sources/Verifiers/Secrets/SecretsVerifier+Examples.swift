@@ -35,6 +35,19 @@ extension SecretsVerifier {
             expect: .failed, expectRules: ["secrets/github-pat"],
             prepare: { root in try writeGenerated(root, "test.env", "GITHUB_TOKEN=ghp_{r:62:30}{crc:30}  # gate:allow\n") }),
         VerifierExample(
+            "A GitHub token whose checksum is wrong is no finding, unless validation is turned off",
+            with: "validate-off: [github-pat]",
+            expect: .failed, expectRules: ["secrets/github-pat"],
+            prepare: { root in try writeGenerated(root, "app.env", "GITHUB_TOKEN=ghp_{r:62:30}{badcrc:30}\n") }),
+        VerifierExample(
+            "A secret inside base64 is found, and the finding says where",
+            with: "all-files: true",
+            expect: .failed, expectRules: ["secrets/gitlab-pat"],
+            prepare: { root in
+                let inner = try ExampleTemplate.expand("CI_TOKEN=glpat-{r:u:20}\n", seed: 42)
+                try Data("config: \(Data(inner.utf8).base64EncodedString())\n".utf8).write(to: URL(fileURLWithPath: root + "/ci.yml"))
+            }),
+        VerifierExample(
             "A gitleaks config adds its own rule on top of the defaults",
             with: "config: .gitleaks.toml",
             files: [

@@ -2,10 +2,12 @@ import GateCore
 
 extension SecretsVerifier {
     /// Findings, suppressions, summary, stats and log from the scan's hits.
-    func outcome(_ hits: [SecretHit], stats: ScanStats) throws -> CheckOutcome {
+    func outcome(_ hits: [SecretHit], stats: ScanStats, root: String) throws -> CheckOutcome {
         let baseline = try options.baseline.map { try Baseline.read($0, display: options.baselineDisplay ?? $0) }
+        // gitleaks' fingerprints file, when its configuration is in use.
+        let gitleaksIgnore = options.configPath == nil ? nil : try GitleaksIgnore.read(root: root)
         var findings: [Finding] = []
-        var inlineWaived = 0, baselineWaived = 0
+        var inlineWaived = 0, baselineWaived = 0, gitleaksWaived = 0
         var recorded: [Baseline.Entry] = []
         var matchedBaseline = Set<Baseline.Entry>()
         for h in hits {
@@ -26,6 +28,10 @@ extension SecretsVerifier {
                     f.waiver = "listed in the baseline '\(options.baselineDisplay ?? "")'"
                     baselineWaived += 1
                     matchedBaseline.insert(entry)
+                } else if let gitleaksIgnore, gitleaksIgnore.lists(path: h.path, line: h.line, commit: h.commit, spec: spec) {
+                    f.waived = true
+                    f.waiver = "listed in '\(GitleaksIgnore.fileName)'"
+                    gitleaksWaived += 1
                 }
             }
             findings.append(f)
@@ -45,6 +51,7 @@ extension SecretsVerifier {
         json["rules"] = .int(engine.rules.count)
         if inlineWaived > 0 { json["inlineIgnored"] = .int(inlineWaived) }
         if baselineWaived > 0 { json["baselined"] = .int(baselineWaived) }
+        if gitleaksWaived > 0 { json["gitleaksIgnored"] = .int(gitleaksWaived) }
         if let baseline { json["baselineStale"] = .int(baseline.entries.subtracting(matchedBaseline).count) }
         let refusedMarkers = options.inlineIgnores ? 0 : hits.filter(\.inlineIgnored).count
         if refusedMarkers > 0 { json["inlineIgnoresRefused"] = .int(refusedMarkers) }
@@ -60,6 +67,7 @@ extension SecretsVerifier {
         var notes: [String] = []
         if inlineWaived > 0 { notes.append("\(inlineWaived) allowed inline") }
         if baselineWaived > 0 { notes.append("\(baselineWaived) in the baseline") }
+        if gitleaksWaived > 0 { notes.append("\(gitleaksWaived) in \(GitleaksIgnore.fileName)") }
         if refusedMarkers > 0 { notes.append("\(refusedMarkers) inline markers refused") }
         let skipped = stats.binary + stats.tooLarge
         if skipped > 0 { notes.append("\(Format.count(skipped)) binary or large files skipped") }
@@ -77,6 +85,10 @@ extension SecretsVerifier {
     private func finding(_ h: SecretHit, _ spec: RuleSpec) -> Finding {
         var message = "\(spec.description) '\(h.preview)' in '\(h.path)'"
         var evidence = ["preview": h.preview, "secretHash": h.secretHash, "confidence": spec.confidence.rawValue]
+        if let d = h.decoded {
+            message += " (\(d))"
+            evidence["decoded"] = d
+        }
         if let c = h.commit {
             message += " added in commit \(c.prefix(12))"
             evidence["commit"] = c

@@ -24,15 +24,26 @@ public struct SecretsVerifier: Verifier {
         discussion: """
             Inside a git work tree the scan reads what 'git ls-files -co --exclude-standard' lists (tracked and \
             untracked, not ignored); elsewhere, or with 'all-files: true', every file under the root. Binary files \
-            (a NUL in the first 8,000 bytes), files over 'max-file-size', lock files and vendored directories are \
-            skipped and counted. Symlinks that leave the root are not followed.
+            (a NUL in the first 8,000 bytes), files over 'max-file-size', lock files and vendored or build \
+            directories (vendor/, node_modules/, third_party/, _vendored/, build/, dist/, ...; 'include-vendored: \
+            true' brings them back) are skipped and counted. gate's own .gate/ and Reports/ are never scanned. \
+            Symlinks that leave the root are not followed.
 
             Each rule has keywords; a single Aho-Corasick pass finds them, and the rule's PCRE2 regex (JIT, with \
             match and depth limits) runs only on a bounded window around each hit, so a 1 MB minified line \
             cannot cause a backtracking blow-up. A token ends where the next character is not a token \
-            character, so tokens inside XML text or followed by ',', ')' or '&' are found. Checksummed formats \
-            (GitHub, npm) are validated; UUIDs, hex digests, SRI and go.sum hashes, data: URIs, public keys, \
-            AWS's documented example keys and placeholders such as ${VAR}, {{ x }} or <your-key> are never findings.
+            character, so tokens inside XML text or followed by ',', ')' or '&' are found. UUIDs, hex digests, \
+            SRI and go.sum hashes, data: URIs, public keys, AWS's documented example keys and placeholders such \
+            as ${VAR}, {{ x }} or <your-key> are never findings.
+
+            GitHub and npm tokens carry a CRC32 checksum in their last six characters; a token whose checksum \
+            is wrong is not reported, on purpose: it cannot be a token GitHub or npm issued (a typo, a made-up \
+            example). gitleaks reports them; 'validate-off: [github-pat, npm-token]' (or 'validate = "off"' on \
+            the rule in a config that extends the defaults) does the same here.
+
+            Base64, hex and percent-encoded stretches that decode to text are decoded and scanned too, two \
+            layers deep ('decode-depth'), at most 4 MiB per 8 MiB read; such a finding says where it sat \
+            ('inside base64 at offset 12') and points at the encoded stretch.
 
             Findings carry a preview (a few leading characters and '…') and 'secretHash' (SHA-256 of the value, \
             truncated); the fingerprint is (rule, path, secret hash), so it survives edits elsewhere in the file. \
@@ -43,9 +54,10 @@ public struct SecretsVerifier: Verifier {
 
             'config' reads a .gitleaks.toml: [[rules]] (id, description, regex, secretGroup, entropy, keywords, \
             path), per-rule and global allowlists (paths, regexes, stopwords, commits, regexTarget, condition, \
-            targetRules), [extend] useDefault, path and disabledRules. Not supported: composite rules \
-            ([[rules.required]], an error), decoding of encoded text, and .gitleaksignore (use a baseline). \
-            docs/secrets.md has the details and the benchmark against kingfisher, detect-secrets and trufflehog3.
+            targetRules), [extend] useDefault, path and disabledRules; with it, the root's .gitleaksignore \
+            ('file:rule:line' and 'commit:file:rule:line' fingerprints) waives what it lists. Not supported: \
+            composite rules ([[rules.required]], an error). docs/secrets.md has the details and the benchmark \
+            against kingfisher and detect-secrets on the peers' own test examples.
             """,
         parameters: SecretsOptions.parameters,
         rules: Ruleset.builtin.rules.map(Self.describe),
@@ -56,12 +68,13 @@ public struct SecretsVerifier: Verifier {
 
     public init(parameters: Parameters) throws(ConfigError) {
         options = try SecretsOptions(parameters)
-        if options.configPath == nil && options.disable.isEmpty && options.validateOff.isEmpty {
+        if options.configPath == nil && options.disable.isEmpty && options.validateOff.isEmpty
+            && options.decodeDepth == SecretEngine.defaultDecodeDepth {
             engine = .builtin
         } else {
             let set = try Ruleset.load(config: options.configPath, display: options.configDisplay, disable: options.disable,
                                        validateOff: options.validateOff)
-            engine = try SecretEngine(set)
+            engine = try SecretEngine(set, decodeDepth: options.decodeDepth)
         }
     }
 
@@ -70,6 +83,8 @@ public struct SecretsVerifier: Verifier {
     public func run(_ context: CheckContext) async throws -> CheckOutcome {
         var hits: [SecretHit]
         var stats: ScanStats
+        let exclude = options.exclude + FileSelection.gateOutput(root: context.root, artifacts: context.artifactsDirectory,
+                                                                 state: context.stateDirectory).map(Glob.init)
         if options.history || options.staged {
             // History and staged scans do not divide: the first slice scans everything.
             if let slice = context.slice, slice.count > 1, slice.index > 0 {
@@ -78,12 +93,12 @@ public struct SecretsVerifier: Verifier {
             }
             let scan = GitDiffScan(root: context.root,
                                    mode: options.staged ? .staged : .history(revisions: options.historyRange),
-                                   exclude: options.exclude, include: options.include)
+                                   exclude: exclude, include: options.include)
             (hits, stats) = try await scan.run(engine: engine, context: context)
             hits = Self.oldestPerSecret(hits)
         } else {
             let selection = FileSelection(root: context.root, allFiles: options.allFiles, include: options.include,
-                                          exclude: options.exclude, maxFileSize: options.maxFileSize)
+                                          exclude: exclude, maxFileSize: options.maxFileSize)
             var (files, selected) = try await selection.select(environment: context.environment)
             if let slice = context.slice, slice.count > 1 {
                 // Split across shards: each file is scanned by the shard its path hashes to; what the
@@ -99,7 +114,7 @@ public struct SecretsVerifier: Verifier {
         }
         try context.checkCancellation()
         hits.sort(by: SecretHit.order)
-        return try outcome(hits, stats: stats)
+        return try outcome(hits, stats: stats, root: context.root)
     }
 
     /// In history, a secret added in several commits is reported once, at the commit that first added it

@@ -5,6 +5,21 @@ struct BufferHit {
     var rule: Int
     var secret: Range<Int>
     var match: Range<Int>
+    /// For a secret found in decoded text: the encodings it sat in and its bytes (the buffer holds only
+    /// the encoded form); `secret` is then the empty range at the encoded stretch's start.
+    var decoded: Decoded?
+}
+
+/// Where a decoded secret sat: outermost encoding first, each with the secret's (or the inner stretch's)
+/// byte offset in that encoding's decoded text.
+struct Decoded {
+    var layers: [(encoding: Decoding.Encoding, offset: Int)]
+    var secret: [UInt8]
+
+    /// "inside base64 at offset 12" (and ", then inside hex at offset 4" for nested encodings).
+    var description: String {
+        layers.map { "inside \($0.encoding.rawValue) at offset \($0.offset)" }.joined(separator: ", then ")
+    }
 }
 
 /// Scans one buffer with a `SecretEngine`: keyword prefilter, bounded regex windows, candidate checks and
@@ -50,7 +65,47 @@ final class BufferScanner {
     }
 
     /// Finds the secrets whose start lies in `report` (buffer offsets); bytes outside it are context only.
+    /// Encoded stretches starting in `report` are decoded and scanned too, up to the engine's depth.
     func scan(_ buf: UnsafeBufferPointer<UInt8>, report: Range<Int>, path: String, commit: String?) -> [BufferHit] {
+        var hits = scanPlain(buf, report: report, path: path, commit: commit)
+        if engine.decodeDepth > 0 {
+            var budget = Self.decodeBudget
+            hits += scanDecoded(buf, report: report, path: path, commit: commit, depth: engine.decodeDepth, budget: &budget)
+        }
+        return hits
+    }
+
+    /// Bytes decoded per buffer at most (a chunk of a large file, or a diff's additions to one file).
+    static let decodeBudget = 4 << 20
+    /// Decoded secrets found (for the stats).
+    var decodedHits = 0
+
+    private func scanDecoded(_ buf: UnsafeBufferPointer<UInt8>, report: Range<Int>, path: String, commit: String?,
+                             depth: Int, budget: inout Int) -> [BufferHit] {
+        var out: [BufferHit] = []
+        for seg in Decoding.segments(buf, in: report) {
+            guard budget > 0 else { break }
+            let encoded = UnsafeBufferPointer(rebasing: buf[seg.range])
+            guard let text = Decoding.decode(encoded, seg.encoding) else { continue }
+            budget -= text.count
+            text.withUnsafeBufferPointer { t in
+                var inner = scanPlain(t, report: 0..<t.count, path: path, commit: commit)
+                if depth > 1 { inner += scanDecoded(t, report: 0..<t.count, path: path, commit: commit, depth: depth - 1, budget: &budget) }
+                for h in inner {
+                    let bytes = h.decoded?.secret ?? Array(t[h.secret])
+                    // Text that percent-decoding left as it was is found by the plain scan already.
+                    if KnownNonSecrets.search(Array(encoded), bytes) { continue }
+                    let layers = [(seg.encoding, h.decoded == nil ? h.secret.lowerBound : h.match.lowerBound)] + (h.decoded?.layers ?? [])
+                    let at = seg.range.lowerBound
+                    out.append(BufferHit(rule: h.rule, secret: at..<at, match: seg.range, decoded: Decoded(layers: layers, secret: bytes)))
+                    decodedHits += 1
+                }
+            }
+        }
+        return out
+    }
+
+    private func scanPlain(_ buf: UnsafeBufferPointer<UInt8>, report: Range<Int>, path: String, commit: String?) -> [BufferHit] {
         guard let base = buf.baseAddress, !buf.isEmpty else { return [] }
         let n = buf.count
         for r in touched { windows[r].removeAll(keepingCapacity: true) }

@@ -25,8 +25,14 @@ final class SecretEngine: Sendable {
     let pathSensitive: Bool
     /// The lowercase keywords (4 bytes or more) of the high-confidence rules: prefixes of known formats.
     let formatPrefixes: [[UInt8]]
+    /// How deep encodings are decoded (base64 inside hex is depth 2); 0 turns decoding off.
+    let decodeDepth: Int
 
-    init(_ ruleset: Ruleset) throws(ConfigError) {
+    /// Decoding depth unless a check asks otherwise.
+    static let defaultDecodeDepth = 2
+
+    init(_ ruleset: Ruleset, decodeDepth: Int = SecretEngine.defaultDecodeDepth) throws(ConfigError) {
+        self.decodeDepth = decodeDepth
         var compiled: [CompiledRule] = []
         var keywordIndex: [String: Int] = [:]
         var keywords: [String] = []

@@ -80,6 +80,7 @@ final class FileScanner {
         stats.files += 1
         if !validUTF8 { stats.nonUTF8 += 1; stats.warn("nonUTF8", path) }
         stats.regexLimit = scanner.regexLimitHits
+        stats.decoded = scanner.decodedHits
         return hits
     }
 
@@ -96,6 +97,7 @@ final class FileScanner {
                 out.append(hit)
             }
             stats.regexLimit = scanner.regexLimitHits
+            stats.decoded = scanner.decodedHits
             return out
         }
     }
@@ -103,9 +105,11 @@ final class FileScanner {
     private func locate(_ h: BufferHit, _ view: UnsafeBufferPointer<UInt8>, base: Int, path: String,
                         cursor: inout LineCursor, commit: String?) -> SecretHit {
         cursor.advance(to: base + h.secret.lowerBound, in: view, base: base)
-        let secret = UnsafeBufferPointer(rebasing: view[h.secret])
-        var hit = SecretHit(rule: h.rule, path: path, line: cursor.line, column: cursor.column + 1,
-                            secretHash: SecretHit.hash(secret), preview: SecretHit.preview(secret), commit: commit)
+        var hit = (h.decoded?.secret ?? Array(view[h.secret])).withUnsafeBufferPointer { secret in
+            SecretHit(rule: h.rule, path: path, line: cursor.line, column: cursor.column + 1,
+                      secretHash: SecretHit.hash(secret), preview: SecretHit.preview(secret), commit: commit)
+        }
+        hit.decoded = h.decoded?.description
         hit.inlineIgnored = ignored(h, view, base: base, cursor: cursor)
         return hit
     }

@@ -13,14 +13,32 @@ struct FileSelection {
         var size: Int
     }
 
-    /// Left out unless `default-excludes: false`: generated lock files and vendored or tool directories.
-    static let defaultExcludes = [
+    /// Left out unless `default-excludes: false`: generated lock files.
+    static let lockFiles = [
         "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "Cargo.lock",
         "Gemfile.lock", "poetry.lock", "Pipfile.lock", "composer.lock", "go.sum", "Package.resolved", "Podfile.lock",
         "pubspec.lock", "mix.lock", "flake.lock", "gradle.lockfile", "packages.lock.json", "uv.lock", "pdm.lock",
-        "node_modules/", "vendor/", "third_party/", "third-party/", "bower_components/", "Pods/", "Carthage/",
-        ".build/", ".venv/", "venv/", "site-packages/", "__pycache__/", ".tox/", ".terraform/", ".git/",
     ]
+
+    /// Left out unless `include-vendored: true` (or `default-excludes: false`): other people's code and
+    /// build output, which the project does not write and cannot fix.
+    static let vendoredDirectories = [
+        "node_modules/", "vendor/", "_vendored/", "third_party/", "third-party/", "bower_components/", "Pods/",
+        "Carthage/", "build/", "dist/", ".build/", ".venv/", "venv/", "site-packages/", "__pycache__/", ".tox/",
+        ".terraform/", ".git/",
+    ]
+
+    static var defaultExcludes: [String] { lockFiles + vendoredDirectories }
+
+    /// Always left out: gate's own state (`.gate/`) and reports (`Reports/` at the root, and wherever this
+    /// run writes them), which may quote what a determinism or history run recorded.
+    static func gateOutput(root: String, artifacts: String, state: String) -> [String] {
+        var out = [".gate/", "/Reports/"]
+        for dir in [artifacts, state] where PathUtil.isInside(dir, root) && dir != root {
+            out.append("/" + PathUtil.relative(dir, to: root) + "/")
+        }
+        return out
+    }
 
     var root: String
     var allFiles: Bool

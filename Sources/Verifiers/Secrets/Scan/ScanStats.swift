@@ -14,6 +14,8 @@ struct ScanStats: Sendable {
     var allowlistedFiles = 0
     var regexLimit = 0
     var commits = 0
+    /// Secrets found in decoded text (base64, hex, percent-encoding).
+    var decoded = 0
     /// A few example paths per warning kind, for the log.
     var warnings: [String: [String]] = [:]
 
@@ -37,6 +39,7 @@ struct ScanStats: Sendable {
         s.allowlistedFiles += b.allowlistedFiles
         s.regexLimit += b.regexLimit
         s.commits += b.commits
+        s.decoded += b.decoded
         for (k, v) in b.warnings { s.warnings[k] = Array((s.warnings[k, default: []] + v).sorted().prefix(maxExamples)) }
         return s
     }
@@ -48,6 +51,7 @@ struct ScanStats: Sendable {
             ("binarySkipped", binary), ("tooLarge", tooLarge), ("excluded", excluded),
             ("symlinksSkipped", symlinksSkipped), ("unreadable", unreadable), ("vanished", vanished),
             ("nonUTF8", nonUTF8), ("allowlistedFiles", allowlistedFiles), ("regexLimit", regexLimit), ("commits", commits),
+            ("decodedFindings", decoded),
         ]
         for (k, v) in optional where v > 0 { out[k] = .int(v) }
         return out

@@ -15,6 +15,8 @@ struct SecretHit: Sendable, Hashable {
     var commit: String?
     /// Suppressed by an inline marker on its line (kept so that CI can refuse markers and still report).
     var inlineIgnored = false
+    /// Where the secret sat when it was found in decoded text ("inside base64 at offset 12").
+    var decoded: String?
 
     static func hash(_ secret: UnsafeBufferPointer<UInt8>) -> String {
         "sha256:" + String(ContentHash.hash(UnsafeRawBufferPointer(secret), .sha256).hex.prefix(32))
@@ -31,7 +33,9 @@ struct SecretHit: Sendable, Hashable {
     }
 
     static func order(_ a: SecretHit, _ b: SecretHit) -> Bool {
-        (a.path, a.line, a.column, a.rule, a.secretHash, a.commit ?? "")
-            < (b.path, b.line, b.column, b.rule, b.secretHash, b.commit ?? "")
+        if (a.path, a.line, a.column, a.rule) != (b.path, b.line, b.column, b.rule) {
+            return (a.path, a.line, a.column, a.rule) < (b.path, b.line, b.column, b.rule)
+        }
+        return (a.secretHash, a.commit ?? "", a.decoded ?? "") < (b.secretHash, b.commit ?? "", b.decoded ?? "")
     }
 }

@@ -1,0 +1,174 @@
+/// Finds encoded stretches of a buffer (base64, hex, percent-encoding) and decodes those that hold text,
+/// so that secrets written encoded (a base64 `.dockerconfigjson`, a hex-encoded `.env`, a percent-encoded
+/// query string) are scanned too.
+///
+/// Bounded on every side: stretches shorter than `minLength` or longer than `maxSegment` are left alone,
+/// a stretch is decoded only when its first bytes decode to text, and the caller caps the depth (an
+/// encoding inside an encoding) and the total bytes decoded per buffer.
+enum Decoding {
+    enum Encoding: String, Sendable {
+        case base64, hex, percent
+    }
+
+    struct Segment {
+        var range: Range<Int>
+        var encoding: Encoding
+    }
+
+    /// Shortest encoded stretch worth decoding: 24 base64 characters are 18 bytes, shorter than most secrets
+    /// with their context.
+    static let minLength = 24
+    /// Longest stretch decoded: larger blobs are images, archives and fonts, not configuration.
+    static let maxSegment = 256 << 10
+
+    // Byte classes: 1 base64 (standard and URL-safe alphabets), 2 hex digit (also base64), 4 percent-safe.
+    private static let classes: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] |= 1 | 4 }
+        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] |= 1 | 4 }
+        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] |= 1 | 2 | 4 }
+        for b in UInt8(ascii: "a")...UInt8(ascii: "f") { t[Int(b)] |= 2 }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "F") { t[Int(b)] |= 2 }
+        for c in "+/-_" { t[Int(c.asciiValue!)] |= 1 }
+        for c in "%._~-+=&:/@!$'*;,?#[]" { t[Int(c.asciiValue!)] |= 4 }
+        return t
+    }()
+
+    /// Encoded stretches starting inside `range`, in order.
+    static func segments(_ buf: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> [Segment] {
+        var out: [Segment] = []
+        let cls = classes
+        var i = range.lowerBound
+        let n = buf.count
+        while i < range.upperBound {
+            let c = cls[Int(buf[i])]
+            if c & 1 == 0 && buf[i] != UInt8(ascii: "%") {
+                i += 1
+                continue
+            }
+            // A run of base64 characters; `=` padding after it.
+            var j = i, allHex = true, percent = false
+            while j < n, cls[Int(buf[j])] & 1 != 0 {
+                allHex = allHex && cls[Int(buf[j])] & 2 != 0
+                j += 1
+            }
+            var end = j
+            while end < n, end < j + 2, buf[end] == UInt8(ascii: "=") { end += 1 }
+            // A run of URL characters holding %XX escapes.
+            if j < n, buf[j] == UInt8(ascii: "%") || (j == i) {
+                var k = i
+                while k < n, cls[Int(buf[k])] & 4 != 0 {
+                    if buf[k] == UInt8(ascii: "%"), k + 2 < n, cls[Int(buf[k + 1])] & 2 != 0, cls[Int(buf[k + 2])] & 2 != 0 {
+                        percent = true
+                    }
+                    k += 1
+                }
+                if percent, k - i >= minLength, k - i <= maxSegment {
+                    out.append(Segment(range: i..<k, encoding: .percent))
+                    i = k
+                    continue
+                }
+            }
+            let length = j - i
+            if length >= minLength, end - i <= maxSegment, i > 0 ? cls[Int(buf[i - 1])] & 1 == 0 : true {
+                if allHex && length % 2 == 0 {
+                    out.append(Segment(range: i..<j, encoding: .hex))
+                } else if !allHex {
+                    out.append(Segment(range: i..<end, encoding: .base64))
+                }
+            }
+            i = max(end, i + 1)
+        }
+        return out
+    }
+
+    /// The decoded bytes when they are text (printable ASCII or UTF-8, tabs and line breaks), else nil.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ encoding: Encoding) -> [UInt8]? {
+        let out: [UInt8]?
+        switch encoding {
+        case .base64: out = base64(bytes)
+        case .hex: out = hex(bytes)
+        case .percent: out = percentDecoded(bytes)
+        }
+        guard let out, out.count >= 8, isText(out) else { return nil }
+        return out
+    }
+
+    /// Text: no NUL or other control bytes but tab and line breaks, and at most a tenth of bytes above 0x7F.
+    static func isText(_ b: [UInt8]) -> Bool {
+        var high = 0
+        for x in b {
+            if x < 0x20 && x != 9 && x != 10 && x != 13 { return false }
+            if x == 0x7F { return false }
+            if x >= 0x80 { high += 1 }
+        }
+        return high * 10 <= b.count
+    }
+
+    private static let base64Values: [UInt8] = {
+        var t = [UInt8](repeating: 255, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        t[Int(UInt8(ascii: "-"))] = 62
+        t[Int(UInt8(ascii: "_"))] = 63
+        return t
+    }()
+
+    /// Standard or URL-safe base64, padded or not. Stops (nil) at the first byte that is not base64 text,
+    /// and gives up early when the first 48 decoded bytes are not text.
+    static func base64(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count * 3 / 4)
+        var acc: UInt32 = 0, bits = 0
+        for c in s {
+            if c == UInt8(ascii: "=") { break }
+            let v = base64Values[Int(c)]
+            guard v != 255 else { return nil }
+            acc = acc << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+                if out.count == 48, !isText(out) { return nil }
+            }
+        }
+        return out
+    }
+
+    static func hex(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        func v(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count / 2)
+        var i = 0
+        while i + 1 < s.count {
+            guard let hi = v(s[i]), let lo = v(s[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            if out.count == 48, !isText(out) { return nil }
+            i += 2
+        }
+        return out
+    }
+
+    /// `%XX` escapes decoded, `+` kept (it is a space only in form bodies, and secrets hold `+`).
+    static func percentDecoded(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var i = 0
+        while i < s.count {
+            if s[i] == UInt8(ascii: "%"), i + 2 < s.count, let h = hex(UnsafeBufferPointer(rebasing: s[(i + 1)...(i + 2)])) {
+                out += h
+                i += 3
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return out
+    }
+}
