@@ -146,4 +146,27 @@ import Testing
         let set = try Ruleset.load(config: dir.file("team/.gitleaks.toml"), display: "team/.gitleaks.toml", disable: [])
         #expect(set.rules.map(\.id) == ["acme-key", "team"])
     }
+    /// gate's additions to the schema: `[macros]` inserted as `{{name}}`, and allowlist `hashes` (SHA-256
+    /// prefixes of public example values, so a config can allow them without holding them).
+    @Test func macrosAndHashAllowlists() throws {
+        let known = token("acme_{r:a9:20}", seed: 11), other = token("acme_{r:a9:20}", seed: 12)
+        let digest = Array(known.utf8).withUnsafeBufferPointer { String(SecretHit.hash($0).dropFirst(7)) }
+        let e = try Self.engine("""
+            [macros]
+            body = '''acme_[a-z0-9]{20}'''
+
+            [[rules]]
+            id = "acme-key"
+            description = "ACME key"
+            regex = '''(?i)acme[_a-z-]*\\s*=\\s*"?({{body}})'''
+            keywords = ["acme"]
+            [[rules.allowlists]]
+            hashes = ["\(digest)"]
+            """)
+        #expect(ruleIDs(scan("ACME_KEY=\(other)", engine: e), engine: e) == ["acme-key"], "the macro is expanded")
+        #expect(scan("ACME_KEY=\(known)", engine: e).isEmpty, "the listed hash is allowed")
+        #expect(throws: ConfigError.self) {
+            _ = try Self.engine("[[rules]]\nid = \"x\"\nregex = 'x'\nkeywords = [\"x\"]\n[[rules.allowlists]]\nhashes = [\"abc\"]\n")
+        }
+    }
 }

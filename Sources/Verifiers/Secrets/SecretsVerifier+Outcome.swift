@@ -2,10 +2,8 @@ import GateCore
 
 extension SecretsVerifier {
     /// Findings, suppressions, summary, stats and log from the scan's hits.
-    func outcome(_ hits: [SecretHit], stats: ScanStats, root: String) throws -> CheckOutcome {
+    func outcome(_ hits: [SecretHit], stats: ScanStats) throws -> CheckOutcome {
         let baseline = try options.baseline.map { try Baseline.read($0, display: options.baselineDisplay ?? $0) }
-        // gitleaks' fingerprints file, when its configuration is in use.
-        let gitleaksIgnore = options.configPath == nil ? nil : try GitleaksIgnore.read(root: root)
         var findings: [Finding] = []
         var inlineWaived = 0, baselineWaived = 0, gitleaksWaived = 0
         var recorded: [Baseline.Entry] = []

@@ -65,6 +65,8 @@ public struct SecretsVerifier: Verifier {
 
     let options: SecretsOptions
     let engine: SecretEngine
+    /// gitleaks' fingerprints file at the root, read when its configuration is in use.
+    let gitleaksIgnore: GitleaksIgnore?
 
     public init(parameters: Parameters) throws(ConfigError) {
         options = try SecretsOptions(parameters)
@@ -76,6 +78,7 @@ public struct SecretsVerifier: Verifier {
                                        validateOff: options.validateOff)
             engine = try SecretEngine(set, decodeDepth: options.decodeDepth)
         }
+        gitleaksIgnore = options.configPath == nil ? nil : try GitleaksIgnore.read(root: parameters.root)
     }
 
     public var evaluatedRules: [String] { engine.rules.map(\.spec.qualifiedID) }
@@ -114,7 +117,7 @@ public struct SecretsVerifier: Verifier {
         }
         try context.checkCancellation()
         hits.sort(by: SecretHit.order)
-        return try outcome(hits, stats: stats, root: context.root)
+        return try outcome(hits, stats: stats)
     }
 
     /// In history, a secret added in several commits is reported once, at the commit that first added it

@@ -70,7 +70,9 @@ final class BufferScanner {
         var hits = scanPlain(buf, report: report, path: path, commit: commit)
         if engine.decodeDepth > 0 {
             var budget = Self.decodeBudget
+            let plain = Set(hits.map { Array(buf[$0.secret]) })
             hits += scanDecoded(buf, report: report, path: path, commit: commit, depth: engine.decodeDepth, budget: &budget)
+                .filter { !plain.contains($0.decoded?.secret ?? []) }
         }
         return hits
     }
@@ -92,9 +94,9 @@ final class BufferScanner {
                 var inner = scanPlain(t, report: 0..<t.count, path: path, commit: commit)
                 if depth > 1 { inner += scanDecoded(t, report: 0..<t.count, path: path, commit: commit, depth: depth - 1, budget: &budget) }
                 for h in inner {
+                    // (A secret the plain scan found too, as in a URL that percent-decoding leaves as it
+                    // was, is dropped by the caller.)
                     let bytes = h.decoded?.secret ?? Array(t[h.secret])
-                    // Text that percent-decoding left as it was is found by the plain scan already.
-                    if KnownNonSecrets.search(Array(encoded), bytes) { continue }
                     let layers = [(seg.encoding, h.decoded == nil ? h.secret.lowerBound : h.match.lowerBound)] + (h.decoded?.layers ?? [])
                     let at = seg.range.lowerBound
                     out.append(BufferHit(rule: h.rule, secret: at..<at, match: seg.range, decoded: Decoded(layers: layers, secret: bytes)))
