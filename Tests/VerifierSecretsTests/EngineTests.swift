@@ -37,7 +37,7 @@ import Testing
         let uuid = token("{r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}")
         let b64 = token("{r:64:86}")
         let texts = [
-            "id = \"\(uuid)\"", "request_token: \(uuid)", "commit \(hex40)", "api_key = \"\(token("{r:h:12}"))\"",
+            "id = \"\(uuid)\"", "request_token: \(uuid)", "commit \(hex40)", "api_key = \"\(token("{r:h:10}"))\"",
             "secret_hash: \(hex64)", "token_sha256 = \"\(hex64)\"", "session_token = \"\(token("{r:h:8}-{r:h:4}-11ec-{r:h:4}-{r:h:12}"))\"",
             "\"integrity\": \"sha512-\(b64)==\"", "password_digest = \"sha256-\(token("{r:64:43}"))=\"",
             "golang.org/x/text v0.3.7 h1:\(token("{r:64:43}"))=", "api_key: \"h1:\(token("{r:64:43}"))=\"",

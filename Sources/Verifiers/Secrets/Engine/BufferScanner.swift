@@ -232,6 +232,10 @@ final class BufferScanner {
             case .match: target = c.match
             case .line: target = Self.lineStart(buf.baseAddress!, c.match.lowerBound, floor: 0)
                 ..< Self.lineEnd(buf.baseAddress!, c.match.upperBound, ceiling: buf.count)
+            case .name:
+                var start = c.match.lowerBound
+                while start > 0, start > c.match.lowerBound - 64, Self.isNameByte(buf[start - 1]) { start -= 1 }
+                target = start..<c.match.upperBound
             }
             if a.allows(path: path, commit: commit, secret: secret, target: UnsafeBufferPointer(rebasing: buf[target]),
                         scratch: scratch) {
@@ -273,6 +277,12 @@ final class BufferScanner {
             i = j
         }
         return out.sorted { ($0.secret.lowerBound, $0.rule) < ($1.secret.lowerBound, $1.rule) }
+    }
+
+    /// Letters, digits and `_.-`: the bytes of an identifier or a dotted, dashed name.
+    @inline(__always)
+    static func isNameByte(_ b: UInt8) -> Bool {
+        KnownNonSecrets.isAlphanumeric(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
     }
 
     private func hit(_ c: Candidate) -> BufferHit { BufferHit(rule: c.rule, secret: c.secret, match: c.match) }

@@ -14,7 +14,8 @@ enum ValueFilters {
             return "markup"
         }
         if hasCamelCaseWords(v) { return "an identifier of several words" }
-        if v.count < 20, KnownNonSecrets.isHex(v) { return "a short hex value (an id or an abbreviated digest)" }
+        if v.count < 12, KnownNonSecrets.isHex(v) { return "a short hex value (an id or an abbreviated digest)" }
+        if KnownNonSecrets.hasPrefix(v, ["0x", "0X"]), KnownNonSecrets.isHex(v) { return "a hex number (an address or a constant)" }
         if hasVersionNumber(v) { return "a version or an artifact coordinate" }
         if isHostName(v) { return "a host name" }
         if isHeaderName(v) { return "an HTTP header name" }
@@ -182,13 +183,20 @@ enum ValueFilters {
         return segments >= 2 && !atStart
     }
 
-    /// `DB_PASSWORD_V2`: upper case, digits and underscores, with at least one underscore.
+    /// `DB_PASSWORD_V2`: upper case, digits and underscores, with at least one underscore, in words of 16
+    /// characters at most (`API_KEYN2B1NFN5CP6CK5BJHY8B15YF535` is a token with a prefix, not a name).
     static func isEnvironmentName(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let f = v.first, f >= 65 && f <= 90 else { return false }
-        var underscore = false
+        var underscore = false, word = 0
         for b in v {
-            if b == UInt8(ascii: "_") { underscore = true; continue }
+            if b == UInt8(ascii: "_") {
+                underscore = true
+                word = 0
+                continue
+            }
             if !((b >= 65 && b <= 90) || (b >= 48 && b <= 57)) { return false }
+            word += 1
+            if word > 16 { return false }
         }
         return underscore
     }

@@ -25,7 +25,9 @@ enum DefaultRules {
 #   counterexamples text that must not
 #   aliases         gitleaks' ids for the same rule, so disabledRules and overrides keep working
 #   [macros]        named pieces of regex, inserted where a regex says {{name}}
-#   allowlists may list `hashes`: SHA-256 digests (hex prefixes of 32 digits or more) of public example
+#   allowlists may target the `name` (regexTarget = "name": the match from the start of the identifier it
+#   begins in, so `csrf_token = v` is seen whole although the regex starts at `token`); and may list
+#   `hashes`: SHA-256 digests (hex prefixes of 32 digits or more) of public example
 #   secrets, so that the file lists them without holding them
 #
 # Examples are templates, expanded at test time so that no realistic token is ever committed:
@@ -46,8 +48,6 @@ title = "gate built-in secrets rules"
 
 # Pieces that several regexes share; a regex inserts one as {{name}} (gate's addition to the schema).
 [macros]
-# Where a name may start: at an identifier boundary, up to 40 name characters before its keyword.
-name-start = '''(?:(?<![a-z0-9_.\-])[a-z0-9_.\-]{0,40}?)?'''
 # The names of secrets: passwords, secrets, tokens, API keys, credentials.
 strong-names = '''password|passwd|passphrase|pwd|pass(?![a-z])|secret|token|api[_.\-]?key|apikey|access[_.\-]?key|private[_.\-]?key|auth[_.\-]?key|client[_.\-]?secret|credentials?|creds|contrase(?:ñ|n)a|(?<=[?&])key(?==)'''
 # The rest of the name after its keyword.
@@ -58,7 +58,7 @@ name-rest = '''[a-z0-9_.\-]{0,30}'''
 # x.assign("value"); a Kubernetes `- name:` line followed by `value:`; `name - 'value'`; `name "value";`.
 pair = '''(?:(?:\\?["'\]]){0,2}(?:\[[0-9]{0,4}\])?(?:[ \t]*:?[ \t]*(?:string|str|String|char|CharSequence|\[\]byte|&str|std::string)[ \t]*\*?)?[ \t]{0,4}(?:::?:?=|[?.+]=|\?\?=|!==?|===?|=>|=|:|>(?![ \t]*\r?\n))[ \t]{0,4}@?|>[ \t]*\r?\n[ \t]*(?=[^\s<]{8,200}[ \t]*\r?\n[ \t]*</)|["'][ \t]*,[ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["'][ \t]+value[ \t]*=[ \t]*(?=["'])|(?:\.assign)?[ \t]*\([ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["']?[ \t]*\r?\n[ \t]*value:[ \t]*|[ \t]+-[ \t]+(?=["'])|[ \t]+(?="[^"\r\n]{8,200}"[ \t]*;|'[^'\r\n]{8,200}'[ \t]*;))'''
 # A value: quoted (also with escaped quotes), or bare up to a space, quote, bracket or escaped line break.
-value = '''(?|\\"([^"\\\r\n]{8,200})\\"|"([^"\r\n]{8,200})"|'([^'\r\n]{8,200})'|`([^`\r\n]{8,200})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
+value = '''(?|\\"([^"\\\r\n]{8,500})\\"|"([^"\r\n]{8,500})"|'([^'\r\n]{8,500})'|`([^`\r\n]{8,500})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
 # Up to 40 bytes, line breaks included, between a service's name and its value: `asana_token: v`,
 # `<asanaToken>` with v on the next line, `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
 near = '''[\s\S]{0,40}?'''
@@ -559,14 +559,19 @@ counterexamples = ["ANTHROPIC_API_KEY=sk-ant-api03-...", "ANTHROPIC_API_KEY=sk-a
 [[rules]]
 id = "azure-storage-account-key"
 description = "Azure storage account key"
-regex = '''(?i)(?:accountkey|azure[a-z0-9_.\-]{0,30}key|storage[a-z0-9_.\-]{0,30}key)["']?\s{0,4}(?:=|:|=>)\s{0,4}["']?([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])'''
-keywords = ["accountkey", "azure", "storage"]
+regex = '''(?i)(?:account[_.\-]?key|azure[a-z0-9_.\-]{0,30}key|storage[a-z0-9_.\-]{0,30}key)[\s\S]{0,60}?(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])'''
+multiline = true
+window = 512
+keywords = ["accountkey", "account_key", "account-key", "account.key", "azure", "storage"]
 confidence = "high"
 entropy = 4.0
 help = "Rotate the key in the storage account's access keys and prefer managed identities or SAS with short expiry."
 examples = [
   "DefaultEndpointsProtocol=https;AccountName=demo;AccountKey={r:64:86}==;EndpointSuffix=core.windows.net",
   "AZURE_STORAGE_KEY={r:64:86}==",
+  "{ \"AccountKey\", \"{r:64:86}==\" },",
+  "<account_key>{r:64:86}==</account_key>",
+  "AzureStorageCleanup.exe -storagename acct -storagekey {r:64:86}== -container backup",
 ]
 counterexamples = ["DefaultEndpointsProtocol=https;AccountName=demo;AccountKey=<key>;EndpointSuffix=core.windows.net"]
 
@@ -2084,7 +2089,7 @@ counterexamples = [
 [[rules]]
 id = "jenkins-encrypted-secret"
 description = "Jenkins credential, encrypted with the controller's key (decryptable by anyone holding its master.key)"
-regex = '''<(secret|password|apiToken|privateKey|passphrase|token)>[ \t\r\n]*\{(AQAAABAAA[^}<]{16,})\}[ \t\r\n]*</\1>'''
+regex = '''<(secret|password|apiToken|privateKey|passphrase|token)>[ \t\r\n]*\{(?:[A-Za-z0-9_.\-]{1,64}[ \t]+)?(AQAAABAAA[^}<]{16,})\}[ \t\r\n]*</\1>'''
 keywords = ["aqaaabaaa"]
 secretGroup = 2
 multiline = true
@@ -2092,7 +2097,7 @@ window = 2048
 confidence = "high"
 entropy = 3.5
 help = "Delete the credential in Jenkins and create a new one; keep credentials.xml and job configs with secrets out of the repository."
-examples = ["<com.cloudbees.plugins.credentials.impl.StringCredentialsImpl>{nl}  <id>deploy</id>{nl}  <secret>{AQAAABAAAAAQ{r:64:60}=}</secret>{nl}</com.cloudbees.plugins.credentials.impl.StringCredentialsImpl>"]
+examples = ["<com.cloudbees.plugins.credentials.impl.StringCredentialsImpl>{nl}  <id>deploy</id>{nl}  <secret>{AQAAABAAAAAQ{r:64:60}=}</secret>{nl}</com.cloudbees.plugins.credentials.impl.StringCredentialsImpl>", "<secret>{deploy AQAAABAAAAAQ{r:64:60}=}</secret>"]
 counterexamples = ["<secret>{AQAAABAAAAAQ}</secret>", "<description>{AQAAABAAAAAQ{r:64:60}=}</description>"]
 
 [[rules]]
@@ -2261,10 +2266,10 @@ id = "generic-secret"
 description = "Secret-looking value assigned to a password, secret, token or key"
 # A name holding a keyword, then one of the ways code and configs pair a name with a value ({{pair}}),
 # then the value; or a quoted value compared with such a name ("v" == password).
-regex = '''(?i)(?|{{name-start}}(?:{{strong-names}}){{name-rest}}{{pair}}{{value}}|{{compared-value}}[ \t]*[!=]==?[ \t]*[a-z0-9_.\-]{0,30}?(?:{{strong-names}}))'''
+regex = '''(?i)(?|(?:{{strong-names}}){{name-rest}}{{pair}}{{value}}|{{compared-value}}[ \t]*[!=]==?[ \t]*[a-z0-9_.\-]{0,30}?(?:{{strong-names}}))'''
 keywords = ["password", "passwd", "passphrase", "pwd", "pass", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential", "creds", "contrase", "?key=", "&key="]
 multiline = true
-window = 200
+window = 600
 confidence = "low"
 entropy = 3.0
 allowHex = true
@@ -2329,7 +2334,7 @@ counterexamples = [
   "password = get_password_from_vault()",
   "passwordField.setText(userInput)",
   "token = self.settings.access_token",
-  "api_key = \"{r:h:12}\"",
+  "api_key = \"{r:h:10}\"",
   "commit_sha = \"{r:h:40}\"",
   "auth_token = \"{r:h:8}-{r:h:4}-11ec-{r:h:4}-{r:h:12}\"",
   "header_token(\"Authorization\")",
@@ -2358,7 +2363,7 @@ counterexamples = [
 ]
 [[rules.allowlists]]
 description = "names that hold metadata about a secret rather than the secret"
-regexTarget = "match"
+regexTarget = "name"
 regexes = ['''(?i)^[a-z0-9_.\-]*?(?:url|uri|endpoint|path|file|dir|name|type|length|len|size|policy|field|header|prefix|format|env|version|id|count|ttl|expiry|expires|timeout|hint|label|placeholder|regex|pattern|validator|required|hash|sha|digest|checksum|commit|rev|etag|fingerprint|secrets|tokens|keys|passwords)[0-9]{0,3}(?![a-z0-9_.\-])''', '''(?i)^(?:csrf|xsrf|public|authenticity|anti[_.\-]?forgery|verification|registration|page|pagination|next|cancel|cancellation|continuation|request|correlation|idempotency|form)[_.\-]?(?:token|key|secret)''']
 [[rules.allowlists]]
 description = "placeholder and sample values"

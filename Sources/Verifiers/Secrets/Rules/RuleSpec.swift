@@ -82,7 +82,8 @@ struct RuleSpec: Sendable {
 /// An allowlist: a rule's own, or a global one (optionally aimed at some rules).
 struct AllowlistSpec: Sendable {
     enum Condition: String, Sendable { case or = "OR", and = "AND" }
-    enum Target: String, Sendable { case secret, match, line }
+    /// `name` (gate's addition): the match, extended back to the start of the identifier it begins in.
+    enum Target: String, Sendable { case secret, match, line, name }
 
     var description: String?
     var condition: Condition = .or

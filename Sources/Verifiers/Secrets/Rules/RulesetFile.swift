@@ -279,7 +279,7 @@ struct RulesetFile: Sendable {
         }
         if let target = t["regexTarget"]?.string {
             guard let tg = AllowlistSpec.Target(rawValue: target) else {
-                throw .invalidValue(loc, key: "regexTarget", expected: "'secret', 'match' or 'line'", got: "'\(target)'")
+                throw .invalidValue(loc, key: "regexTarget", expected: "'secret', 'match', 'line' or 'name'", got: "'\(target)'")
             }
             a.regexTarget = tg
         }
