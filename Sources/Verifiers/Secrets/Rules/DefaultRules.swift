@@ -62,8 +62,9 @@ value = '''(?|\\"([^"\\\r\n]{8,500})\\"|"([^"\r\n]{8,500})"|'([^'\r\n]{8,500})'|
 # Up to 40 bytes, line breaks included, between a service's name and its value: `asana_token: v`,
 # `<asanaToken>` with v on the next line, `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
 near = '''[\s\S]{0,40}?'''
-# A quoted value on the left of a comparison.
-compared-value = '''(?|"([^"\r\n]{8,200})"|'([^'\r\n]{8,200})')'''
+# A quoted value without spaces on the left of a comparison (spaces end the try early: a minified line is
+# full of quotes).
+compared-value = '''(?|"([^"\s]{8,200})"|'([^'\s]{8,200})')'''
 
 # ---------------------------------------------------------------- AWS
 
