@@ -56,7 +56,8 @@ def main():
     if not table:
         return
     tools = list(table)
-    print(f"\n{'source':<16} {'files':>6} {'pos':>6}  " + "  ".join(f"{t + ' R / P':>22}" for t in tools))
+    width = max(22, *(len(t) + 6 for t in tools))
+    print(f"\n{'source':<16} {'files':>6} {'pos':>6}  " + "  ".join(f"{t + ' R / P':>{width}}" for t in tools))
     for key in sources + ["all"]:
         c0 = table[tools[0]][key]
         cells = []
@@ -66,7 +67,7 @@ def main():
             flagged = c["tp"] + c["fp"]
             precision = c["tp"] / flagged if flagged else 1.0
             cells.append(f"{recall:10.3f} / {precision:9.3f}")
-        print(f"{key:<16} {c0['pos'] + c0['neg']:>6} {c0['pos']:>6}  " + "  ".join(f"{c:>22}" for c in cells))
+        print(f"{key:<16} {c0['pos'] + c0['neg']:>6} {c0['pos']:>6}  " + "  ".join(f"{c:>{width}}" for c in cells))
     if "gate" in table and "kingfisher" in table:
         g, k = table["gate"], table["kingfisher"]
         behind = [s for s in sources if g[s]["tp"] < k[s]["tp"]]
