@@ -58,7 +58,7 @@ name-rest = '''[a-z0-9_.\-]{0,30}'''
 # x.assign("value"); a Kubernetes `- name:` line followed by `value:`; `name - 'value'`; `name "value";`.
 pair = '''(?:(?:\\?["'\]]){0,2}(?:\[[0-9]{0,4}\])?(?:[ \t]*:?[ \t]*(?:string|str|String|char|CharSequence|\[\]byte|&str|std::string)[ \t]*\*?)?[ \t]{0,4}(?:::?:?=|[?.+]=|\?\?=|!==?|===?|=>|=|:|>(?![ \t]*\r?\n))[ \t]{0,4}@?|>[ \t]*\r?\n[ \t]*(?=[^\s<]{8,200}[ \t]*\r?\n[ \t]*</)|["'][ \t]*,[ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["'][ \t]+value[ \t]*=[ \t]*(?=["'])|(?:\.assign)?[ \t]*\([ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["']?[ \t]*\r?\n[ \t]*value:[ \t]*|[ \t]+-[ \t]+(?=["'])|[ \t]+(?="[^"\r\n]{8,200}"[ \t]*;|'[^'\r\n]{8,200}'[ \t]*;))'''
 # A value: quoted (also with escaped quotes), or bare up to a space, quote, bracket or escaped line break.
-value = '''(?|\\"([^"\\\r\n]{8,500})\\"|"([^"\r\n]{8,500})"|'([^'\r\n]{8,500})'|`([^`\r\n]{8,500})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
+value = '''(?|\\"([^"\\\r\n]{8,280})\\"|"([^"\r\n]{8,280})"|'([^'\r\n]{8,280})'|`([^`\r\n]{8,280})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
 # Up to 40 bytes, line breaks included, between a service's name and its value: `asana_token: v`,
 # `<asanaToken>` with v on the next line, `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
 near = '''[\s\S]{0,40}?'''
@@ -2270,7 +2270,7 @@ description = "Secret-looking value assigned to a password, secret, token or key
 regex = '''(?i)(?|(?:{{strong-names}}){{name-rest}}{{pair}}{{value}}|{{compared-value}}[ \t]*[!=]==?[ \t]*[a-z0-9_.\-]{0,30}?(?:{{strong-names}}))'''
 keywords = ["password", "passwd", "passphrase", "pwd", "pass", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential", "creds", "contrase", "?key=", "&key="]
 multiline = true
-window = 600
+window = 320
 confidence = "low"
 entropy = 3.0
 allowHex = true
