@@ -62,9 +62,9 @@ value = '''(?|\\"([^"\\\r\n]{8,280})\\"|"([^"\r\n]{8,280})"|'([^'\r\n]{8,280})'|
 # Up to 40 bytes, line breaks included, between a service's name and its value: `asana_token: v`,
 # `<asanaToken>` with v on the next line, `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
 near = '''[\s\S]{0,40}?'''
-# A quoted value without spaces on the left of a comparison (spaces end the try early: a minified line is
-# full of quotes).
-compared-value = '''(?|"([^"\s]{8,200})"|'([^'\s]{8,200})')'''
+# A quoted value without spaces, 64 characters at most, on the left of a comparison: a minified line is
+# full of quotes, and each one starts a try, so the try must end early.
+compared-value = '''(?|"([^"\s]{8,64}+)"|'([^'\s]{8,64}+)')'''
 
 # ---------------------------------------------------------------- AWS
 
