@@ -37,7 +37,9 @@ import Testing
         #expect(ruleIDs(hits).filter { $0 == "github-pat" }.count == 3)
         #expect(hits.allSatisfy { $0.line == 1 })
         #expect(scanner.stats.regexLimit == 0, "no window needed the match limit")
-        #expect(elapsed < .seconds(5), "1 MB minified line took \(elapsed)")
+        // Catastrophic backtracking takes minutes; the bound is generous because the full suite runs this
+        // beside hundreds of tests on a shared 2-core machine (the benchmark measures speed, not this test).
+        #expect(elapsed < .seconds(30), "1 MB minified line took \(elapsed)")
         print("1 MB minified line scanned in \(elapsed) (debug build)")
     }
 
