@@ -46,10 +46,15 @@ enum Decoding {
                 i += 1
                 continue
             }
-            // A run of base64 characters; `=` padding after it.
+            // A run of base64 characters; `=` padding after it. Base64 of text mixes upper case, lower
+            // case and digits; identifiers (`load_user_profile`) and paths (`src/main/java`) do not, and
+            // are not decoded.
             var j = i, allHex = true, percent = false
+            var kinds = 0
             while j < n, cls[Int(buf[j])] & 1 != 0 {
-                allHex = allHex && cls[Int(buf[j])] & 2 != 0
+                let b = buf[j]
+                allHex = allHex && cls[Int(b)] & 2 != 0
+                kinds |= b >= 65 && b <= 90 ? 1 : b >= 97 && b <= 122 ? 2 : b >= 48 && b <= 57 ? 4 : 0
                 j += 1
             }
             var end = j
@@ -73,7 +78,7 @@ enum Decoding {
             if length >= minLength, end - i <= maxSegment, i > 0 ? cls[Int(buf[i - 1])] & 1 == 0 : true {
                 if allHex && length % 2 == 0 {
                     out.append(Segment(range: i..<j, encoding: .hex))
-                } else if !allHex {
+                } else if !allHex, kinds == 7 {
                     out.append(Segment(range: i..<end, encoding: .base64))
                 }
             }
