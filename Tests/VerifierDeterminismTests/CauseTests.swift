@@ -55,6 +55,10 @@ import Testing
         #expect(TokenCauses.address("0x7ffd5a3c1e20", "0x7ffc11aa0f48")?.label == "a memory address")
         #expect(TokenCauses.entropy("paid", "open") == nil)
         #expect(TokenCauses.entropy("invoice-total-amount", "invoice-total-figure") == nil)
+        // A random base64 token without a digit (about one in a hundred of 32 characters) is still random-looking;
+        // a camel-case identifier is not.
+        #expect(TokenCauses.entropy("qWeRtYuIoPaSdFgHjKlZxCvBnM+/qWaZ", "PlOkMiJnUhBygVtfCrDxEsZwAqKjHgFd") != nil)
+        #expect(TokenCauses.entropy("InvoiceTotalAmountFigure", "InvoiceTotalAmountValues") == nil)
         let (a, b) = TokenText.middles(Array("at 10:00:01 by x".utf8), Array("at 10:00:02 by x".utf8))
         #expect(a == "10:00:01" && b == "10:00:02")
         #expect(TokenCauses.timestamp(a, b, lineA: Array("at 10:00:01 by x".utf8), lineB: Array("at 10:00:02 by x".utf8))?.label == "a timestamp")

@@ -110,10 +110,14 @@ enum TokenCauses {
     static func entropy(_ a: String, _ b: String) -> Cause? {
         func randomLooking(_ s: String) -> Bool {
             let chars = Array(s.utf8)
-            guard chars.count >= 16, chars.allSatisfy({ TokenText.isTokenByte($0) || $0 == UInt8(ascii: "=") }),
-                  chars.contains(where: { ($0 >= 0x30 && $0 <= 0x39) }),
-                  chars.contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) else { return false }
-            return shannon(chars) >= 3.5
+            guard chars.count >= 16, chars.allSatisfy({ TokenText.isTokenByte($0) || $0 == UInt8(ascii: "=") }) else { return false }
+            let digit = chars.contains { $0 >= 0x30 && $0 <= 0x39 }
+            let upper = chars.contains { $0 >= 0x41 && $0 <= 0x5A }
+            let lower = chars.contains { $0 >= 0x61 && $0 <= 0x7A }
+            // One random base64 token in a hundred has no digit: mixed case alone will do, with a higher bar
+            // (camel-case identifiers of that length stay under 4 bits per character).
+            if digit && (upper || lower) { return shannon(chars) >= 3.5 }
+            return upper && lower && shannon(chars) >= 4.0
         }
         guard randomLooking(a), randomLooking(b) else { return nil }
         return Cause(label: "random-looking bytes", detail: "'\(clip(a))' vs '\(clip(b))' look like random tokens, nonces or hashes of varying input",
