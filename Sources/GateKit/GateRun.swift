@@ -89,12 +89,15 @@ public struct GateRun: Sendable {
     }
 
     /// Runs the checks and writes the reports. Cancelling the calling task interrupts the run; the reports
-    /// are still written, marked interrupted.
+    /// are still written, marked interrupted. `checksFinished` is called once every check has a result,
+    /// before the reports are written: from then on the run is complete, and a cancellation no longer
+    /// changes it.
     ///
     /// What does not depend on the checks (asking git for HEAD, loading the earlier runs for the charts)
     /// runs beside them, and the result cache is opened only when some selected check can use it, so a
     /// suite of quick commands pays for little besides its commands.
-    public func execute(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Result {
+    public func execute(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in },
+                        checksFinished: @Sendable () -> Void = {}) async -> Result {
         let startedAt = now()
         let clock = ContinuousClock()
         let start = clock.now
@@ -132,6 +135,7 @@ public struct GateRun: Sendable {
         let scheduler = Scheduler(options: runOptions, progress: progress)
         PhaseTimer.mark("scheduler starts")
         let outcome = await scheduler.run(suite, selection: selection)
+        checksFinished()
         PhaseTimer.mark("checks done")
         let (status, code) = GateExit.status(for: outcome.results, interrupted: outcome.interrupted)
         let used = Set(suite.checks.map(\.verifierID))
