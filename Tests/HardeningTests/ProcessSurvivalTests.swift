@@ -265,11 +265,7 @@ import Testing
         let p = try GateProcess(["run", "suite.yaml", "--no-history"], cwd: dir.path, env: ["GATE_CGROUPS": "0"])
         defer { p.signal(SIGKILL) }
         #expect(try await ProcessSurvivalTests.started([m]), "the check did not start")
-        let keepers = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        let keeper = keepers.compactMap(Int32.init).first { pid in
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            return stat.contains("(gate-keeper)") && stat.split(separator: " ").dropFirst(3).first == "\(p.pid)"
-        }
+        let keeper = Self.keeper(of: p.pid)
         #expect(keeper != nil, "gate started no keeper")
         if let keeper { kill(keeper, SIGKILL) }
         p.signal(SIGKILL)
@@ -277,6 +273,43 @@ import Testing
         let gone = try await Hardening.until(5) { Hardening.survivors("sleep " + m).isEmpty }
         let left = ProcessSurvivalTests.survivorsKilled([m])
         #expect(gone && left.isEmpty, "the first process outlived gate: \(left)")
+    }
+
+    /// gate and its keeper SIGKILLed while a check's escape runs in the check's cgroup: the next gate run
+    /// on the machine recognises the dead run's directory (pid and start time) and kills what is in it.
+    @Test func theNextRunKillsWhatADeadGateLeftInItsCgroup() async throws {
+        guard GateDeathAndLateSignalTests.cgroupsUsable else {
+            print("theNextRunKillsWhatADeadGateLeftInItsCgroup: SKIPPED (no writable cgroup v2 here)")
+            return
+        }
+        let (escaped, main) = (ProcessSurvivalTests.marker(), ProcessSurvivalTests.marker())
+        let dir = try Hardening.suite("""
+            checks:
+              - {id: long, run: "\(ProcessSurvivalTests.escape(escaped)) exec sleep \(main)"}
+            """)
+        defer { dir.remove() }
+        let p = try GateProcess(["run", "suite.yaml", "--no-history"], cwd: dir.path)
+        defer { p.signal(SIGKILL) }
+        #expect(try await ProcessSurvivalTests.started([escaped, main]), "the check did not start")
+        if let keeper = Self.keeper(of: p.pid) { kill(keeper, SIGKILL) }
+        p.signal(SIGKILL)
+        try await p.wait()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!Hardening.survivors("sleep " + escaped).isEmpty, "nothing was left for the next run to find")
+        let next = try await Exec.gate(["check", "command", "--set", "run=true"], cwd: dir.path)
+        #expect(next.code == 0, "\(next.stdout)\(next.stderr)")
+        let gone = try await Hardening.until(3) { Hardening.survivors("sleep " + escaped).isEmpty }
+        let left = ProcessSurvivalTests.survivorsKilled([escaped, main])
+        #expect(gone && left.isEmpty, "the next run left the dead run's processes: \(left)")
+    }
+
+    /// The pid of `gate`'s keeper process, found through /proc (its name and its parent).
+    static func keeper(of gate: pid_t) -> pid_t? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).first { pid in
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            return stat.contains("(gate-keeper)") && stat.split(separator: " ").dropFirst(3).first == "\(gate)"
+        }
     }
 
     /// The third interrupt exits at once, even while gate waits on something (here a locked history) after

@@ -90,10 +90,15 @@ final class CheckCgroups: Sendable {
     /// The directory of this process's cgroup in the cgroup v2 hierarchy, from /proc/self/cgroup (`0::/path`)
     /// and the cgroup2 mount in /proc/self/mountinfo.
     static func ownCgroupDirectory() -> String? {
-        guard let own = SmallFile.text("/proc/self/cgroup"),
-              let line = own.split(separator: "\n").first(where: { $0.hasPrefix("0::/") }),
-              let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        guard let own = SmallFile.text("/proc/self/cgroup"), let mounts = SmallFile.text("/proc/self/mountinfo")
         else { return nil }
+        return cgroupDirectory(cgroupFile: own, mountinfo: mounts)
+    }
+
+    /// The cgroup v2 directory named by a /proc/PID/cgroup text, under the cgroup2 mount of a mountinfo
+    /// text; nil without a `0::` line or a cgroup2 mount that contains it.
+    static func cgroupDirectory(cgroupFile own: String, mountinfo mounts: String) -> String? {
+        guard let line = own.split(separator: "\n").first(where: { $0.hasPrefix("0::/") }) else { return nil }
         var relative = String(line.dropFirst(3))
         for mount in mounts.split(separator: "\n") {
             // id parent major:minor root mountpoint options ... - type source superoptions
@@ -121,6 +126,8 @@ final class CheckCgroups: Sendable {
     }
 
     /// Kills and removes the run directories of gates that are gone (a SIGKILL that also took the keeper).
+    /// A gate is gone when no process has the directory's pid with its start time; gates in other pid
+    /// namespaces that share this cgroup are not told apart (containers normally have a cgroup of their own).
     static func sweepStale(in base: String) {
         for name in ProcessGroups.listDirectory(base) where name.hasPrefix("gate-") {
             let parts = name.split(separator: "-")

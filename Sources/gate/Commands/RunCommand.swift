@@ -27,7 +27,8 @@ struct RunCommand: AsyncParsableCommand {
             they started, SIGKILL after 'kill-grace'), writes the reports marked 'interrupted' and exits 130. A
             second Ctrl-C kills every check at once and still writes the reports; a third exits at once. A
             signal after every check has finished only lets the reports finish: the run is complete. No
-            process a check started outlives gate (see docs/hardening.md).
+            process a check started outlives gate: each check runs in a cgroup of its own where gate may
+            make one (GATE_CGROUPS=0 turns that off), and in its own process group (see docs/hardening.md).
 
             GATE_TIMINGS=1 prints where the run's time went (start-up, suite load, checks, each report) and
             gate's own CPU time to stderr.
