@@ -66,10 +66,10 @@ public final class ProcessGroups: Sendable {
     /// this takes at most `ProcessSpec.maxKillGrace`), then kills every descendant left, again and
     /// again until none is (a killed process's children are re-parented here after each pass), and removes
     /// the cgroups. Returns how many leftovers it killed. gate must not exit before this returns.
-    public func endRun() -> Int {
-        if !waitForGroups(upTo: ProcessSpec.maxKillGrace + .seconds(5)) {
+    public func endRun() async -> Int {
+        if await !waitForGroups(upTo: ProcessSpec.maxKillGrace + .seconds(5)) {
             killAll()
-            _ = waitForGroups(upTo: .seconds(5))
+            _ = await waitForGroups(upTo: .seconds(5))
         }
         let (tree, keeper) = containment.withLock { c in defer { c = (nil, nil) }; return c }
         let keeperPID = keeper?.pid ?? -1
@@ -89,11 +89,11 @@ public final class ProcessGroups: Sendable {
     }
 
     /// Waits until no check's group is running. Returns false when the time ran out.
-    private func waitForGroups(upTo limit: Duration) -> Bool {
+    private func waitForGroups(upTo limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while count > 0 {
             if ContinuousClock.now >= deadline { return false }
-            usleep(5000)
+            try? await Task.sleep(for: .milliseconds(5))
         }
         return true
     }

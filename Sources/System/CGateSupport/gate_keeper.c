@@ -26,7 +26,10 @@
 static const char keeper_argument[] = "__gate-keeper";
 
 #define GATE_CGROUP_PATH_MAX 4096
+#define GATE_KEEPER_MAGIC 0x3170656b65746167ULL /* "gatekep1" */
 struct gate_keeper_table {
+    uint64_t magic;
+    int32_t owner; /* gate's pid: the keeper acts only for the process that started it */
     int32_t done;
     int32_t capacity;
     char cgroup[GATE_CGROUP_PATH_MAX];
@@ -46,6 +49,8 @@ struct gate_keeper_table *gate_keeper_table_create(int32_t capacity, int *fd_out
         close(fd);
         return NULL;
     }
+    t->magic = GATE_KEEPER_MAGIC;
+    t->owner = getpid();
     t->capacity = capacity;
     *fd_out = fd;
     return t;
@@ -166,6 +171,8 @@ static void __attribute__((noreturn)) keeper_main(void) {
     if (fstat(4, &st) != 0 || st.st_size < (off_t)sizeof(struct gate_keeper_table)) _exit(1);
     const struct gate_keeper_table *table = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, 4, 0);
     if (table == MAP_FAILED) _exit(1);
+    /* Started by hand, or with some other file as descriptor 4: do nothing at all. */
+    if (table->magic != GATE_KEEPER_MAGIC || table->owner != getppid()) _exit(1);
     /* Hold nothing of gate's: not its stdout (a reader waiting for end of file), not its other files. */
     int null = open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3; fd++) dup2(null, fd);

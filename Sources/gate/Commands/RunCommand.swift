@@ -154,7 +154,7 @@ enum RunDriver {
         // processes are gone (another interrupt kills them now).
         let stopping = ProcessGroups.shared.count
         if stopping > 0 { console.waitingForGroups(stopping) }
-        let swept = ProcessGroups.shared.endRun()
+        let swept = await ProcessGroups.shared.endRun()
         interrupts.cancel()
         PhaseTimer.mark("orphans swept")
         console.finish(result, reports: run.reports, orphansKilled: swept)
