@@ -37,6 +37,7 @@ import Testing
         let keeper = try #require(Keeper.start(cgroup: nil), "the keeper did not start")
         #expect(keeper.add(group) >= 0)
         #expect(alive(group))
+        #expect(try await Self.until(10) { keeper.pid != 0 }, "the keeper process did not start")
         keeper.endAsIfKilled()
         let gone = try await Self.until(5) { !alive(group) }
         #expect(gone, "the keeper left group \(group) alive")
@@ -49,6 +50,7 @@ import Testing
         let keeper = try #require(Keeper.start(cgroup: nil), "the keeper did not start")
         let slot = keeper.add(group)
         #expect(slot >= 0)
+        #expect(try await Self.until(10) { keeper.pid != 0 }, "the keeper process did not start")
         keeper.finish()
         try await Task.sleep(for: .milliseconds(200))
         #expect(alive(group), "the keeper killed a group although gate had finished")

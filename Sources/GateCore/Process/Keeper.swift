@@ -13,42 +13,57 @@ import Synchronization
 /// with gate. The next gate run on the machine kills what a dead gate left in its cgroup.
 final class Keeper: @unchecked Sendable {
     // @unchecked: the table is shared memory written through the C helpers, one writer per slot, with
-    // slots handed out under `slots`' lock.
+    // slots handed out under `state`'s lock.
     private let table: OpaquePointer
-    private let writeFD: Int32
-    let pid: pid_t
-    private struct Slots {
+    private struct State {
         var free: [Int32] = []
         var next: Int32 = 0
-        var finished = false
+        /// Set when gate is done with the keeper: true when gate cleaned up itself.
+        var ending: Bool?
+        /// Set once the process has started: the pipe's write end and the keeper's pid.
+        var writeFD: Int32 = -1
+        var pid: pid_t = 0
     }
-    private let slots = Locked(Slots())
+    private let state = Locked(State())
     static let capacity: Int32 = 16384
 
-    private init(table: OpaquePointer, writeFD: Int32, pid: pid_t) {
-        self.table = table
-        self.writeFD = writeFD
-        self.pid = pid
-    }
+    private init(table: OpaquePointer) { self.table = table }
 
-    /// Starts the keeper; nil (and gate runs without one) when the shared table, the pipe or the process
-    /// cannot be made.
+    /// The keeper's pid, once it has started (0 before).
+    var pid: pid_t { state.withLock { $0.pid } }
+
+    /// Makes the shared table now and starts the keeper beside the run, off its critical path: the
+    /// vfork waits for the exec of gate's own binary, milliseconds on a busy machine, while the table is
+    /// all that checks need. Should gate die before the keeper has started, the parent-death signal
+    /// still ends each check's first process. Nil (gate runs without a keeper) when the table cannot be made.
     static func start(cgroup: String?) -> Keeper? {
         var tableFD: Int32 = -1
         guard let table = gate_keeper_table_create(capacity, &tableFD) else { return nil }
-        defer { close(tableFD) }
         if let cgroup { gate_keeper_table_set_cgroup(table, cgroup) }
-        var writeFD: Int32 = -1
-        var pid: pid_t = 0
-        guard gate_keeper_spawn(tableFD, &writeFD, &pid) == 0 else { return nil }
-        return Keeper(table: table, writeFD: writeFD, pid: pid)
+        let keeper = Keeper(table: table)
+        let fd = tableFD
+        DispatchQueue.global(qos: .utility).async {
+            var writeFD: Int32 = -1
+            var pid: pid_t = 0
+            let rc = gate_keeper_spawn(fd, &writeFD, &pid)
+            Glibc.close(fd)
+            guard rc == 0 else { return }
+            let ending = keeper.state.withLock { s in
+                s.writeFD = writeFD
+                s.pid = pid
+                return s.ending
+            }
+            // The run ended while the keeper was starting: tell it now.
+            if let ending { keeper.closePipe(done: ending, writeFD: writeFD, pid: pid) }
+        }
+        return keeper
     }
 
     /// Lists a process group; returns its slot, or -1 when the table is full (the group is then covered
     /// by PR_SET_PDEATHSIG on its first process only).
     func add(_ group: pid_t) -> Int32 {
-        let slot: Int32 = slots.withLock { s in
-            if s.finished { return -1 }
+        let slot: Int32 = state.withLock { s in
+            if s.ending != nil { return -1 }
             if let free = s.free.popLast() { return free }
             guard s.next < Self.capacity else { return -1 }
             s.next += 1
@@ -62,7 +77,7 @@ final class Keeper: @unchecked Sendable {
     func remove(slot: Int32) {
         guard slot >= 0 else { return }
         gate_keeper_table_set_group(table, slot, 0)
-        slots.withLock { $0.free.append(slot) }
+        state.withLock { $0.free.append(slot) }
     }
 
     /// gate cleaned up itself: the keeper exits without acting, and is reaped here.
@@ -73,10 +88,18 @@ final class Keeper: @unchecked Sendable {
     func endAsIfKilled() { end(done: false) }
 
     private func end(done: Bool) {
-        let first = slots.withLock { s in defer { s.finished = true }; return !s.finished }
-        guard first else { return }
+        let (first, fd, pid) = state.withLock { s in
+            defer { if s.ending == nil { s.ending = done } }
+            return (s.ending == nil, s.writeFD, s.pid)
+        }
+        // Not started yet: the starting thread sees `ending` and closes the pipe itself.
+        guard first, fd >= 0 else { return }
+        closePipe(done: done, writeFD: fd, pid: pid)
+    }
+
+    private func closePipe(done: Bool, writeFD: Int32, pid: pid_t) {
         if done { gate_keeper_table_set_done(table) }
-        close(writeFD)
+        Glibc.close(writeFD)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
