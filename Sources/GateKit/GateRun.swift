@@ -150,9 +150,11 @@ public struct GateRun: Sendable {
         report.trend = earlierRuns.runs
         if let n = earlierRuns.note { notes.append(n) }
         if recordHistory && trendLength > 0 { report.trend.append(HistoryRun.trend(of: report)) }
-        // The history write and the report files do not depend on each other.
-        async let recorded = recordHistory ? record(report, into: earlierRuns.store) : []
-        let failures = reports.write(report)
+        // The history write and the report files do not depend on each other. (A `let` copy: with
+        // -sanitize=thread the compiler refuses to send the `var` into the async let.)
+        let finished = report
+        async let recorded = recordHistory ? record(finished, into: earlierRuns.store) : []
+        let failures = reports.write(finished)
         PhaseTimer.mark("reports written")
         notes += await recorded
         PhaseTimer.mark("history recorded")

@@ -98,20 +98,22 @@ public final class ProcessGroups: Sendable {
         return true
     }
 
-    /// Kills every descendant of gate but `keeperPID`, reaping gate's own children, until none is left or
-    /// `limit` has passed. Returns how many distinct processes it killed.
+    /// Kills every descendant of gate but `keeperPID`, reaping gate's own children (not running group
+    /// leaders: the reactor reaps those), until none is left or `limit` has passed. Returns how many
+    /// distinct processes it killed.
     func sweepDescendants(upTo limit: Duration, sparing keeperPID: pid_t) -> Int {
         let deadline = ContinuousClock.now + limit
         let me = getpid()
         var killed = Set<pid_t>()
         while ContinuousClock.now < deadline {
             let tree = Self.descendants(of: me, excluding: keeperPID)
-            if tree.isEmpty { break }
+            let active = leaders.withLock { $0 }
+            if tree.allSatisfy({ active[$0.pid] != nil && $0.state == "Z" }) { break }
             for p in tree where p.state != "Z" {
                 kill(p.pid, SIGKILL)
                 killed.insert(p.pid)
             }
-            for p in tree where p.ppid == me {
+            for p in tree where p.ppid == me && active[p.pid] == nil {
                 var status: Int32 = 0
                 _ = waitpid(p.pid, &status, p.state == "Z" ? 0 : WNOHANG)
             }
