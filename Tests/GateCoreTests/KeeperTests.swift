@@ -12,7 +12,11 @@ import Testing
         let dir = try TempDir("keeper")
         defer { dir.remove() }
         // setsid forks when it is a group leader; the shell in the background is not, so it execs in place.
-        _ = try await Exec.run(["sh", "-c", "setsid sleep \(marker) </dev/null >/dev/null 2>&1 & echo $! > \(dir.file("pid"))"])
+        // The shell waits until the new session exists (field 6 of /proc/PID/stat): until then the
+        // process is still in the shell's group, which the runner kills when the shell exits.
+        let script = "setsid sleep \(marker) </dev/null >/dev/null 2>&1 & p=$!; "
+            + "while [ \"$(cut -d' ' -f6 /proc/$p/stat)\" != \"$p\" ]; do sleep 0.01; done; echo $p > \(dir.file("pid"))"
+        _ = try await Exec.run(["sh", "-c", script])
         return try #require(pid_t(try dir.read("pid").trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
