@@ -122,12 +122,15 @@ public struct GateRun: Sendable {
     }
 
     /// Runs the checks and writes the reports. Cancelling the calling task interrupts the run; the reports
-    /// are still written, marked interrupted.
+    /// are still written, marked interrupted. `checksFinished` is called once every check has a result,
+    /// before the reports are written: from then on the run is complete, and a cancellation no longer
+    /// changes it.
     ///
     /// What does not depend on the checks (asking git for HEAD, loading the earlier runs for the charts)
     /// runs beside them, and the result cache is opened only when some selected check can use it, so a
     /// suite of quick commands pays for little besides its commands.
-    public func execute(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Result {
+    public func execute(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in },
+                        checksFinished: @Sendable () -> Void = {}) async -> Result {
         let startedAt = now()
         let clock = ContinuousClock()
         let start = clock.now
@@ -165,6 +168,7 @@ public struct GateRun: Sendable {
         let scheduler = Scheduler(options: runOptions, progress: progress)
         PhaseTimer.mark("scheduler starts")
         let outcome = await scheduler.run(suite, selection: selection)
+        checksFinished()
         PhaseTimer.mark("checks done")
         let (status, code) = GateExit.status(for: outcome.results, interrupted: outcome.interrupted)
         let used = Set(suite.checks.map(\.verifierID))
@@ -179,9 +183,11 @@ public struct GateRun: Sendable {
         report.trend = earlierRuns.runs
         if let n = earlierRuns.note { notes.append(n) }
         if recordHistory && trendLength > 0 { report.trend.append(HistoryRun.trend(of: report)) }
-        // The history write and the report files do not depend on each other.
-        async let recorded = recordHistory ? record(report, into: earlierRuns.store) : []
-        let failures = reports.write(report)
+        // The history write and the report files do not depend on each other. (A `let` copy: with
+        // -sanitize=thread the compiler refuses to send the `var` into the async let.)
+        let finished = report
+        async let recorded = recordHistory ? record(finished, into: earlierRuns.store) : []
+        let failures = reports.write(finished)
         PhaseTimer.mark("reports written")
         notes += await recorded
         PhaseTimer.mark("history recorded")

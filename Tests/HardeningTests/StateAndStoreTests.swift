@@ -44,18 +44,8 @@ import Testing
         defer { dir.remove() }
         _ = try await Exec.gate(["run", "suite.yaml"], cwd: dir.path)
         // Another process holds an exclusive lock on the history for longer than gate waits.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", """
-            import sqlite3, time, sys
-            c = sqlite3.connect(sys.argv[1], isolation_level=None)
-            c.execute('BEGIN EXCLUSIVE')
-            open(sys.argv[2], 'w').close()
-            time.sleep(40)
-            """, dir.file(".gate/history.sqlite"), dir.file("locked")]
-        try holder.run()
+        let holder = try await Hardening.lockHistory(in: dir)
         defer { holder.terminate() }
-        #expect(try await Hardening.until(20) { FileManager.default.fileExists(atPath: dir.file("locked")) })
         let r = try await Exec.gate(["run", "suite.yaml"], cwd: dir.path)
         #expect(r.code == 0, "\(r.stdout)\(r.stderr)")
         let all = r.stdout + r.stderr

@@ -65,6 +65,23 @@ enum Hardening {
         return (r, peak)
     }
 
+    /// Starts a process that holds an exclusive lock on `dir`'s `.gate/history.sqlite` for 40 s, and waits
+    /// until it has the lock. Terminate it when done.
+    static func lockHistory(in dir: TempDir) async throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, time, sys
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute('BEGIN EXCLUSIVE')
+            open(sys.argv[2], 'w').close()
+            time.sleep(40)
+            """, dir.file(".gate/history.sqlite"), dir.file("locked")]
+        try holder.run()
+        #expect(try await until(20) { FileManager.default.fileExists(atPath: dir.file("locked")) })
+        return holder
+    }
+
     /// Live processes whose command line contains `marker`, found by reading /proc.
     static func survivors(_ marker: String) -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -88,5 +105,66 @@ enum Hardening {
         var out: [String: [String: Any]] = [:]
         for c in report["checks"] as? [[String: Any]] ?? [] { out[c["id"] as? String ?? ""] = c }
         return out
+    }
+}
+
+/// gate started with posix_spawn, handed no descriptor of the test process but /dev/null and its output
+/// file. (Foundation's Process gives each child a socket and reports the exit only once every holder of
+/// that socket has closed it: a leftover process would keep a test waiting for ever instead of failing.)
+/// Its exit is polled with waitpid.
+final class GateProcess: @unchecked Sendable {
+    // @unchecked: `status` is written only by `poll`, which the owning test calls from one task at a time.
+    let pid: pid_t
+    private var status: Int32?
+
+    init(_ args: [String], cwd: String, env extra: [String: String] = [:], output: String? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // glibc's chdir (2.29) and closefrom (2.34) actions, looked up because Swift's Glibc module does not
+        // declare them.
+        typealias Chdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>) -> Int32
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+        let chdir = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np"))
+        let closeFrom = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"))
+        _ = unsafeBitCast(chdir, to: Chdir.self)(&actions, cwd)
+        _ = unsafeBitCast(closeFrom, to: CloseFrom.self)(&actions, 3)
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env["GITHUB_ACTIONS"] = ""
+        env["GITHUB_STEP_SUMMARY"] = ""
+        for (k, v) in extra { env[k] = v }
+        let argv = ([Repo.gateBinary] + args).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, Repo.gateBinary, &actions, nil, argv, envp)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        self.pid = pid
+    }
+
+    var isRunning: Bool { poll() == nil }
+
+    /// The exit code, or nil while running or when a signal ended it.
+    var exitCode: Int32? { poll().flatMap { ($0 & 0x7f) == 0 ? ($0 >> 8) & 0xff : nil } }
+
+    /// The signal that ended it, if one did.
+    var terminatingSignal: Int32? { poll().flatMap { ($0 & 0x7f) != 0 ? $0 & 0x7f : nil } }
+
+    func signal(_ sig: Int32) { if isRunning { kill(pid, sig) } }
+
+    func wait(upTo seconds: Double = 300) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    private func poll() -> Int32? {
+        if let status { return status }
+        var s: Int32 = 0
+        if waitpid(pid, &s, WNOHANG) == pid { status = s }
+        return status
     }
 }

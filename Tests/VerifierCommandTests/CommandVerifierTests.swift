@@ -147,6 +147,9 @@ import Testing
         #expect(loadError("uses: command\nwith: {run: x, report: {format: junit}}")?.description.contains("missing required key 'path'") == true)
         #expect(loadError("uses: command\nwith: {run: x, success-codes: [300]}")?.description.contains("exit codes from 0 to 255") == true)
         #expect(loadError("uses: command\nwith: {run: x, kill-grace: forever}")?.description.contains("'kill-grace' must be a duration") == true)
+        // gate waits for a stopped check before it exits, so the grace has a ceiling (ProcessSpec.maxKillGrace).
+        #expect(loadError("uses: command\nwith: {run: x, kill-grace: 61s}")?.description.contains("must be at most 60s") == true)
+        #expect(loadError("uses: command\nwith: {run: x, kill-grace: 60s}") == nil)
         #expect(loadError("uses: command\nwith: {rn: x}")?.description.contains("did you mean 'run'?") == true)
     }
 

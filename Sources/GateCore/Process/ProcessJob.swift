@@ -31,6 +31,10 @@ final class ProcessJob: @unchecked Sendable {
     private var drainUntil: ContinuousClock.Instant?
     private var exitStatus: Int32?
     private var timedOut = false, cancelled = false, stopping = false, killedLeftovers = false
+    /// The check's own cgroup, when gate runs checks in cgroups (see `CheckCgroups`).
+    private var cgroup: CheckCgroup?
+    /// Processes outside the group were killed through the cgroup: their zombies are reaped at the finish.
+    private var escapedKilled = false
 
     /// How long output may keep arriving after the main process exited (a leftover holding the pipe).
     static let drainAfterExit: Duration = .milliseconds(250)
@@ -46,8 +50,9 @@ final class ProcessJob: @unchecked Sendable {
 
     var hasExited: Bool { exitStatus != nil }
 
-    /// Starts the child in its own process group.
-    func spawn(devNull: Int32) throws {
+    /// Starts the child in its own process group, and in a cgroup of its own when gate has them.
+    /// `deathSignal` (PR_SET_PDEATHSIG) is for a caller on a thread that lives as long as gate.
+    func spawn(devNull: Int32, deathSignal: Int32) throws {
         let spec = prepared.spec
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         let childOut = try childDescriptor(spec.stdout, pipe: &outPipe, devNull: devNull)
@@ -59,10 +64,19 @@ final class ProcessJob: @unchecked Sendable {
             if outPipe[1] < 0 && childOut != devNull { close(childOut) }
             throw error
         }
+        let groups = ProcessGroups.shared
+        let tree = groups.cgroups
+        let joining = tree?.acquire()
+        var cgroupErrno: Int32 = 0
         let rc = withCStrings(prepared.argv) { argv in
             withCStrings(prepared.env) { envp in
-                gate_spawn(prepared.executable, argv, envp, spec.cwd, devNull, childOut, childErr, &pid)
+                gate_spawn(prepared.executable, argv, envp, spec.cwd, devNull, childOut, childErr,
+                           joining?.procsFD ?? -1, deathSignal, &pid, &cgroupErrno)
             }
+        }
+        if let joining, let tree {
+            // A hierarchy that refuses the move refuses every later one: process groups only from here on.
+            if rc != 0 { tree.release(joining) } else if cgroupErrno != 0 { tree.disable(joining) } else { cgroup = joining }
         }
         // The parent's copies of the child's ends.
         if outPipe[1] >= 0 { close(outPipe[1]) } else if childOut != devNull { close(childOut) }
@@ -73,7 +87,7 @@ final class ProcessJob: @unchecked Sendable {
         }
         start = .now
         deadline = spec.timeout.map { start + $0 }
-        ProcessGroups.shared.add(pid)
+        groups.add(pid)
         pidfd = gate_pidfd_open(pid)
         outFD = outPipe[0]
         errFD = errPipe[0]
@@ -105,12 +119,14 @@ final class ProcessJob: @unchecked Sendable {
         return false
     }
 
-    /// SIGTERM to the whole group now, SIGKILL after the grace period.
+    /// SIGTERM to the whole group (and everything in the check's cgroup) now, SIGKILL when the grace
+    /// period ends: the spec's `killGrace`, at most `ProcessSpec.maxKillGrace`.
     func stop() {
         guard !stopping, exitStatus == nil else { return }
         stopping = true
         kill(-pid, SIGTERM)
-        killAt = .now + prepared.spec.killGrace
+        cgroup?.signalAll(SIGTERM)
+        killAt = EmergencyStop.isTriggered ? .now : .now + min(prepared.spec.killGrace, ProcessSpec.maxKillGrace)
     }
 
     /// Deadlines and cancellation.
@@ -118,7 +134,11 @@ final class ProcessJob: @unchecked Sendable {
         if exitStatus == nil {
             if token.isCancelled && !stopping { cancelled = true; stop() }
             if let d = deadline, now >= d, !stopping { timedOut = true; stop() }
-            if let k = killAt, now >= k { kill(-pid, SIGKILL); killAt = nil }
+            if let k = killAt, now >= k {
+                kill(-pid, SIGKILL)
+                cgroup?.kill()
+                killAt = nil
+            }
         }
     }
 
@@ -132,6 +152,12 @@ final class ProcessJob: @unchecked Sendable {
         if kill(-pid, 0) == 0 {
             kill(-pid, SIGKILL)
             killedLeftovers = !stopping
+        }
+        // What left the group (setsid, a double fork) is still in the check's cgroup.
+        if let c = cgroup, c.isPopulated {
+            c.kill()
+            killedLeftovers = killedLeftovers || !stopping
+            escapedKilled = true
         }
         if stopping || killedLeftovers { ProcessGroups.reapZombies(group: pid) }
         killAt = nil
@@ -149,7 +175,13 @@ final class ProcessJob: @unchecked Sendable {
     func finish() -> ProcessResult {
         for fd in [outFD, errFD, pidfd] where fd >= 0 { close(fd) }
         outFD = -1; errFD = -1; pidfd = -1
-        ProcessGroups.shared.remove(pid)
+        let groups = ProcessGroups.shared
+        if let c = cgroup {
+            groups.cgroups?.release(c)
+            cgroup = nil
+        }
+        groups.remove(pid)
+        if escapedKilled { groups.reapOrphanZombies() }
         var value: Int32 = 0
         let kind = gate_decode_wait_status(exitStatus ?? 0, &value)
         let termination: ProcessResult.Termination = kind == 2 ? .signaled(value) : .exited(value)

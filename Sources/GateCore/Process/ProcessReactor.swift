@@ -2,29 +2,25 @@ import CGateSupport
 import Foundation
 import Synchronization
 
-/// One thread that watches every running child: their pipes, their pidfds and their deadlines, with
+/// One thread that starts and watches every child: their pipes, their pidfds and their deadlines, with
 /// epoll(7). Replacing a thread per process keeps the cost of a check to a spawn and a few descriptors,
 /// and bounds gate's own thread count however many programs run at once.
 ///
-/// The thread that starts a child registers the child's descriptors itself, so a new child costs the
-/// reactor no wake-up: it wakes when the child writes, exits or reaches a deadline. Registrations are
-/// one-shot: a descriptor that fires is re-armed after its read, and one at end of file is closed without
-/// another system call. An event carries its job's number and which descriptor fired; one whose job has
-/// already finished (a closed descriptor that a concurrent vfork child still held) is ignored.
+/// Children are started on this thread, which lives as long as gate: the kernel's parent-death signal
+/// (PR_SET_PDEATHSIG, which kills a check's first process when gate dies) follows the thread that forked,
+/// and the cooperative pool's threads exit after five idle seconds. Registrations are one-shot: a
+/// descriptor that fires is re-armed after its read, and one at end of file is closed without another
+/// system call. An event carries its job's number and which descriptor fired; one whose job has already
+/// finished (a closed descriptor that a concurrent vfork child still held) is ignored.
 final class ProcessReactor: @unchecked Sendable {
-    // @unchecked: `jobs` and `buffer` are used only on the reactor thread; the inbox and the planned
-    // wake-up are behind locks, and the epoll and eventfd descriptors are safe to use from any thread.
+    // @unchecked: `jobs`, `nextID` and `buffer` are used only on the reactor thread; the inbox is behind a
+    // lock, and the epoll and eventfd descriptors are safe to use from any thread.
     static let shared = ProcessReactor()
 
-    /// Jobs handed over since the reactor last looked, and when it means to wake next for a deadline (nil:
-    /// only for an event). One lock for both: a new job whose deadline comes sooner than the planned wake
-    /// wakes the reactor, and the reactor plans its sleep only when no job is waiting in the inbox.
-    private struct Inbox {
-        var jobs: [ProcessJob] = []
-        var plannedWake: ContinuousClock.Instant?
-    }
-    private let inbox = Locked(Inbox())
-    private let nextID = Atomic<UInt64>(1)
+    /// Jobs handed over since the reactor last looked, not started yet.
+    private let inbox = Locked<[ProcessJob]>([])
+    private var nextID: UInt64 = 1
+    private var firstSpawn = true
     private let epfd: Int32
     private let wakeFD: Int32
     /// `/dev/null`, open for the life of the process: the stdin of every child, and its output when discarded.
@@ -47,25 +43,36 @@ final class ProcessReactor: @unchecked Sendable {
         thread.start()
     }
 
-    /// Hands a started job to the reactor; its completion runs on the reactor thread, which also stops
-    /// the job's process group on cancellation or timeout.
-    func watch(_ job: ProcessJob) {
-        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
-        job.reactorID = id
-        // The descriptors are read before the job is shared: from then on only the reactor changes them.
-        // It closes one only after an event on it, or when the job is done, which needs the exit event
-        // registered below (or, without pidfds, a 250 ms drain after the exit).
-        let descriptors: [(Int32, Stream)] = [(job.outFD, .stdout), (job.errFD, .stderr), (job.pidfd, .exit)]
-        let wake = job.nextWake
-        let sooner = inbox.withLock { box in
-            box.jobs.append(job)
-            return wake.map { w in box.plannedWake.map { w < $0 } ?? true } ?? false
+    /// Hands a job to the reactor, which starts its child and calls its completion (on the reactor
+    /// thread) with the result, or with the error that kept it from starting. The reactor also stops the
+    /// job's process group on cancellation or timeout.
+    func start(_ job: ProcessJob) {
+        inbox.withLock { $0.append(job) }
+        wake()
+    }
+
+    /// Starts a job from the inbox and registers its descriptors; a job cancelled before it started, or
+    /// one that cannot start, completes at once.
+    private func launch(_ job: ProcessJob) {
+        if job.token.isCancelled {
+            job.completion(.failure(CancellationError()))
+            return
         }
-        for (fd, stream) in descriptors where fd >= 0 {
+        do {
+            try job.spawn(devNull: Self.devNull, deathSignal: ProcessGroups.deathSignal)
+        } catch {
+            job.completion(.failure(error))
+            return
+        }
+        let id = nextID
+        nextID += 1
+        job.reactorID = id
+        jobs[id] = job
+        for (fd, stream) in [(job.outFD, Stream.stdout), (job.errFD, .stderr), (job.pidfd, .exit)] where fd >= 0 {
             _ = gate_epoll_watch(epfd, fd, id << 2 | stream.rawValue, 0)
         }
-        // A cancellation that came before the job was in the inbox woke a reactor that could not see it yet.
-        if sooner || job.token.isCancelled { self.wake() }
+        if firstSpawn && PhaseTimer.enabled { PhaseTimer.mark("first child started") }
+        firstSpawn = false
     }
 
     /// Makes the reactor look at cancellation tokens and deadlines now.
@@ -85,10 +92,8 @@ final class ProcessReactor: @unchecked Sendable {
             let n = tags.withUnsafeMutableBufferPointer { gate_epoll_wait(epfd, $0.baseAddress, 64, timeout) }
             if n < 0 && errno != EINTR { usleep(1000) }
 
-            // New jobs first: an event can only name a job that is already in the inbox.
-            for job in inbox.withLock({ box in defer { box.jobs.removeAll() }; return box.jobs }) {
-                jobs[job.reactorID] = job
-            }
+            // New jobs first: an event can only name a job that is already started.
+            for job in inbox.withLock({ box in defer { box.removeAll() }; return box }) { launch(job) }
             for k in 0..<max(0, Int(n)) {
                 let tag = tags[k]
                 if tag == Self.wakeTag {
@@ -124,12 +129,8 @@ final class ProcessReactor: @unchecked Sendable {
                     wakeAt = wakeAt.map { min($0, w) } ?? w
                 }
             }
-            // A job that arrived since the inbox was emptied may need an earlier wake than planned here:
-            // look again at once instead of sleeping.
-            let arrived = inbox.withLock { box in
-                if box.jobs.isEmpty { box.plannedWake = wakeAt }
-                return !box.jobs.isEmpty
-            }
+            // A job that arrived since the inbox was emptied is started at once instead of after a sleep.
+            let arrived = inbox.withLock { !$0.isEmpty }
             timeout = arrived ? 0 : wakeAt.map { Int32(clamping: max(0, ($0 - .now).milliseconds + 1)) } ?? -1
         }
     }

@@ -18,31 +18,19 @@ public enum ProcessRunner {
         let token = CancelToken()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<ProcessResult, any Error>) in
-                // The child starts on this thread; the reactor only watches it. Handing the spawn to the reactor
-                // as well would add a thread hop between one check ending and the next starting.
+                // The child starts on the reactor's thread, which outlives every check (see ProcessReactor).
                 let job = ProcessJob(prepared: prepared, token: token) { cont.resume(with: $0) }
                 if token.isCancelled {
                     cont.resume(throwing: CancellationError())
                     return
                 }
-                do {
-                    try job.spawn(devNull: ProcessReactor.devNull)
-                } catch {
-                    cont.resume(throwing: error)
-                    return
-                }
-                ProcessReactor.shared.watch(job)
-                if PhaseTimer.enabled && firstSpawn.withLock({ first in defer { first = false }; return first }) {
-                    PhaseTimer.mark("first child started")
-                }
+                ProcessReactor.shared.start(job)
             }
         } onCancel: {
             token.cancel()
             ProcessReactor.shared.wake()
         }
     }
-
-    private static let firstSpawn = Locked(true)
 
     /// Resolves `program` in a PATH string the way execvp would, returning an absolute path.
     public static func which(_ program: String, path: String?, cwd: String) -> String? {

@@ -32,8 +32,13 @@ public struct ProcessSpec: Sendable {
     public var captureLimit: Int
     /// Stop the process group after this long.
     public var timeout: Duration?
-    /// Time between SIGTERM and SIGKILL when stopping.
+    /// Time between SIGTERM and SIGKILL when stopping; at most `maxKillGrace` is honoured.
     public var killGrace: Duration
+
+    /// The longest grace a stopped program gets before SIGKILL. gate does not exit while a check's
+    /// processes live, so this bounds how long a check that ignores SIGTERM can hold gate after a timeout
+    /// or an interrupt (a second Ctrl-C skips the grace).
+    public static let maxKillGrace: Duration = .seconds(60)
 
     public init(_ command: Command, environment: [String: String], cwd: String, stdout: Output = .capture,
                 stderr: Output = .capture, captureLimit: Int = 64 * 1024, timeout: Duration? = nil,

@@ -150,7 +150,8 @@ extension Scheduler {
         }
         let abandon = { @Sendable (box: RaceBox) in
             _ = Task {
-                try? await Task.sleep(for: abandonAfter)
+                // A second Ctrl-C (EmergencyStop) ends the wait at once.
+                await EmergencyStop.sleep(for: abandonAfter)
                 box.offer(.cancelled)
             }
         }

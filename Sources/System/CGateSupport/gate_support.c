@@ -16,20 +16,34 @@
 
 /* The child half of gate_spawn. It runs on the parent thread's stack while that thread is suspended
  * (vfork), so it only makes system calls, writes nothing but `*child_errno`, and never returns. */
-static void __attribute__((noinline, noreturn))
-spawn_child(const char *path, char *const argv[], char *const envp[], const char *cwd,
-            int stdin_fd, int stdout_fd, int stderr_fd, volatile int *child_errno) {
-    /* All signals are blocked (the parent blocked them before vfork). Put every signal back to its
-     * default before unblocking: a handler of gate's must never run in this child, which shares gate's
-     * memory, and an ignored disposition (SIGPIPE; glibc's internal 32 and 33, which its own posix_spawn
-     * leaves ignored) would survive exec. The raw system call, because glibc's wrapper refuses 32 and 33. */
+void gate_reset_signals(void) {
     struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } dfl;
     memset(&dfl, 0, sizeof dfl); /* handler 0 is SIG_DFL */
     for (int sig = 1; sig <= 64; sig++) {
         if (sig == SIGKILL || sig == SIGSTOP) continue;
         syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
     }
+}
+
+static void __attribute__((noinline, noreturn))
+spawn_child(const char *path, char *const argv[], char *const envp[], const char *cwd,
+            int stdin_fd, int stdout_fd, int stderr_fd, int cgroup_procs_fd, int death_signal,
+            pid_t parent, volatile int *child_errno, volatile int *cgroup_errno) {
+    /* All signals are blocked (the parent blocked them before vfork). Put every signal back to its
+     * default before unblocking: a handler of gate's must never run in this child, which shares gate's
+     * memory, and an ignored disposition (SIGPIPE; glibc's internal 32 and 33, which its own posix_spawn
+     * leaves ignored) would survive exec. The raw system call, because glibc's wrapper refuses 32 and 33. */
+    gate_reset_signals();
     if (setpgid(0, 0) != 0) goto fail;
+    /* Into the check's cgroup ("0" is the writer itself), before exec, so that everything the program
+     * starts is born there. A failure leaves the child where it was; the parent is told and stops trying. */
+    if (cgroup_procs_fd >= 0 && write(cgroup_procs_fd, "0", 1) != 1) *cgroup_errno = errno != 0 ? errno : EIO;
+    /* The kernel kills the child when the spawning thread dies. Should gate have died before this
+     * request took hold, the child has already been re-parented: give up rather than run unwatched. */
+    if (death_signal != 0) {
+        if (prctl(PR_SET_PDEATHSIG, death_signal, 0, 0, 0) != 0) goto fail;
+        if (getppid() != parent) _exit(127);
+    }
 
     /* A descriptor below 3 that is not already in its place would be overwritten by an earlier dup2:
      * move it out of the way first. Descriptors already in place only lose close-on-exec. */
@@ -59,7 +73,8 @@ fail:
 }
 
 int gate_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
-               int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out) {
+               int stdin_fd, int stdout_fd, int stderr_fd, int cgroup_procs_fd, int death_signal,
+               pid_t *pid_out, int *cgroup_errno_out) {
     /* vfork rather than posix_spawn: glibc's posix_spawn maps a fresh stack for every child and unmaps it
      * afterwards, and in a multi-threaded process that unmap flushes the TLB of every other CPU, which
      * was a tenth of gate's own CPU time on a run of trivial checks. It also checked every one of the 64
@@ -67,10 +82,15 @@ int gate_spawn(const char *path, char *const argv[], char *const envp[], const c
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    volatile int child_errno = 0;
+    volatile int child_errno = 0, cgroup_errno = 0;
+    pid_t parent = getpid();
     pid_t pid = vfork();
-    if (pid == 0) spawn_child(path, argv, envp, cwd, stdin_fd, stdout_fd, stderr_fd, &child_errno);
+    if (pid == 0) {
+        spawn_child(path, argv, envp, cwd, stdin_fd, stdout_fd, stderr_fd, cgroup_procs_fd, death_signal, parent,
+                    &child_errno, &cgroup_errno);
+    }
     int spawn_errno = errno;
+    *cgroup_errno_out = cgroup_errno;
     /* This thread is now the child's parent. The kernel drops a SIGCHLD at its source only when the
      * parent thread does not block it and its disposition is the default; otherwise the signal is
      * queued for the process and wakes whichever thread accepts it (the main thread, which waits in

@@ -34,7 +34,8 @@ public struct CommandVerifier: Verifier {
                           "Ingest the program's own report: {format: junit|sarif, path: FILE}. The path resolves "
                           + "against the check's cwd. Failed and errored testcases (JUnit) or results (SARIF) become findings."),
             ParameterSpec("success-codes", .any, default: "[0]", "Exit codes that count as passing."),
-            ParameterSpec("kill-grace", .duration, default: "5s", "Time between SIGTERM and SIGKILL when the check is stopped."),
+            ParameterSpec("kill-grace", .duration, default: "5s",
+                          "Time between SIGTERM and SIGKILL when the check is stopped (timeout, Ctrl-C); at most 60s."),
             ParameterSpec("findings", .bool, default: "true", "Set GATE_FINDINGS and ingest what the program writes there."),
         ],
         rules: [
@@ -133,6 +134,11 @@ public struct CommandVerifier: Verifier {
             successCodes = Self.defaultSuccessCodes
         }
         killGrace = try p.duration("kill-grace") ?? .seconds(5)
+        // gate waits for a stopped check's processes before it exits, so the grace has a ceiling.
+        guard killGrace <= ProcessSpec.maxKillGrace else {
+            throw p.error("kill-grace", "must be at most \(Int(ProcessSpec.maxKillGrace.seconds))s "
+                          + "(gate waits that long at most for a stopped check before SIGKILL)")
+        }
         collectFindings = try p.bool("findings", default: true)
     }
 

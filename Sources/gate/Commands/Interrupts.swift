@@ -2,28 +2,39 @@ import Dispatch
 import Foundation
 import GateCore
 
-/// SIGINT/SIGTERM handling: the first signal calls `onFirst` (stop launching, cancel, write reports);
-/// a second one kills every running process group and exits 130 at once.
+/// SIGINT, SIGTERM and SIGHUP (a closed terminal, a dropped ssh session) all interrupt a run:
+/// - the first calls `onFirst` with the signal (stop launching, cancel, write the reports marked interrupted);
+/// - the second kills every check's processes now, without their grace period (`EmergencyStop`), and the
+///   run still ends by writing its reports, marked interrupted;
+/// - the third kills everything again, sweeps for a second and exits 130 at once: reports not yet written
+///   stay as they were (each report file is replaced whole or not at all).
 final class Interrupts: Sendable {
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+
     // Dispatch sources are thread-safe; the type just is not marked Sendable.
     nonisolated(unsafe) private let sources: [any DispatchSourceSignal]
 
     private init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
 
-    static func install(onFirst: @escaping @Sendable () -> Void) -> Interrupts {
+    static func install(onFirst: @escaping @Sendable (Int32) -> Void,
+                        onSecond: @escaping @Sendable () -> Void) -> Interrupts {
         signal(SIGPIPE, SIG_IGN)
         let counter = Counter()
         var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        for sig in signals {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                if counter.increment() == 1 {
-                    onFirst()
-                } else {
-                    ProcessGroups.shared.signalAll(SIGKILL)
+                switch counter.increment() {
+                case 1:
+                    onFirst(sig)
+                case 2:
+                    EmergencyStop.trigger()
+                    onSecond()
+                default:
+                    ProcessGroups.shared.emergencyStop()
                     Terminal.resumeWorkflowCommands()
-                    Terminal.writeError("\ngate: killed all checks; reports may be incomplete\n")
+                    Terminal.writeError("\ngate: killed all checks; exiting without finishing the reports\n")
                     _exit(GateExit.interrupted)
                 }
             }

@@ -23,8 +23,12 @@ struct RunCommand: AsyncParsableCommand {
             reuses that result from .gate/cache.sqlite (marked 'cached'; --no-cache runs everything). --shard K/N
             runs one CI shard of the suite; 'gate merge' combines the shards' JSON reports.
 
-            Ctrl-C stops launching checks, kills the running ones (their whole process groups), writes the
-            reports marked 'interrupted' and exits 130. A second Ctrl-C kills everything at once.
+            Ctrl-C, SIGTERM or SIGHUP stops launching checks, stops the running ones (SIGTERM to everything
+            they started, SIGKILL after 'kill-grace'), writes the reports marked 'interrupted' and exits 130. A
+            second Ctrl-C kills every check at once and still writes the reports; a third exits at once. A
+            signal after every check has finished only lets the reports finish: the run is complete. No
+            process a check started outlives gate: each check runs in a cgroup of its own where gate may
+            make one (GATE_CGROUPS=0 turns that off), and in its own process group (see docs/hardening.md).
 
             GATE_TIMINGS=1 prints where the run's time went (start-up, suite load, checks, each report) and
             gate's own CPU time to stderr.
@@ -120,18 +124,39 @@ enum RunDriver {
     /// `main` is on the main actor, and once dispatch_main has parked the main thread its queue has no
     /// thread of its own: going back there started a new thread only to call exit.
     static func execute(_ run: GateRun, output: OutputOptions) async -> Never {
+        // Descendants that leave their check's process group are re-parented to gate, a cgroup per check
+        // holds them where the machine allows, and the keeper cleans up should gate be killed.
         ProcessGroups.becomeSubreaper()
+        ProcessGroups.shared.contain(cgroups: ProcessInfo.processInfo.environment["GATE_CGROUPS"] != "0")
+        PhaseTimer.mark("checks contained")
         let console = ConsoleReporter(options: output, suite: run.suite, selection: run.selection, jobs: run.options.jobs,
                                       shard: run.shardInfo)
         console.begin()
-        let task = Task { await run.execute(progress: { console.handle($0) }) }
-        let interrupts = Interrupts.install {
-            console.interrupted()
-            task.cancel()
+        // Once every check has a result the run is complete: a signal then finishes the reports.
+        let finished = Locked(false)
+        let task = Task {
+            await run.execute(progress: { console.handle($0) },
+                              checksFinished: { finished.withLock { $0 = true } })
         }
+        let interrupts = Interrupts.install(
+            onFirst: { signal in
+                if finished.withLock({ $0 }) {
+                    // Nothing is left to stop but checks abandoned in their kill-grace: end them now.
+                    ProcessGroups.shared.killAll()
+                    console.signalAfterChecks(signal)
+                } else {
+                    console.interrupted(by: signal)
+                    task.cancel()
+                }
+            },
+            onSecond: { console.killedEveryCheck(checksFinished: finished.withLock { $0 }) })
         let result = await task.value
+        // A check abandoned by the scheduler may still be in its kill-grace: gate does not exit before its
+        // processes are gone (another interrupt kills them now).
+        let stopping = ProcessGroups.shared.count
+        if stopping > 0 { console.waitingForGroups(stopping) }
+        let swept = await ProcessGroups.shared.endRun()
         interrupts.cancel()
-        let swept = ProcessGroups.shared.sweepOrphans()
         PhaseTimer.mark("orphans swept")
         console.finish(result, reports: run.reports, orphansKilled: swept)
         GitHubOutput.emit(result.report, reports: run.reports)

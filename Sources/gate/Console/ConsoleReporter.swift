@@ -95,10 +95,34 @@ final class ConsoleReporter: Sendable {
         }
     }
 
-    func interrupted() {
+    func interrupted(by signal: Int32) {
         state.withLock { $0.interrupted = true }
-        let note = "\ninterrupted: stopping checks and writing reports (press Ctrl-C again to kill everything now)\n"
-        if live { redraw(permanent: note.yellow) } else { Terminal.write(note) }
+        note("\ninterrupted (\(SignalNames.name(signal))): stopping checks and writing reports"
+             + " (press Ctrl-C again to kill every check now, without its kill-grace)\n")
+    }
+
+    /// A signal after every check had finished: the run is complete and is not marked interrupted.
+    func signalAfterChecks(_ signal: Int32) {
+        note("\n\(SignalNames.name(signal)) after every check had finished: the run is complete;"
+             + " finishing its reports (the exit code stays the run's)\n")
+    }
+
+    /// The second interrupt.
+    func killedEveryCheck(checksFinished: Bool) {
+        note(checksFinished
+             ? "\nstill finishing the reports; a third interrupt exits at once (130) without them\n"
+             : "\nsecond interrupt: killed every check without its kill-grace; writing the reports"
+               + " (a third interrupt exits at once)\n")
+    }
+
+    /// Checks stopped by a timeout or an interrupt whose processes are still in their kill-grace.
+    func waitingForGroups(_ count: Int) {
+        note("waiting for \(count) stopped check(s) to exit (at most the check's kill-grace, capped at "
+             + "\(Int(ProcessSpec.maxKillGrace.seconds))s); Ctrl-C kills them now\n")
+    }
+
+    private func note(_ text: String) {
+        if live { redraw(permanent: text.yellow) } else { Terminal.write(text) }
     }
 
     func finish(_ result: GateRun.Result, reports: ReportSet, orphansKilled: Int) {

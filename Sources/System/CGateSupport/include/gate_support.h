@@ -6,12 +6,21 @@
 
 /// Spawns `path` with `argv`/`envp` in a new process group whose id is the child's pid.
 /// The child's signal mask is cleared and every signal is reset to its default, because gate ignores
-/// SIGPIPE itself, handles SIGINT/SIGTERM, and ignored dispositions survive exec.
+/// SIGPIPE itself, handles SIGINT/SIGTERM/SIGHUP, and ignored dispositions survive exec.
+/// `cgroup_procs_fd`, unless -1, is an open `cgroup.procs` the child joins before exec; when that fails
+/// the child runs anyway and `*cgroup_errno_out` gets the reason (0 otherwise). `death_signal`, unless 0,
+/// is sent to the child by the kernel when the calling thread dies (PR_SET_PDEATHSIG): call this only
+/// from a thread that lives as long as the process.
 /// Returns 0 or an errno value (ENOENT, EACCES, ...) from the child's set-up or exec; the child that
 /// failed is already reaped then. `cwd` may be NULL.
 /// Side effect: the calling thread no longer blocks SIGCHLD (see the implementation for why).
 int gate_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
-               int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out);
+               int stdin_fd, int stdout_fd, int stderr_fd, int cgroup_procs_fd, int death_signal,
+               pid_t *pid_out, int *cgroup_errno_out);
+
+/// Puts every signal but SIGKILL and SIGSTOP back to its default disposition (raw system calls, so
+/// glibc's reserved 32 and 33 too). Safe in a vfork child.
+void gate_reset_signals(void);
 
 /// pidfd_open(2); returns -1 with errno set when the kernel lacks it.
 int gate_pidfd_open(pid_t pid);
@@ -60,3 +69,32 @@ int gate_epoll_watch(int epfd, int fd, uint64_t tag, int rearm);
 /// epoll_wait for up to `max` (at most 64) events, writing each event's tag; returns their number, 0 on
 /// timeout, or -1 with errno.
 int gate_epoll_wait(int epfd, uint64_t *tags, int max, int timeout_ms);
+
+/// The shared table between gate and its keeper process (see gate_keeper.c). gate lists there the process
+/// groups it started and has not reaped, and its run's cgroup directory; the keeper reads it only after
+/// gate has gone, and acts on it unless `done` is set.
+struct gate_keeper_table;
+
+/// A shared memory table for `capacity` process groups (memfd_create, close-on-exec). Returns NULL with
+/// errno set on failure.
+struct gate_keeper_table *gate_keeper_table_create(int32_t capacity, int *fd_out);
+/// Puts `group` in `slot` (0 empties it). One writer per slot.
+void gate_keeper_table_set_group(struct gate_keeper_table *table, int32_t slot, pid_t group);
+/// Records the run's cgroup directory (absolute; NULL or empty for none).
+void gate_keeper_table_set_cgroup(struct gate_keeper_table *table, const char *dir);
+/// Tells the keeper that gate cleaned up itself: it exits without doing anything.
+void gate_keeper_table_set_done(struct gate_keeper_table *table);
+
+/// Starts the keeper: this executable again, in its own session, with `table_fd` and the read end of a
+/// pipe whose write end (close-on-exec) gate keeps in `*write_fd_out` until it exits. Returns 0 or an
+/// errno value.
+int gate_keeper_spawn(int table_fd, int *write_fd_out, pid_t *pid_out);
+
+/// 1 when the cgroup v2 directory `dir` or one below it has a live process, 0 when none, -1 on error.
+int gate_cgroup_populated(const char *dir);
+/// Writes cgroup.kill of `dir` (SIGKILL to every process in it and below) and waits up to `wait_ms` for
+/// it to empty. Returns 0 when it is empty, -1 otherwise.
+int gate_cgroup_kill_tree(const char *dir, int wait_ms);
+/// Removes `dir` and the cgroup directories below it (deepest first). Returns rmdir's result for `dir`.
+int gate_cgroup_remove_tree(const char *dir);
+
