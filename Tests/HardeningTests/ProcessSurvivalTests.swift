@@ -154,7 +154,8 @@ import Testing
         p.signal(SIGINT)
         try await p.wait()
         let left = Self.survivorsKilled([m1, m2, m3])
-        #expect(ContinuousClock.now - second < .seconds(10), "the second Ctrl-C did not skip the grace")
+        // The grace is 50 s; well under it means it was skipped (a loaded machine took 13 s).
+        #expect(ContinuousClock.now - second < .seconds(30), "the second Ctrl-C did not skip the grace")
         #expect(p.exitCode == 130)
         #expect(left.isEmpty, "survivors after a second Ctrl-C: \(left)")
         let report = try Hardening.json(dir.file("Reports/suite/report.json"))
