@@ -38,12 +38,16 @@ final class ChecksumIndex: @unchecked Sendable {
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw unreadable }
         self.algorithm = algorithm
-        guard let read = Self.read(fd, display: display, algorithm: algorithm) else {
+        guard var read = Self.read(fd, display: display, algorithm: algorithm) else {
             close(fd)
             throw unreadable
         }
         // By hash, and by position among equal hashes: the last line for a path wins, as it always has.
-        slots = read.slots.sorted { $0.hash != $1.hash ? $0.hash < $1.hash : $0.offset < $1.offset }
+        // Sorted in place: a sorted copy would hold the slots twice.
+        var sorted = read.slots
+        read.slots = []
+        sorted.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.offset < $1.offset }
+        slots = sorted
         algorithms = read.algorithms.sorted()
         problems = read.problems
         seen = Locked([UInt64](repeating: 0, count: (slots.count + 63) / 64))
