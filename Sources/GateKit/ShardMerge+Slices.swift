@@ -8,7 +8,14 @@ extension ShardMerge {
         var r = ordered[0]
         // A problem with the whole store (its format file) is seen by every slice: report it once.
         var seen: Set<Finding> = []
-        r.findings = ordered.flatMap(\.findings).filter { seen.insert($0).inserted }.sorted(by: Finding.reportOrder)
+        // Each slice kept its own first findings: the merged check keeps the first of all of them, within the
+        // same limits, and counts the rest with what the slices dropped.
+        var collector = FindingCollector()
+        collector.append(contentsOf: ordered.flatMap(\.findings).filter { seen.insert($0).inserted })
+        collector.add(dropped: ordered.flatMap { $0.droppedFindings ?? [] })
+        let (findings, dropped) = collector.finish()
+        r.findings = findings
+        r.droppedFindings = dropped.isEmpty ? nil : dropped
         r.status = ordered.map(\.status).max { rank($0) < rank($1) } ?? r.status
         r.durationMs = ordered.map(\.durationMs).max() ?? 0
         r.rules = Array(Set(ordered.flatMap(\.rules))).sorted()

@@ -250,6 +250,11 @@ public struct HTMLReportWriter: ReportWriter {
         if rows.count > maxFindings {
             h += "<p class=\"muted\">\(rows.count - maxFindings) more findings are in report.json and report.sarif.</p>\n"
         }
+        let notKept = r.checks.reduce(0) { $0 + $1.droppedCount }
+        if notKept > 0 {
+            h += "<p class=\"muted\">\(notKept) more findings were not kept (gate keeps the first of each rule and check; "
+                + "report.json counts the rest in <code>droppedFindings</code>).</p>\n"
+        }
         return h + "</section>\n"
     }
 

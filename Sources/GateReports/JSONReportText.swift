@@ -61,6 +61,7 @@ struct JSONReportText {
         }
         if let cached = c.cached { key("cached") { $0.bool(cached) } }
         if let d = c.description { key("description") { $0.string(d) } }
+        if let d = c.droppedFindings { key("droppedFindings") { w in w.array(d) { w, e in w.dropped(e) } } }
         key("durationMs") { $0.int(c.durationMs) }
         key("findings") { w in w.array(c.findings) { w, f in w.finding(f) } }
         key("id") { $0.string(c.id) }
@@ -100,6 +101,15 @@ struct JSONReportText {
         key("severity") { $0.string(f.severity.rawValue) }
         key("waived") { $0.bool(f.waived) }
         if let w = f.waiver { key("waiver") { $0.string(w) } }
+        close("}")
+    }
+
+    private mutating func dropped(_ d: DroppedFindings) {
+        open("{")
+        key("count") { $0.int(d.count) }
+        key("rule") { $0.string(d.rule) }
+        key("severity") { $0.string(d.severity.rawValue) }
+        if let w = d.waived { key("waived") { $0.int(w) } }
         close("}")
     }
 

@@ -13,6 +13,9 @@ public struct JUnitReportWriter: ReportWriter {
 
     /// Findings listed in one failure body before "... and N more".
     public var maxFindingsPerCase = 200
+    /// Bytes of a finding's message in a failure's `message` attribute and in its listing (test views show
+    /// one line; the whole message is in report.json).
+    public var maxMessageBytes = 1024
 
     public init() {}
 
@@ -46,6 +49,7 @@ public struct JUnitReportWriter: ReportWriter {
                              into xml: inout MarkupBuffer) -> (Int, Int, Int) {
         let rules = check.testcases?.allNames(for: check.findings)
             ?? (check.rules.isEmpty ? ["\(check.verifier)/check"] : check.rules)
+        let byCase = Dictionary(grouping: check.findings) { check.testcases?.testcase(for: $0) ?? $0.rule }
         var cases = MarkupBuffer(capacity: rules.count * 120)
         var failures = 0, errors = 0, skipped = 0
         let classname = "\(report.suite).\(check.id)"
@@ -75,20 +79,24 @@ public struct JUnitReportWriter: ReportWriter {
                 cases.attribute("message", check.reason ?? "timed out")
                 cases.raw("/>")
             case .passed, .failed, .waived:
-                // Most rules of a passing check have no findings: nothing to filter or list.
-                let findings = check.findings.isEmpty ? []
-                    : check.findings.filter { (check.testcases?.testcase(for: $0) ?? $0.rule) == rule }
+                // Most rules of a passing check have no findings: nothing to list.
+                let findings = byCase[rule] ?? []
                 let failing = findings.filter { $0.severity == .error && !$0.waived }
                 let waived = findings.filter { $0.waived }
-                if !failing.isEmpty {
-                    let message = "\(failing.count) \(failing.count == 1 ? "finding" : "findings"): \(failing[0].message)"
+                // Findings the check did not keep are counted on their rule's testcase.
+                let notKept = check.testcases == nil ? check.droppedFindings?.of(rule: rule) : nil
+                let failingTotal = failing.count + (notKept?.unwaivedErrors ?? 0)
+                if failingTotal > 0 {
+                    let first = failing.first.map { ": " + FieldCap.cap($0.message, limit: maxMessageBytes) } ?? ""
+                    let message = "\(failingTotal) \(failingTotal == 1 ? "finding" : "findings")\(first)"
+                    let body = listing(failing, notKept: notKept?.unwaivedErrors ?? 0)
                     if check.required && check.status == .failed {
                         failures += 1
                         cases.raw("<failure")
-                        cases.attribute("type", failing[0].rule)
+                        cases.attribute("type", failing.first?.rule ?? rule)
                         cases.attribute("message", message)
                         cases.raw(">")
-                        cases.text(listing(failing))
+                        cases.text(body)
                         cases.raw("</failure>")
                     } else {
                         skipped += 1
@@ -97,7 +105,7 @@ public struct JUnitReportWriter: ReportWriter {
                         cases.attribute("type", "advisory")
                         cases.attribute("message", why + message)
                         cases.raw(">")
-                        cases.text(listing(failing))
+                        cases.text(body)
                         cases.raw("</skipped>")
                     }
                 } else if !waived.isEmpty && findings.allSatisfy({ $0.waived || $0.severity != .error }) {
@@ -148,6 +156,7 @@ public struct JUnitReportWriter: ReportWriter {
         if let s = check.source { property("source", s) }
         if let cached = check.cached { property("cached", cached ? "true" : "false") }
         if let slice = check.slice { property("slice", slice) }
+        if check.droppedCount > 0 { property("droppedFindings", String(check.droppedCount)) }
         xml.raw("    </properties>\n")
         xml.append(cases)
         if let log = check.log, !log.isEmpty {
@@ -159,15 +168,24 @@ public struct JUnitReportWriter: ReportWriter {
         return (rules.count, failures, errors)
     }
 
-    private func listing(_ findings: [Finding]) -> String {
+    /// One line per finding (at most `maxFindingsPerCase`, each message at most `maxMessageBytes`), then
+    /// how many more there are, `notKept` (findings the check did not keep) included.
+    private func listing(_ findings: [Finding], notKept: Int = 0) -> String {
         var lines = findings.prefix(maxFindingsPerCase).map { f -> String in
             var where_ = f.path ?? ""
             if let l = f.line { where_ += ":\(l)" }
             if let c = f.column, f.line != nil { where_ += ":\(c)" }
             let prefix = where_.isEmpty ? "" : where_ + ": "
-            return "\(prefix)\(f.severity.rawValue): \(f.message)"
+            return "\(prefix)\(f.severity.rawValue): \(FieldCap.cap(f.message, limit: maxMessageBytes))"
         }
-        if findings.count > maxFindingsPerCase { lines.append("... and \(findings.count - maxFindingsPerCase) more") }
+        let more = max(0, findings.count - maxFindingsPerCase)
+        if more > 0 && notKept > 0 {
+            lines.append("... and \(more + notKept) more (\(notKept) of them not kept by gate: see droppedFindings in report.json)")
+        } else if more > 0 {
+            lines.append("... and \(more) more")
+        } else if notKept > 0 {
+            lines.append("... and \(notKept) more not kept by gate (see droppedFindings in report.json)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

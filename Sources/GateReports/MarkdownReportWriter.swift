@@ -8,6 +8,8 @@ public struct MarkdownReportWriter: ReportWriter {
 
     /// Findings shown per check before "and N more".
     public var findingsPerCheck = 20
+    /// Bytes of a finding's message shown (the whole message is in report.json).
+    public var maxMessageBytes = 1024
 
     public init() {}
 
@@ -24,7 +26,7 @@ public struct MarkdownReportWriter: ReportWriter {
         md += ".\n\n"
         md += "| | Check | Status | Duration | Findings | Summary |\n|---|---|---|---:|---:|---|\n"
         for c in report.checks {
-            let n = c.findings.filter { !$0.waived }.count
+            let n = c.findingCounts.values.reduce(0, +)
             let req = c.required ? "" : " (advisory)"
             let pending = Checklist.isPending(c)
             let icon = pending ? "⏳" : Self.icon(c.status, required: c.required)
@@ -37,7 +39,9 @@ public struct MarkdownReportWriter: ReportWriter {
             md += "\n## Launch checklist\n\n\(list.doneCount) of \(list.items.count) items done.\n\n"
             md += ChecklistMarkdown.lines(list)
         }
-        let withFindings = report.checks.filter { c in !c.findings.isEmpty || c.status == .error || c.status == .timedOut }
+        let withFindings = report.checks.filter { c in
+            !c.findings.isEmpty || c.droppedCount > 0 || c.status == .error || c.status == .timedOut
+        }
         if !withFindings.isEmpty { md += "\n## Findings\n" }
         for c in withFindings {
             md += "\n### `\(c.id)`: \(Checklist.isPending(c) ? "pending" : c.status.rawValue)\n\n"
@@ -49,10 +53,14 @@ public struct MarkdownReportWriter: ReportWriter {
                 var whereText = ""
                 if let p = f.path { whereText = " `\(Self.code(p))\(f.line.map { ":\($0)" } ?? "")`" }
                 let waived = f.waived ? " *(waived)*" : ""
-                md += "- **\(f.severity.rawValue)** `\(Self.code(f.rule))`\(whereText): \(Self.cell(f.message))\(waived)\n"
+                let message = FieldCap.cap(f.message, limit: maxMessageBytes)
+                md += "- **\(f.severity.rawValue)** `\(Self.code(f.rule))`\(whereText): \(Self.cell(message))\(waived)\n"
             }
             if sorted.count > findingsPerCheck {
                 md += "- … and \(sorted.count - findingsPerCheck) more (see the JSON or SARIF report)\n"
+            }
+            if c.droppedCount > 0 {
+                md += "- … and \(c.droppedCount) more that gate did not keep (counted in `droppedFindings` in the JSON report)\n"
             }
         }
         return Data(md.utf8)

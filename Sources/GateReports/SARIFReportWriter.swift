@@ -7,7 +7,8 @@ import GateCore
 ///
 /// Limits follow GitHub's upload rules: at most 25,000 results per run and at most 10 MB gzipped (the
 /// most severe are kept and the run's properties say how many were dropped), `startLine` ≥ 1, and
-/// relative URIs. A finding without a path points at the check's definition in the suite file. Checks
+/// relative URIs. Findings a check did not keep (its `droppedFindings`) are counted in the run's
+/// `droppedFindings` property. A finding without a path points at the check's definition in the suite file. Checks
 /// that could not run are reported as tool execution notifications, so an errored scanner is never
 /// mistaken for a clean one.
 public struct SARIFReportWriter: ReportWriter {
@@ -107,6 +108,12 @@ public struct SARIFReportWriter: ReportWriter {
         if dropped > 0 {
             runProps["truncated"] = true
             runProps["droppedResults"] = .int(dropped)
+        }
+        // Findings the checks themselves did not keep (FindingLimits) never became results.
+        let notKept = report.checks.reduce(0) { $0 + $1.droppedCount }
+        if notKept > 0 {
+            runProps["truncated"] = true
+            runProps["droppedFindings"] = .int(notKept)
         }
         let run: JSONValue = [
             "tool": ["driver": [

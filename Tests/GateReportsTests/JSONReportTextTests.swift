@@ -22,6 +22,8 @@ import Testing
         ]
         c.testcases = TestcaseLayout(names: ["GET /a", "POST /b"], assignments: ["f2": "POST /b", "f1": "GET /a"])
         c.tags = ["slow", "db"]
+        c.droppedFindings = [DroppedFindings(rule: "x/y", severity: .error, count: 12, waived: 2),
+                             DroppedFindings(rule: "*", severity: .note, count: 3)]
         var f = Finding(rule: "x/y", severity: .note, message: "m\r\n\t", path: "p/q", line: 3, column: 9,
                         evidence: ["Zed": "1", "alpha": "2", "alpha2": "3"], help: "fix it")
         f.waived = true
@@ -58,6 +60,7 @@ import Testing
         #expect(decoded.checks.map(\.id) == report.checks.map(\.id))
         #expect(decoded.checks[0].findings == report.checks[0].findings)
         #expect(decoded.checks[0].reason == report.checks[0].reason)
+        #expect(decoded.checks[0].droppedFindings == report.checks[0].droppedFindings)
         #expect(decoded.shard == report.shard)
     }
 }

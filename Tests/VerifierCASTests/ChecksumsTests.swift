@@ -73,4 +73,30 @@ import Testing
         #expect(throws: ConfigError.self) { _ = try CASHarness.make("/tmp", ["sample": "150%"]) }
         #expect(throws: ConfigError.self) { _ = try CASHarness.make("/tmp", ["sample": "5%", "snapshot": "s"]) }
     }
+
+    /// The compact index behind the layout: the last line for a path wins, CRLF and comments are read as
+    /// before, a line over 64 KiB is a bad line, and entries the scan never met are listed for `missing`.
+    @Test func theManifestIndexReadsLinesBack() throws {
+        let dir = try TempDir("cas-sums-index")
+        defer { dir.remove() }
+        let a = CASHarness.hex("a\n", .sha256), b = CASHarness.hex("b\n", .sha256)
+        let long = String(repeating: "x", count: 70_000)
+        try dir.write(["SUMS": "# comment\r\n\(a)  one\r\n\(b)  two\n\(b)  one\n\(a)  \(long)\n\n\(a)  ./three"])
+        let index = try ChecksumIndex(path: dir.file("SUMS"), display: "SUMS", algorithm: nil)
+        #expect(index.count == 4)
+        #expect(index.algorithms == ["sha256"])
+        #expect(index.lookup("one")?.digest == b && index.lookup("one")?.line == 4)
+        #expect(index.lookup("two")?.digest == b)
+        #expect(index.lookup("three")?.line == 7)
+        #expect(index.lookup("four") == nil)
+        var problems = index.problems
+        #expect(problems.finish().findings.map(\.message) == ["'SUMS':5: a line longer than 64 KiB"])
+        var unmet: [Int] = []
+        index.forEachUnmet { unmet.append($0.line) }
+        // "one" was met through its last line (4); line 2 names it too and was not.
+        #expect(unmet.sorted() == [2])
+        try dir.write(["BAD": "\(a)  ok\n"])
+        #expect(FileManager.default.createFile(atPath: dir.file("BAD"), contents: Data("\(a)  o".utf8) + Data([0xFF, 0x0A])))
+        #expect(throws: VerifierError.self) { _ = try ChecksumIndex(path: dir.file("BAD"), display: "BAD", algorithm: nil) }
+    }
 }

@@ -33,6 +33,56 @@ import Testing
         #expect(String(decoding: next.body, as: UTF8.self) == #"{"status": "ok"}"#)
     }
 
+    /// A head of more than 256 KiB, or of more than 500 lines, is refused instead of held: 200 MB of headers
+    /// once took gate to 880 MB. A head under both limits is read as usual.
+    @Test func oversizedHeadsAreRefused() async throws {
+        let dir = try TempDir("ti-heads")
+        defer { dir.remove() }
+        let script = """
+            import socket, sys
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+            open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+            import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+            while True:
+                c, _ = s.accept()
+                req = c.recv(65536).decode()
+                lines, size = (int(x) for x in req.split(" ")[1].strip("/").split("x"))
+                head = "HTTP/1.1 200 OK\\r\\n" + "".join("X-H%d: %s\\r\\n" % (i, "h" * size) for i in range(lines))
+                try: c.sendall((head + "Content-Length: 2\\r\\nConnection: close\\r\\n\\r\\nok").encode())
+                except OSError: pass
+                c.close()
+            """
+        try dir.write(["server.py": script])
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", dir.file("server.py"), dir.file("port")]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        // SIGKILL: the test runner's children may inherit an ignored or blocked SIGTERM.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        var port = 0
+        for _ in 0..<200 where port == 0 {
+            port = Int((try? String(contentsOfFile: dir.file("port"), encoding: .utf8)) ?? "") ?? 0
+            if port == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let endpoint = try Endpoint.resolve(host: "127.0.0.1", port: port)
+        func get(_ lines: Int, _ size: Int) -> Result<HTTPResponse, HTTPFailure> {
+            let c = HTTPConnection(endpoint: endpoint, hostHeader: "x")
+            defer { c.disconnect() }
+            do throws(HTTPFailure) {
+                return .success(try c.request(method: "GET", target: "/\(lines)x\(size)", headers: [], bodyLimit: 10,
+                                              timeout: .seconds(10), cancelled: { false }))
+            } catch { return .failure(error) }
+        }
+        guard case .success(let fine) = get(400, 100) else { Issue.record("a head under the limits was refused"); return }
+        #expect(fine.status == 200 && fine.headers.count == 402 && fine.body == Array("ok".utf8))
+        guard case .failure(let many) = get(600, 10) else { Issue.record("600 header lines were accepted"); return }
+        #expect(many.description == "malformed response: the response headers pass 500 lines (gate reads at most 256 KiB in 500 lines)")
+        guard case .failure(let big) = get(40, 8000) else { Issue.record("320 KB of headers were accepted"); return }
+        #expect(big.description.hasPrefix("malformed response: the response headers pass 256 KiB"))
+    }
+
     @Test func cancellationStopsAWaitingRequest() async throws {
         let server = try await FixtureServer(["--slow-id", "1"])
         defer { server.stop() }

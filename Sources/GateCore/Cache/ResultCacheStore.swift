@@ -67,6 +67,7 @@ public struct CachedOutcome: Codable, Sendable, Equatable {
     public var log: String?
     public var status: CheckStatus?
     public var testcases: TestcaseLayout?
+    public var dropped: [DroppedFindings]?
     /// How long the run that produced it took.
     public var durationMs: Int
 
@@ -79,11 +80,12 @@ public struct CachedOutcome: Codable, Sendable, Equatable {
         log = o.log
         status = o.status
         testcases = o.testcases
+        dropped = o.dropped.isEmpty ? nil : o.dropped
         self.durationMs = durationMs
     }
 
     public var outcome: CheckOutcome {
         CheckOutcome(findings: findings, summary: summary, stats: stats, rules: rules, extraRules: extraRules,
-                     log: log, status: status, testcases: testcases)
+                     log: log, status: status, testcases: testcases, dropped: dropped ?? [])
     }
 }

@@ -15,6 +15,9 @@ public struct CheckResult: Codable, Sendable, Equatable {
     /// keeps CI trend views stable from run to run.
     public var rules: [String]
     public var findings: [Finding]
+    /// Findings the check found but did not keep, counted by rule and severity (see `FindingLimits`); nil
+    /// when every finding was kept.
+    public var droppedFindings: [DroppedFindings]?
     /// Captured output (truncated and redacted), when the verifier ran a program.
     public var log: String?
     public var tags: [String]?
@@ -40,7 +43,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case id, verifier, description, status, required, durationMs, summary, reason, stats, rules, findings, log,
-             tags, source, root, cached, cache, slice, testcases
+             tags, source, root, cached, cache, slice, testcases, droppedFindings
     }
 
     public init(
@@ -66,12 +69,15 @@ public struct CheckResult: Codable, Sendable, Equatable {
         self.root = root
     }
 
-    /// Counts of unwaived findings by severity.
+    /// Counts of unwaived findings by severity, the dropped ones included.
     public var findingCounts: [Severity: Int] {
-        var counts: [Severity: Int] = [:]
+        var counts: [Severity: Int] = droppedFindings?.unwaivedCounts ?? [:]
         for f in findings where !f.waived { counts[f.severity, default: 0] += 1 }
         return counts
     }
+
+    /// How many findings were not kept (0 when all were).
+    public var droppedCount: Int { droppedFindings?.total ?? 0 }
 
     /// True when this check makes the run fail or error.
     public var blocksRun: Bool {

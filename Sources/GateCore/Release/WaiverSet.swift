@@ -52,21 +52,33 @@ public struct WaiverSet: Sendable {
             guard hits > 0 || waivers[w].check == r.id else { continue }
             added.append(expiredFinding(waivers[w], hits: hits, checkRoot: checkRoot))
         }
-        guard newlyWaived > 0 || !added.isEmpty else { return r }
+        // Findings that were not kept were checked against the waivers when they were dropped.
+        let dropped = r.droppedFindings ?? []
+        let droppedWaived = dropped.reduce(0) { $0 + ($1.waived ?? 0) }
+        guard newlyWaived > 0 || droppedWaived > 0 || !added.isEmpty else { return r }
         r.findings = (r.findings + added).sorted(by: Finding.reportOrder)
         r.rules = Array(Set(r.rules + added.map(\.rule))).sorted()
 
         let errors = r.findings.filter { $0.severity == .error }
-        if r.status == .failed || r.status == .waived, !errors.isEmpty {
-            r.status = errors.allSatisfy(\.waived) ? .waived : .failed
+        let droppedErrors = dropped.filter { $0.severity == .error }
+        if r.status == .failed || r.status == .waived, !errors.isEmpty || !droppedErrors.isEmpty {
+            r.status = errors.allSatisfy(\.waived) && droppedErrors.allSatisfy({ $0.unwaived == 0 }) ? .waived : .failed
         }
-        if newlyWaived > 0 {
-            r.summary += r.summary.isEmpty ? "\(newlyWaived) waived" : " (\(newlyWaived) waived)"
+        let waivedCount = newlyWaived + droppedWaived
+        if waivedCount > 0 {
+            r.summary += r.summary.isEmpty ? "\(waivedCount) waived" : " (\(waivedCount) waived)"
         }
         if r.status == .waived {
             r.reason = "every failing finding is covered by a waiver in \(waivers[0].location.file)"
         }
         return r
+    }
+
+    /// True when an active waiver covers `finding` in check `checkID` (the finding is not changed).
+    public func covers(_ finding: Finding, checkID: String) -> Bool {
+        index.candidates(for: finding, checkID: checkID).contains { w in
+            waivers[w].matches(finding, checkID: checkID) && !waivers[w].isExpired(asOf: asOf)
+        }
     }
 
     private func expiredFinding(_ w: Waiver, hits: Int, checkRoot: String) -> Finding {

@@ -11,7 +11,7 @@ extension Scheduler {
 
     private static func runVerifier(_ verifier: any Verifier, _ context: CheckContext) async -> Race {
         do {
-            return .done(try await verifier.run(context))
+            return .done(try await FindingCollector.$check.withValue(context) { try await verifier.run(context) })
         } catch is CancellationError {
             return .cancelled
         } catch let e as VerifierError {
@@ -182,26 +182,39 @@ extension Scheduler {
         return r
     }
 
-    /// Folds a verifier's outcome into the result and derives the status from findings.
+    /// Folds a verifier's outcome into the result and derives the status from findings. Every outcome
+    /// passes through a `FindingCollector` here, so the finding limits hold whichever verifier produced it.
     static func apply(_ outcome: CheckOutcome, to base: CheckResult, context: CheckContext) -> CheckResult {
         var r = base
-        r.findings = outcome.findings.sorted(by: Finding.reportOrder)
+        var collector = FindingCollector(context)
+        collector.append(contentsOf: outcome.findings)
+        collector.add(dropped: outcome.dropped)
+        let (findings, dropped) = collector.finish()
+        r.findings = findings
+        r.droppedFindings = dropped.isEmpty ? nil : dropped
         r.summary = outcome.summary
+        if !dropped.isEmpty {
+            let limits = context.findingLimits
+            r.summary += "; \(NumberText.grouped(dropped.total)) more findings not kept (gate keeps the first "
+                + "\(NumberText.grouped(limits.perRule)) of a rule and \(NumberText.grouped(limits.perCheck)) of a check)"
+        }
         r.stats = outcome.stats
         r.log = outcome.log
-        let evaluated = (outcome.rules ?? base.rules) + outcome.findings.map(\.rule)
+        let evaluated = (outcome.rules ?? base.rules) + findings.map(\.rule)
+            + dropped.map(\.rule).filter { $0 != DroppedFindings.otherRules }
         r.rules = Array(Set(evaluated)).sorted()
-        r.status = outcome.status ?? deriveStatus(r.findings)
+        r.status = outcome.status ?? deriveStatus(r.findings, dropped: dropped)
         r.extraRules = outcome.extraRules
         r.testcases = outcome.testcases
         return r
     }
 
-    /// Failed on any unwaived error; waived when errors exist but all are waived; else passed.
-    public static func deriveStatus(_ findings: [Finding]) -> CheckStatus {
+    /// Failed on any unwaived error (kept or dropped); waived when errors exist but all are waived; else passed.
+    public static func deriveStatus(_ findings: [Finding], dropped: [DroppedFindings] = []) -> CheckStatus {
         let errors = findings.filter { $0.severity == .error }
-        if errors.contains(where: { !$0.waived }) { return .failed }
-        if !errors.isEmpty { return .waived }
+        let droppedErrors = dropped.filter { $0.severity == .error }
+        if errors.contains(where: { !$0.waived }) || droppedErrors.contains(where: { $0.unwaived > 0 }) { return .failed }
+        if !errors.isEmpty || !droppedErrors.isEmpty { return .waived }
         return .passed
     }
 
@@ -221,12 +234,17 @@ extension Scheduler {
         let state = options.stateDirectory ?? (suite.root + "/.gate")
         let observe = self.observe
         let id = check.id
-        return CheckContext(
+        var context = CheckContext(
             checkID: check.id, suiteName: suite.name, root: check.root, cwd: check.cwd ?? check.root,
             environment: env, timeout: check.timeout, artifactsDirectory: artifacts, stateDirectory: state,
             // gate's own GATE_* variables hold no credential, so only a suite or check `env` changes the redactor.
             redactor: suite.env.isEmpty && check.env.isEmpty ? inheritedRedactor : Redactor(environment: env),
             progress: { message in observe(.progress(checkID: id, message: message)) })
+        if !options.waivers.isEmpty {
+            let waivers = options.waivers
+            context.waives = { f in waivers.covers(f, checkID: id) }
+        }
+        return context
     }
 }
 

@@ -12,6 +12,7 @@ extension Redactor {
         r.stats = scrub(r.stats)
         r.rules = r.rules.map { memo.redact($0) }
         r.findings = r.findings.map { scrub($0, &memo) }
+        r.droppedFindings = r.droppedFindings?.map { d in var d = d; d.rule = memo.redact(d.rule); return d }
         r.tags = r.tags?.map { memo.redact($0) }
         r.source = r.source.map(redact)
         r.root = r.root.map(redact)
@@ -30,6 +31,7 @@ extension Redactor {
         o.stats = scrub(o.stats)
         o.rules = o.rules?.map { memo.redact($0) }
         o.findings = o.findings.map { scrub($0, &memo) }
+        o.dropped = o.dropped.map { d in var d = d; d.rule = memo.redact(d.rule); return d }
         o.extraRules = o.extraRules.map { scrub($0, &memo) }
         o.testcases = o.testcases.map { scrub($0, &memo) }
         return o

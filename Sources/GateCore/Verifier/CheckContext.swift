@@ -19,6 +19,11 @@ public struct CheckContext: Sendable {
     public let redactor: Redactor
     /// Set when the check runs split over CI shards (`split: true`): do only this slice of the work.
     public var slice: ShardSlice?
+    /// How much of its findings the check keeps (see `FindingCollector`).
+    public var findingLimits: FindingLimits = .standard
+    /// Whether an active waiver covers a finding, for counting the findings a `FindingCollector` drops
+    /// (nil: no waivers).
+    public var waives: (@Sendable (Finding) -> Bool)?
     private let progressSink: @Sendable (String) -> Void
 
     public init(checkID: String, suiteName: String, root: String, cwd: String, environment: [String: String],

@@ -67,11 +67,14 @@ public struct CheckOutcome: Sendable {
     public var status: CheckStatus?
     /// JUnit testcases other than one per rule; nil keeps one per rule.
     public var testcases: TestcaseLayout?
+    /// Findings the verifier found but did not keep (a `FindingCollector`'s counts).
+    public var dropped: [DroppedFindings]
 
     public init(findings: [Finding] = [], summary: String, stats: [String: JSONValue] = [:], rules: [String]? = nil,
                 extraRules: [RuleDescriptor] = [], log: String? = nil, status: CheckStatus? = nil,
-                testcases: TestcaseLayout? = nil) {
+                testcases: TestcaseLayout? = nil, dropped: [DroppedFindings] = []) {
         self.findings = findings
+        self.dropped = dropped
         self.summary = summary
         self.stats = stats
         self.rules = rules

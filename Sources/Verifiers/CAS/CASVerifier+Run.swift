@@ -31,7 +31,9 @@ extension CASVerifier {
         case .named: outcome = try await NamedStore.verify(config, context, restic: restic || config.layout == .auto)
         case .checksums: outcome = try await ChecksumsStore.verify(config, context)
         }
-        var findings = outcome.findings + outcome.scan.findings
+        // Within the check's limits: the first findings of each rule in full, the rest counted.
+        var findings = outcome.findings
+        findings.merge(outcome.scan.findings)
         var notes = outcome.notes
         if let note = outcome.scan.cacheNote { notes.append(note) }
         if config.snapshot != nil || config.baseline != nil {
@@ -50,19 +52,21 @@ extension CASVerifier {
                 notes.append("snapshot written to '\(context.relative(snapshot))'")
             }
         }
-        findings.sort(by: Finding.reportOrder)
+        let counts = findings.countsBySeverity
+        let (kept, dropped) = findings.finish()
         let seconds = max(1e-9, Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds))
-        return CheckOutcome(findings: findings, summary: Self.summary(outcome, findings: findings, notes: notes),
-                            stats: Self.stats(outcome, seconds: seconds), rules: evaluatedRules)
+        return CheckOutcome(findings: kept, summary: Self.summary(outcome, counts: counts, notes: notes),
+                            stats: Self.stats(outcome, seconds: seconds), rules: evaluatedRules, dropped: dropped)
     }
 
-    static func summary(_ o: LayoutOutcome, findings: [Finding], notes: [String]) -> String {
+    /// `counts`: every finding by severity, the ones not kept included.
+    static func summary(_ o: LayoutOutcome, counts: [Severity: Int], notes: [String]) -> String {
         let s = o.scan
         var text = "\(o.layout.rawValue) store (\(o.algorithm)): \(ScanProgress.grouped(s.objects)) objects, \(bytes(s.bytes))"
         if s.skippedByCache > 0 { text += ", \(ScanProgress.grouped(s.skippedByCache)) unchanged since the last verify" }
         if s.sampledOut > 0 { text += ", \(ScanProgress.grouped(s.sampledOut)) left out of the sample" }
-        let errors = findings.filter { $0.severity == .error }.count
-        let warnings = findings.count - errors
+        let errors = counts[.error] ?? 0
+        let warnings = counts.values.reduce(0, +) - errors
         text += errors == 0 ? "; all verified" : "; \(errors) problem\(errors == 1 ? "" : "s")"
         if warnings > 0 { text += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
         if !notes.isEmpty { text += " (" + notes.joined(separator: "; ") + ")" }

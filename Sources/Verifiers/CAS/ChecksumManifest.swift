@@ -100,35 +100,31 @@ struct ChecksumManifest {
     }
 }
 
-/// The `checksums` layout: every listed file must match; unlisted files are orphans.
+/// The `checksums` layout: every listed file must match; unlisted files are orphans. The manifest is read
+/// into a `ChecksumIndex`, so a million lines cost about what the native store's bookkeeping does.
 enum ChecksumsStore {
     static func verify(_ config: CASConfig, _ context: CheckContext) async throws -> LayoutOutcome {
         guard let manifestPath = config.manifest else { throw VerifierError("'manifest' is required for 'layout: checksums'") }
         let display = context.relative(manifestPath)
-        guard let text = StoreNames.read(manifestPath) else {
-            throw VerifierError("cannot read the checksum manifest '\(display)'; check 'manifest'")
-        }
-        let manifest = ChecksumManifest.parse(text, display: display, algorithm: config.algorithm)
-        let algorithms = Set(manifest.entries.map(\.algorithm.rawValue)).sorted()
-        var outcome = LayoutOutcome(layout: .checksums, algorithm: algorithms.joined(separator: ","))
-        outcome.findings = manifest.findings
-        var index: [String: Int] = [:]
-        for (i, e) in manifest.entries.enumerated() { index[e.path] = i }
-        let entries = manifest.entries
-        let lookup = index
+        let index = try ChecksumIndex(path: manifestPath, display: display, algorithm: config.algorithm)
+        var outcome = LayoutOutcome(layout: .checksums, algorithm: index.algorithms.joined(separator: ","))
+        outcome.findings.merge(index.problems)
         let plan = config.plan(context: context, walkRoot: context.root, digestLength: 64, classify: { dir, name in
             let path = StoreNames.join(dir, name)
-            if let i = lookup[path] { return .object(expected: entries[i].digest, method: .content(entries[i].algorithm)) }
+            if let e = index.lookup(path) { return .object(expected: e.digest, method: .content(e.algorithm)) }
             return StoreNames.isTemporary(name) ? .partialWrite : .unlisted
-        }, collect: true)
+        })
         outcome.scan = try await ObjectScan.run(plan, context: context, digestLength: 64)
-        let seen = Set(outcome.scan.collected.map(\.path))
-        for e in entries where !seen.contains(e.path) && !config.excluded(e.path) {
-            if FileStat.of(context.root + "/" + e.path) == nil {
-                outcome.findings.append(CASFindings.missing(path: e.path, digest: e.digest, referencedBy: "\(display):\(e.line)"))
+        // Entries the walk did not meet: missing, unless excluded or there after all (a directory, a file
+        // under the state directory).
+        var findings = outcome.findings
+        index.forEachUnmet { e in
+            if !config.excluded(e.path) && FileStat.of(context.root + "/" + e.path) == nil {
+                findings.append(CASFindings.missing(path: e.path, digest: e.digest, referencedBy: "\(display):\(e.line)"))
             }
         }
-        outcome.notes.append("\(entries.count) manifest entries")
+        outcome.findings = findings
+        outcome.notes.append("\(index.count) manifest entries")
         return outcome
     }
 }

@@ -6,8 +6,9 @@ struct LayoutOutcome {
     var layout: Layout
     var algorithm: String
     var scan = ScanResult()
-    /// Findings from the layout's own files (format, manifests, indexes, references).
-    var findings: [Finding] = []
+    /// Findings from the layout's own files (format, manifests, indexes, references), within the check's
+    /// limits: a manifest can name a million missing objects.
+    var findings = FindingCollector()
     var notes: [String] = []
 }
 

@@ -15,20 +15,13 @@ final class ScanProgress: Sendable {
         if before / 16_384 != (before + n) / 16_384 { sink("verified \(Self.grouped(before + n)) objects") }
     }
 
-    static func grouped(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
-    }
+    static func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 }
 
 /// The merged result of a parallel scan.
 struct ScanResult {
-    var findings: [Finding] = []
+    /// Within the check's limits: a store can hold a million corrupt objects.
+    var findings = FindingCollector()
     var objects = 0
     var bytes: Int64 = 0
     var bytesHashed: Int64 = 0
@@ -68,12 +61,14 @@ enum ObjectScan {
         let segments = old
         let walker = TreeWalker(root: plan.walkRoot, threads: plan.threads, descend: plan.descend)
         let (visitors, issues) = try await walker.walk { _ in
-            ScanVisitor(plan: frozenPlan, oldSegments: segments, digestLength: digestLength, progress: progress)
+            let v = ScanVisitor(plan: frozenPlan, oldSegments: segments, digestLength: digestLength, progress: progress)
+            v.findings = FindingCollector(context)
+            return v
         }
         var changed: [String: [UInt8]] = [:]
         var finished: Set<String> = []
         for v in visitors {
-            result.findings += v.findings
+            result.findings.merge(v.findings)
             result.objects += v.objects
             result.bytes += v.bytes
             result.bytesHashed += v.bytesHashed

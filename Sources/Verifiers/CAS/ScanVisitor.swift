@@ -16,7 +16,8 @@ final class ScanVisitor: TreeVisitor {
     private(set) lazy var git = GitObjectReader()
     private(set) lazy var trailers = TrailerReader()
 
-    var findings: [Finding] = []
+    /// This worker's findings, within the check's limits (`ObjectScan` gives it the check's collector).
+    var findings = FindingCollector()
     var objects = 0
     var bytes: Int64 = 0
     var bytesHashed: Int64 = 0

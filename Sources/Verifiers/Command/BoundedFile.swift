@@ -13,15 +13,35 @@ enum BoundedFile {
         var truncated: Bool
     }
 
-    /// Reads at most `limit` bytes of a regular file. Fails with a reason in words.
-    static func read(_ path: String, limit: Int = limit) -> Result<Read, VerifierError> {
+    /// Opens a regular file for reading (never blocking on a FIFO or a device), with its size. The caller
+    /// closes the descriptor. Fails with a reason in words.
+    static func openRegular(_ path: String) -> Result<(fd: Int32, size: Int), VerifierError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(VerifierError(String(cString: strerror(errno)))) }
-        defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failure(VerifierError(String(cString: strerror(errno)))) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure(VerifierError("it is not a regular file")) }
-        let want = min(Int(st.st_size), limit)
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            return .failure(VerifierError(String(cString: strerror(e))))
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            return .failure(VerifierError("it is not a regular file"))
+        }
+        return .success((fd, Int(st.st_size)))
+    }
+
+    /// Reads at most `limit` bytes of a regular file. Fails with a reason in words.
+    static func read(_ path: String, limit: Int = limit) -> Result<Read, VerifierError> {
+        let opened: (fd: Int32, size: Int)
+        switch openRegular(path) {
+        case .success(let o): opened = o
+        case .failure(let e): return .failure(e)
+        }
+        let fd = opened.fd
+        defer { close(fd) }
+        let size = opened.size
+        let want = min(size, limit)
         var data = Data(count: want)
         var got = 0
         let failed: Int32? = data.withUnsafeMutableBytes { raw -> Int32? in
@@ -38,6 +58,6 @@ enum BoundedFile {
         }
         if let e = failed { return .failure(VerifierError(String(cString: strerror(e)))) }
         data.count = got
-        return .success(Read(data: data, truncated: Int(st.st_size) > limit))
+        return .success(Read(data: data, truncated: size > limit))
     }
 }

@@ -152,7 +152,9 @@ public struct CommandVerifier: Verifier {
         let result = try await ProcessRunner.run(spec)
         if result.cancelled || result.timedOut { throw CancellationError() }
 
-        var findings: [Finding] = []
+        // Findings from the program (GATE_FINDINGS, its report) can be many and large: a collector keeps the
+        // first of each rule and of the check, each field cut to size, and counts the rest.
+        var collector = FindingCollector(context)
         var extraRules: [RuleDescriptor] = []
         var stats: [String: JSONValue] = [
             "stdoutBytes": .int(result.stdout.totalBytes),
@@ -161,51 +163,51 @@ public struct CommandVerifier: Verifier {
         var notes: [String] = []
 
         let passed: Bool
+        var exitMessage: String?, exitHelp: String?
         switch result.termination {
         case .exited(let code):
             stats["exitCode"] = .int(Int(code))
             passed = successCodes.contains(code)
             if !passed {
-                findings.append(Finding(
-                    rule: "command/exit-status", message: "'\(Self.short(command))' exited with code \(code)"
-                        + Self.lastLine(result.stderr.text, or: result.stdout.text),
-                    identity: "exit-status",
-                    help: "Read the check's log for the program's own output."))
+                exitMessage = "'\(Self.short(command))' exited with code \(code)" + Self.lastLine(result.stderr.text, or: result.stdout.text)
+                exitHelp = "Read the check's log for the program's own output."
             }
         case .signaled(let sig):
             stats["signal"] = .string(SignalNames.name(sig))
             passed = false
-            findings.append(Finding(
-                rule: "command/exit-status",
-                message: "'\(Self.short(command))' was killed by \(SignalNames.name(sig))", identity: "exit-status"))
+            exitMessage = "'\(Self.short(command))' was killed by \(SignalNames.name(sig))"
+        }
+        if let m = exitMessage {
+            collector.append(Finding(rule: "command/exit-status", message: m, identity: "exit-status", help: exitHelp))
         }
         if result.killedLeftovers { notes.append("processes it left running were killed") }
 
         if let f = findingsFile {
-            let ingested = FindingsFile.read(f, root: context.root)
-            findings += ingested.findings
+            let ingested = FindingsFile.read(f, root: context.root, into: &collector)
             if ingested.lines > 0 { stats["gateFindingsLines"] = .int(ingested.lines) }
-            if !ingested.findings.isEmpty { notes.append("\(ingested.findings.count) findings from GATE_FINDINGS") }
+            if ingested.findings > 0 { notes.append("\(ingested.findings) findings from GATE_FINDINGS") }
         }
 
+        var reportFailed = false
         if let report {
             let path = PathUtil.resolve(report.path, against: context.cwd)
             if !FileManager.default.fileExists(atPath: path) {
-                findings.append(Finding(
+                reportFailed = passed
+                collector.append(Finding(
                     rule: "command/report-missing", severity: passed ? .error : .warning,
                     message: "the \(report.format.rawValue) report '\(context.relative(path))' was not written",
                     identity: report.path))
             } else {
                 let ingested: Ingested
                 switch report.format {
-                case .junit: ingested = JUnitIngest.read(path, root: context.root)
-                case .sarif: ingested = SARIFIngest.read(path, root: context.root)
+                case .junit: ingested = JUnitIngest.read(path, root: context.root, collector: FindingCollector(context))
+                case .sarif: ingested = SARIFIngest.read(path, root: context.root, collector: FindingCollector(context))
                 }
                 if let problem = ingested.problem {
-                    findings.append(Finding(rule: "command/report-invalid",
-                                            message: "'\(context.relative(path))': \(problem)", identity: report.path))
+                    collector.append(Finding(rule: "command/report-invalid",
+                                             message: "'\(context.relative(path))': \(problem)", identity: report.path))
                 }
-                findings += ingested.findings
+                collector.merge(ingested.collector)
                 extraRules += ingested.rules
                 for (k, v) in ingested.stats { stats[k] = v }
                 if let s = ingested.summary { notes.append(s) }
@@ -214,14 +216,14 @@ public struct CommandVerifier: Verifier {
 
         // Credentials in what the program said (output, findings, reports) are redacted where every
         // result leaves the scheduler (Redactor), not here field by field.
+        let (findings, dropped) = collector.finish()
         // No durations in the summary: reports must be identical across runs apart from time fields.
-        var summary = passed ? "exited 0" : (findings.first { $0.rule == "command/exit-status" }?.message ?? "failed")
+        var summary = passed ? "exited 0" : (exitMessage ?? "failed")
         if case .exited(let c) = result.termination, passed, c != 0 { summary = "exited \(c) (allowed)" }
         if !notes.isEmpty { summary += "; " + notes.joined(separator: "; ") }
-        let reportFailed = findings.contains { $0.rule == "command/report-missing" && $0.severity == .error }
         return CheckOutcome(
             findings: findings, summary: summary, stats: stats, rules: evaluatedRules, extraRules: extraRules,
-            log: Self.log(result), status: passed && !reportFailed ? .passed : .failed)
+            log: Self.log(result), status: passed && !reportFailed ? .passed : .failed, dropped: dropped)
     }
 
     static func short(_ c: ProcessSpec.Command) -> String {
@@ -254,9 +256,16 @@ public struct CommandVerifier: Verifier {
 
 /// What an ingestion produced.
 struct Ingested {
-    var findings: [Finding] = []
+    /// The findings, kept within the check's limits.
+    var collector = FindingCollector()
     var rules: [RuleDescriptor] = []
     var stats: [String: JSONValue] = [:]
     var summary: String?
     var problem: String?
+
+    /// The findings kept, in report order.
+    var findings: [Finding] {
+        var c = collector
+        return c.finish().findings
+    }
 }

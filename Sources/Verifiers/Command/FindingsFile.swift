@@ -6,9 +6,14 @@ import GateCore
 /// Each line is an object with `rule` and `message` (required), and `severity` (`error`, `warning`,
 /// `note`; default `error`), `path`, `line`, `column` and `fingerprint` (optional; a stable identity for
 /// waivers and baselines). A rule without a `/` is prefixed with `command/`. Invalid lines become
-/// `command/invalid-finding` warnings naming the line number; valid lines are always kept.
+/// `command/invalid-finding` warnings naming the line number. The file is read as a stream: each string is
+/// cut to `FindingLimits.fieldBytes` while it is read (the finding's marker says how much the plugin
+/// sent), and the findings kept are a `FindingCollector`'s (the first of each rule and of the check).
 enum FindingsFile {
     static let maxLines = 100_000
+    /// The most one line may hold once its strings are cut to `FindingLimits.fieldBytes` (keys, numbers,
+    /// nested values): far more than any finding needs.
+    static let lineLimit = 1 << 20
 
     /// A fresh path for one check's findings, in a private directory (mode 0700) that this gate process
     /// makes on first use in the temporary directory and removes when it exits. The file itself is not
@@ -55,41 +60,90 @@ enum FindingsFile {
         }
     }
 
+    /// What reading the file found: the findings (with the limits of a fresh collector: for tests and
+    /// the fuzz target) and the number of lines read.
     static func read(_ path: String, root: String, limit: Int = BoundedFile.limit) -> (findings: [Finding], lines: Int) {
-        guard case .success(let file) = BoundedFile.read(path, limit: limit), !file.data.isEmpty else { return ([], 0) }
-        var data = file.data
-        var findings: [Finding] = []
-        if file.truncated {
-            // Keep whole lines only: the cut one would be reported as invalid JSON.
-            if let lastNewline = data.lastIndex(of: 0x0A) { data = data[..<lastNewline] }
-            findings.append(Finding(rule: "command/invalid-finding", severity: .warning,
-                                    message: "GATE_FINDINGS is larger than \(limit >> 20) MiB; the rest was ignored",
-                                    identity: "too-large"))
-        }
-        var lineNo = 0
-        var invalid = 0
-        for raw in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        var collector = FindingCollector()
+        let lines = read(path, root: root, limit: limit, into: &collector).lines
+        return (collector.finish().findings, lines)
+    }
+
+    /// Reads the file in 64 KiB pieces, one line at a time through a `JSONLineReducer`, so that gate never
+    /// holds more of it than one reduced line (at most `lineLimit`) plus the findings `collector` keeps.
+    /// Returns the lines read and the findings they gave (invalid lines not counted).
+    @discardableResult
+    static func read(_ path: String, root: String, limit: Int = BoundedFile.limit,
+                     into collector: inout FindingCollector) -> (lines: Int, findings: Int) {
+        guard case .success(let file) = BoundedFile.openRegular(path) else { return (0, 0) }
+        defer { close(file.fd) }
+        let truncated = file.size > limit
+        var reducer = JSONLineReducer(fieldBytes: collector.limits.fieldBytes, lineLimit: lineLimit)
+        var lineNo = 0, invalid = 0, found = 0
+        var lineHasBytes = false
+        var tooMany = false
+
+        func finishLine() {
+            defer { reducer.reset(); lineHasBytes = false }
             lineNo += 1
             if lineNo > maxLines {
-                findings.append(Finding(rule: "command/invalid-finding", severity: .warning,
-                                        message: "GATE_FINDINGS has more than \(maxLines) lines; the rest were ignored",
-                                        identity: "too-many-lines"))
-                break
+                tooMany = true
+                return
             }
-            let trimmed = raw.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-            if trimmed.isEmpty { continue }
-            switch parse(Data(trimmed), root: root) {
-            case .success(let f): findings.append(f)
+            if reducer.isBlank { return }
+            let result: Result<Finding, LineError> = reducer.overflowed
+                ? .failure(LineError(message: "longer than \(lineLimit >> 20) MiB once its strings are cut to "
+                    + "\(collector.limits.fieldBytes >> 10) KiB; send fewer or smaller values"))
+                : parse(Data(reducer.output), root: root)
+            switch result {
+            case .success(let f):
+                found += 1
+                collector.append(f, cut: reducer.cut)
             case .failure(let why):
                 invalid += 1
                 if invalid <= 50 {
-                    findings.append(Finding(rule: "command/invalid-finding", severity: .warning,
-                                            message: "GATE_FINDINGS line \(lineNo): \(why.message)",
-                                            identity: "line-\(lineNo)"))
+                    collector.append(Finding(rule: "command/invalid-finding", severity: .warning,
+                                             message: "GATE_FINDINGS line \(lineNo): \(why.message)", identity: "line-\(lineNo)"))
                 }
             }
         }
-        return (findings, lineNo)
+
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        var remaining = min(file.size, limit)
+        while remaining > 0 && !tooMany {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(file.fd, $0.baseAddress!, min($0.count, remaining)) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            remaining -= n
+            buffer.withUnsafeBytes { raw in
+                var start = 0
+                while start < n && !tooMany {
+                    let piece = UnsafeRawBufferPointer(rebasing: raw[start..<n])
+                    if let nl = piece.firstIndex(of: 0x0A) {
+                        reducer.feed(UnsafeRawBufferPointer(rebasing: piece[..<nl]))
+                        finishLine()
+                        start += nl + 1
+                    } else {
+                        reducer.feed(piece)
+                        lineHasBytes = true
+                        start = n
+                    }
+                }
+            }
+        }
+        // A last line without a newline counts, unless the file was cut there.
+        if lineHasBytes && !truncated && !tooMany { finishLine() }
+        if tooMany {
+            lineNo = maxLines
+            collector.append(Finding(rule: "command/invalid-finding", severity: .warning,
+                                     message: "GATE_FINDINGS has more than \(maxLines) lines; the rest were ignored",
+                                     identity: "too-many-lines"))
+        }
+        if truncated {
+            collector.append(Finding(rule: "command/invalid-finding", severity: .warning,
+                                     message: "GATE_FINDINGS is larger than \(limit >> 20) MiB; the rest was ignored",
+                                     identity: "too-large"))
+        }
+        return (lineNo, found)
     }
 
     struct LineError: Error { let message: String }

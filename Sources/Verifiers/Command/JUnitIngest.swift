@@ -7,58 +7,54 @@ import GateCore
 /// Reads a JUnit XML report (pytest, Maven Surefire, Jest, go-junit-report...) and turns each failed or
 /// errored testcase into a finding. External entities are never resolved.
 enum JUnitIngest {
-    static func read(_ path: String, root: String) -> Ingested {
-        let file: BoundedFile.Read
-        switch BoundedFile.read(path) {
-        case .success(let r): file = r
+    /// Streams the file through XMLParser (see `JUnitStream`); findings go into `collector`, which keeps the
+    /// first of each rule and counts the rest.
+    static func read(_ path: String, root: String, collector: FindingCollector = FindingCollector()) -> Ingested {
+        let opened: (fd: Int32, size: Int)
+        switch BoundedFile.openRegular(path) {
+        case .success(let o): opened = o
         case .failure(let e): return Ingested(problem: "cannot read the file: \(e.message)")
         }
-        if file.truncated { return Ingested(problem: "the file is larger than \(BoundedFile.limit >> 20) MiB") }
-        // Foundation's XMLParser traps on a tag or attribute name that is not UTF-8 (found by fuzzing):
-        // refuse such a file before parsing it. JUnit writers emit UTF-8.
-        if String(validating: file.data, as: UTF8.self) == nil {
-            return Ingested(problem: "the file is not valid UTF-8; JUnit reports must be UTF-8")
+        if opened.size > BoundedFile.limit {
+            close(opened.fd)
+            return Ingested(problem: "the file is larger than \(BoundedFile.limit >> 20) MiB")
         }
-        let parser = XMLParser(data: blankingProcessingInstructions(file.data))
-        let collector = Collector(root: root)
-        parser.delegate = collector
+        let stream = JUnitStream(fd: opened.fd)
+        let parser = XMLParser(stream: stream)
+        let sink = Collector(root: root, collector: collector)
+        parser.delegate = sink
         parser.shouldResolveExternalEntities = false
         // On Linux, parse() can return true for a truncated document and only set parserError.
         let ok = parser.parse() && parser.parserError == nil
-        var result = Ingested()
+        stream.close()
+        // Foundation's XMLParser traps on a tag or attribute name that is not UTF-8 (found by fuzzing): the
+        // stream stops at the first such byte, before the parser sees it, and nothing of the file counts.
+        if let problem = stream.problem { return Ingested(problem: problem) }
+        var result = Ingested(collector: sink.collector)
         if !ok {
             result.problem = "not valid JUnit XML (line \(parser.lineNumber)): \(describe(parser.parserError))"
-        } else if !collector.sawTestcaseContainer {
+        } else if !sink.sawTestcaseContainer {
             result.problem = "no <testsuite> or <testsuites> element; is this a JUnit report?"
         }
-        result.findings = collector.findings
         result.stats = [
-            "tests": .int(collector.tests), "testFailures": .int(collector.failures),
-            "testErrors": .int(collector.errors), "testsSkipped": .int(collector.skipped),
+            "tests": .int(sink.tests), "testFailures": .int(sink.failures),
+            "testErrors": .int(sink.errors), "testsSkipped": .int(sink.skipped),
         ]
-        if collector.tests > 0 {
-            var s = "\(collector.tests) tests"
-            if collector.failures + collector.errors > 0 { s += ", \(collector.failures) failed, \(collector.errors) errored" }
-            if collector.skipped > 0 { s += ", \(collector.skipped) skipped" }
+        if sink.tests > 0 {
+            var s = "\(sink.tests) tests"
+            if sink.failures + sink.errors > 0 { s += ", \(sink.failures) failed, \(sink.errors) errored" }
+            if sink.skipped > 0 { s += ", \(sink.skipped) skipped" }
             result.summary = s + " (JUnit)"
         }
         return result
     }
 
-    /// Foundation's XMLParser reads a processing instruction's data with strlen even when there is none
-    /// (`<?xml?>` mid-document crashed it; found by fuzzing). JUnit has no use for processing instructions,
-    /// the XML declaration included (the file is UTF-8, checked before): each `<?...?>` becomes spaces,
-    /// keeping its newlines so that line numbers in messages stay right.
+    /// Each `<?...?>` as spaces, keeping its newlines (what `JUnitStream` does to the file as it reads it).
     static func blankingProcessingInstructions(_ data: Data) -> Data {
         var bytes = [UInt8](data)
-        var i = 0
-        while i + 1 < bytes.count {
-            guard bytes[i] == 0x3C, bytes[i + 1] == 0x3F else { i += 1; continue }
-            var j = i + 2
-            while j + 1 < bytes.count, !(bytes[j] == 0x3F && bytes[j + 1] == 0x3E) { j += 1 }
-            let end = min(j + 2, bytes.count)
-            for k in i..<end where bytes[k] != 0x0A { bytes[k] = 0x20 }
-            i = end
+        var blanker = ProcessingInstructionBlanker()
+        for i in bytes.indices {
+            bytes[i] = blanker.next(bytes[i], following: i + 1 < bytes.count ? bytes[i + 1] : nil)
         }
         return Data(bytes)
     }
@@ -78,7 +74,7 @@ enum JUnitIngest {
 
     private final class Collector: NSObject, XMLParserDelegate {
         let root: String
-        var findings: [Finding] = []
+        var collector: FindingCollector
         var tests = 0, failures = 0, errors = 0, skipped = 0
         var sawTestcaseContainer = false
 
@@ -86,7 +82,10 @@ enum JUnitIngest {
         private var outcome: (kind: String, attrs: [String: String])?
         private var text = ""
 
-        init(root: String) { self.root = root }
+        init(root: String, collector: FindingCollector) {
+            self.root = root
+            self.collector = collector
+        }
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
                     qualifiedName: String?, attributes: [String: String] = [:]) {
@@ -129,7 +128,7 @@ enum JUnitIngest {
             var evidence: [String: String] = [:]
             if let t = outcome.attrs["type"] { evidence["type"] = t }
             if let time = tc["time"] { evidence["time"] = time }
-            findings.append(Finding(
+            collector.append(Finding(
                 rule: isError ? "command/test-error" : "command/test-failure",
                 message: "\(id) \(isError ? "errored" : "failed")" + (detail.isEmpty ? "" : ": \(detail.prefix(300))"),
                 path: path, line: tc["line"].flatMap { Int($0) }, identity: id, evidence: evidence))

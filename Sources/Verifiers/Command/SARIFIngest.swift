@@ -40,7 +40,8 @@ enum SARIFIngest {
     struct Region: Decodable { var startLine: Int?; var startColumn: Int? }
     struct Suppression: Decodable { var kind: String?; var justification: String?; var status: String? }
 
-    static func read(_ path: String, root: String) -> Ingested {
+    /// Findings go into `collector`, which keeps the first of each rule and counts the rest.
+    static func read(_ path: String, root: String, collector: FindingCollector = FindingCollector()) -> Ingested {
         let data: Data
         switch BoundedFile.read(path) {
         case .success(let r) where r.truncated:
@@ -55,7 +56,7 @@ enum SARIFIngest {
             return Ingested(problem: "not valid SARIF JSON: \(describe(error))")
         }
         guard let runs = log.runs else { return Ingested(problem: "no 'runs' array; is this a SARIF log?") }
-        var out = Ingested()
+        var out = Ingested(collector: collector)
         var total = 0
         for run in runs {
             let tool = sanitize(run.tool?.driver?.name ?? "sarif")
@@ -94,7 +95,7 @@ enum SARIFIngest {
                     f.waived = true
                     f.waiver = s.justification ?? "suppressed in the tool's SARIF (\(s.kind ?? "external"))"
                 }
-                out.findings.append(f)
+                out.collector.append(f)
             }
         }
         out.stats = ["sarifResults": .int(total)]

@@ -261,7 +261,7 @@ final class ConsoleReporter: Sendable {
         var out = ("  " + "status".padding(toLength: 10, withPad: " ", startingAt: 0)
             + "check".padding(toLength: idWidth + 2, withPad: " ", startingAt: 0) + "duration  findings").dim + "\n"
         for c in r.checks {
-            let n = c.findings.filter { !$0.waived }.count
+            let n = c.findingCounts.values.reduce(0, +)
             let d = c.status == .skipped ? "-" : DurationParsing.format(.milliseconds(c.durationMs))
             out += "  " + label(c) + "  " + c.id.padding(toLength: idWidth + 2, withPad: " ", startingAt: 0)
                 + String(repeating: " ", count: max(0, 8 - d.count)) + d + "  " + String(format: "%8d", n) + "\n"

@@ -80,6 +80,11 @@ final class HTTPConnection {
 
     // MARK: Reading
 
+    /// The most of a response's head (status line and headers, interim answers included) gate reads:
+    /// libcurl's limit is 300 KB; real answers carry a few KB.
+    static let maxHeadBytes = 256 << 10
+    static let maxHeadLines = 500
+
     private var available: Int { buffer.count - start }
 
     private func fill(_ deadline: UInt64, _ cancelled: () -> Bool, answered: Bool) throws(HTTPFailure) {
@@ -112,8 +117,20 @@ final class HTTPConnection {
         var status = 0
         var version = ""
         var headers: [(name: String, value: String)] = []
+        // The head's size and line count are capped, interim answers included, so that a server cannot make
+        // gate hold its headers without end.
+        var headBytes = 0, headLines = 0
+        func counted(_ line: String) throws(HTTPFailure) -> String {
+            headBytes += line.utf8.count + 2
+            headLines += 1
+            if headBytes > Self.maxHeadBytes || headLines > Self.maxHeadLines {
+                throw .malformed("the response headers pass \(headLines > Self.maxHeadLines ? "\(Self.maxHeadLines) lines" : "\(Self.maxHeadBytes >> 10) KiB") "
+                    + "(gate reads at most \(Self.maxHeadBytes >> 10) KiB in \(Self.maxHeadLines) lines)")
+            }
+            return line
+        }
         repeat {  // skip interim 1xx answers
-            let statusLine = try line(deadline, cancelled, answered: false)
+            let statusLine = try counted(try line(deadline, cancelled, answered: false))
             let parts = statusLine.split(separator: " ", maxSplits: 2)
             guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let code = Int(parts[1]), (100...999).contains(code) else {
                 throw .malformed("status line '\(statusLine.prefix(60))'")
@@ -122,7 +139,7 @@ final class HTTPConnection {
             status = code
             headers = []
             while true {
-                let h = try line(deadline, cancelled, answered: true)
+                let h = try counted(try line(deadline, cancelled, answered: true))
                 if h.isEmpty { break }
                 guard let colon = h.firstIndex(of: ":") else { throw .malformed("header line '\(h.prefix(60))'") }
                 headers.append((String(h[..<colon]), h[h.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
