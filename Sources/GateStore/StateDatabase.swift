@@ -47,12 +47,20 @@ public final class StateDatabase: Sendable {
     /// Larger files are checked in full once in this many days.
     public static let fullCheckEveryDays = 7
 
+    /// How long an open waits for a database another process holds locked: 10 s, or the whole seconds in
+    /// `GATE_STATE_WAIT` (1 to 3600; a shared CI cache or a loaded machine may want longer, a hook shorter).
+    public static let defaultBusyTimeout: TimeInterval = {
+        guard let text = ProcessInfo.processInfo.environment["GATE_STATE_WAIT"], let seconds = Int(text),
+              (1...3600).contains(seconds) else { return 10 }
+        return TimeInterval(seconds)
+    }()
+
     /// Opens (creating when needed) `directory/name`, applying `migrations` in order.
     /// - Parameter keepLogOnClose: closing leaves the write-ahead log for the next open instead of
     ///   checkpointing it (two fsyncs) on the way out; the owner calls `checkpoint()` at a moment off the
     ///   critical path, or the log would grow and every open would read all of it.
     public static func open(directory: String, name: String, migrations: [Migration],
-                            busyTimeout: TimeInterval = 10, keepLogOnClose: Bool = false) throws(Failure) -> StateDatabase {
+                            busyTimeout: TimeInterval = defaultBusyTimeout, keepLogOnClose: Bool = false) throws(Failure) -> StateDatabase {
         let path = directory + "/" + name
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
