@@ -75,7 +75,9 @@ public struct SARIFReportWriter: ReportWriter {
             var r: [String: JSONValue] = [
                 "ruleId": .string(f.rule),
                 "ruleIndex": .int(index[f.rule] ?? 0),
-                "level": .string(Self.level(f.severity)),
+                // An advisory check (required: false) never blocks: its errors are warnings, as on the
+                // console, in GitHub annotations and in the other reports.
+                "level": .string(Self.level(f.severity == .error && !check.required ? .warning : f.severity)),
                 "message": ["text": .string(f.message.isEmpty ? f.rule : f.message)],
                 "partialFingerprints": ["gateFingerprint/v1": .string(f.fingerprint)],
                 "properties": .object(Self.properties(check, f)),

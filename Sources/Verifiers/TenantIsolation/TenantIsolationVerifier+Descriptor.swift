@@ -24,7 +24,9 @@ extension TenantIsolationVerifier {
             `owner-denied`), that nothing answers 2xx without credentials, and that malformed ids
             (`../x`, very long, non-numeric, unicode, empty) never produce a 5xx. Only the host and port of
             `base-url` are contacted and redirects are never followed; GET and HEAD are the default methods,
-            and mutating methods need `allow-mutations: true`. The built-in client speaks plain HTTP/1.1, so
+            and mutating methods need `allow-mutations: true`. A method a resource answers only with 405 or
+            501 is not supported there: it is left out of that resource's judgement (the summary says so),
+            and only a resource that supports none of `methods` is an error. The built-in client speaks plain HTTP/1.1, so
             probe the service on loopback (or over plain HTTP on an address you name).
 
             The stats hold the matrix in AuthMatrix's style: `http.matrix[resource][actor][owner]` is
