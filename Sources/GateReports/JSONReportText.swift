@@ -36,6 +36,7 @@ struct JSONReportText {
         key("exitCode") { $0.int(Int(r.exitCode)) }
         key("gateVersion") { $0.string(r.gateVersion) }
         key("interrupted") { $0.bool(r.interrupted) }
+        if let p = r.partial { key("partial") { $0.string(p) } }
         key("rules") { w in w.array(r.rules) { w, d in w.rule(d) } }
         key("schema") { $0.string(r.schema) }
         if let s = r.shard { try key("shard") { try $0.encoded(s) } }

@@ -12,6 +12,7 @@ import Testing
         var r = CacheShardReportTests.report
         r.commit = "0123456789abcdef0123456789abcdef01234567"
         r.interrupted = true
+        r.partial = "--only lint"
         var c = r.checks[0]
         c.reason = "a \"reason\" with \\ and \u{8}\u{c}\u{1f}\u{7f} and é\u{2028}😀 and a/b"
         c.stats = [
