@@ -107,6 +107,7 @@ public struct SARIFReportWriter: ReportWriter {
         let cached = report.checks.filter { $0.cached == true }.map { JSONValue.string($0.id) }
         if !cached.isEmpty { runProps["cachedChecks"] = .array(cached) }
         if let s = report.shard { runProps["shard"] = .string("\(s.index)/\(s.count)") }
+        if let p = report.partial { runProps["partial"] = .string(p) }
         if dropped > 0 {
             runProps["truncated"] = true
             runProps["droppedResults"] = .int(dropped)
