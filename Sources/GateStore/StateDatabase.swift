@@ -64,6 +64,7 @@ public final class StateDatabase: Sendable {
         let path = directory + "/" + name
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            StateDirectoryIgnore.ensure(in: directory)
         } catch {
             throw Failure(message: "cannot create the state directory '\(PathUtil.display(directory))': \(error.localizedDescription)")
         }
@@ -137,6 +138,17 @@ public final class StateDatabase: Sendable {
         }
         guard let row, let busy: Int = row[0], let log: Int = row[1], let copied: Int = row[2] else { return false }
         return busy == 0 && log == copied
+    }
+
+    /// Closes the database and, when no other connection (another gate run) has it open, folds the
+    /// write-ahead log into the file and removes `-wal` and `-shm`: what a run does on its way out, so that
+    /// `.gate/` holds only the database between runs. Another run holding the file keeps the log; the last
+    /// one to close removes it.
+    public func close() {
+        try? queue.inDatabase { db in
+            if let connection = db.sqliteConnection { _ = gate_sqlite_checkpoint_on_close(UnsafeMutableRawPointer(connection)) }
+        }
+        try? queue.close()
     }
 
     private func mapped(_ error: any Error) -> any Error {

@@ -197,6 +197,9 @@ final class ConsoleReporter: Sendable {
         if !reports.targets.isEmpty && !quiet {
             let paths = reports.targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { VisibleText.line(PathUtil.display($0.value)) }
             out += "Reports: " + paths.joined(separator: ", ") + "\n"
+        } else if reports.targets.isEmpty && !quiet {
+            out += "No report files were written: add --reports DIR for every format, or --json, --junit, --sarif, "
+                + "--markdown or --html PATH for one.\n"
         }
         Terminal.write(out)
         for failure in result.writeFailures { Terminal.writeError("error: \(VisibleText.line(failure))\n") }
