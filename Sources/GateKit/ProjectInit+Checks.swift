@@ -22,9 +22,10 @@ extension ProjectInit {
             let check = """
                   # The test suite (pytest, in \(where_)). Its JUnit report is read back: every failed test is a
                   # finding with its file, so one flaky test can be waived without hiding the rest.
-                  # -p no:cacheprovider keeps .pytest_cache out of the tree.
+                  # python3 -m puts the project on sys.path; no .pytest_cache or __pycache__ is left in the tree.
                   - id: tests
-                    run: pytest -q -p no:cacheprovider --junit-xml=.gate/tmp/pytest-junit.xml
+                    run: python3 -m pytest -q -p no:cacheprovider --junit-xml=.gate/tmp/pytest-junit.xml
+                    env: {PYTHONDONTWRITEBYTECODE: "1"}
                     with:
                       report: {format: junit, path: .gate/tmp/pytest-junit.xml}
                 """
