@@ -83,6 +83,7 @@ public struct HistoryStats: Sendable, Equatable {
 
         var checks: [CheckStats] = []
         var flaky: [Flake] = []
+        var changed: [Flake] = []
         for id in order {
             let rows = ordered.compactMap { run in run.checks.first { $0.checkID == id }.map { (run, $0) } }
             let ran = rows.filter { $0.1.status != .skipped }

@@ -160,7 +160,7 @@ public final class StateDatabase: Sendable {
     private func noteIfDamage(_ error: any Error) {
         guard let e = error as? DatabaseError, Self.isDamage(e) else { return }
         let fd = Glibc.open(path + Self.suspectSuffix, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { Glibc.close(fd) }
     }
 
     /// Opens the queue, checks it (see the type's comment) and migrates it. Returns whether the check was

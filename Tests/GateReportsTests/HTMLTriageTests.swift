@@ -16,6 +16,10 @@ import Testing
         let advisory = CheckResult(id: "docs-lint", verifier: "command", status: .failed, required: false,
                                    summary: "2 broken links", findings: [Finding(rule: "command/exit-status", message: "exit 1")])
         report.checks.append(advisory)
+        var waived = Finding(rule: "secrets/jwt", message: "a test token", path: "t.env")
+        waived.waived = true
+        waived.waiver = "fixture (owner: sec-team)"
+        report.checks.append(CheckResult(id: "fixtures-scan", verifier: "secrets", status: .waived, findings: [waived]))
         let page = try Self.html(report)
         let triage = try #require(page.range(of: "<section id=\"triage\""))
         let summary = try #require(page.range(of: "<section id=\"summary\""))

@@ -68,7 +68,10 @@ import Testing
               EOF
             """
         let r = try await run(script)
-        #expect(r.status == .passed)
+        // 'todo' has the default severity, error: an un-waived error finding fails the check although the
+        // program exited 0 (issue 23).
+        #expect(r.status == .failed)
+        #expect(!r.findings.contains { $0.rule == "command/exit-status" })
         let valid = r.findings.filter { $0.rule != "command/invalid-finding" }
         #expect(valid.map(\.rule).sorted() == ["command/todo", "lint/long-line"])
         #expect(valid.first { $0.rule == "lint/long-line" }?.column == 81)

@@ -97,7 +97,7 @@ public struct SuiteLoader: Sendable {
         var seen: [String: SourceLocation] = [:]
         var errors: [ConfigError] = []
         for raw in rawChecks {
-            do {
+            do throws(ConfigError) {
                 let check = try loadCheck(raw, suiteRoot: root, suiteTimeout: timeout)
                 if let first = seen[check.id] { throw ConfigError.duplicateID(check.location, id: check.id, first: first) }
                 seen[check.id] = check.location
