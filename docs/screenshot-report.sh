@@ -58,7 +58,7 @@ shoot() {
 
 for width in $widths; do
   # A phone's page is long: the same content in a narrow column.
-  h="$height"; [ "$width" -lt 700 ] && h=$((height * 3))
+  h="$height"; [ "$width" -lt 700 ] && h=$((height * 2))
   height_now="$h" shoot "$out/report-$width.png"
 done
 width="${widths%% *}"

@@ -167,6 +167,17 @@ enum HTMLAssets {
           table.checks th:nth-child(6), table.checks td:nth-child(6),
           table.findings th:nth-child(3), table.findings td:nth-child(3) { display: none; }
           td, th { padding: 6px 4px; }
+          /* Each row becomes a small card: status, check, duration and findings on one line, the summary
+             (or the finding's message) below at full width. */
+          table.checks thead, table.findings thead { display: none; }
+          table.checks tr, table.findings tr { display: grid; gap: 2px 8px; padding: 6px 0;
+            border-bottom: 1px solid var(--line); }
+          table.checks tr { grid-template-columns: auto 1fr auto auto; }
+          table.findings tr { grid-template-columns: auto 1fr; }
+          table.checks td, table.findings td { border: 0; padding: 2px 0; }
+          table.checks td.summary, table.findings td.message { grid-column: 1 / -1; }
+          table.findings td:nth-child(4) { grid-column: 1 / -1; overflow-wrap: anywhere; }
+          table.findings tr.filtered { display: none; }
           .bar { width: 48px; }
           td.summary { max-width: none; }
           .filters input { min-width: 0; flex: 1 1 100%; }
