@@ -7,9 +7,10 @@ import GateCore
 /// Reads a JUnit XML report (pytest, Maven Surefire, Jest, go-junit-report...) and turns each failed or
 /// errored testcase into a finding. External entities are never resolved.
 enum JUnitIngest {
-    /// Testcases passed through to gate's JUnit report (each with at most 2 KiB of failure text); beyond
-    /// this, the rest are counted, not listed.
-    static let maxTestcases = 10_000
+    /// Testcases passed through to gate's JUnit report (each with at most 512 bytes of failure text), as
+    /// many as the findings a check keeps; beyond them, a failed test's finding stays under its rule's
+    /// testcase and the report's own file has the rest.
+    static let maxTestcases = 1_000
 
     /// Streams the file through XMLParser (see `JUnitStream`); findings go into `collector`, which keeps the
     /// first of each rule and counts the rest.
@@ -154,7 +155,7 @@ enum JUnitIngest {
             if cases.count < JUnitIngest.maxTestcases {
                 entry.outcome = isError ? .error : .failure
                 entry.message = outcome.attrs["message"].map { String($0.prefix(1024)) }
-                entry.text = text.isEmpty ? nil : String(text.utf8.prefix(2048)) ?? String(text.prefix(512))
+                entry.text = text.isEmpty ? nil : String(text.utf8.prefix(512)) ?? String(text.prefix(128))
                 entry.fingerprint = finding.fingerprint
                 cases.append(entry)
             }
