@@ -140,17 +140,6 @@ public final class StateDatabase: Sendable {
         return busy == 0 && log == copied
     }
 
-    /// Closes the database and, when no other connection (another gate run) has it open, folds the
-    /// write-ahead log into the file and removes `-wal` and `-shm`: what a run does on its way out, so that
-    /// `.gate/` holds only the database between runs. Another run holding the file keeps the log; the last
-    /// one to close removes it.
-    public func close() {
-        try? queue.inDatabase { db in
-            if let connection = db.sqliteConnection { _ = gate_sqlite_checkpoint_on_close(UnsafeMutableRawPointer(connection)) }
-        }
-        try? queue.close()
-    }
-
     private func mapped(_ error: any Error) -> any Error {
         noteIfDamage(error)
         if let e = error as? DatabaseError, Self.isLocked(e) { return Self.lockedFailure(path, busyTimeout) }
@@ -160,7 +149,7 @@ public final class StateDatabase: Sendable {
     private func noteIfDamage(_ error: any Error) {
         guard let e = error as? DatabaseError, Self.isDamage(e) else { return }
         let fd = Glibc.open(path + Self.suspectSuffix, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-        if fd >= 0 { Glibc.close(fd) }
+        if fd >= 0 { close(fd) }
     }
 
     /// Opens the queue, checks it (see the type's comment) and migrates it. Returns whether the check was

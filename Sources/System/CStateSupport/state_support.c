@@ -5,7 +5,3 @@
 int gate_sqlite_keep_wal_on_close(void *db) {
     return sqlite3_db_config((sqlite3 *)db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)0);
 }
-
-int gate_sqlite_checkpoint_on_close(void *db) {
-    return sqlite3_db_config((sqlite3 *)db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, (int *)0);
-}
