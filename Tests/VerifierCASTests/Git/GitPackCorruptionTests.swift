@@ -43,8 +43,9 @@ import Testing
         try FileManager.default.copyItem(atPath: idxB, toPath: idxA)
         // packfile.c open_packed_git_1: "packfile ... claims to have N objects while index indicates M" or
         // "does not match index": pack A is unusable.
+        // Which objects go missing depends on which of the two packs sorts first; both name the pack.
         let o = try await f.gate()
-        f.expectParity(o, try await f.fsck(), names: [try await f.rev("HEAD~1")])
+        f.expectParity(o, try await f.fsck(), names: [PathUtil.basename(packs[0])])
         #expect(o.findings.contains { $0.path == ".git/objects/pack/" + PathUtil.basename(packs[0]) }, "\(o.findings.map(\.message))")
     }
 

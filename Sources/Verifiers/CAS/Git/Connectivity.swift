@@ -24,7 +24,7 @@ struct Connectivity {
     let width: Int
     /// Global index of each source's external references (UInt32.max when absent everywhere).
     private var externalGlobal: [[UInt32]] = []
-    private var flags: [UInt8]
+    private let flags: Flags
     /// Replacement parent lists (grafts) and commits whose parents are cut (shallow), by global index;
     /// parents given as global indices, or as ids when absent.
     private var grafts: [UInt32: [[UInt8]]] = [:]
@@ -42,7 +42,7 @@ struct Connectivity {
         self.sources = sources
         self.width = width
         table = ObjectTable(sources: sources, width: width)
-        flags = [UInt8](repeating: 0, count: table.count)
+        flags = Flags(table.count)
         externalGlobal = sources.map { s in
             let n = s.graph.externals.count / width
             return (0..<n).map { k in
@@ -67,16 +67,19 @@ struct Connectivity {
 
     /// Calls `body(target, expected)` for each reference of global object `g`: target is a global index
     /// or nil with the id when absent everywhere. Grafts and shallow commits replace commit parents.
+    @inline(__always)
     private func forEachEdge(_ g: Int, _ body: (Int?, UnsafeRawPointer, GitType?) -> Void) {
         let s = Int(table.source[g]), p = Int(table.position[g])
-        let src = sources[s]
-        let graph = src.graph
-        let graft = grafts[UInt32(g)]
-        let isCommit = graph.type(p) == .commit
-        for e in graph.edgeRange(p) {
-            let word = graph.edge(e)
+        let graph = sources[s].graph
+        let graft = grafts.isEmpty ? nil : grafts[UInt32(g)]
+        let isCommit = graft != nil && graph.type(p) == .commit
+        let edges = graph.edges, range = graph.edgeRange(p)
+        guard !range.isEmpty || graft != nil else { return }
+        let local = table.global[s]
+        for e in range {
+            let word = edges[e]
             let expected = SourceGraph.expected(word)
-            if graft != nil && isCommit && expected == .commit { continue }
+            if isCommit && expected == .commit { continue }
             let index = Int(word & SourceGraph.indexMask)
             if word & SourceGraph.external != 0 {
                 let t = externalGlobal[s][index]
@@ -84,7 +87,7 @@ struct Connectivity {
                     body(t == .max ? nil : Int(t), ext.baseAddress! + index * width, expected)
                 }
             } else {
-                let t = Int(table.global[s][index])
+                let t = Int(local[index])
                 body(t, table.ids.pointer(t), expected)
             }
         }
@@ -117,12 +120,11 @@ struct Connectivity {
         guard sources.contains(where: \.promisor) else { return }
         for g in 0..<table.count where sources[Int(table.source[g])].promisor {
             flags[g] |= Self.promised
-            var targets: [Int] = []
             var absent: [[UInt8]] = []
+            let f = flags
             forEachEdge(g) { t, id, _ in
-                if let t { targets.append(t) } else { absent.append(Array(UnsafeRawBufferPointer(start: id, count: width))) }
+                if let t { f[t] |= Self.promised } else { absent.append(Array(UnsafeRawBufferPointer(start: id, count: width))) }
             }
-            for t in targets { flags[t] |= Self.promised }
             promisedIDs.formUnion(absent)
         }
     }
@@ -133,11 +135,10 @@ struct Connectivity {
     }
 
     /// Marks what every present object refers to (git's `mark_used` while checking each object).
-    mutating func markUsed() {
+    func markUsed() {
+        let f = flags
         for g in 0..<table.count where present(g) {
-            var targets: [Int] = []
-            forEachEdge(g) { t, _, _ in if let t { targets.append(t) } }
-            for t in targets { flags[t] |= Self.used }
+            forEachEdge(g) { t, _, _ in if let t { f[t] |= Self.used } }
         }
     }
 
@@ -171,29 +172,35 @@ struct Connectivity {
                 if flags[g] & Self.promised == 0 { stack.append(g) }
             }
         }
+        let f = flags
+        var absent: [([UInt8], GitType?, Int)] = []
+        var wrong: [(Int, Int, GitType, GitType)] = []
         while let g = stack.popLast() {
-            var next: [Int] = []
             forEachEdge(g) { t, id, expected in
                 guard let t, present(t) else {
-                    if t != nil { return }  // present in a pack or loose but corrupt: reported where it lives
-                    if isPromised(t, id) { return }
-                    let key = Array(UnsafeRawBufferPointer(start: id, count: width))
-                    var entry = missing[key] ?? (expected, [])
-                    if entry.referrers.count < 64 { entry.referrers.append(g) }
-                    missing[key] = entry
+                    // Present in a pack or loose but corrupt: reported where it lives.
+                    if t == nil && !isPromised(nil, id) {
+                        absent.append((Array(UnsafeRawBufferPointer(start: id, count: width)), expected, g))
+                    }
                     return
                 }
                 if let expected, let actual = type(t), actual != expected {
-                    findings.append(wrongType(from: g, to: t, expected: expected, actual: actual, describe: describe,
-                                              location: location))
+                    wrong.append((g, t, expected, actual))
                     return
                 }
-                if flags[t] & Self.reachable == 0 {
-                    flags[t] |= Self.reachable
-                    if flags[t] & Self.promised == 0 { next.append(t) }
+                if f[t] & Self.reachable == 0 {
+                    f[t] |= Self.reachable
+                    if f[t] & Self.promised == 0 { stack.append(t) }
                 }
             }
-            stack += next
+        }
+        for (key, expected, g) in absent {
+            var entry = missing[key] ?? (expected, [])
+            if entry.referrers.count < 64 { entry.referrers.append(g) }
+            missing[key] = entry
+        }
+        for (g, t, expected, actual) in wrong {
+            findings.append(wrongType(from: g, to: t, expected: expected, actual: actual, describe: describe, location: location))
         }
     }
 
@@ -215,5 +222,19 @@ struct Connectivity {
         }
         danglingCount = out.count
         return out
+    }
+}
+
+/// Per-object flag bytes, shared by reference so that the walks' closures can set them.
+final class Flags {
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    init(_ n: Int) {
+        bytes = .allocate(capacity: max(n, 1))
+        bytes.initialize(repeating: 0)
+    }
+    deinit { bytes.deallocate() }
+    @inline(__always) subscript(_ i: Int) -> UInt8 {
+        get { bytes[i] }
+        set { bytes[i] = newValue }
     }
 }

@@ -30,7 +30,7 @@ final class DeltaResolver: @unchecked Sendable {
     private var rootCursor = 0
     private var active = 0
     private let rebuilder = Inflater()
-    private let rebuildScratch = Scratch(1 << 16)
+    private let rebuildScratch = ScratchBuffer(1 << 16)
 
     init(layout: PackLayout, graph: SourceGraph, report: ObjectReport, cacheLimit: Int) {
         self.layout = layout
@@ -404,9 +404,9 @@ final class DeltaNode {
 final class ResolverWorker {
     static let streamAbove = 32 << 20
     let inflater = Inflater()
-    let extent = Scratch(1 << 20)
-    let delta = Scratch(1 << 16)
-    let result = Scratch(1 << 20)
+    let extent = ScratchBuffer(1 << 20)
+    let delta = ScratchBuffer(1 << 16)
+    let result = ScratchBuffer(1 << 20)
     let inspector: ObjectInspector
     let log = EdgeLog()
     var findings: [Finding] = []
@@ -416,8 +416,8 @@ final class ResolverWorker {
     init(inspector: ObjectInspector) { self.inspector = inspector }
 
     func shrink() {
-        extent.shrink(to: 8 << 20)
-        delta.shrink(to: 8 << 20)
-        result.shrink(to: 8 << 20)
+        extent.shrink(to: 1 << 20)
+        delta.shrink(to: 1 << 20)
+        result.shrink(to: 1 << 20)
     }
 }

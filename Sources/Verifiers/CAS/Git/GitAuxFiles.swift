@@ -48,11 +48,12 @@ struct GitAuxFiles {
         return f
     }
 
-    mutating func check(_ dir: GitPackDirectory, connectivity: Connectivity?) -> [Finding] {
+    /// `indexes`: the pack indexes already read, by idx path.
+    mutating func check(_ dir: GitPackDirectory, indexes known: [String: PackIndex], connectivity: Connectivity?) -> [Finding] {
         var out: [Finding] = []
         var indexes: [String: PackIndex] = [:]
         for pair in dir.pairs {
-            guard let idx = try? RawFile(path: pair.idx), let index = try? PackIndex(file: idx, width: width) else { continue }
+            guard let index = known[pair.idx] else { continue }
             indexes[PathUtil.basename(pair.pack)] = index
             if let rev = pair.rev { out += checkRev(rev, index: index) }
             if let bitmap = pair.bitmap { out += checkBitmap(bitmap, index: index) }
@@ -79,10 +80,17 @@ struct GitAuxFiles {
         if f.bytes(f.count - 2 * width, width) != index.packChecksum {
             return [bad(path, "names another pack than its idx does")]
         }
-        var order = (0..<n).map { (index.offset($0), UInt32($0)) }
-        order.sort { $0.0 < $1.0 }
-        for k in 0..<n where f.u32(12 + 4 * k) != order[k].1 {
-            return [bad(path, "position \(k) names object \(f.u32(12 + 4 * k)) but the pack's order has \(order[k].1) there (git: 'invalid rev-index position')")]
+        // Positions in pack order: each in range, and offsets strictly increasing (which also makes them a
+        // permutation, since every object has its own offset).
+        var previous: UInt64?
+        for k in 0..<n {
+            let pos = Int(f.u32(12 + 4 * k))
+            guard pos < n else { return [bad(path, "position \(k) names object \(pos) of \(n) (git: 'invalid rev-index position')")] }
+            let offset = index.offset(pos)
+            if let p = previous, offset <= p {
+                return [bad(path, "position \(k) is out of the pack's offset order (git: 'invalid rev-index position')")]
+            }
+            previous = offset
         }
         return out
     }

@@ -47,15 +47,28 @@ final class GitGraphCache: @unchecked Sendable {
     func loadPack(name: String, key: String, width: Int) -> PackEntry? {
         guard var r = open(fileName(pack: name), key: key) else { return nil }
         guard let count = r.int(), let objects = r.int(), let hashed = r.int(),
-              let states = r.bytes(), states.count == count,
+              let states = r.span(), states.count == count,
               let starts = r.words(), starts.count == count + 1, let edges = r.words(),
               let externals = r.bytes(), externals.count % width == 0,
               let modules = r.bytes(), let attributes = r.bytes(), let json = r.bytes(),
               let findings = try? JSONDecoder().decode([Finding].self, from: Data(json)),
-              Int(starts.last ?? 0) == edges.count else { return nil }
-        let graph = SourceGraph(count: count, width: width, states: states, edgeStart: starts, edges: edges, externals: externals)
+              Int(starts.last ?? 0) == edges.count,
+              zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }),
+              Self.inBounds(edges, count: count, externals: externals.count / width) else { return nil }
+        let graph = SourceGraph(count: count, width: width, states: states, starts: starts, edges: edges, externals: externals,
+                                owner: r.file)
         return PackEntry(graph: graph, findings: findings, objects: objects, bytesHashed: Int64(hashed), gitmodules: modules,
                          gitattributes: attributes)
+    }
+
+    /// Every reference points inside the pack or the external list (the cache is read without copying,
+    /// so a damaged file must not reach the walk).
+    static func inBounds(_ edges: UnsafeBufferPointer<UInt32>, count: Int, externals: Int) -> Bool {
+        for e in edges {
+            let i = Int(e & SourceGraph.indexMask)
+            if e & SourceGraph.external != 0 ? i >= externals : i >= count { return false }
+        }
+        return true
     }
 
     func savePack(name: String, key: String, result: PackResult) {
@@ -65,13 +78,13 @@ final class GitGraphCache: @unchecked Sendable {
         w.int(result.objects)
         w.int(Int(result.bytesHashed))
         w.bytes(Array(graph.states))
-        w.words(graph.edgeStart)
+        w.words(graph.starts)
         w.words(graph.edges)
         w.bytes(graph.externals)
         w.bytes(result.gitmodules)
         w.bytes(result.gitattributes)
         w.bytes([UInt8](json))
-        write(w, to: fileName(pack: name))
+        write(w.finished, to: fileName(pack: name))
     }
 
     // MARK: loose objects
@@ -120,7 +133,7 @@ final class GitGraphCache: @unchecked Sendable {
                 w.raw(target)
             }
         }
-        write(w, to: fileName(loose: objects))
+        write(w.finished, to: fileName(loose: objects))
     }
 
     /// Deletes cache files of packs that are gone.
@@ -142,24 +155,82 @@ final class GitGraphCache: @unchecked Sendable {
         return r
     }
 
+    /// Writes the pieces to a temporary file beside `path`, then renames it: readers see the old file or
+    /// the new one. Large pieces are written from where they lie, never gathered into one buffer.
     private func write(_ w: Writer, to path: String) {
-        var out = w.out
-        out += ContentHash.hash(out, .xxh3_64).bytes
-        do { try AtomicFile.write(Data(out), to: path, durable: false) } catch { note = "could not save the git stat cache: \(error)" }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            note = "could not save the git stat cache: \(error.localizedDescription)"
+            return
+        }
+        let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = Glibc.open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            note = "could not save the git stat cache: \(String(cString: strerror(errno)))"
+            return
+        }
+        let hasher = StreamingHasher(.xxh3_64)
+        var ok = true
+        func put(_ b: UnsafeRawBufferPointer) {
+            hasher.update(b)
+            var done = 0
+            while ok && done < b.count {
+                let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { ok = false; break }
+                done += n
+            }
+        }
+        for piece in w.pieces {
+            switch piece {
+            case .bytes(let b): b.withUnsafeBytes { put($0) }
+            case .raw(let r): if r.count > 0 { put(r) }
+            }
+        }
+        let digest = hasher.finalize().bytes
+        if ok { digest.withUnsafeBytes { b in _ = Glibc.write(fd, b.baseAddress!, b.count) } }
+        close(fd)
+        if !ok || rename(tmp, path) != 0 {
+            unlink(tmp)
+            note = "could not save the git stat cache in '\(directory)'"
+        }
     }
 
     private struct Writer {
-        var out: [UInt8] = []
+        enum Piece {
+            case bytes([UInt8])
+            /// Memory that outlives the write (a graph's arrays).
+            case raw(UnsafeRawBufferPointer)
+        }
+        var pieces: [Piece] = []
+        private var small: [UInt8] = []
+        private var length = 0
+
         init(key: String) {
-            out = GitGraphCache.magic
+            small = GitGraphCache.magic
             bytes(Array(key.utf8))
         }
-        mutating func int(_ v: Int) { withUnsafeBytes(of: UInt64(bitPattern: Int64(v)).littleEndian) { out += $0 } }
-        mutating func raw(_ b: [UInt8]) { out += b }
-        mutating func bytes(_ b: [UInt8]) { int(b.count); out += b }
-        mutating func words(_ w: [UInt32]) {
+        mutating func int(_ v: Int) { withUnsafeBytes(of: UInt64(bitPattern: Int64(v)).littleEndian) { small += $0 } }
+        mutating func raw(_ b: [UInt8]) { small += b }
+        mutating func bytes(_ b: [UInt8]) { int(b.count); small += b }
+        /// A count, zero bytes up to a multiple of four, then the words (read in place, so aligned).
+        mutating func words(_ w: UnsafeBufferPointer<UInt32>) {
             int(w.count)
-            w.withUnsafeBytes { out += $0 }
+            while (length + small.count) % 4 != 0 { small.append(0) }
+            flush()
+            pieces.append(.raw(UnsafeRawBufferPointer(w)))
+            length += w.count * 4
+        }
+        private mutating func flush() {
+            pieces.append(.bytes(small))
+            length += small.count
+            small = []
+        }
+        var finished: Writer {
+            var w = self
+            w.flush()
+            return w
         }
     }
 
@@ -186,12 +257,20 @@ final class GitGraphCache: @unchecked Sendable {
             return raw(n)
         }
 
-        mutating func words() -> [UInt32]? {
-            guard let n = int(), n >= 0, at + 4 * n <= end else { return nil }
-            var out = [UInt32](repeating: 0, count: n)
-            out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: file.base + at, count: 4 * n)) }
-            at += 4 * n
-            return out
+        /// Words in place in the file's memory (the file must outlive them).
+        mutating func words() -> UnsafeBufferPointer<UInt32>? {
+            guard let n = int(), n >= 0 else { return nil }
+            while at % 4 != 0 { at += 1 }
+            guard at + 4 * n <= end else { return nil }
+            defer { at += 4 * n }
+            return UnsafeBufferPointer(start: (file.base + at).assumingMemoryBound(to: UInt32.self), count: n)
+        }
+
+        /// Bytes in place in the file's memory.
+        mutating func span() -> UnsafeRawBufferPointer? {
+            guard let n = int(), n >= 0, at + n <= end else { return nil }
+            defer { at += n }
+            return UnsafeRawBufferPointer(start: file.base + at, count: n)
         }
     }
 }

@@ -25,6 +25,8 @@ struct GitRun {
     private var gitattributes = Set<[UInt8]>()
     private var packDirectories: [GitPackDirectory] = []
     private var connectivity: Connectivity?
+    /// The pack indexes that parsed, by idx path.
+    private var indexes: [String: PackIndex] = [:]
     let reader: ObjectReader
 
     init(repo: GitRepository, options: GitCheckOptions, display: @escaping @Sendable (String) -> String, cache: GitGraphCache?,
@@ -57,6 +59,7 @@ struct GitRun {
                 let o = PackVerifier.open(idxPath: pair.idx, packPath: pair.pack, promisor: pair.promisor, display: display,
                                           algorithm: repo.algorithm)
                 if let index = o.index, let file = o.file { reader.add(index: index, file: file) }
+                if let index = o.index { indexes[pair.idx] = index }
                 opened.append((o, pair, d == 0))
                 pairs.append(pair)
             }
@@ -248,7 +251,7 @@ struct GitRun {
         var out: [Finding] = []
         for (d, dir) in packDirectories.enumerated() {
             var aux = GitAuxFiles(objects: repo.objectDirs[d], algorithm: repo.algorithm, display: display)
-            out += aux.check(dir, connectivity: connectivity)
+            out += aux.check(dir, indexes: indexes, connectivity: connectivity)
             notes += aux.notes
         }
         return out

@@ -23,7 +23,7 @@ enum GitStore {
         let progress = ScanProgress(sink: { context.progress($0) })
         let options = GitCheckOptions(algorithm: repo.algorithm, threads: config.threads,
                                       levels: FsckLevels(strict: config.strict, overrides: settings.overrides),
-                                      strict: config.strict, skip: skip, cacheLimit: 64 << 20, cancelled: cancelled,
+                                      strict: config.strict, skip: skip, cacheLimit: 32 << 20, cancelled: cancelled,
                                       progress: { progress.add($0) })
         let fingerprint = GitRun.settingsFingerprint(repo: repo, strict: config.strict, settings: settings, skip: skip)
         let cache = config.cache ? GitGraphCache(stateDirectory: context.stateDirectory, repository: repo, settings: fingerprint) : nil

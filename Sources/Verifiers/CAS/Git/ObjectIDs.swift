@@ -17,19 +17,24 @@ struct ObjectIDs: Sendable {
 
     /// `sorted` must hold `width`-byte ids in ascending order (duplicates allowed; lookups find one).
     init(width: Int, sorted: [UInt8]) {
+        self.init(width: width, storage: RawFile(bytes: sorted))
+    }
+
+    /// Ids already in memory the table takes over (no copy).
+    init(width: Int, storage: RawFile) {
         self.width = width
-        storage = RawFile(bytes: sorted)
+        self.storage = storage
         var fan = [UInt32](repeating: 0, count: 65_537)
-        let n = sorted.count / width
+        let n = storage.count / width
         count = n
-        sorted.withUnsafeBytes { b in
-            var bucket = 0
-            for i in 0..<n {
-                let key = Int(b[i * width]) << 8 | Int(b[i * width + 1])
-                while bucket <= key { fan[bucket] = UInt32(i); bucket += 1 }
-            }
-            while bucket <= 65_536 { fan[bucket] = UInt32(n); bucket += 1 }
+        let b = storage.base
+        var bucket = 0
+        for i in 0..<n {
+            let key = Int(b.load(fromByteOffset: i * width, as: UInt8.self)) << 8
+                | Int(b.load(fromByteOffset: i * width + 1, as: UInt8.self))
+            while bucket <= key { fan[bucket] = UInt32(i); bucket += 1 }
         }
+        while bucket <= 65_536 { fan[bucket] = UInt32(n); bucket += 1 }
         fanout = fan
     }
 

@@ -44,8 +44,7 @@ struct ObjectTable {
 
     init(sources: [ObjectSource], width: Int) {
         let total = sources.reduce(0) { $0 + $1.count }
-        var flat = [UInt8]()
-        flat.reserveCapacity(total * width)
+        let flat = UnsafeMutableRawPointer.allocate(byteCount: max(total * width, 1), alignment: 16)
         var src = [UInt32](), pos = [UInt32]()
         src.reserveCapacity(total)
         pos.reserveCapacity(total)
@@ -75,14 +74,14 @@ struct ObjectTable {
         while let s = heap.first {
             let i = cursor[s]
             let p = sources[s].idPointer(i)
-            if last >= 0 && flat.withUnsafeBytes({ memcmp($0.baseAddress! + last * width, p, width) }) == 0 {
+            if last >= 0 && memcmp(flat + last * width, p, width) == 0 {
                 // The same object again: prefer a copy that verified.
                 if !sources[Int(src[last])].graph.present(Int(pos[last])) && sources[s].graph.present(i) {
                     src[last] = UInt32(s)
                     pos[last] = UInt32(i)
                 }
             } else {
-                flat.append(contentsOf: UnsafeRawBufferPointer(start: p, count: width))
+                (flat + (last + 1) * width).copyMemory(from: p, byteCount: width)
                 src.append(UInt32(s))
                 pos.append(UInt32(i))
                 last += 1
@@ -95,7 +94,7 @@ struct ObjectTable {
             }
             if !heap.isEmpty { siftDown(0) }
         }
-        ids = ObjectIDs(width: width, sorted: flat)
+        ids = ObjectIDs(width: width, storage: RawFile(owning: flat, count: (last + 1) * width))
         source = src
         position = pos
         global = map

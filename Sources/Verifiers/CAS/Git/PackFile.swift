@@ -68,7 +68,7 @@ final class PackFile: @unchecked Sendable {
 }
 
 /// A growable scratch buffer owned by one worker.
-final class Scratch {
+final class ScratchBuffer {
     private(set) var pointer: UnsafeMutableRawPointer
     private(set) var capacity: Int
 

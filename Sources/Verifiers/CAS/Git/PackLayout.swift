@@ -94,7 +94,7 @@ final class PackLayout: @unchecked Sendable {
     }
 
     /// The first pass over entries `range`; findings go to `findings`, thin-pack deltas to `external`.
-    func scan(_ range: Range<Int>, buffer: Scratch, findings: inout [Finding], display: String,
+    func scan(_ range: Range<Int>, buffer: ScratchBuffer, findings: inout [Finding], display: String,
               external: inout [(entry: Int, base: [UInt8])], algorithm: HashAlgorithm) {
         let window = 4 << 20
         var winStart = 0, winEnd = 0

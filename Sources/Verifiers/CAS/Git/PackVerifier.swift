@@ -184,7 +184,7 @@ enum PackVerifier {
         await Workers.run(o.threads, cancelled: o.cancelled) { w in
             var findings: [Finding] = []
             var external: [(entry: Int, base: [UInt8])] = []
-            let buffer = Scratch(4 << 20)
+            let buffer = ScratchBuffer(4 << 20)
             while !o.cancelled.isSet, let j = jobs.take()?.lowerBound {
                 if j == 0 {
                     let b = UnsafeMutableRawBufferPointer(start: buffer.reserve(4 << 20), count: 4 << 20)

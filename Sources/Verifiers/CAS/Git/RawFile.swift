@@ -36,6 +36,13 @@ final class RawFile: @unchecked Sendable {
         stat = st
     }
 
+    /// Takes ownership of memory allocated with `UnsafeMutableRawPointer.allocate(byteCount:alignment:)`.
+    init(owning pointer: UnsafeMutableRawPointer, count: Int) {
+        base = UnsafeRawPointer(pointer)
+        self.count = count
+        stat = nil
+    }
+
     /// For tests and fuzzing: the file is these bytes.
     init(bytes: [UInt8]) {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
