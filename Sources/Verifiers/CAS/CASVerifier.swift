@@ -16,8 +16,10 @@ public struct CASVerifier: Verifier {
         summary: "Verifies a content-addressed store (native, OCI, git, Bazel, named, checksum files): hashes, sizes, references.",
         discussion: """
             Every object must hash to its address: XXH3-128 for gate's native store, SHA-256/512 for OCI and Bazel, git's \
-            object ids (SHA-1 or SHA-256, after inflating loose objects) and the pack trailers, or the algorithm of a \
-            checksum manifest. References must resolve: native manifests, OCI descriptors (size and digest), checksum \
+            object ids (SHA-1 or SHA-256, every loose and packed object inflated and resolved natively), or the algorithm \
+            of a checksum manifest. A git repository gets the checks of `git fsck --full --strict` (docs/git.md): packs and \
+            indexes cross-checked, refs, reflogs and the index walked for missing objects, dangling objects as orphans, \
+            object syntax with git's fsck message ids (cas/bad-object). References must resolve: native manifests, OCI descriptors (size and digest), checksum \
             entries. Leftover temporary files are partial writes. Objects nothing references are orphans, reported as \
             warnings, so a store whose only findings are orphans passes.
 

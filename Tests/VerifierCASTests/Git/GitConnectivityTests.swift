@@ -128,5 +128,13 @@ import Testing
         f.expectParity(o, try await f.fsck())
         let note = try #require(o.findings.first { $0.message.contains("partial clone") }, "\(o.findings.map(\.message))")
         #expect(note.severity == .warning && note.message.contains("'origin'"), "\(note.message)")
+        // Without a promisor remote, git ignores .promisor packs (packfile.c is_promisor_object needs
+        // has_promisor_remote): the unfetched blobs are missing objects, for git and for gate.
+        for key in ["remote.origin.promisor", "remote.origin.partialclonefilter", "extensions.partialclone"] {
+            _ = try await Exec.run(["git", "config", "--unset", key], cwd: dst.path, env: ["GIT_CONFIG_NOSYSTEM": "1", "HOME": dst.path])
+        }
+        let plain = try await f.gate()
+        f.expectParity(plain, try await f.fsck())
+        #expect(plain.findings.contains { $0.rule == "cas/missing-object" && $0.severity == .error })
     }
 }

@@ -11,29 +11,34 @@ import Glibc
 /// Every head (ref, HEAD, reflog entry, index entry) must name an object that is present; everything
 /// reachable from the heads through commit trees and parents (with grafts and shallow commits applied),
 /// tree entries (not gitlinks) and tag targets must be present and of the type the link expects. The walk
-/// stops at promisor objects (objects in `.promisor` packs and what they refer to), which a partial clone
-/// may lack by design. Present objects that nothing reaches and nothing refers to are git's "dangling"
-/// objects: warnings.
-struct Connectivity {
+/// stops at promisor objects (objects in `.promisor` packs and what they refer to, when the repository
+/// has a promisor remote), which a partial clone may lack by design. Present objects that nothing
+/// reaches and nothing refers to are git's "dangling" objects: warnings.
+///
+/// The walks run over flat arrays (one type byte and one flag byte per object, each source's references
+/// resolved to global indices once), with no per-object allocation: a million objects and ten million
+/// references take a fraction of a second.
+final class Connectivity {
     static let reachable: UInt8 = 1
     static let used: UInt8 = 2
     static let promised: UInt8 = 4
+    static let absent = UInt32.max
 
     let sources: [ObjectSource]
     let table: ObjectTable
     let width: Int
-    /// Global index of each source's external references (UInt32.max when absent everywhere).
-    private var externalGlobal: [[UInt32]] = []
+    /// By global index: the type of the copy used, 0 when not present (corrupt or unparseable).
+    private let types: Flags
     private let flags: Flags
-    /// Replacement parent lists (grafts) and commits whose parents are cut (shallow), by global index;
-    /// parents given as global indices, or as ids when absent.
-    private var grafts: [UInt32: [[UInt8]]] = [:]
-    /// Ids referred to by promisor objects but not present: a partial clone's unfetched objects.
+    /// Each source's references, with targets already turned into global indices.
+    private let views: [EdgeView]
+    /// Replacement parent lists (grafts) and cut parents (shallow), by global index.
+    private var grafts: [Int: [[UInt8]]] = [:]
+    /// Ids that promisor objects refer to and that are absent: a partial clone's unfetched objects.
     private var promisedIDs = Set<[UInt8]>()
 
     private(set) var findings: [Finding] = []
     private(set) var missing: [[UInt8]: (type: GitType?, referrers: [Int])] = [:]
-    /// Objects that promisor objects refer to and that are absent: a partial clone's unfetched objects.
     private(set) var promisedMissing = 0
     private(set) var danglingCount = 0
     private(set) var unreachableCount = 0
@@ -41,115 +46,108 @@ struct Connectivity {
     init(sources: [ObjectSource], width: Int, shallow: [[UInt8]], grafts graftList: [(commit: [UInt8], parents: [[UInt8]])]) {
         self.sources = sources
         self.width = width
-        table = ObjectTable(sources: sources, width: width)
+        let table = ObjectTable(sources: sources, width: width)
+        self.table = table
+        types = Flags(table.count)
         flags = Flags(table.count)
-        externalGlobal = sources.map { s in
-            let n = s.graph.externals.count / width
-            return (0..<n).map { k in
-                s.graph.externals.withUnsafeBytes { e in table.ids.find(e.baseAddress! + k * width).map(UInt32.init) ?? .max }
-            }
+        for g in 0..<table.count {
+            types[g] = sources[Int(table.source[g])].graph.type(Int(table.position[g]))?.rawValue ?? 0
         }
+        views = sources.indices.map { EdgeView(source: sources[$0], global: table.global[$0], ids: table.ids, width: width) }
         for (commit, parents) in graftList {
-            if let g = table.ids.find(commit) { grafts[UInt32(g)] = parents }
+            if let g = table.ids.find(commit) { grafts[g] = parents }
         }
         for commit in shallow {
-            if let g = table.ids.find(commit) { grafts[UInt32(g)] = [] }
+            if let g = table.ids.find(commit) { grafts[g] = [] }
         }
         markPromisors()
         promisedMissing = promisedIDs.count
     }
 
     @inline(__always)
-    func present(_ g: Int) -> Bool { sources[Int(table.source[g])].graph.present(Int(table.position[g])) }
+    func present(_ g: Int) -> Bool { types[g] != 0 }
 
     @inline(__always)
-    func type(_ g: Int) -> GitType? { sources[Int(table.source[g])].graph.type(Int(table.position[g])) }
+    func type(_ g: Int) -> GitType? { GitType(rawValue: types[g]) }
 
-    /// Calls `body(target, expected)` for each reference of global object `g`: target is a global index
-    /// or nil with the id when absent everywhere. Grafts and shallow commits replace commit parents.
+    var hasGrafts: Bool { !grafts.isEmpty }
+
+    /// Calls `body(target, expected, word position)` for each reference of `g` (target `absent` when the
+    /// object is nowhere). A commit with a graft or a shallow entry gets the graft's parents instead of its own.
     @inline(__always)
-    private func forEachEdge(_ g: Int, _ body: (Int?, UnsafeRawPointer, GitType?) -> Void) {
+    private func forEachEdge(_ g: Int, _ body: (UInt32, GitType?, Int, Int) -> Void) {
         let s = Int(table.source[g]), p = Int(table.position[g])
-        let graph = sources[s].graph
-        let graft = grafts.isEmpty ? nil : grafts[UInt32(g)]
-        let isCommit = graft != nil && graph.type(p) == .commit
-        let edges = graph.edges, range = graph.edgeRange(p)
-        guard !range.isEmpty || graft != nil else { return }
-        let local = table.global[s]
-        for e in range {
-            let word = edges[e]
+        let v = views[s]
+        let graft = grafts.isEmpty ? nil : grafts[g]
+        let skipParents = graft != nil && types[g] == GitType.commit.rawValue
+        let start = Int(v.starts[p]), end = Int(v.starts[p + 1])
+        var e = start
+        while e < end {
+            let word = v.edges[e]
             let expected = SourceGraph.expected(word)
-            if isCommit && expected == .commit { continue }
-            let index = Int(word & SourceGraph.indexMask)
-            if word & SourceGraph.external != 0 {
-                let t = externalGlobal[s][index]
-                graph.externals.withUnsafeBytes { ext in
-                    body(t == .max ? nil : Int(t), ext.baseAddress! + index * width, expected)
-                }
-            } else {
-                let t = Int(local[index])
-                body(t, table.ids.pointer(t), expected)
-            }
+            if !(skipParents && expected == .commit) { body(v.target(word), expected, s, e) }
+            e += 1
         }
-        if let graft, isCommit {
-            for parent in graft {
-                parent.withUnsafeBytes { body(table.ids.find($0.baseAddress!), $0.baseAddress!, .commit) }
-            }
+        if let graft, skipParents {
+            for parent in graft { body(table.ids.find(parent).map(UInt32.init) ?? Self.absent, .commit, -1, 0) }
         }
     }
 
-    var hasGrafts: Bool { !grafts.isEmpty }
+    /// The id an edge points at (`source` -1: a graft parent, looked up again).
+    private func targetID(_ t: UInt32, source: Int, edge: Int) -> [UInt8] {
+        if t != Self.absent { return table.ids.id(Int(t)) }
+        guard source >= 0 else { return [] }
+        return views[source].targetID(edge)
+    }
 
     /// A commit's tree and parents as its object records them (grafts not applied).
     func commitLinks(_ g: Int) -> (tree: [UInt8]?, parents: [[UInt8]]) {
         let s = Int(table.source[g]), p = Int(table.position[g])
-        let graph = sources[s].graph
+        let v = views[s]
         var tree: [UInt8]?
         var parents: [[UInt8]] = []
-        for e in graph.edgeRange(p) {
-            let word = graph.edge(e)
-            let index = Int(word & SourceGraph.indexMask)
-            let id = word & SourceGraph.external != 0 ? Array(graph.externalID(index)) : table.ids.id(Int(table.global[s][index]))
-            if SourceGraph.expected(word) == .tree { tree = id } else { parents.append(id) }
+        for e in Int(v.starts[p])..<Int(v.starts[p + 1]) {
+            let id = targetID(v.target(v.edges[e]), source: s, edge: e)
+            if SourceGraph.expected(v.edges[e]) == .tree { tree = id } else { parents.append(id) }
         }
         return (tree, parents)
     }
 
     /// `is_promisor_object`: every object in a promisor pack and every object such an object refers to.
-    private mutating func markPromisors() {
+    private func markPromisors() {
         guard sources.contains(where: \.promisor) else { return }
+        let f = flags
+        var absentIDs: [[UInt8]] = []
         for g in 0..<table.count where sources[Int(table.source[g])].promisor {
-            flags[g] |= Self.promised
-            var absent: [[UInt8]] = []
-            let f = flags
-            forEachEdge(g) { t, id, _ in
-                if let t { f[t] |= Self.promised } else { absent.append(Array(UnsafeRawBufferPointer(start: id, count: width))) }
+            f[g] |= Self.promised
+            forEachEdge(g) { t, _, s, e in
+                if t == Self.absent { absentIDs.append(targetID(t, source: s, edge: e)) } else { f[Int(t)] |= Self.promised }
             }
-            promisedIDs.formUnion(absent)
         }
+        promisedIDs = Set(absentIDs)
     }
 
-    func isPromised(_ g: Int?, _ id: UnsafeRawPointer) -> Bool {
+    func isPromised(_ g: Int?, _ id: [UInt8]) -> Bool {
         if let g { return flags[g] & Self.promised != 0 }
-        return !promisedIDs.isEmpty && promisedIDs.contains(Array(UnsafeRawBufferPointer(start: id, count: width)))
+        return !promisedIDs.isEmpty && promisedIDs.contains(id)
     }
 
     /// Marks what every present object refers to (git's `mark_used` while checking each object).
     func markUsed() {
         let f = flags
-        for g in 0..<table.count where present(g) {
-            forEachEdge(g) { t, _, _ in if let t { f[t] |= Self.used } }
+        for g in 0..<table.count where types[g] != 0 {
+            forEachEdge(g) { t, _, _, _ in if t != Self.absent { f[Int(t)] |= Self.used } }
         }
     }
 
     /// Walks from the heads; records missing objects and wrong-type links.
-    mutating func walk(_ heads: [GitHead], describe: (Int) -> String, location: (Int) -> String) {
+    func walk(_ heads: [GitHead], describe: (Int) -> String, location: (Int) -> String) {
         var stack: [Int] = []
+        let f = flags
         for head in heads {
             let found = table.ids.find(head.id)
-            let ok = found.map(present) ?? false
-            if !ok {
-                if head.id.withUnsafeBytes({ isPromised(found, $0.baseAddress!) }) { continue }
+            guard let g = found, present(g) else {
+                if isPromised(found, head.id) { continue }
                 let hex = Hex.encode(head.id)
                 let problem: String
                 switch head.kind {
@@ -160,41 +158,42 @@ struct Connectivity {
                 findings.append(GitFindings.badHead(name: head.name, id: hex, path: head.path, problem: problem))
                 continue
             }
-            let g = found!
-            flags[g] |= Self.used
+            f[g] |= Self.used
             if let must = head.mustBe, let t = type(g), t != must {
-                let hex = Hex.encode(head.id)
                 findings.append(GitFindings.badRef(name: head.name, path: head.path,
-                    problem: "points to \(t.name) \(hex), not a \(must.name)\(head.kind == .ref ? " (git: 'not a commit')" : "")"))
+                    problem: "points to \(t.name) \(Hex.encode(head.id)), not a \(must.name)\(head.kind == .ref ? " (git: 'not a commit')" : "")"))
             }
-            if flags[g] & Self.reachable == 0 {
-                flags[g] |= Self.reachable
-                if flags[g] & Self.promised == 0 { stack.append(g) }
+            if f[g] & Self.reachable == 0 {
+                f[g] |= Self.reachable
+                if f[g] & Self.promised == 0 { stack.append(g) }
             }
         }
-        let f = flags
-        var absent: [([UInt8], GitType?, Int)] = []
+        var absent: [(UInt32, Int, Int, GitType?, Int)] = []
         var wrong: [(Int, Int, GitType, GitType)] = []
+        let types = self.types
         while let g = stack.popLast() {
-            forEachEdge(g) { t, id, expected in
-                guard let t, present(t) else {
-                    // Present in a pack or loose but corrupt: reported where it lives.
-                    if t == nil && !isPromised(nil, id) {
-                        absent.append((Array(UnsafeRawBufferPointer(start: id, count: width)), expected, g))
-                    }
+            forEachEdge(g) { t, expected, s, e in
+                guard t != Self.absent else {
+                    absent.append((t, s, e, expected, g))
                     return
                 }
-                if let expected, let actual = type(t), actual != expected {
-                    wrong.append((g, t, expected, actual))
+                let target = Int(t)
+                let actual = types[target]
+                // Present in a pack or loose but corrupt: reported where it lives.
+                guard actual != 0 else { return }
+                if let expected, actual != expected.rawValue {
+                    wrong.append((g, target, expected, GitType(rawValue: actual)!))
                     return
                 }
-                if f[t] & Self.reachable == 0 {
-                    f[t] |= Self.reachable
-                    if f[t] & Self.promised == 0 { stack.append(t) }
+                if f[target] & Self.reachable == 0 {
+                    f[target] |= Self.reachable
+                    if f[target] & Self.promised == 0 { stack.append(target) }
                 }
             }
         }
-        for (key, expected, g) in absent {
+        for (t, s, e, expected, g) in absent {
+            let key = targetID(t, source: s, edge: e)
+            if key.isEmpty || isPromised(nil, key) { continue }
             var entry = missing[key] ?? (expected, [])
             if entry.referrers.count < 64 { entry.referrers.append(g) }
             missing[key] = entry
@@ -214,9 +213,9 @@ struct Connectivity {
     }
 
     /// git's "dangling" objects: present, not reachable, and nothing refers to them.
-    mutating func dangling() -> [Int] {
+    func dangling() -> [Int] {
         var out: [Int] = []
-        for g in 0..<table.count where present(g) && flags[g] & Self.reachable == 0 {
+        for g in 0..<table.count where types[g] != 0 && flags[g] & Self.reachable == 0 {
             unreachableCount += 1
             if flags[g] & Self.used == 0 { out.append(g) }
         }
@@ -225,7 +224,62 @@ struct Connectivity {
     }
 }
 
-/// Per-object flag bytes, shared by reference so that the walks' closures can set them.
+/// One source's references for the walks: the source's own arrays, and where each target is in the
+/// global table (positions in the source map through `global`; external ids were looked up once).
+final class EdgeView {
+    let starts: UnsafeBufferPointer<UInt32>
+    let edges: UnsafeBufferPointer<UInt32>
+    private let global: UnsafeMutableBufferPointer<UInt32>
+    private let external: UnsafeMutableBufferPointer<UInt32>
+    private let ownStarts: UnsafeMutableBufferPointer<UInt32>?
+    private let graph: SourceGraph
+
+    init(source: ObjectSource, global map: [UInt32], ids: ObjectIDs, width: Int) {
+        graph = source.graph
+        let count = source.graph.count
+        if graph.starts.count == count + 1 {
+            starts = graph.starts
+            ownStarts = nil
+        } else {
+            let zeros = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count + 1)
+            zeros.initialize(repeating: 0)
+            starts = UnsafeBufferPointer(zeros)
+            ownStarts = zeros
+        }
+        edges = graph.edges
+        global = .allocate(capacity: max(map.count, 1))
+        _ = global.initialize(from: map)
+        let externalCount = graph.externals.count / width
+        external = .allocate(capacity: max(externalCount, 1))
+        graph.externals.withUnsafeBytes { e in
+            for k in 0..<externalCount {
+                external[k] = ids.find(e.baseAddress! + k * width).map(UInt32.init) ?? Connectivity.absent
+            }
+        }
+    }
+
+    deinit {
+        global.deallocate()
+        external.deallocate()
+        ownStarts?.deallocate()
+    }
+
+    /// The global index a reference word points at, or `Connectivity.absent`.
+    @inline(__always)
+    func target(_ word: UInt32) -> UInt32 {
+        let index = Int(word & SourceGraph.indexMask)
+        return word & SourceGraph.external != 0 ? external[index] : global[index]
+    }
+
+    /// The id of reference `e` (from the source's external list; local targets are always in the table).
+    func targetID(_ e: Int) -> [UInt8] {
+        let word = edges[e]
+        guard word & SourceGraph.external != 0 else { return [] }
+        return Array(graph.externalID(Int(word & SourceGraph.indexMask)))
+    }
+}
+
+/// Per-object bytes, shared by reference so that the walks' closures can set them.
 final class Flags {
     private let bytes: UnsafeMutableBufferPointer<UInt8>
     init(_ n: Int) {

@@ -105,11 +105,16 @@ struct GitRepository: Sendable {
         return out
     }
 
-    /// The promisor remote of a partial clone: `extensions.partialClone`, or a remote with `promisor = true`.
+    /// The promisor remote of a partial clone (promisor-remote.c `promisor_remote_init`): a remote with
+    /// `promisor = true` or a `partialclonefilter`, or `extensions.partialClone`. Without one, git ignores
+    /// `.promisor` packs: their missing objects are errors like any other.
     var promisorRemote: String? {
         if let r = config.value("extensions", nil, "partialclone") { return r }
-        return config.entries.first { $0.section == "remote" && $0.key == "promisor" && $0.value?.lowercased() != "false" }?
-            .subsection
+        for e in config.entries where e.section == "remote" && e.subsection != nil {
+            if e.key == "promisor" && config.bool("remote", e.subsection, "promisor") == true { return e.subsection }
+            if e.key == "partialclonefilter" { return e.subsection }
+        }
+        return nil
     }
 
     /// `fsck.<msg-id>` levels and `fsck.skipList`, as git's `git_fsck_config` reads them.

@@ -79,7 +79,8 @@ struct GitRun {
             gitattributes.formUnion(chunks(result.gitattributes))
             if let graph = result.graph, let index = result.index {
                 let shown = o.shownPack
-                sources.append(ObjectSource(ids: .pack(index), graph: graph, promisor: pair.promisor, location: { _ in shown }))
+                sources.append(ObjectSource(ids: .pack(index), graph: graph, promisor: pair.promisor && repo.promisorRemote != nil,
+                                            location: { _ in shown }))
             }
             if isMain {
                 let rel = "pack/" + PathUtil.basename(pair.pack)
@@ -111,6 +112,9 @@ struct GitRun {
         }
         if options.cancelled.isSet { throw CancellationError() }
         notes.insert("\(pairs.count) pack\(pairs.count == 1 ? "" : "s")", at: 0)
+        if repo.promisorRemote == nil && pairs.contains(where: \.promisor) {
+            notes.append("'.promisor' packs but no promisor remote configured (remote.<name>.promisor): like git, their missing objects count as missing")
+        }
     }
 
     private func chunks(_ flat: [UInt8]) -> [[UInt8]] {
@@ -180,7 +184,7 @@ struct GitRun {
 
     /// Connectivity from the heads, then git's dangling objects.
     mutating func connect(heads: [GitHead], dangling: Bool) -> [Finding] {
-        var c = Connectivity(sources: sources, width: repo.width, shallow: repo.shallowCommits(), grafts: repo.grafts())
+        let c = Connectivity(sources: sources, width: repo.width, shallow: repo.shallowCommits(), grafts: repo.grafts())
         c.markUsed()
         let describe: (Int) -> String = { g in "\(c.type(g)?.name ?? "object") \(c.table.ids.hex(g))" }
         let location: (Int) -> String = { g in c.sources[Int(c.table.source[g])].location(Int(c.table.position[g])) }
@@ -236,7 +240,7 @@ struct GitRun {
         let display = self.display
         return SpecialBlobs.check(gitmodules: gitmodules, gitattributes: gitattributes, reader: reader, levels: options.levels,
                                   skip: options.skip,
-                                  promised: { id in id.withUnsafeBytes { c?.isPromised(c?.table.ids.find($0.baseAddress!), $0.baseAddress!) ?? false } },
+                                  promised: { id in c.map { $0.isPromised($0.table.ids.find(id), id) } ?? false },
                                   location: { id in
                                       if let c, let g = c.table.ids.find(id) {
                                           return c.sources[Int(c.table.source[g])].location(Int(c.table.position[g]))

@@ -35,20 +35,35 @@ enum GitStore {
         if !settings.unknown.isEmpty {
             outcome.notes.append("fsck settings gate does not know were ignored: " + settings.unknown.sorted().joined(separator: ", "))
         }
-        try await run.verifyObjects()
-        try context.checkCancellation()
         let refs = GitRefs(repo: repo, display: display, reflogs: config.reflogs)
         var heads = refs.heads
-        outcome.findings += refs.findings
-        outcome.notes += refs.notes
+        var headFindings = refs.findings
         for wt in refs.worktrees() where StoreNames.isFile(wt + "/index") {
             do {
                 heads += try GitIndexFile.heads(path: wt + "/index", shown: display(wt + "/index"), algorithm: repo.algorithm)
             } catch {
-                outcome.findings.append(GitFindings.pack(path: display(wt + "/index"), problem: error.message, rule: "cas/bad-manifest",
-                                                         help: "Rebuild the index: 'rm .git/index && git reset' (the working tree is kept)."))
+                headFindings.append(GitFindings.pack(path: display(wt + "/index"), problem: error.message, rule: "cas/bad-manifest",
+                                                     help: "Rebuild the index: 'rm .git/index && git reset' (the working tree is kept)."))
             }
         }
+        // Nothing changed since the last verification: its outcome stands (docs/git.md, the stat cache).
+        let runKey = "\(fingerprint)|reflogs=\(config.reflogs)|dangling=\(config.dangling)|verify-pack=\(config.verifyPack)"
+        let whole = cache != nil && config.snapshot == nil && config.baseline == nil
+        let runFingerprint = whole ? RunFingerprint.compute(repo: repo, heads: heads, headFindings: headFindings, settings: runKey) : ""
+        if whole, !config.full, let hit = cache?.loadRun(runFingerprint) {
+            outcome.findings = hit.findings
+            outcome.notes = hit.notes + ["nothing changed since the last verification: its outcome stands"]
+            outcome.scan.objects = hit.objects
+            outcome.scan.skippedByCache = hit.objects
+            outcome.scan.bytes = hit.bytes
+            outcome.scan.prefix = display(repo.objects)
+            return outcome
+        }
+        cache?.forgetRun()
+        try await run.verifyObjects()
+        try context.checkCancellation()
+        outcome.findings += headFindings
+        outcome.notes += refs.notes
         outcome.findings += run.connect(heads: heads, dangling: config.dangling)
         outcome.findings += run.specialBlobs()
         outcome.findings += run.findings
@@ -68,6 +83,10 @@ enum GitStore {
         outcome.notes += run.notes
         cache?.prune(keeping: run.cacheKeys)
         if let note = cache?.note { outcome.notes.append(note) }
+        if whole, !options.cancelled.isSet {
+            cache?.saveRun(RunRecord(fingerprint: runFingerprint, findings: outcome.findings, notes: outcome.notes,
+                                     objects: outcome.scan.objects, bytes: outcome.scan.bytes))
+        }
         return outcome
     }
 }

@@ -129,6 +129,7 @@ enum PackVerifier {
             logs.append(w.log)
         }
         o.progress(result.objects)
+        result.findings += resolver.lockedFindings
         result.findings += DeltaDiagnosis.unresolved(layout: layout, resolver: resolver, report: report)
         graph.assemble(logs)
         result.graph = graph

@@ -126,13 +126,14 @@ final class EdgeStorage {
     init(starts counts: [UInt32], edges total: Int) {
         starts = .allocate(capacity: counts.count)
         _ = starts.initialize(from: counts)
-        edges = .allocate(capacity: max(total, 1))
+        // Exactly `total` words (an allocation of at least one, so the pointer is never null).
+        edges = UnsafeMutableBufferPointer(start: UnsafeMutablePointer<UInt32>.allocate(capacity: max(total, 1)), count: total)
         edges.initialize(repeating: 0)
     }
 
     deinit {
         starts.deallocate()
-        edges.deallocate()
+        edges.baseAddress?.deallocate()
     }
 }
 
