@@ -59,6 +59,22 @@ struct GitFixture {
         try Data(b).write(to: URL(fileURLWithPath: file))
     }
 
+    /// Inverts each byte of `file` in turn and runs gate; returns the offsets where gate found no error.
+    /// The file is restored afterwards.
+    func undetectedFlips(of file: String) async throws -> [Int] {
+        chmod(file, 0o644)
+        let original = try Data(contentsOf: URL(fileURLWithPath: file))
+        defer { try? original.write(to: URL(fileURLWithPath: file)) }
+        var missed: [Int] = []
+        for offset in 0..<original.count {
+            var b = [UInt8](original)
+            b[offset] ^= 0xff
+            try Data(b).write(to: URL(fileURLWithPath: file))
+            if CASHarness.errors(try await gate()).isEmpty { missed.append(offset) }
+        }
+        return missed
+    }
+
     func loosePath(_ hex: String) -> String { path + "/.git/objects/" + hex.prefix(2) + "/" + hex.dropFirst(2) }
 
     func packs(_ suffix: String = ".pack") throws -> [String] {
