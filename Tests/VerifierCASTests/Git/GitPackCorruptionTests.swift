@@ -85,6 +85,23 @@ import Testing
     }
 
     @Test(arguments: GitFsckParityTests.formats)
+    func aDeltaCycleAcrossTwoPacksEnds(format: String) async throws {
+        let f = try await GitFixture.make(format)
+        defer { f.remove() }
+        let a = f.algorithm
+        let x = Array("across x\n".utf8), y = Array("across y\n".utf8)
+        let xid = PackWriter.objectID("blob", x, a), yid = PackWriter.objectID("blob", y, a)
+        // Each pack holds one delta whose base is the other pack's object: every base is outside its pack.
+        try PackWriter.write([.refDelta(base: yid, baseSize: y.count, result: x, id: xid)], to: f.path + "/.git/objects/pack", algorithm: a)
+        try PackWriter.write([.refDelta(base: xid, baseSize: x.count, result: y, id: yid)], to: f.path + "/.git/objects/pack", algorithm: a)
+        // packfile.c unpack_entry looks a REF_DELTA base up in the same pack only: "failed to validate delta
+        // base reference", "cannot unpack <id>": exit 4. gate follows bases into other packs (thin packs),
+        // so its own chain reader must end on the cycle, not recurse until the worker's stack runs out.
+        let o = try await f.gate()
+        f.expectParity(o, try await f.fsck(), names: [Hex.encode(xid), Hex.encode(yid)])
+    }
+
+    @Test(arguments: GitFsckParityTests.formats)
     func aThinPackIsResolvedButRefusedAsGitRefusesIt(format: String) async throws {
         let f = try await GitFixture.make(format)
         defer { f.remove() }

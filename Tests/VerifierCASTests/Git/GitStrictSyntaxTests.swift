@@ -103,5 +103,11 @@ import Testing
         f.expectParity(o, git, names: [blob])
         #expect(git.output.contains("gitmodulesName"))
         #expect(o.findings.contains { $0.evidence?["fsckMsgId"] == "gitmodulesName" })
+        // Packed (and a delta against an earlier version), the blob is read back from the pack.
+        try f.dir.write([".gitmodules": "[submodule \"../../escape\"]\n\tpath = lib\n\turl = https://example.invalid/lib2.git\n"])
+        try await f.git("commit", "-q", "-am", "modules again")
+        try await f.git("repack", "-q", "-adf", "--depth=10", "--window=10")
+        let packed = try await f.gate()
+        f.expectParity(packed, try await f.fsck(), names: [try await f.rev("HEAD:.gitmodules")])
     }
 }

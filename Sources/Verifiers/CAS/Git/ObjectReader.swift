@@ -15,7 +15,10 @@ final class ObjectReader: @unchecked Sendable {
     let algorithm: HashAlgorithm
     private let inflater = Inflater()
     private let lock = NSLock()
+    /// Longest delta chain followed inside one pack (git writes at most 4,095), and how many times a
+    /// chain may leave its pack for a base elsewhere.
     static let maxDepth = 10_000
+    static let maxExternalDepth = 50
 
     init(looseDirectories: [String], algorithm: HashAlgorithm) {
         self.looseDirectories = looseDirectories
@@ -37,7 +40,7 @@ final class ObjectReader: @unchecked Sendable {
     }
 
     private func readLocked(_ id: [UInt8], limit: Int, depth: Int) -> (GitType, ObjectBuffer)? {
-        guard depth < Self.maxDepth else { return nil }
+        guard depth <= Self.maxExternalDepth else { return nil }
         for p in packs {
             guard let pos = id.withUnsafeBytes({ p.index.find($0.baseAddress!) }) else { continue }
             if let r = entry(p, offset: p.index.offset(pos), limit: limit, depth: depth), verified(r, id) { return r }
@@ -73,13 +76,47 @@ final class ObjectReader: @unchecked Sendable {
         return hasher.finalize().bytes == id
     }
 
-    private func entry(_ p: Pack, offset: UInt64, limit: Int, depth: Int) -> (GitType, ObjectBuffer)? {
-        guard depth < Self.maxDepth, offset >= 12, Int(offset) < p.file.size - algorithm.digestLength else { return nil }
+    /// The object at `offset`: its chain of deltas is followed iteratively (packs may hold chains thousands
+    /// deep), then applied from the base up. A base in another pack or loose counts one level of `depth`.
+    private func entry(_ p: Pack, offset start: UInt64, limit: Int, depth: Int) -> (GitType, ObjectBuffer)? {
+        var deltas: [ObjectBuffer] = []
+        var offset = start
+        var base: (GitType, ObjectBuffer)?
+        while base == nil {
+            guard deltas.count < Self.maxDepth, let (header, body, head) = inflateEntry(p, offset: offset, limit: limit) else { return nil }
+            if let type = GitType(rawValue: header.type) {
+                base = (type, body)
+                break
+            }
+            deltas.append(body)
+            if header.type == GitType.ofsDelta {
+                offset = header.baseOffset
+            } else {
+                guard depth < Self.maxExternalDepth else { return nil }
+                let id = Array(head[header.baseIDAt..<(header.baseIDAt + algorithm.digestLength)])
+                guard let external = readLocked(id, limit: limit, depth: depth + 1) else { return nil }
+                base = external
+            }
+        }
+        guard let (type, first) = base else { return nil }
+        var data = first
+        for delta in deltas.reversed() {
+            guard let (size, at) = try? GitDelta.sizes(delta.bytes, baseCount: data.count), size <= limit else { return nil }
+            let result = ObjectBuffer(count: size)
+            guard (try? GitDelta.apply(delta.bytes, start: at, base: data.bytes, into: result.pointer, resultSize: size)) != nil
+            else { return nil }
+            data = result
+        }
+        return (type, data)
+    }
+
+    /// One entry's header and inflated body (a whole object, or a delta's instructions).
+    private func inflateEntry(_ p: Pack, offset: UInt64, limit: Int) -> (PackEntryHeader, ObjectBuffer, [UInt8])? {
         let width = algorithm.digestLength
-        guard let head = try? p.file.bytes(Int(offset), min(32 + width, p.file.size - Int(offset))),
+        guard offset >= 12, Int(offset) < p.file.size - width,
+              let head = try? p.file.bytes(Int(offset), min(32 + width, p.file.size - Int(offset))),
               let header = try? head.withUnsafeBytes({ try PackEntryHeader.parse($0, offset: offset, width: width) }),
               header.size <= limit else { return nil }
-        // Read the compressed body in growing pieces until zlib finishes.
         var at = Int(offset) + header.length
         let file = p.file
         let out = ObjectBuffer(count: header.size)
@@ -107,19 +144,6 @@ final class ObjectReader: @unchecked Sendable {
         } catch {
             return nil
         }
-        guard written == header.size else { return nil }
-        if let type = GitType(rawValue: header.type) { return (type, out) }
-        let base: (GitType, ObjectBuffer)?
-        if header.type == GitType.ofsDelta {
-            base = entry(p, offset: header.baseOffset, limit: limit, depth: depth + 1)
-        } else {
-            base = readLocked(Array(head[header.baseIDAt..<(header.baseIDAt + width)]), limit: limit, depth: depth + 1)
-        }
-        guard let (type, b) = base, let (size, start) = try? GitDelta.sizes(out.bytes, baseCount: b.count), size <= limit
-        else { return nil }
-        let result = ObjectBuffer(count: size)
-        guard (try? GitDelta.apply(out.bytes, start: start, base: b.bytes, into: result.pointer, resultSize: size)) != nil
-        else { return nil }
-        return (type, result)
+        return written == header.size ? (header, out, head) : nil
     }
 }
