@@ -75,6 +75,19 @@ struct GitFixture {
         return missed
     }
 
+    /// `git gc`, then the pack's idx rewritten by `git index-pack <option>` (the commit-graph removed, so
+    /// that only the pack and its idx are read).
+    func packedWithIndex(_ option: String) async throws -> (pack: String, idx: String) {
+        try await git("gc", "-q")
+        try? FileManager.default.removeItem(atPath: path + "/.git/objects/info/commit-graph")
+        let pack = try packs()[0]
+        let idx = String(pack.dropLast(5)) + ".idx"
+        chmod(idx, 0o644)
+        try FileManager.default.removeItem(atPath: idx)
+        try await git("index-pack", option, "-o", idx, pack)
+        return (pack, idx)
+    }
+
     func loosePath(_ hex: String) -> String { path + "/.git/objects/" + hex.prefix(2) + "/" + hex.dropFirst(2) }
 
     func packs(_ suffix: String = ".pack") throws -> [String] {

@@ -95,19 +95,52 @@ import Testing
     @Test func indexVersionOneIsReadAndEveryPackByteFlipStillCaught() async throws {
         let f = try await GitFixture.make("sha1", commits: 2)
         defer { f.remove() }
-        try await f.git("gc", "-q")
-        try? FileManager.default.removeItem(atPath: f.path + "/.git/objects/info/commit-graph")
-        let pack = try f.packs()[0]
-        let idx = String(pack.dropLast(5)) + ".idx"
-        chmod(idx, 0o644)
-        try FileManager.default.removeItem(atPath: idx)
-        try await f.git("index-pack", "--index-version=1", "-o", idx, pack)
+        let (pack, idx) = try await f.packedWithIndex("--index-version=1")
         let v1 = try RawFile(path: idx)
         #expect(v1.u32(0) != 0xff74_4f63, "not a version-1 index")
         f.expectParity(try await f.gate(), try await f.fsck())
         // Without CRCs, only inflating and hashing every object can notice a flipped byte.
         let missed = try await f.undetectedFlips(of: pack)
         #expect(missed.isEmpty, "flips not detected at \(missed)")
+    }
+
+    @Test(arguments: GitFsckParityTests.formats)
+    func sixtyFourBitOffsetsAreRead(format: String) async throws {
+        let f = try await GitFixture.make(format, commits: 2)
+        defer { f.remove() }
+        // builtin/index-pack.c: "--index-version=2,<offset>" (for git's own tests) writes every object past
+        // <offset> through the 64-bit offset table, as a pack over 2 GiB would have.
+        let (_, idx) = try await f.packedWithIndex("--index-version=2,0x20")
+        let file = try RawFile(path: idx)
+        let index = try PackIndex(file: file, width: f.width)
+        // Version 2: header, fan-out, then per object its id, CRC-32 and 32-bit offset; the 64-bit table
+        // sits between those and the two trailing checksums.
+        let objects = Int(file.u32(8 + 255 * 4))
+        let tableStart = 8 + 256 * 4 + objects * (f.width + 8)
+        #expect(file.count - 2 * f.width - tableStart >= 8, "no 64-bit offsets were written")
+        #expect((0..<objects).contains { index.offset($0) > 0x20 })
+        f.expectParity(try await f.gate(), try await f.fsck())
+        // A 64-bit offset that points elsewhere in the pack (idx checksum resealed): both refuse the pack.
+        // pack-check.c verify_packfile / packfile.c nth_packed_object_offset read it; the entry there is not
+        // the object (CRC and hash differ): exit 4.
+        try GitFixture.flip(idx, at: tableStart + 7)
+        try GitAuxFileTests.reseal(idx, f.algorithm)
+        f.expectParity(try await f.gate(), try await f.fsck())
+    }
+
+    @Test(arguments: GitFsckParityTests.formats)
+    func anIdxWithoutItsPackFails(format: String) async throws {
+        let f = try await GitFixture.make(format)
+        defer { f.remove() }
+        try await f.git("gc", "-q")
+        let pack = try f.packs()[0], head = try await f.rev("HEAD")
+        chmod(pack, 0o644)
+        try FileManager.default.removeItem(atPath: pack)
+        // packfile.c add_packed_git: no .pack beside the .idx, the idx is skipped; every object it listed is
+        // missing ("invalid sha1 pointer" for each ref): exit 2.
+        let o = try await f.gate()
+        f.expectParity(o, try await f.fsck(), names: [head])
+        #expect(o.findings.contains { $0.message.contains("indexes a pack that is not there") }, "\(o.findings.map(\.message))")
     }
 
     @Test func indexVersionFourAndLinkedWorktreesAreHeads() async throws {
