@@ -60,7 +60,7 @@ import Testing
         try await f.git("tag", "-d", "v1")
         // The commit is now only in reflogs; delete it.
         try FileManager.default.removeItem(atPath: f.loosePath(old))
-        // fsck.c fsck_handle_reflog_oid: "invalid reflog entry <id>": exit 2.
+        // builtin/fsck.c fsck_handle_reflog_oid: "invalid reflog entry <id>": exit 2.
         f.expectParity(try await f.gate(), try await f.fsck(), names: [old])
         // Without reflogs (git fsck --no-reflogs) the commit is not needed; both pass.
         let noReflogs = try await f.gate(["reflogs": false])
@@ -76,7 +76,7 @@ import Testing
         // Staged blobs are reachable through the index: not dangling.
         f.expectParity(try await f.gate(), try await f.fsck())
         try FileManager.default.removeItem(atPath: f.loosePath(blob))
-        // fsck.c: index entries are heads (keep_cache_objects); "missing blob <id>": exit 2.
+        // builtin/fsck.c cmd_fsck: index entries are heads (keep_cache_objects, fsck_index); "missing blob <id>": exit 2.
         f.expectParity(try await f.gate(), try await f.fsck(), names: [blob])
     }
 
@@ -85,7 +85,7 @@ import Testing
         defer { f.remove() }
         let tree = try await f.rev("HEAD^{tree}")
         try f.dir.write([".git/refs/heads/odd": tree + "\n"])
-        // fsck.c fsck_handle_ref: "refs/heads/odd: not a commit": ERROR_REFS.
+        // builtin/fsck.c fsck_handle_ref: "refs/heads/odd: not a commit": ERROR_REFS.
         let o = try await f.gate()
         f.expectParity(o, try await f.fsck())
         #expect(o.findings.contains { $0.message.hasPrefix("refs/heads/odd") && $0.message.contains("not a commit") })
@@ -95,7 +95,8 @@ import Testing
         let f = try await GitFixture.make()
         defer { f.remove() }
         try f.dir.write([".git/refs/remotes/origin/HEAD": "ref: refs/remotes/origin/gone\n"])
-        // refs iteration yields it broken with a null id: "invalid sha1 pointer 0000...".
+        // builtin/fsck.c get_default_heads: for_each_rawref (refs.c, DO_FOR_EACH_INCLUDE_BROKEN) yields it with a null
+        // id, and fsck_handle_ref says "invalid sha1 pointer 0000...".
         let o = try await f.gate()
         f.expectParity(o, try await f.fsck())
         #expect(o.findings.contains { $0.message.hasPrefix("refs/remotes/origin/HEAD") })
@@ -123,7 +124,7 @@ import Testing
         try await Exec.git(["clone", "-q", "--no-checkout", "--filter=blob:none", "file://" + src.path, dst.path], in: src.path)
         let f = GitFixture(dir: dst, format: "sha1")
         #expect(try f.packs(".promisor").count >= 1)
-        // fsck.c: is_promisor_object; missing blobs of a partial clone are expected: exit 0.
+        // builtin/fsck.c mark_object and packfile.c is_promisor_object: missing blobs of a partial clone are expected: exit 0.
         let o = try await f.gate()
         f.expectParity(o, try await f.fsck())
         let note = try #require(o.findings.first { $0.message.contains("partial clone") }, "\(o.findings.map(\.message))")

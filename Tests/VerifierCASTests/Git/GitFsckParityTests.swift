@@ -36,7 +36,7 @@ import Testing
             defer { f.remove() }
             let victim = try await f.rev(spec)
             try FileManager.default.removeItem(atPath: f.loosePath(victim))
-            // fsck.c mark_object: "broken link from <type> <referrer> to <type> <victim>", "missing <type> <victim>":
+            // builtin/fsck.c mark_object: "broken link from <type> <referrer> to <type> <victim>", "missing <type> <victim>":
             // ERROR_REACHABLE, exit 2.
             let git = try await f.fsck()
             let o = try await f.gate()
@@ -51,15 +51,20 @@ import Testing
 
     @Test(arguments: formats)
     func objectsMissingFromAPackAreMissingToo(format: String) async throws {
-        let f = try await GitFixture.make(format)
-        defer { f.remove() }
-        let blob = try await f.rev("HEAD:README.md"), tree = try await f.rev("HEAD^{tree}")
-        try await f.repackWithout([blob])
-        #expect(try f.packs().count == 1)
-        let o = try await f.gate()
-        f.expectParity(o, try await f.fsck(), names: [blob])
-        #expect(o.findings.contains { $0.evidence?["expected"] == blob && $0.evidence?["referencedBy"]?.contains("tree \(tree)") == true },
-                "\(o.findings.map(\.message))")
+        for (spec, referrer) in [("HEAD:README.md", "tree HEAD^{tree}"), ("HEAD:docs", "tree HEAD^{tree}"), ("HEAD~1", "commit HEAD")] {
+            let f = try await GitFixture.make(format)
+            defer { f.remove() }
+            let victim = try await f.rev(spec)
+            let parts = referrer.split(separator: " ")
+            let by = "\(parts[0]) " + (try await f.rev(String(parts[1])))
+            try await f.repackWithout([victim])
+            #expect(try f.packs().count == 1)
+            // builtin/fsck.c mark_object: "broken link from <type> <referrer>", "missing <type> <victim>": exit 2.
+            let o = try await f.gate()
+            f.expectParity(o, try await f.fsck(), names: [victim])
+            #expect(o.findings.contains { $0.evidence?["expected"] == victim && $0.evidence?["referencedBy"]?.contains(by) == true },
+                    "\(spec): \(o.findings.map(\.message))")
+        }
     }
 
     @Test(arguments: formats)
@@ -67,7 +72,7 @@ import Testing
         let f = try await GitFixture.make(format)
         defer { f.remove() }
         let absent = String(repeating: "ab", count: f.width)
-        // fsck.c fsck_handle_ref: "refs/heads/ghost: invalid sha1 pointer <id>", exit 2.
+        // builtin/fsck.c fsck_handle_ref: "refs/heads/ghost: invalid sha1 pointer <id>", exit 2.
         try f.dir.write([".git/refs/heads/ghost": absent + "\n"])
         f.expectParity(try await f.gate(), try await f.fsck(), names: [absent])
         // git pack-refs skips a ref to a missing object: write the packed-refs line directly.
@@ -85,7 +90,7 @@ import Testing
         let f = try await GitFixture.make(format)
         defer { f.remove() }
         let blob = try await f.writeObject("blob", Array("nobody points here\n".utf8))
-        // fsck.c check_unreachable_object: "dangling blob <id>", not an error: exit 0.
+        // builtin/fsck.c check_unreachable_object: "dangling blob <id>", not an error: exit 0.
         let git = try await f.fsck()
         #expect(git.output.contains("dangling blob \(blob)"))
         let o = try await f.gate()
