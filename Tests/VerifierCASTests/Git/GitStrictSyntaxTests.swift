@@ -25,33 +25,45 @@ import Testing
     static let ident = "A U Thor <author@example.invalid> 1700000000 +0000"
 
     static let cases: [Case] = [
+        // commit.c parse_commit_buffer: "bogus commit object" (fsck.c fsck_commit: missingTree).
         Case(name: "commit without a tree line", type: "commit",
              bytes: { _, _, c in Array("parent \(c)\nauthor \(ident)\ncommitter \(ident)\n\nx\n".utf8) },
              msgID: "missingTree", gitPrintsID: false),
+        // fsck.c fsck_ident: zeroPaddedDate, an error.
         Case(name: "commit with a zero-padded date", type: "commit",
              bytes: { _, t, _ in Array("tree \(t)\nauthor A <a@b> 0170 +0000\ncommitter \(ident)\n\nx\n".utf8) },
              msgID: "zeroPaddedDate"),
+        // fsck.c fsck_ident: badEmail, an error.
         Case(name: "commit with a bad email", type: "commit",
              bytes: { _, t, _ in Array("tree \(t)\nauthor A <a@b 1 +0000\ncommitter \(ident)\n\nx\n".utf8) },
              msgID: "badEmail"),
+        // fsck.c fsck_commit: missingCommitter, an error.
         Case(name: "commit without a committer", type: "commit",
              bytes: { _, t, _ in Array("tree \(t)\nauthor \(ident)\n\nx\n".utf8) },
              msgID: "missingCommitter"),
+        // fsck.c fsck_tree (verify_ordered): duplicateEntries, an error.
         Case(name: "tree with duplicate entries", type: "tree",
              bytes: { b, _, _ in entry("100644", "a", b) + entry("100644", "a", b) }, msgID: "duplicateEntries"),
+        // fsck.c fsck_tree (verify_ordered): treeNotSorted, an error.
         Case(name: "tree not sorted", type: "tree",
              bytes: { b, _, _ in entry("100644", "b", b) + entry("100644", "a", b) }, msgID: "treeNotSorted"),
+        // fsck.c fsck_tree: zeroPaddedFilemode, a warning that --strict makes an error.
         Case(name: "tree with a zero-padded mode", type: "tree",
              bytes: { b, _, _ in entry("0100644", "a", b) }, msgID: "zeroPaddedFilemode"),
+        // fsck.c fsck_tree (is_hfs_dotgit/is_ntfs_dotgit): hasDotgit, a warning; --strict: error.
         Case(name: "tree with a .git entry", type: "tree",
              bytes: { b, _, _ in entry("100644", ".GIT", b) }, msgID: "hasDotgit"),
+        // fsck.c fsck_tree: fullPathname, a warning; --strict: error.
         Case(name: "tree with a full path", type: "tree",
              bytes: { b, _, _ in entry("100644", "a/b", b) }, msgID: "fullPathname"),
+        // fsck.c fsck_tree: init_tree_desc_gently / update_tree_entry_gently fail: badTree, an error.
         Case(name: "tree that does not parse", type: "tree",
              bytes: { b, _, _ in entry("100644", "a", b) + Array("garbage".utf8) }, msgID: "badTree"),
+        // tag.c parse_tag_buffer: "unknown tag type" (fsck.c fsck_tag_standalone: badType).
         Case(name: "tag with a bad type", type: "tag",
              bytes: { _, _, c in Array("object \(c)\ntype bogus\ntag t\ntagger \(ident)\n\nm\n".utf8) },
              msgID: "badType", gitPrintsID: false),
+        // fsck.c fsck_tag_standalone -> fsck_ident: missingEmail, an error.
         Case(name: "tag without a tagger line's email", type: "tag",
              bytes: { _, _, c in Array("object \(c)\ntype commit\ntag t\ntagger A 1 +0000\n\nm\n".utf8) },
              msgID: "missingEmail"),
