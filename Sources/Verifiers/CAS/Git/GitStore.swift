@@ -51,7 +51,8 @@ enum GitStore {
         let whole = cache != nil && config.snapshot == nil && config.baseline == nil
         let runFingerprint = whole ? RunFingerprint.compute(repo: repo, heads: heads, headFindings: headFindings, settings: runKey) : ""
         if whole, !config.full, let hit = cache?.loadRun(runFingerprint) {
-            outcome.findings = hit.findings
+            outcome.findings = FindingCollector()
+            outcome.findings += hit.findings
             outcome.notes = hit.notes + ["nothing changed since the last verification: its outcome stands"]
             outcome.scan.objects = hit.objects
             outcome.scan.skippedByCache = hit.objects
@@ -83,8 +84,12 @@ enum GitStore {
         outcome.notes += run.notes
         cache?.prune(keeping: run.cacheKeys)
         if let note = cache?.note { outcome.notes.append(note) }
-        if whole, !options.cancelled.isSet {
-            cache?.saveRun(RunRecord(fingerprint: runFingerprint, findings: outcome.findings, notes: outcome.notes,
+        // The outcome is kept only when no finding was dropped by the check's limits, so that a re-run
+        // reports the same counts.
+        var collected = outcome.findings
+        let (kept, dropped) = collected.finish()
+        if whole, !options.cancelled.isSet, dropped.isEmpty {
+            cache?.saveRun(RunRecord(fingerprint: runFingerprint, findings: kept, notes: outcome.notes,
                                      objects: outcome.scan.objects, bytes: outcome.scan.bytes))
         }
         return outcome
