@@ -8,7 +8,7 @@ import Testing
 /// that touches files and tars them "passed, time varied (SOURCE_DATE_EPOCH)" without libfaketime.
 /// libfaketime is made missing by pointing the variation at a library that does not exist.
 @Suite struct NoSilentVariationTests {
-    static let tarScript = "mkdir -p d && printf a > d/a && tar --format=ustar --sort=name --owner=0 --group=0 --numeric-owner -cf out.tar d"
+    static let tarScript = "mkdir -p d && printf a > d/a && touch d/a && tar --format=ustar --sort=name --owner=0 --group=0 --numeric-owner -cf out.tar d"
 
     static var missingLibrary: String { "/nonexistent/gate-\(UUID().uuidString)/libfaketime.so.1" }
 
@@ -63,5 +63,19 @@ import Testing
         #expect(f.help?.contains("--mtime=@$SOURCE_DATE_EPOCH") == true)
         #expect(outcome.stat("timeSource") == .string("libfaketime"))
         #expect(outcome.first("determinism/variation-not-applied") == nil)
+    }
+
+    /// The clock moves, but the times of files already on disk do not: a build that packs a source file
+    /// with a fixed mtime is reproducible. reprotest's build.py, faketime(), sets NO_FAKE_STAT=1 for the same
+    /// reason ("it really really messes with GNU make"); without it libfaketime shifts what stat(2) reads.
+    @Test(.enabled(if: MachineProbe.libfaketimeCandidates.contains { FileManager.default.fileExists(atPath: $0) },
+                   "libfaketime is not installed here (Debian package faketime)"))
+    func fileTimesOnDiskAreNotShifted() async throws {
+        let h = try Harness(files: ["data.txt": "payload\n"])
+        defer { h.remove() }
+        _ = try await Exec.run(["touch", "-d", "@1700000000", h.dir.file("data.txt")])
+        let outcome = try await h.run("command: 'mkdir -p out && gzip -c data.txt > out/data.txt.gz'\noutputs: [out/*.gz]\nvary: [time]")
+        #expect(!outcome.failed, "\(outcome.findings.map(\.message))")
+        #expect(outcome.stat("timeSource") == .string("libfaketime"))
     }
 }

@@ -59,9 +59,12 @@ import Testing
     func gzipStoresTheSourceFileTime() async throws {
         let h = try Harness("tc-gzip", files: ["data.txt": "payload\n"])
         defer { h.remove() }
-        _ = try await Exec.run(["touch", "-d", "@1700000000", h.dir.file("data.txt")])
-        let (f, when, _) = try await Self.check(h, "command: 'mkdir -p out && gzip -c data.txt > out/data.txt.gz'\noutputs: [out/*.gz]\nstdout: false")
-        #expect(f.message.contains("at out/data.txt.gz; likely cause: a timestamp in the gzip header (gzip MTIME: 1700000000"), "\(f.message)")
+        // A release script that stamps its input with today's date (UTC, so that only the clock matters),
+        // then compresses it without -n: gzip keeps the file's time in its header.
+        let (f, when, _) = try await Self.check(
+            h, "command: 'touch -d \"$(date -u +%F) 00:00 UTC\" data.txt && mkdir -p out && gzip -c data.txt > out/data.txt.gz'\n"
+                + "outputs: [out/*.gz]\nstdout: false")
+        #expect(f.message.contains("at out/data.txt.gz; likely cause: a timestamp in the gzip header (gzip MTIME: "), "\(f.message)")
         #expect(when == "the clock varies (alone)")
         #expect(f.help?.contains("gzip -n") == true)
     }
@@ -103,9 +106,11 @@ import Testing
 
     @Test(.enabled(if: installed("gcc") && libfaketime, "needs gcc and libfaketime (Debian package faketime)"))
     func cDateMacroFollowsTheClock() async throws {
+        // __DATE__ is a local date: TZ=UTC0 keeps the zone variation from moving it across midnight, so
+        // that the clock is the one culprit at any hour.
         let h = try Harness("tc-cdate", files: ["when.c": "const char *built(void) { return \"built \" __DATE__; }\n"])
         defer { h.remove() }
-        let (f, when, _) = try await Self.check(h, "command: 'unset SOURCE_DATE_EPOCH; mkdir -p build && gcc -c when.c -o build/when.o'\noutputs: [build/when.o]")
+        let (f, when, _) = try await Self.check(h, "command: 'unset SOURCE_DATE_EPOCH; mkdir -p build && TZ=UTC0 gcc -c when.c -o build/when.o'\noutputs: [build/when.o]")
         #expect(f.message.contains("likely cause: a timestamp"), "\(f.message)")
         #expect(when == "the clock varies (alone)")
         #expect(f.help?.contains("-Wdate-time") == true, "\(f.help ?? "")")

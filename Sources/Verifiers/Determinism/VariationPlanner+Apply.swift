@@ -31,7 +31,10 @@ extension VariationPlanner {
             }
             plan.preload.append(library)
             plan.environment["FAKETIME"] = "+\(days)d"
-            return AppliedVariation(v, applied: true, detail: "clock +\(days) days through libfaketime (FAKETIME=+\(days)d; file times read back shift too)")
+            // The clock moves, the times of files already on disk do not (reprotest's faketime() sets the
+            // same): shifted stat(2) results would blame a source file's fixed mtime on the build.
+            plan.environment["NO_FAKE_STAT"] = "1"
+            return AppliedVariation(v, applied: true, detail: "clock +\(days) days through libfaketime (FAKETIME=+\(days)d, NO_FAKE_STAT=1)")
         case .home:
             let home = runDirectory + "/home"
             plan.directories.append(home)
