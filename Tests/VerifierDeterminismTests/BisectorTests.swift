@@ -13,14 +13,19 @@ import Testing
     final class Model {
         let triggers: [Set<Factor>]
         let always: Bool
+        /// From this run on, every run differs whatever varies (a clock read to the second, once the
+        /// runs cross into the next second).
+        let driftFrom: Int?
         var calls: [[Factor]] = []
-        init(_ triggers: [Set<Factor>], always: Bool = false) {
+        init(_ triggers: [Set<Factor>], always: Bool = false, driftFrom: Int? = nil) {
             self.triggers = triggers
             self.always = always
+            self.driftFrom = driftFrom
         }
         func run(_ set: [Factor]) -> Set<String> {
             calls.append(set)
-            return always || triggers.contains(where: { $0.isSubset(of: Set(set)) }) ? ["out"] : []
+            let drifted = driftFrom.map { calls.count >= $0 } ?? false
+            return always || drifted || triggers.contains(where: { $0.isSubset(of: Set(set)) }) ? ["out"] : []
         }
         var known: Set<String> { always || !triggers.isEmpty ? ["out"] : [] }
     }
@@ -83,6 +88,17 @@ import Testing
         #expect(verdict == .culprits([[Factor(.tz)]]) && runs == 1)
         let (noise, _) = try await Self.bisect(Model([], always: true), suspects: [Factor(.tz)], all: [Factor(.tz)])
         #expect(noise == .intrinsic)
+    }
+
+    @Test func aCommandThatStartsToDifferByItselfMidwayIsCaught() async throws {
+        // `touch` then `tar` at one-second resolution: the first runs fall in the control's second, later
+        // ones do not, and every set then "differs". The search must not end blaming whatever it narrowed
+        // to; a last run with nothing varied shows the command differs by itself.
+        let triggers: [Set<Factor>] = [[Factor(.umask)], [Factor(.user)], [Factor(.time)]]
+        let model = Model(triggers, driftFrom: 7)
+        let (verdict, runs) = try await Self.bisect(model, suspects: [Factor(.umask), Factor(.user), Factor(.time)])
+        #expect(verdict == .intrinsic, "\(model.calls)")
+        #expect(runs <= 16)
     }
 
     @Test func theBudgetIsHonoured() async throws {
