@@ -20,6 +20,7 @@ build: deps
 ## gate: build, then run the launch suite on the bundled sample; reports in Reports/launch/
 ## (sign-offs start pending on a fresh clone; `gate attest` ticks them, see docs/release-workflow.md)
 gate: build
+	@.ci/deps suite
 	.build/release/gate run Suites/launch.yaml --allow-pending-manual
 
 ## test: unit and end-to-end tests, including schema validation of every emitted report

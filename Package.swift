@@ -39,6 +39,15 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CArchive", path: "Sources/System/CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(
+            name: "CLZMA", path: "Sources/System/CLZMA", pkgConfig: "liblzma",
+            providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(
+            name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
         .target(name: "CStateSupport", path: "Sources/System/CStateSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CMappedHash", path: "Sources/System/CMappedHash", linkerSettings: [.linkedLibrary("xxhash")]),
@@ -73,7 +82,7 @@ let package = Package(
             dependencies: ["GateCore", "ContentHash", "GateStore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/CAS", swiftSettings: strict),
         .target(
-            name: "VerifierDeterminism", dependencies: ["GateCore", "ContentHash"],
+            name: "VerifierDeterminism", dependencies: ["GateCore", "ContentHash", "CZlib", "CArchive", "CLZMA", "CZstd"],
             path: "Sources/Verifiers/Determinism", swiftSettings: strict),
         .target(
             name: "VerifierMigrations",
