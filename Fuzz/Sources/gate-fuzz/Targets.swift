@@ -81,6 +81,6 @@ enum Targets {
         _ = AtlasSum.compute([(name: name, bytes: bytes)])
         _ = Checksums.crlfToLF(bytes)
         _ = Checksums.lfToCRLF(bytes)
-        _ = UTF8Check.firstInvalidOffset(bytes)
+        _ = UTF8Validation.firstInvalidOffset(bytes)
     }
 }
