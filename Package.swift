@@ -39,7 +39,12 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/System/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
+        .target(name: "CGateTLS", path: "Sources/System/CGateTLS",
+                linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CStateSupport", path: "Sources/System/CStateSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CMappedHash", path: "Sources/System/CMappedHash", linkerSettings: [.linkedLibrary("xxhash")]),
 
@@ -55,6 +60,10 @@ let package = Package(
         .target(
             name: "GateReports",
             dependencies: ["GateCore", "CZlib"],
+            swiftSettings: strict),
+        // Shared clients (docs/architecture.md): one per kind, hardened once, used by several verifiers.
+        .target(
+            name: "GateHTTP", dependencies: ["GateCore", "CCurl", "CGateTLS"],
             swiftSettings: strict),
         .target(
             name: "GateStore",
@@ -118,6 +127,8 @@ let package = Package(
             name: "GateStoreTests",
             dependencies: ["GateStore", "GateCore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(
+            name: "GateHTTPTests", dependencies: ["GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateReportsTests", dependencies: ["GateReports", "GateCore", "GateTestSupport"],
             exclude: ["Golden"], swiftSettings: strict),

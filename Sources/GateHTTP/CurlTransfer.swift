@@ -1,0 +1,99 @@
+import CCurl
+import Synchronization
+
+/// One request on its way through the loop: its options, what has arrived, and whom to tell.
+/// The receive state is touched only by the loop thread (libcurl calls the callbacks there); `cancelled`
+/// and `completion` are the only cross-thread parts.
+final class CurlTransfer: @unchecked Sendable {
+    let request: HTTPRequest
+    let cancelled = Atomic<Bool>(false)
+    private let completion: @Sendable (HTTPResult) -> Void
+
+    var headers: [HTTPHeader] = []
+    var headerBytes = 0
+    var headerCount = 0
+    var body: [UInt8] = []
+    var bodyBytes = 0
+    /// Set when a callback stopped the transfer because a cap was passed.
+    var abortReason: String?
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    var headerList: UnsafeMutablePointer<curl_slist>?
+
+    init(_ request: HTTPRequest, completion: @escaping @Sendable (HTTPResult) -> Void) {
+        self.request = request
+        self.completion = completion
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        errorBuffer.deallocate()
+        if let headerList { curl_slist_free_all(headerList) }
+    }
+
+    func finish(_ result: HTTPResult) { completion(result) }
+
+    // MARK: Callbacks (loop thread)
+
+    /// One header line. Each status line starts a new block, so that only the final block is kept.
+    func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        headerBytes += bytes.count
+        headerCount += 1
+        let limits = request.limits
+        if headerBytes > limits.maxHeaderBytes || headerCount > limits.maxHeaderCount {
+            abortReason = headerBytes > limits.maxHeaderBytes
+                ? "the response headers exceed \(limits.maxHeaderBytes) bytes"
+                : "the response has more than \(limits.maxHeaderCount) header lines"
+            return false
+        }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll(keepingCapacity: true)
+        } else if line.isEmpty {
+            // end of a block
+        } else if line.first == " " || line.first == "\t", !headers.isEmpty {
+            headers[headers.count - 1].value += " " + line.trimmed(" \t")
+        } else if let colon = line.firstIndex(of: ":") {
+            headers.append(HTTPHeader(String(line[..<colon]),
+                                      String(line[line.index(after: colon)...]).trimmed(" \t")))
+        }
+        return true
+    }
+
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bodyBytes += bytes.count
+        let limits = request.limits
+        let room = limits.keepBodyBytes - body.count
+        if room > 0 { body.append(contentsOf: bytes.prefix(room)) }
+        if bodyBytes > limits.maxBodyBytes {
+            abortReason = "the response body exceeds \(limits.maxBodyBytes) bytes"
+            return false
+        }
+        return true
+    }
+}
+
+extension String {
+    func trimmed(_ set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}
+
+// C entry points: libcurl passes the transfer back as the user pointer.
+let curlHeaderCallback: gate_curl_data_fn = { ptr, size, count, user in
+    let n = size * count
+    guard let user, let ptr else { return n }
+    let t = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    return t.receiveHeader(UnsafeRawBufferPointer(start: ptr, count: n)) ? n : 0
+}
+
+let curlWriteCallback: gate_curl_data_fn = { ptr, size, count, user in
+    let n = size * count
+    guard let user, let ptr else { return n }
+    let t = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    return t.receiveBody(UnsafeRawBufferPointer(start: ptr, count: n)) ? n : 0
+}
