@@ -96,6 +96,9 @@ let package = Package(
             dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
         .target(
+            name: "VerifierHealth", dependencies: ["GateCore", "GateHTTP"],
+            path: "Sources/Verifiers/Health", swiftSettings: strict),
+        .target(
             name: "VerifierSecrets",
             dependencies: ["GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
             path: "Sources/Verifiers/Secrets", exclude: ["Rules/default-rules.toml"], swiftSettings: strict),
@@ -104,7 +107,8 @@ let package = Package(
         .target(
             name: "GateKit",
             dependencies: ["GateCore", "GateReports", "GateStore", "VerifierCommand", "VerifierBoundaries", "VerifierCAS",
-                           "VerifierDeterminism", "VerifierMigrations", "VerifierSecrets", "VerifierTenantIsolation"],
+                           "VerifierDeterminism", "VerifierHealth", "VerifierMigrations", "VerifierSecrets",
+                           "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -156,6 +160,9 @@ let package = Package(
             dependencies: ["VerifierTenantIsolation", "GateCore", "GateReports", "GateTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(
+            name: "VerifierHealthTests",
+            dependencies: ["VerifierHealth", "GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VerifierSecretsTests",
             dependencies: ["VerifierSecrets", "GateCore", "GateTestSupport"], swiftSettings: strict),
