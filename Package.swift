@@ -93,7 +93,7 @@ let package = Package(
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),
         .target(
             name: "VerifierTenantIsolation",
-            dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateCore", "GateHTTP", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
         .target(
             name: "VerifierHealth", dependencies: ["GateCore", "GateHTTP"],
@@ -157,7 +157,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VerifierTenantIsolationTests",
-            dependencies: ["VerifierTenantIsolation", "GateCore", "GateReports", "GateTestSupport",
+            dependencies: ["VerifierTenantIsolation", "GateCore", "GateHTTP", "GateReports", "GateTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(

@@ -101,7 +101,8 @@ enum CurlEasy {
             transfer: start > 0 ? max(0, total - start) : 0, total: total)
 
         guard code == CURLE_OK else {
-            return .failure(error(code, t, timings: timings, reached: (connect > 0, start > 0)))
+            // A reused connection has no connect time: the request having gone out (pretransfer) says more.
+            return .failure(error(code, t, timings: timings, reached: (pre > 0 || connect > 0, start > 0)))
         }
         let version: String = switch long(CURLINFO_HTTP_VERSION) {
         case Int(CURL_HTTP_VERSION_1_0): "1.0"
