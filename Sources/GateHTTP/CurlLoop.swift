@@ -84,7 +84,14 @@ final class CurlLoop: @unchecked Sendable {
                 guard msg.pointee.msg == CURLMSG_DONE, let h = msg.pointee.easy_handle else { continue }
                 let key = Int(bitPattern: h)
                 guard let entry = active[key] else { continue }
-                finish(key, CurlEasy.collect(h, entry.transfer, code: msg.pointee.data.result))
+                let result = CurlEasy.collect(h, entry.transfer, code: msg.pointee.data.result)
+                if entry.transfer.record(result) {
+                    // The next sample at once, on the same handle and kept-alive connection.
+                    _ = curl_multi_remove_handle(multi, h)
+                    _ = curl_multi_add_handle(multi, h)
+                } else {
+                    finish(key, nil)
+                }
             }
             if active.isEmpty {
                 // Idle: park until new work arrives (or a second passes, to notice shutdown).
@@ -115,7 +122,8 @@ final class CurlLoop: @unchecked Sendable {
         _ = curl_multi_add_handle(multi, h)
     }
 
-    private func finish(_ key: Int, _ result: HTTPResult) {
+    /// Ends a transfer: with `result` as its last run, or (nil) with the runs it recorded.
+    private func finish(_ key: Int, _ result: HTTPResult?) {
         guard let (h, t) = active.removeValue(forKey: key) else { return }
         _ = curl_multi_remove_handle(multi, h)
         if t.request.connectOnly {
@@ -123,6 +131,6 @@ final class CurlLoop: @unchecked Sendable {
         } else {
             spare.append(h)
         }
-        t.finish(result)
+        if let result { t.finish(result) } else { t.complete() }
     }
 }

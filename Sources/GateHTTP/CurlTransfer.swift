@@ -7,7 +7,12 @@ import Synchronization
 final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
     let cancelled = Atomic<Bool>(false)
-    private let completion: @Sendable (HTTPResult) -> Void
+    /// How many times to send the request back to back (latency samples), on the loop thread without a
+    /// hop back to the caller between them.
+    let repeats: Int
+    /// Results of the runs finished so far.
+    var results: [HTTPResult] = []
+    private let completion: @Sendable ([HTTPResult]) -> Void
 
     var headers: [HTTPHeader] = []
     var headerBytes = 0
@@ -19,8 +24,9 @@ final class CurlTransfer: @unchecked Sendable {
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     var headerList: UnsafeMutablePointer<curl_slist>?
 
-    init(_ request: HTTPRequest, completion: @escaping @Sendable (HTTPResult) -> Void) {
+    init(_ request: HTTPRequest, repeats: Int = 1, completion: @escaping @Sendable ([HTTPResult]) -> Void) {
         self.request = request
+        self.repeats = max(1, repeats)
         self.completion = completion
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
@@ -30,7 +36,28 @@ final class CurlTransfer: @unchecked Sendable {
         if let headerList { curl_slist_free_all(headerList) }
     }
 
-    func finish(_ result: HTTPResult) { completion(result) }
+    /// Records one run's result. Returns true when another run is due (the receive state is then cleared).
+    func record(_ result: HTTPResult) -> Bool {
+        results.append(result)
+        guard results.count < repeats, !cancelled.load(ordering: .acquiring) else { return false }
+        headers.removeAll(keepingCapacity: true)
+        headerBytes = 0
+        headerCount = 0
+        body.removeAll(keepingCapacity: true)
+        bodyBytes = 0
+        abortReason = nil
+        errorBuffer[0] = 0
+        return true
+    }
+
+    /// Ends the transfer with the runs recorded.
+    func complete() { completion(results) }
+
+    /// Ends the transfer with `result` as its last run (or its only one).
+    func finish(_ result: HTTPResult) {
+        results.append(result)
+        completion(results)
+    }
 
     // MARK: Callbacks (loop thread)
 

@@ -62,10 +62,28 @@ public final class HTTPClient: Sendable {
     }
 
     private func sendOnce(_ request: HTTPRequest) async -> HTTPResult {
+        await run(request, times: 1)[0]
+    }
+
+    /// Sends the same request `times` times, one after another over a kept-alive connection, without a
+    /// hop back to the caller between them, so that latency samples are as close together as curl's own
+    /// loop over its URLs. Redirects are not followed here (use `send(_:)`); a cancelled run ends early,
+    /// with a cancelled result last.
+    public func send(_ request: HTTPRequest, times: Int) async -> [HTTPResult] {
+        guard times > 1, request.maxRedirects == 0 else {
+            var out: [HTTPResult] = []
+            for _ in 0..<max(1, times) { out.append(await send(request)) }
+            return out
+        }
+        if case .failure(let e) = URLParts.parse(request.url) { return [.failure(e)] }
+        return await run(request, times: times)
+    }
+
+    private func run(_ request: HTTPRequest, times: Int) async -> [HTTPResult] {
         let box = Locked<CurlTransfer?>(nil)
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<HTTPResult, Never>) in
-                let t = CurlTransfer(request) { c.resume(returning: $0) }
+            await withCheckedContinuation { (c: CheckedContinuation<[HTTPResult], Never>) in
+                let t = CurlTransfer(request, repeats: times) { c.resume(returning: $0) }
                 box.withLock { $0 = t }
                 if Task.isCancelled { t.cancelled.store(true, ordering: .releasing) }
                 loop.submit(t)

@@ -32,6 +32,16 @@ enum HTMLDistributions {
         for key in o.keys.sorted() { walk(o[key]!, path: path + [key], check: check, depth: depth + 1, into: &out) }
     }
 
+    /// A value for a label: one decimal from 10 up, else up to three (loopback latencies are microseconds).
+    static func label(_ x: Double) -> String {
+        if x >= 10 || x == x.rounded() { return HTMLCharts.n(x) }
+        var t = String(Int((x * 1000).rounded()))
+        while t.count < 4 { t = "0" + t }
+        var out = String(t.dropLast(3)) + "." + String(t.suffix(3))
+        while out.hasSuffix("0") { out.removeLast() }
+        return out
+    }
+
     static func number(_ v: JSONValue?) -> Double? {
         switch v {
         case .int(let i)?: Double(i)
@@ -71,7 +81,10 @@ enum HTMLDistributions {
             }
         }
         let top = max(rows.map(\.1).max() ?? 1, lines.map(\.value).max() ?? 0, phases.map(\.1).reduce(0, +))
-        let scale = Double(HTMLCharts.niceCeiling(max(1, Int(top.rounded(.up)))))
+        // A round axis maximum (1, 2 or 5 times a power of ten), in thousandths below 1 so that
+        // microsecond latencies still fill the chart.
+        let scale = top >= 1 ? Double(HTMLCharts.niceCeiling(Int(top.rounded(.up))))
+            : Double(HTMLCharts.niceCeiling(max(1, Int((top * 1000).rounded(.up))))) / 1000
         let left = 84.0, right = 70.0, rowH = 22.0, width = HTMLCharts.width
         let plotW = width - left - right
         let height = 28 + rowH * Double(rows.count + (phases.isEmpty ? 0 : 1)) + 18
@@ -80,15 +93,15 @@ enum HTMLDistributions {
         var s = "<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(HTML.attr(f.label))\">\n"
         s += "<line class=\"grid\" x1=\"\(n(left))\" y1=\"14\" x2=\"\(n(left))\" y2=\"\(n(height - 18))\"/>"
         s += "<text class=\"axis\" x=\"\(n(left))\" y=\"\(n(height - 4))\">0</text>"
-        s += "<text class=\"axis\" x=\"\(n(left + plotW))\" y=\"\(n(height - 4))\" text-anchor=\"end\">\(n(scale))\(HTML.text(unit))</text>\n"
+        s += "<text class=\"axis\" x=\"\(n(left + plotW))\" y=\"\(n(height - 4))\" text-anchor=\"end\">\(label(scale))\(HTML.text(unit))</text>\n"
         for (i, (stat, value)) in rows.enumerated() {
             let y = 16 + rowH * Double(i)
             let hit = lines.filter { $0.label.hasPrefix(stat + " ") && value >= $0.value }
             let cls = hit.contains { $0.critical } ? "run-failed" : (hit.isEmpty ? "run-passed" : "run-interrupted")
             s += "<text class=\"axis\" x=\"\(n(left - 6))\" y=\"\(n(y + 13))\" text-anchor=\"end\">\(stat)</text>"
             s += "<rect class=\"mark \(cls)\" x=\"\(n(left))\" y=\"\(n(y + 3))\" width=\"\(n(max(1, x(value) - left)))\" height=\"14\" rx=\"2\">"
-            s += "<title>\(stat): \(n(value))\(HTML.text(unit))</title></rect>"
-            s += "<text class=\"axis\" x=\"\(n(x(value) + 4))\" y=\"\(n(y + 13))\">\(n(value))\(HTML.text(unit))</text>\n"
+            s += "<title>\(stat): \(label(value))\(HTML.text(unit))</title></rect>"
+            s += "<text class=\"axis\" x=\"\(n(x(value) + 4))\" y=\"\(n(y + 13))\">\(label(value))\(HTML.text(unit))</text>\n"
         }
         if !phases.isEmpty {
             let y = 16 + rowH * Double(rows.count)
@@ -97,7 +110,7 @@ enum HTMLDistributions {
             for (i, (name, v)) in phases.enumerated() {
                 let w = max(1, plotW * v / scale)
                 s += "<rect class=\"mark\" style=\"fill:var(--pending);opacity:\(n(1 - Double(i) * 0.17))\" x=\"\(n(at))\" "
-                s += "y=\"\(n(y + 3))\" width=\"\(n(w))\" height=\"14\"><title>\(name): \(n(v))\(HTML.text(unit))</title></rect>"
+                s += "y=\"\(n(y + 3))\" width=\"\(n(w))\" height=\"14\"><title>\(name): \(label(v))\(HTML.text(unit))</title></rect>"
                 at += w
             }
             s += "\n"
@@ -106,7 +119,7 @@ enum HTMLDistributions {
             let lx = x(l.value)
             let color = l.critical ? "var(--failed)" : "var(--advisory)"
             s += "<line x1=\"\(n(lx))\" y1=\"12\" x2=\"\(n(lx))\" y2=\"\(n(height - 18))\" style=\"stroke:\(color);stroke-dasharray:4 3\">"
-            s += "<title>\(HTML.text(l.label)): \(n(l.value))\(HTML.text(unit))</title></line>\n"
+            s += "<title>\(HTML.text(l.label)): \(label(l.value))\(HTML.text(unit))</title></line>\n"
         }
         return s + "</svg>\n"
     }

@@ -179,3 +179,43 @@ extension JSONValue {
         return nil
     }
 }
+
+/// Latency samples: the same request back to back on the client's thread.
+@Suite(.serialized) struct RepeatedSendTests {
+    @Test func samplesRunBackToBackOverOneConnection() async throws {
+        let server = try await FixtureService()
+        defer { server.stop() }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let results = await client.send(HTTPRequest(url: server.url("/size/3")), times: 25)
+        #expect(results.count == 25)
+        let answers = results.compactMap { try? $0.get() }
+        #expect(answers.count == 25 && answers.allSatisfy { $0.status == 200 && $0.body == Array("xxx".utf8) })
+        // One connection for all of them: only the first connects.
+        #expect(answers.filter(\.reusedConnection).count == 24)
+    }
+
+    @Test func aFailingSampleIsOneResultAndTheRestGoOn() async throws {
+        let server = try await FixtureService()
+        defer { server.stop() }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let results = await client.send(HTTPRequest(url: server.url("/sleep/300"), timeout: .milliseconds(100)), times: 3)
+        #expect(results.count == 3)
+        #expect(results.allSatisfy { if case .failure(let e) = $0 { e.kind == .timeout } else { false } })
+    }
+
+    @Test func cancellingStopsTheSamples() async throws {
+        let server = try await FixtureService()
+        defer { server.stop() }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let start = ContinuousClock.now
+        let task = Task { await client.send(HTTPRequest(url: server.url("/sleep/200")), times: 1000) }
+        try await Task.sleep(for: .milliseconds(500))
+        task.cancel()
+        let results = await task.value
+        #expect(results.count < 100 && ContinuousClock.now - start < .seconds(5))
+        if case .failure(let e)? = results.last { #expect(e.kind == .cancelled) } else { Issue.record("the last result should say cancelled") }
+    }
+}

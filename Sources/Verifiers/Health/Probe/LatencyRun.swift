@@ -8,10 +8,8 @@ enum LatencyRun {
     static func run(_ p: ProbeSpec, spec: LatencySpec, first: ProbeAnswer, values: [String: String],
                     session: ProbeSession, judge: inout ProbeJudge) async throws -> JSONValue {
         var answers = [first]
-        while answers.count < spec.samples {
-            try session.context.checkCancellation()
-            answers.append(await session.send(p, values: values))
-        }
+        if spec.samples > 1 { answers += await session.send(p, values: values, times: spec.samples - 1) }
+        try session.context.checkCancellation()
         let ok = answers.filter(\.answered)
         let failed = answers.count - ok.count
         func ms(_ a: ProbeAnswer, _ phase: String) -> Double { Double(phase == "total" ? a.timings.total : a.timings.phase(phase)) / 1000 }
@@ -19,12 +17,12 @@ enum LatencyRun {
         var stats: [String: JSONValue] = [
             "unit": "ms", "samples": .int(answers.count), "failed": .int(failed), "phase": .string(spec.phase),
         ]
-        for (k, v) in judged { stats[k] = .double(round1(v)) }
+        for (k, v) in judged { stats[k] = .double(round3(v)) }
         var phases: [String: JSONValue] = [:]
         for phase in HTTPTimings.phaseNames where !p.isCommand {
             let s = Percentile.summary(ok.map { ms($0, phase) })
-            phases[phase] = .object(["p50": .double(round1(s["p50"] ?? 0)), "p95": .double(round1(s["p95"] ?? 0)),
-                                     "max": .double(round1(s["max"] ?? 0))])
+            phases[phase] = .object(["p50": .double(round3(s["p50"] ?? 0)), "p95": .double(round3(s["p95"] ?? 0)),
+                                     "max": .double(round3(s["max"] ?? 0))])
         }
         if !phases.isEmpty { stats["phases"] = .object(phases) }
         var thresholds: [String: JSONValue] = [:]
@@ -60,7 +58,10 @@ enum LatencyRun {
 
     static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
 
+    /// Milliseconds to the microsecond: loopback requests take tens of microseconds.
+    static func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+
     static func format(_ ms: Double) -> String {
-        ms >= 1000 ? "\(round1(ms / 1000))s" : "\(round1(ms))ms"
+        ms >= 1000 ? "\(round1(ms / 1000))s" : (ms >= 10 ? "\(round1(ms))ms" : "\(round3(ms))ms")
     }
 }

@@ -15,29 +15,8 @@ struct ProbeSession: Sendable {
     func send(_ p: ProbeSpec, values: [String: String]) async -> ProbeAnswer {
         switch p.target {
         case .url(let t):
-            let url = resolve(t, values: values)
-            var answer = ProbeAnswer(request: "\(p.method) \(url)")
-            var headers = p.headers.map { HTTPHeader($0.name, $0.value.render(values)) }
-            if let auth = p.auth, let token = tokens[auth.tokenEnv] { headers.append(HTTPHeader(auth.header, auth.value(token))) }
-            let request = HTTPRequest(
-                method: p.method, url: url, headers: headers, body: p.body.map { Array($0.render(values).utf8) },
-                timeout: p.timeout, connectTimeout: defaults.connectTimeout,
-                limits: HTTPLimits(keepBodyBytes: min(defaults.maxBody, 16 << 20), maxBodyBytes: defaults.maxBody),
-                tls: defaults.tls, version: defaults.version, maxRedirects: defaults.followRedirects,
-                redirectHosts: Set(defaults.allowHosts), proxyEnvironment: context.environment)
-            switch await client.send(request) {
-            case .success(let r):
-                answer.status = r.status
-                answer.headers = r.headers
-                answer.body = r.body
-                answer.bodyBytes = r.bodyBytes
-                answer.timings = r.timings
-                answer.refusedRedirect = r.refusedRedirect
-            case .failure(let e):
-                answer.failure = e
-                answer.timings = e.timings
-            }
-            return answer
+            let request = httpRequest(p, t, values: values)
+            return answer(await client.send(request), request)
         case .tcp(let t):
             let target = t.render(values)
             var answer = ProbeAnswer(request: "connect to \(target)")
@@ -58,6 +37,46 @@ struct ProbeSession: Sendable {
         case .run(let command):
             return await runCommand(command, timeout: p.timeout)
         }
+    }
+
+    /// Sends an http(s) probe `times` times back to back over a kept-alive connection (latency samples);
+    /// other targets one after another.
+    func send(_ p: ProbeSpec, values: [String: String], times: Int) async -> [ProbeAnswer] {
+        guard case .url(let t) = p.target else {
+            var out: [ProbeAnswer] = []
+            for _ in 0..<times { out.append(await send(p, values: values)) }
+            return out
+        }
+        let request = httpRequest(p, t, values: values)
+        return await client.send(request, times: times).map { answer($0, request) }
+    }
+
+    private func httpRequest(_ p: ProbeSpec, _ t: Template, values: [String: String]) -> HTTPRequest {
+        var headers = p.headers.map { HTTPHeader($0.name, $0.value.render(values)) }
+        if let auth = p.auth, let token = tokens[auth.tokenEnv] { headers.append(HTTPHeader(auth.header, auth.value(token))) }
+        return HTTPRequest(
+            method: p.method, url: resolve(t, values: values), headers: headers,
+            body: p.body.map { Array($0.render(values).utf8) }, timeout: p.timeout, connectTimeout: defaults.connectTimeout,
+            limits: HTTPLimits(keepBodyBytes: min(defaults.maxBody, 16 << 20), maxBodyBytes: defaults.maxBody),
+            tls: defaults.tls, version: defaults.version, maxRedirects: defaults.followRedirects,
+            redirectHosts: Set(defaults.allowHosts), proxyEnvironment: context.environment)
+    }
+
+    private func answer(_ result: HTTPResult, _ request: HTTPRequest) -> ProbeAnswer {
+        var answer = ProbeAnswer(request: "\(request.method) \(request.url)")
+        switch result {
+        case .success(let r):
+            answer.status = r.status
+            answer.headers = r.headers
+            answer.body = r.body
+            answer.bodyBytes = r.bodyBytes
+            answer.timings = r.timings
+            answer.refusedRedirect = r.refusedRedirect
+        case .failure(let e):
+            answer.failure = e
+            answer.timings = e.timings
+        }
+        return answer
     }
 
     /// A URL template made absolute against `base-url`.
