@@ -227,10 +227,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self):
         self.read_body()
-        self.send(405, {"error": "no PUT"})
+        self.send(405, {"error": f"no {self.command}"}, headers=[("Allow", "GET, HEAD, POST")])
 
+    # Methods the service does not offer get 405, as a framework would answer, not http.server's 501.
     do_DELETE = do_PUT
     do_PATCH = do_PUT
+    do_TRACE = do_PUT
+    do_OPTIONS = do_PUT
 
 
 def main():
