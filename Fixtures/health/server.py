@@ -229,11 +229,12 @@ class Handler(BaseHTTPRequestHandler):
         self.read_body()
         self.send(405, {"error": f"no {self.command}"}, headers=[("Allow", "GET, HEAD, POST")])
 
-    # Methods the service does not offer get 405, as a framework would answer, not http.server's 501.
-    do_DELETE = do_PUT
-    do_PATCH = do_PUT
-    do_TRACE = do_PUT
-    do_OPTIONS = do_PUT
+    # Methods the service does not offer (schemathesis tries TRACE, QUERY and others) get 405, as a web
+    # framework answers, rather than http.server's 501.
+    def __getattr__(self, name):
+        if name.startswith("do_"):
+            return self.do_PUT
+        raise AttributeError(name)
 
 
 def main():

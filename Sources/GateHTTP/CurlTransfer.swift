@@ -14,7 +14,8 @@ final class CurlTransfer: @unchecked Sendable {
     var results: [HTTPResult] = []
     private let completion: @Sendable ([HTTPResult]) -> Void
 
-    var headers: [HTTPHeader] = []
+    /// The raw lines of the current header block.
+    private var head: [UInt8] = []
     var headerBytes = 0
     var headerCount = 0
     var body: [UInt8] = []
@@ -40,7 +41,7 @@ final class CurlTransfer: @unchecked Sendable {
     func record(_ result: HTTPResult) -> Bool {
         results.append(result)
         guard results.count < repeats, !cancelled.load(ordering: .acquiring) else { return false }
-        headers.removeAll(keepingCapacity: true)
+        head.removeAll(keepingCapacity: true)
         headerBytes = 0
         headerCount = 0
         body.removeAll(keepingCapacity: true)
@@ -61,7 +62,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: Callbacks (loop thread)
 
-    /// One header line. Each status line starts a new block, so that only the final block is kept.
+    /// One header line, kept as bytes: parsing waits until the transfer is done, so that it does not count
+    /// in the measured time. Each status line starts a new block, so that only the final block is kept.
     func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
         headerBytes += bytes.count
         headerCount += 1
@@ -72,20 +74,29 @@ final class CurlTransfer: @unchecked Sendable {
                 : "the response has more than \(limits.maxHeaderCount) header lines"
             return false
         }
-        var end = bytes.count
-        while end > 0, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
-        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
-            headers.removeAll(keepingCapacity: true)
-        } else if line.isEmpty {
-            // end of a block
-        } else if line.first == " " || line.first == "\t", !headers.isEmpty {
-            headers[headers.count - 1].value += " " + line.trimmed(" \t")
-        } else if let colon = line.firstIndex(of: ":") {
-            headers.append(HTTPHeader(String(line[..<colon]),
-                                      String(line[line.index(after: colon)...]).trimmed(" \t")))
+        if bytes.count >= 5, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"), bytes[2] == UInt8(ascii: "T"),
+           bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/") {
+            head.removeAll(keepingCapacity: true)
         }
+        head.append(contentsOf: bytes)
         return true
+    }
+
+    /// The final block's headers, in order; folded continuation lines join the header before them.
+    var headers: [HTTPHeader] {
+        var out: [HTTPHeader] = []
+        for raw in head.split(separator: 10, omittingEmptySubsequences: true) {
+            var end = raw.endIndex
+            while end > raw.startIndex, raw[end - 1] == 13 { end -= 1 }
+            let line = String(decoding: raw[raw.startIndex..<end], as: UTF8.self)
+            if line.isEmpty || line.hasPrefix("HTTP/") { continue }
+            if line.first == " " || line.first == "\t", !out.isEmpty {
+                out[out.count - 1].value += " " + line.trimmed(" \t")
+            } else if let colon = line.firstIndex(of: ":") {
+                out.append(HTTPHeader(String(line[..<colon]), String(line[line.index(after: colon)...]).trimmed(" \t")))
+            }
+        }
+        return out
     }
 
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
