@@ -58,12 +58,19 @@ def main() -> None:
     parser.add_argument("--port-file", help="write the bound port here (use --port 0 for a free one)")
     parser.add_argument("--cert", help="serve HTTPS with this certificate (PEM) and --key")
     parser.add_argument("--key")
+    parser.add_argument("--forget-key", action="store_true", help="delete the key file (and its directory) once loaded")
     args = parser.parse_args()
     cfg = config_module.load(args.config)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(cfg))
     if args.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.cert, args.key)
+        if args.forget_key:
+            os.remove(args.key)
+            try:
+                os.rmdir(os.path.dirname(os.path.abspath(args.key)))
+            except OSError:
+                pass
         server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     if args.port_file:
         # Written whole, then renamed: a reader never sees half a port number.
