@@ -16,6 +16,7 @@ TLS with --cert/--key. Routes:
   /echo                        the request's headers as JSON
   /redirect/away, /redirect/local, /redirect/loop
   /hang, /reset, /trickle, /header-flood, /endless, /gzip
+  /headers/LINESxSIZE          200 with LINES extra header lines of SIZE bytes each
 Faults never stop the server: each request runs on its own thread.
 """
 import argparse
@@ -166,6 +167,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(0.2)
             return None
+        m = re.fullmatch(r"/headers/(\d+)x(\d+)", path)
+        if m:
+            lines, size = int(m.group(1)), int(m.group(2))
+            return self.send(200, b"ok", headers=[("X-H%d" % i, "h" * size) for i in range(lines)])
         if path == "/header-flood":
             self.wfile.write(b"HTTP/1.1 200 OK\r\n")
             line = b"X-Flood: " + b"a" * 1000 + b"\r\n"

@@ -69,9 +69,7 @@ final class CurlTransfer: @unchecked Sendable {
         headerCount += 1
         let limits = request.limits
         if headerBytes > limits.maxHeaderBytes || headerCount > limits.maxHeaderCount {
-            abortReason = headerBytes > limits.maxHeaderBytes
-                ? "the response headers exceed \(limits.maxHeaderBytes) bytes"
-                : "the response has more than \(limits.maxHeaderCount) header lines"
+            abortReason = Self.headCapMessage(limits, byBytes: headerBytes > limits.maxHeaderBytes)
             return false
         }
         if bytes.count >= 5, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"), bytes[2] == UInt8(ascii: "T"),
@@ -80,6 +78,14 @@ final class CurlTransfer: @unchecked Sendable {
         }
         head.append(contentsOf: bytes)
         return true
+    }
+
+    /// Says which cap a response's head passed, and both caps: "the response headers pass 256 KiB (gate
+    /// reads at most 256 KiB in 500 lines)". tenant-isolation's findings carry these words.
+    static func headCapMessage(_ limits: HTTPLimits, byBytes: Bool) -> String {
+        let size = limits.maxHeaderBytes % 1024 == 0 ? "\(limits.maxHeaderBytes / 1024) KiB" : "\(limits.maxHeaderBytes) bytes"
+        return "the response headers pass \(byBytes ? size : "\(limits.maxHeaderCount) lines") "
+            + "(gate reads at most \(size) in \(limits.maxHeaderCount) lines)"
     }
 
     /// The final block's headers, in order; folded continuation lines join the header before them.

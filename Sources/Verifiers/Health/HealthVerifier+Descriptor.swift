@@ -20,10 +20,10 @@ extension HealthVerifier {
             JSON assertions are strings: `$.status == "healthy"`, `$.checks.* == "ok"` (every value reached must
             pass, and reaching none fails), `$.uptime >= 0`, `$.version =~ "^1\\."`, `$.id exists`, `$.debug absent`;
             a map `{path: $.db_ms, degraded: 100, critical: 500}` judges a number in bands. `latency` samples a
-            request like k6 and judges p50/p90/p95/p99/max/avg (k6's interpolated percentiles): past `degraded`
-            is a warning, past `critical` an error, and a sample without an answer counts as critical. The
-            stats hold each statistic and the per-phase breakdown (dns, connect, tls, firstByte, transfer) from
-            libcurl's timers; the HTML report draws them.
+            request like k6 and judges p50/p90/p95/p99/max/avg (k6's interpolated percentiles): at or past
+            `degraded` is a warning, at or past `critical` an error, and a sample without an answer counts as
+            critical. The stats hold each statistic and the per-phase breakdown (dns, connect, tls, firstByte,
+            transfer) from libcurl's timers; the HTML report draws them.
 
             `flow` steps run in order; `capture: {job: $.thread_id}` fills `{job}` in later steps, `{uuid}` is one
             random id per run (an idempotency key), and `repeat: 2` with `same: [$.thread_id]` requires a repeated

@@ -31,7 +31,7 @@ struct ServiceSpec: Sendable {
                 env[e.key] = s
             }
         }
-        startTimeout = try b.duration("start-timeout") ?? .seconds(30)
+        startTimeout = try b.duration("start-timeout") ?? .seconds(120)
     }
 }
 
