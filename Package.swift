@@ -48,7 +48,12 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/System/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
+        .target(name: "CGateTLS", path: "Sources/System/CGateTLS",
+                linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CStateSupport", path: "Sources/System/CStateSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CMappedHash", path: "Sources/System/CMappedHash", linkerSettings: [.linkedLibrary("xxhash")]),
 
@@ -64,6 +69,10 @@ let package = Package(
         .target(
             name: "GateReports",
             dependencies: ["GateCore", "CZlib"],
+            swiftSettings: strict),
+        // Shared clients (docs/architecture.md): one per kind, hardened once, used by several verifiers.
+        .target(
+            name: "GateHTTP", dependencies: ["GateCore", "CCurl", "CGateTLS"],
             swiftSettings: strict),
         .target(
             name: "GateStore",
@@ -93,8 +102,11 @@ let package = Package(
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),
         .target(
             name: "VerifierTenantIsolation",
-            dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateCore", "GateHTTP", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
+        .target(
+            name: "VerifierHealth", dependencies: ["GateCore", "GateHTTP"],
+            path: "Sources/Verifiers/Health", swiftSettings: strict),
         .target(
             name: "VerifierSecrets",
             dependencies: ["GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
@@ -104,7 +116,8 @@ let package = Package(
         .target(
             name: "GateKit",
             dependencies: ["GateCore", "GateReports", "GateStore", "VerifierCommand", "VerifierBoundaries", "VerifierCAS",
-                           "VerifierDeterminism", "VerifierMigrations", "VerifierSecrets", "VerifierTenantIsolation"],
+                           "VerifierDeterminism", "VerifierHealth", "VerifierMigrations", "VerifierSecrets",
+                           "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -127,6 +140,8 @@ let package = Package(
             name: "GateStoreTests",
             dependencies: ["GateStore", "GateCore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(
+            name: "GateHTTPTests", dependencies: ["GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateReportsTests", dependencies: ["GateReports", "GateCore", "GateTestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
@@ -151,9 +166,12 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VerifierTenantIsolationTests",
-            dependencies: ["VerifierTenantIsolation", "GateCore", "GateReports", "GateTestSupport",
+            dependencies: ["VerifierTenantIsolation", "GateCore", "GateHTTP", "GateReports", "GateTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(
+            name: "VerifierHealthTests",
+            dependencies: ["VerifierHealth", "GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VerifierSecretsTests",
             dependencies: ["VerifierSecrets", "GateCore", "GateTestSupport"], swiftSettings: strict),

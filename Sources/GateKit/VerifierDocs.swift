@@ -33,6 +33,7 @@ public enum VerifierDocs {
             out += "\nEXAMPLES\n"
             for e in d.examples {
                 out += "  # \(e.title) (\(e.expect.rawValue))\n"
+                if !e.files.isEmpty { out += "  # in a directory with: \(e.files.keys.sorted().joined(separator: ", "))\n" }
                 out += "  - id: example\n    uses: \(d.id)\n    with:\n"
                 out += e.with.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n") + "\n"
             }
