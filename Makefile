@@ -16,15 +16,14 @@ deps:
 ## and the binary runs where no Swift toolchain is installed (docs/performance.md)
 ## The release build is reproducible: source paths are mapped to "." (no worktree path in the binary), and the
 ## commit and its date (SOURCE_DATE_EPOCH) are recorded for `gate --version --verbose` (Package.swift).
-## PCRE2, SQLite and zlib are linked in statically too (.ci/static-libs); libxxhash stays shared because
-## Debian's libxxhash.a lacks the SIMD-dispatching functions gate calls.
+## The C libraries (libxxhash, PCRE2, SQLite, zlib, libxml2) stay shared: SwiftPM puts pkg-config's
+## -L/usr/lib/<triple> before any -L of ours, and Debian's libxxhash.a lacks the dispatch functions gate calls.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export GATE_BUILD_COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 export GATE_BUILD_DATE ?= $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
 RELEASE_FLAGS = -c release --product gate --static-swift-stdlib \
-  -Xswiftc -file-prefix-map -Xswiftc $(CURDIR)=. -Xcc -ffile-prefix-map=$(CURDIR)=. -Xlinker -L$(CURDIR)/.build/static-libs
+  -Xswiftc -file-prefix-map -Xswiftc $(CURDIR)=. -Xcc -ffile-prefix-map=$(CURDIR)=.
 build: deps
-	@.ci/static-libs .build/static-libs
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 ## gate: build, then run the launch suite on the bundled sample; reports in Reports/launch/
@@ -78,13 +77,16 @@ dist-package:
 dist-check:
 	Tests/dist/reproducible-build
 
-## install: install the binary and shell completions under PREFIX (default /usr/local)
+## install: install the binary, shell completions and man page under PREFIX (default /usr/local)
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 .build/release/gate $(DESTDIR)$(PREFIX)/bin/gate
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	.build/release/gate --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/gate
 	.build/release/gate --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_gate
+	install -d $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d $(DESTDIR)$(PREFIX)/share/man/man1
+	.build/release/gate --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/gate.fish
+	.ci/manpage .build/release/gate > $(DESTDIR)$(PREFIX)/share/man/man1/gate.1
 
 ## clean: remove build output and reports
 clean:
