@@ -21,12 +21,13 @@ RUN apt-get update \
 COPY . .
 RUN make dist SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" GATE_BUILD_COMMIT="$GATE_BUILD_COMMIT" && mkdir /out && tar -xzf dist/gate-*-linux-*.tar.gz -C /out --strip-components=1
 
-# Runtime stage: the gate binary, git (which some verifiers call) and the shared libraries the binary links
-# (glibc and libxxhash; PCRE2, SQLite, zlib and the Swift runtime are linked in statically).
+# Runtime stage: the gate binary, git (which some verifiers call) and the shared C libraries the binary
+# links (the Swift runtime and Foundation are linked in; see docs/distribution.md).
 FROM debian:bookworm-slim AS runtime
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git libxxhash0 ca-certificates \
+ && apt-get install -y --no-install-recommends git ca-certificates \
+      libxxhash0 libpcre2-8-0 libsqlite3-0 zlib1g libxml2 libstdc++6 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 gate
 COPY --from=build /out/bin/gate /usr/local/bin/gate

@@ -36,5 +36,8 @@ struct DistributionTests {
                    "check-jsonschema is not installed: `.ci/deps test` installs it into .build/venv-dist"))
     func gitlabTemplateMatchesTheSchema() async throws { try await script("gitlab") }
 
+    @Test(.enabled(if: tool("dpkg-deb") != nil, "dpkg-deb is not installed (apt: dpkg)"))
+    func debPackageHoldsTheFilesAndPassesLintian() async throws { try await script("deb") }
+
     @Test func dockerfileRuntimeStageHoldsTheArchivedBinary() async throws { try await script("dockerfile") }
 }
