@@ -9,6 +9,7 @@ skip() { echo "SKIP: $*" >&2; exit 77; }
 need() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed (${2:-.ci/deps test installs it into .build/venv-dist})"; }
 scratch() { mktemp -d "${TMPDIR:-/tmp}/gate-dist-test-$1.XXXXXX"; }
 [ -x "$GATE_BIN" ] || fail "no gate binary at $GATE_BIN (build first, or set GATE_BIN)"
+GATE_BIN="$(cd "$(dirname "$GATE_BIN")" && pwd)/$(basename "$GATE_BIN")"   # the tests cd and symlink it
 
 # The packaging output for GATE_BIN at SOURCE_DATE_EPOCH=1700000000, made once and shared by the tests that
 # only read it (packaging a binary takes minutes on a loaded machine). The key covers the binary and every
