@@ -9,6 +9,16 @@ import PackageDescription
 // Swift 6 language mode (strict concurrency) applies to every target via swiftLanguageModes below.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+// `gate --version --verbose` names the commit and date of the build: `make build` and `make dist` export
+// GATE_BUILD_COMMIT and GATE_BUILD_DATE, which become defines of the small C target CGateSupport only, so
+// that a new commit recompiles one C file. A plain `swift build` says "unknown".
+let buildInfo: [CSetting] = [("GATE_BUILD_COMMIT", "GATE_BUILD_COMMIT"), ("GATE_BUILD_DATE", "GATE_BUILD_DATE")]
+    .compactMap { name, variable in
+        guard let value = Context.environment[variable], !value.isEmpty,
+              value.allSatisfy({ $0.isLetter || $0.isNumber || "-:.+TZ".contains($0) }) else { return nil }
+        return .define(name, to: "\"\(value)\"")
+    }
+
 let package = Package(
     name: "gate",
     platforms: [.macOS(.v15)],
@@ -51,7 +61,7 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/System/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
+        .target(name: "CGateSupport", path: "Sources/System/CGateSupport", cSettings: buildInfo),
         .target(name: "CGateTLS", path: "Sources/System/CGateTLS",
                 linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CStateSupport", path: "Sources/System/CStateSupport", linkerSettings: [.linkedLibrary("sqlite3")]),

@@ -38,6 +38,10 @@ struct Gate: AsyncParsableCommand {
     /// Parses and runs, mapping every error to gate's exit codes (ArgumentParser's own default is 64).
     static func main() async {
         PhaseTimer.mark("main")
+        if VerboseVersion.isRequested(Array(CommandLine.arguments.dropFirst())) {
+            Terminal.write(VerboseVersion.text + "\n")
+            return
+        }
         do {
             var command = try parseAsRoot()
             PhaseTimer.mark("arguments parsed")
