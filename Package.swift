@@ -88,7 +88,10 @@ let package = Package(
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
         .target(
             name: "VerifierSecrets",
-            dependencies: ["GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             path: "Sources/Verifiers/Secrets", exclude: ["Rules/default-rules.toml"], swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
@@ -147,7 +150,11 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VerifierSecretsTests",
-            dependencies: ["VerifierSecrets", "GateCore", "GateTestSupport"], swiftSettings: strict),
+            dependencies: [
+                "VerifierSecrets", "GateCore", "GateTestSupport", "ContentHash",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateStore", "GateTestSupport"],
             swiftSettings: strict),
