@@ -64,7 +64,7 @@ struct BaselineKDF: Sendable, Equatable {
         private let slots: UnsafeMutableBufferPointer<String>
         init(count: Int) {
             slots = .allocate(capacity: count)
-            _ = slots.initialize(repeating: "")
+            slots.initialize(repeating: "")
         }
         deinit {
             slots.deinitialize()
