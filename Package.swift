@@ -119,7 +119,10 @@ let package = Package(
             path: "Sources/Verifiers/Health", swiftSettings: strict),
         .target(
             name: "VerifierSecrets",
-            dependencies: ["GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             path: "Sources/Verifiers/Secrets", exclude: ["Rules/default-rules.toml"], swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
@@ -184,7 +187,11 @@ let package = Package(
             dependencies: ["VerifierHealth", "GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VerifierSecretsTests",
-            dependencies: ["VerifierSecrets", "GateCore", "GateTestSupport"], swiftSettings: strict),
+            dependencies: [
+                "VerifierSecrets", "GateCore", "GateTestSupport", "ContentHash",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateStore", "GateTestSupport"],
             swiftSettings: strict),
