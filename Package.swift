@@ -9,6 +9,16 @@ import PackageDescription
 // Swift 6 language mode (strict concurrency) applies to every target via swiftLanguageModes below.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+// `gate --version --verbose` names the commit and date of the build: `make build` and `make dist` export
+// GATE_BUILD_COMMIT and GATE_BUILD_DATE, which become defines of the small C target CGateSupport only, so
+// that a new commit recompiles one C file. A plain `swift build` says "unknown".
+let buildInfo: [CSetting] = [("GATE_BUILD_COMMIT", "GATE_BUILD_COMMIT"), ("GATE_BUILD_DATE", "GATE_BUILD_DATE")]
+    .compactMap { name, variable in
+        guard let value = Context.environment[variable], !value.isEmpty,
+              value.allSatisfy({ $0.isLetter || $0.isNumber || "-:.+TZ".contains($0) }) else { return nil }
+        return .define(name, to: "\"\(value)\"")
+    }
+
 let package = Package(
     name: "gate",
     platforms: [.macOS(.v15)],
@@ -39,7 +49,21 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
+        .systemLibrary(
+            name: "CArchive", path: "Sources/System/CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(
+            name: "CLZMA", path: "Sources/System/CLZMA", pkgConfig: "liblzma",
+            providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(
+            name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/System/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CGateSupport", path: "Sources/System/CGateSupport", cSettings: buildInfo),
+        .target(name: "CGateTLS", path: "Sources/System/CGateTLS",
+                linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CStateSupport", path: "Sources/System/CStateSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CMappedHash", path: "Sources/System/CMappedHash", linkerSettings: [.linkedLibrary("xxhash")]),
 
@@ -55,6 +79,10 @@ let package = Package(
         .target(
             name: "GateReports",
             dependencies: ["GateCore", "CZlib"],
+            swiftSettings: strict),
+        // Shared clients (docs/architecture.md): one per kind, hardened once, used by several verifiers.
+        .target(
+            name: "GateHTTP", dependencies: ["GateCore", "CCurl", "CGateTLS"],
             swiftSettings: strict),
         .target(
             name: "GateStore",
@@ -73,7 +101,7 @@ let package = Package(
             dependencies: ["GateCore", "ContentHash", "GateStore", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/CAS", swiftSettings: strict),
         .target(
-            name: "VerifierDeterminism", dependencies: ["GateCore", "ContentHash"],
+            name: "VerifierDeterminism", dependencies: ["GateCore", "ContentHash", "CZlib", "CArchive", "CLZMA", "CZstd"],
             path: "Sources/Verifiers/Determinism", swiftSettings: strict),
         .target(
             name: "VerifierMigrations",
@@ -84,18 +112,25 @@ let package = Package(
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),
         .target(
             name: "VerifierTenantIsolation",
-            dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateCore", "GateHTTP", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
         .target(
+            name: "VerifierHealth", dependencies: ["GateCore", "GateHTTP"],
+            path: "Sources/Verifiers/Health", swiftSettings: strict),
+        .target(
             name: "VerifierSecrets",
-            dependencies: ["GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "GateCore", "ContentHash", "CPCRE2", .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             path: "Sources/Verifiers/Secrets", exclude: ["Rules/default-rules.toml"], swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
             dependencies: ["GateCore", "GateReports", "GateStore", "VerifierCommand", "VerifierBoundaries", "VerifierCAS",
-                           "VerifierDeterminism", "VerifierMigrations", "VerifierSecrets", "VerifierTenantIsolation"],
+                           "VerifierDeterminism", "VerifierHealth", "VerifierMigrations", "VerifierSecrets",
+                           "VerifierTenantIsolation"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
@@ -118,6 +153,8 @@ let package = Package(
             name: "GateStoreTests",
             dependencies: ["GateStore", "GateCore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(
+            name: "GateHTTPTests", dependencies: ["GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GateReportsTests", dependencies: ["GateReports", "GateCore", "GateTestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
@@ -142,12 +179,19 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VerifierTenantIsolationTests",
-            dependencies: ["VerifierTenantIsolation", "GateCore", "GateReports", "GateTestSupport",
+            dependencies: ["VerifierTenantIsolation", "GateCore", "GateHTTP", "GateReports", "GateTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
+            name: "VerifierHealthTests",
+            dependencies: ["VerifierHealth", "GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
             name: "VerifierSecretsTests",
-            dependencies: ["VerifierSecrets", "GateCore", "GateTestSupport"], swiftSettings: strict),
+            dependencies: [
+                "VerifierSecrets", "GateCore", "GateTestSupport", "ContentHash",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateStore", "GateTestSupport"],
             swiftSettings: strict),

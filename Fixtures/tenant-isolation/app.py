@@ -172,6 +172,8 @@ def main():
     p.add_argument("--public", action="append", default=[])
     p.add_argument("--slow-id", action="append", type=int, default=[])
     p.add_argument("--no-head", action="store_true")
+    p.add_argument("--cert", help="serve HTTPS with this certificate (PEM) and --key")
+    p.add_argument("--key")
     args = p.parse_args()
     args.resources = args.resources.split(",")
     tenants = args.tenants.split(",")
@@ -184,6 +186,11 @@ def main():
         tokens[value] = t
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args, owner, owned, tokens))
     server.daemon_threads = True
+    if args.cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.cert, args.key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     if args.port_file:
         tmp = args.port_file + ".tmp"
         with open(tmp, "w") as f:

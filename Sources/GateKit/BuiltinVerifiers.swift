@@ -3,6 +3,7 @@ import VerifierBoundaries
 import VerifierCAS
 import VerifierCommand
 import VerifierDeterminism
+import VerifierHealth
 import VerifierMigrations
 import VerifierTenantIsolation
 import VerifierSecrets
@@ -15,6 +16,7 @@ public enum BuiltinVerifiers {
         BoundariesVerifier.self,
         CASVerifier.self,
         DeterminismVerifier.self,
+        HealthVerifier.self,
         MigrationsVerifier.self,
         TenantIsolationVerifier.self,
         SecretsVerifier.self,

@@ -44,6 +44,11 @@ public struct GateRun: Sendable {
         }
         self.suite = shardSuite
         self.selection = selection
+        let chosen = Set(selection.selected)
+        for check in shardSuite.checks where chosen.contains(check.id) && !check.verifier.requiredEnvironment.isEmpty {
+            let env = CheckEnvironment.build(base: options.environment, suite: suite.env, check: check.env)
+            if let e = RequiredVariable.check(check.verifier.requiredEnvironment, in: env) { throw e }
+        }
         self.reports = reports
         try reports.preflight()
         var options = options

@@ -34,6 +34,7 @@ public struct HTMLReportWriter: ReportWriter {
         h.raw(summary(report))
         checklist(report, into: &h)
         checksTable(report, into: &h)
+        h.raw(HTMLDistributions.section(report))
         h.raw(findings(report))
         h.raw(history(report))
         h.raw("</main>\n")

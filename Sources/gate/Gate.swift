@@ -45,6 +45,10 @@ struct Gate: AsyncParsableCommand {
 
     static func main() async {
         PhaseTimer.mark("main")
+        if VerboseVersion.isRequested(Array(CommandLine.arguments.dropFirst())) {
+            Terminal.write(VerboseVersion.text + "\n")
+            return
+        }
         let env = ProcessInfo.processInfo.environment
         if env["COLUMNS"] == nil, CommandLine.arguments.contains(where: { $0 == "--help" || $0 == "-h" || $0 == "help" }) {
             setenv("COLUMNS", String(max(Terminal.width ?? 80, helpWidth)), 1)

@@ -18,6 +18,7 @@ import Testing
         ("migrations", "allow-pending: false"),
         ("command", "kill-grace: 2s"),
         ("secrets", "max-file-size: 50MB"),
+        ("health", "timeout: 9s"),
     ])
 
     static let verifiers: [String] = BuiltinVerifiers.all.map { $0.descriptor.id }
@@ -34,8 +35,9 @@ import Testing
 
         func suite(_ extra: String = "", with more: String = "") -> String {
             let with = (example.with + "\n" + more).split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")
-            // A command check has no default inputs: it is cached only with declared ones.
-            let inputs = verifier == "command" ? "    inputs: ['**']\n" : ""
+            // A command check has no default inputs: it is cached only with declared ones. Nor has a health
+            // check (a live service is no file); its example's service is app.py (the run writes a port file).
+            let inputs = verifier == "command" ? "    inputs: ['**']\n" : verifier == "health" ? "    inputs: [app.py]\n" : ""
             return "suite: cache\nchecks:\n  - id: c\n    uses: \(verifier)\n" + inputs
                 + "    env-inputs: [GATE_TEST_INPUT]\n" + extra + "    with:\n" + with + "\n"
         }

@@ -46,6 +46,6 @@ import Testing
 
     @Test func variationNamesAreTheDocumentedOnes() {
         #expect(Variation.names == ["tz", "locale", "umask", "path", "time", "home", "env-order", "random", "jobs", "cpus",
-                                    "aslr", "exec-path", "hostname"])
+                                    "aslr", "exec-path", "hostname", "user", "kernel", "file-order"])
     }
 }

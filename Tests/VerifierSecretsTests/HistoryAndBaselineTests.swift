@@ -120,12 +120,13 @@ import Testing
             +tabbed
 
             """
-        var files: [DiffParser.FileAdditions] = []
-        p.feed(Array(diff.utf8)) { files.append($0) }
-        p.finish { files.append($0) }
-        #expect(files.map(\.path) == ["x.txt", "q\tx"])
-        #expect(files.first?.lines == [4, 5, 12])
-        #expect(String(decoding: files.first?.bytes ?? [], as: UTF8.self) == "+++ looks like a header\nsecond\nnew")
-        #expect(files.allSatisfy { $0.commit == "abc" })
+        var hunks: [DiffParser.Hunk] = []
+        p.feed(Array(diff.utf8)) { hunks.append($0) }
+        p.finish { hunks.append($0) }
+        #expect(hunks.map(\.path) == ["x.txt", "x.txt", "q\tx"], "one per hunk")
+        #expect(hunks.map(\.lines) == [[4, 5], [12], [1]])
+        #expect(String(decoding: hunks.first?.bytes ?? [], as: UTF8.self) == "+++ looks like a header\nsecond")
+        #expect(p.files == 2, "files with additions are counted once per commit")
+        #expect(hunks.allSatisfy { $0.commit == "abc" && !$0.added.contains(false) })
     }
 }

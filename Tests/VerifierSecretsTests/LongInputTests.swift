@@ -86,6 +86,6 @@ import Testing
         #expect(whole.count == expected)
         #expect(chunked.map(\.line) == whole.map(\.line))
         #expect(chunked.map(\.column) == whole.map(\.column))
-        #expect(chunked.map(\.secretHash) == whole.map(\.secretHash))
+        #expect(chunked.map(\.value) == whole.map(\.value))
     }
 }

@@ -34,8 +34,10 @@ import Testing
     }
 
     @Test func badHTTPParameters() {
-        #expect(message(Self.http.replacingOccurrences(of: "http://127", with: "https://127"))
-            .hasPrefix("'base-url': 'https://127.0.0.1:9' uses https, which the built-in client does not speak"))
+        #expect(configError(Self.http.replacingOccurrences(of: "http://127", with: "https://127")) == nil)
+        #expect(message(Self.http.replacingOccurrences(of: "http://127", with: "ftp://127"))
+            .hasPrefix("'base-url': 'ftp://127.0.0.1:9' is not an http:// or https:// URL"))
+        #expect(message(Self.http + "\ninsecure: true\nca: ca.pem") == "'ca': 'ca' has no effect with 'insecure: true'; keep one")
         #expect(message(Self.http.replacingOccurrences(of: "{id}", with: "{idd}"))
             == "'path': the path '/t/{tenant}/d/{idd}' has the placeholder '{idd}'; only {tenant} and {id} are known")
         #expect(message(Self.http.replacingOccurrences(of: "/d/{id}", with: "/d"))

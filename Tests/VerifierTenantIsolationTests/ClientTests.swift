@@ -1,48 +1,52 @@
 import Foundation
 import GateCore
 import GateTestSupport
+import GateHTTP
 import Testing
 @testable import VerifierTenantIsolation
 
 /// The HTTP client against the fixture app's wire routes, and the pure parsers (base URL, path templates,
 /// id selectors).
 @Suite struct ClientTests {
-    @Test func bodiesInEveryFramingOverOneKeptConnection() async throws {
-        let server = try await FixtureServer([])
-        defer { server.stop() }
-        let connection = HTTPConnection(endpoint: try Endpoint.resolve(host: "127.0.0.1", port: server.port),
-                                        hostHeader: "127.0.0.1:\(server.port)")
-        defer { connection.disconnect() }
-        for how in ["chunked", "interim", "close", "chunked", "close"] {
-            let r = try connection.request(method: "GET", target: "/wire/\(how)", headers: [], bodyLimit: 1 << 20,
-                                           timeout: .seconds(10), cancelled: { false })
-            #expect(r.status == 200)
-            let json = try JSONDecoder().decode([String: String].self, from: Data(r.body))
-            #expect(json["wire"] == how && json["pad"]?.count == 3000)
-            #expect(r.bodyBytes == r.body.count)
-        }
-        // The body cap keeps the first bytes and still reads the rest, so the connection stays in step.
-        let capped = try connection.request(method: "GET", target: "/wire/chunked", headers: [], bodyLimit: 10,
-                                            timeout: .seconds(10), cancelled: { false })
-        #expect(capped.body.count == 10 && capped.bodyBytes > 3000)
-        let head = try connection.request(method: "HEAD", target: "/health", headers: [], bodyLimit: 100,
-                                          timeout: .seconds(10), cancelled: { false })
-        #expect(head.status == 200 && head.body.isEmpty && head.header("content-length") == "16")
-        let next = try connection.request(method: "GET", target: "/health", headers: [], bodyLimit: 100,
-                                          timeout: .seconds(10), cancelled: { false })
-        #expect(String(decoding: next.body, as: UTF8.self) == #"{"status": "ok"}"#)
+    static func probe(_ target: String, limit: Int = 1 << 20, method: String = "GET") -> ProbeRequest {
+        ProbeRequest(method: method, target: target, tenant: nil, bodyLimit: limit)
     }
 
-    /// A head of more than 256 KiB, or of more than 500 lines, is refused instead of held: 200 MB of headers
-    /// once took gate to 880 MB. A head under both limits is read as usual.
+    static func send(_ requests: [ProbeRequest], to base: String, concurrency: Int = 1,
+                     timeout: Duration = .seconds(10)) async throws -> [ProbeAnswer] {
+        await ProbePool.run(requests, base: try BaseURL(base), tls: TLSOptions(), headers: { _ in [] },
+                            concurrency: concurrency, timeout: timeout, environment: [:], progress: { _, _ in })
+    }
+
+    /// Every body framing the fixture's wire routes use, over kept-alive connections, through libcurl.
+    @Test func bodiesInEveryFraming() async throws {
+        let server = try await FixtureServer([])
+        defer { server.stop() }
+        let framings = ["chunked", "interim", "close", "chunked", "close"]
+        let answers = try await Self.send(framings.map { Self.probe("/wire/\($0)") } + [Self.probe("/wire/chunked", limit: 10),
+                                          Self.probe("/health", limit: 100, method: "HEAD"), Self.probe("/health", limit: 100)],
+                                          to: server.baseURL)
+        for (how, a) in zip(framings, answers) {
+            #expect(a.status == 200, "\(how): \(a.failure ?? "")")
+            let json = try JSONDecoder().decode([String: String].self, from: Data(a.body))
+            #expect(json["wire"] == how && json["pad"]?.count == 3000)
+        }
+        // The body cap keeps the first bytes.
+        #expect(answers[5].status == 200 && answers[5].body.count == 10)
+        #expect(answers[6].status == 200 && answers[6].body.isEmpty)
+        #expect(String(decoding: answers[7].body, as: UTF8.self) == #"{"status": "ok"}"#)
+    }
+
+    /// A head of more than 256 KiB, or of more than 500 lines, fails the probe instead of being held (200 MB
+    /// of headers once took gate to 880 MB); a head under both limits is read as usual.
     @Test func oversizedHeadsAreRefused() async throws {
         let dir = try TempDir("ti-heads")
         defer { dir.remove() }
         let script = """
-            import socket, sys
+            import os, socket, sys
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
             open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
-            import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+            os.rename(sys.argv[1] + ".tmp", sys.argv[1])
             while True:
                 c, _ = s.accept()
                 req = c.recv(65536).decode()
@@ -66,43 +70,36 @@ import Testing
             port = Int((try? String(contentsOfFile: dir.file("port"), encoding: .utf8)) ?? "") ?? 0
             if port == 0 { try await Task.sleep(for: .milliseconds(50)) }
         }
-        let endpoint = try Endpoint.resolve(host: "127.0.0.1", port: port)
-        func get(_ lines: Int, _ size: Int) -> Result<HTTPResponse, HTTPFailure> {
-            let c = HTTPConnection(endpoint: endpoint, hostHeader: "x")
-            defer { c.disconnect() }
-            do throws(HTTPFailure) {
-                return .success(try c.request(method: "GET", target: "/\(lines)x\(size)", headers: [], bodyLimit: 10,
-                                              timeout: .seconds(10), cancelled: { false }))
-            } catch { return .failure(error) }
-        }
-        guard case .success(let fine) = get(400, 100) else { Issue.record("a head under the limits was refused"); return }
-        #expect(fine.status == 200 && fine.headers.count == 402 && fine.body == Array("ok".utf8))
-        guard case .failure(let many) = get(600, 10) else { Issue.record("600 header lines were accepted"); return }
-        #expect(many.description == "malformed response: the response headers pass 500 lines (gate reads at most 256 KiB in 500 lines)")
-        guard case .failure(let big) = get(40, 8000) else { Issue.record("320 KB of headers were accepted"); return }
-        #expect(big.description.hasPrefix("malformed response: the response headers pass 256 KiB"))
+        let base = "http://127.0.0.1:\(port)"
+        let answers = try await Self.send([Self.probe("/400x100", limit: 10), Self.probe("/600x10"), Self.probe("/40x8000")], to: base)
+        #expect(answers[0].status == 200 && answers[0].body == Array("ok".utf8), "\(answers[0].failure ?? "")")
+        #expect(answers[1].status == nil && answers[1].failure == "the response headers pass 500 lines (gate reads at most 256 KiB in 500 lines)")
+        #expect(answers[2].status == nil && answers[2].failure?.hasPrefix("the response headers pass 256 KiB") == true)
     }
 
-    @Test func cancellationStopsAWaitingRequest() async throws {
+    @Test func cancellationStopsWaitingProbes() async throws {
         let server = try await FixtureServer(["--slow-id", "1"])
         defer { server.stop() }
-        let connection = HTTPConnection(endpoint: try Endpoint.resolve(host: "127.0.0.1", port: server.port),
-                                        hostHeader: "x")
         let start = ContinuousClock.now
-        let deadline = start + .milliseconds(300)
-        #expect(throws: HTTPFailure.self) {
-            _ = try connection.request(method: "GET", target: "/tenants/acme/documents/1", headers: [], bodyLimit: 10,
-                                       timeout: .seconds(30), cancelled: { ContinuousClock.now > deadline })
-        }
-        connection.disconnect()
+        let base = server.baseURL
+        let task = Task { try await Self.send([Self.probe("/tenants/acme/documents/1")], to: base, timeout: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let answers = try await task.value
+        // A cancellation that reached the transfer ends it as 'cancelled'; a lost one would end in the 30 s
+        // timeout. No wall-clock bound: the full suite on two cores starved this test past 25 s (and past 5 s).
+        #expect(answers.first?.status == nil && answers.first?.failure == "cancelled",
+                "cancelling did not stop the 30 s probe: \(answers.first?.failure ?? "answered") after \(ContinuousClock.now - start)")
     }
 
     @Test func baseURLs() throws {
         let b = try BaseURL("http://127.0.0.1:8080/api/")
-        #expect(b.host == "127.0.0.1" && b.port == 8080 && b.prefix == "/api" && b.hostHeader == "127.0.0.1:8080" && b.isLoopback)
+        #expect(b.host == "127.0.0.1" && b.port == 8080 && b.prefix == "/api" && b.origin == "http://127.0.0.1:8080" && b.isLoopback)
         let v6 = try BaseURL("http://[::1]:9000")
-        #expect(v6.host == "::1" && v6.port == 9000 && v6.hostHeader == "[::1]:9000" && v6.prefix == "")
+        #expect(v6.host == "::1" && v6.port == 9000 && v6.origin == "http://[::1]:9000" && v6.prefix == "")
         #expect(try BaseURL("http://staging.internal").port == 80)
+        let tls = try BaseURL("https://staging.internal/v1")
+        #expect(tls.scheme == "https" && tls.port == 443 && tls.origin == "https://staging.internal:443" && tls.prefix == "/v1")
         for bad in ["ftp://x", "http://user:pw@host", "http://host:0", "http://host:99999", "http://", "http://h/a?b=1"] {
             #expect(throws: TemplateError.self, "\(bad)") { try BaseURL(bad) }
         }

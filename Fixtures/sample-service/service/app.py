@@ -1,6 +1,8 @@
-"""HTTP front end: GET /health, POST /invoices/quote."""
+"""HTTP(S) front end: GET /health, POST /invoices/quote."""
 import argparse
 import json
+import os
+import ssl
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from service import config as config_module
@@ -54,12 +56,27 @@ def main() -> None:
     parser.add_argument("--config", default="config/service.json")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--port-file", help="write the bound port here (use --port 0 for a free one)")
+    parser.add_argument("--cert", help="serve HTTPS with this certificate (PEM) and --key")
+    parser.add_argument("--key")
+    parser.add_argument("--forget-key", action="store_true", help="delete the key file (and its directory) once loaded")
     args = parser.parse_args()
     cfg = config_module.load(args.config)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(cfg))
+    if args.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.cert, args.key)
+        if args.forget_key:
+            os.remove(args.key)
+            try:
+                os.rmdir(os.path.dirname(os.path.abspath(args.key)))
+            except OSError:
+                pass
+        server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     if args.port_file:
-        with open(args.port_file, "w", encoding="utf-8") as f:
+        # Written whole, then renamed: a reader never sees half a port number.
+        with open(args.port_file + ".tmp", "w", encoding="utf-8") as f:
             f.write(str(server.server_address[1]))
+        os.replace(args.port_file + ".tmp", args.port_file)
     server.serve_forever()
 
 

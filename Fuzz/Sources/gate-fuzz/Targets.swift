@@ -26,7 +26,7 @@ enum Targets {
         FuzzTarget(name: "junit-ingest", run: { _ = JUnitIngest.read(Scratch.file("junit.xml", $0), root: Scratch.directory) }),
         FuzzTarget(name: "sarif-ingest", run: { _ = SARIFIngest.read(Scratch.file("r.sarif", $0), root: Scratch.directory) }),
         FuzzTarget(name: "gate-findings", run: { _ = FindingsFile.read(Scratch.file("findings.jsonl", $0), root: Scratch.directory) }),
-    ] + SecretsTargets.all
+    ] + SecretsTargets.all + GitTargets.all
 
     static func text(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
 
@@ -49,13 +49,13 @@ enum Targets {
         graph.walkIndex()
     }
 
-    /// A git loose object: zlib stream, header, content.
+    /// A git loose object: zlib stream, header, content (the reader `layout: git` uses, then the parser).
     @Sendable static func gitLoose(_ b: UnsafeBufferPointer<UInt8>) {
-        _ = Scratch.file("object", b)
-        let dirFD = open(Scratch.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dirFD >= 0 else { return }
-        defer { close(dirFD) }
-        _ = try? GitObjectReader().verify(directoryFD: dirFD, name: "object", path: "objects/ab/cdef", algorithm: .sha1)
+        let path = Scratch.file("object", b)
+        if case .object(let type, let content?, _, _, _) = LooseReader().read(path, algorithm: .sha1) {
+            let inspector = ObjectInspector(algorithm: .sha1, levels: FsckLevels(strict: true), strict: true)
+            content.withUnsafeBytes { inspector.parse(type, $0) }
+        }
     }
 
     @Sendable static func checksumManifest(_ b: UnsafeBufferPointer<UInt8>) {
@@ -81,6 +81,6 @@ enum Targets {
         _ = AtlasSum.compute([(name: name, bytes: bytes)])
         _ = Checksums.crlfToLF(bytes)
         _ = Checksums.lfToCRLF(bytes)
-        _ = UTF8Check.firstInvalidOffset(bytes)
+        _ = UTF8Validation.firstInvalidOffset(bytes)
     }
 }

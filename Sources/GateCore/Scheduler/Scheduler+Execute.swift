@@ -219,13 +219,8 @@ extension Scheduler {
     }
 
     func makeContext(_ check: CheckSpec, suite: Suite) -> CheckContext {
-        var env = options.environment
-        if !suite.env.isEmpty {
-            for (k, v) in suite.env.sorted(by: { $0.key < $1.key }) { env[k] = EnvExpansion.expand(v, env) }
-        }
-        if !check.env.isEmpty {
-            for (k, v) in check.env.sorted(by: { $0.key < $1.key }) { env[k] = EnvExpansion.expand(v, env) }
-        }
+        var env = suite.env.isEmpty && check.env.isEmpty ? options.environment
+            : CheckEnvironment.build(base: options.environment, suite: suite.env, check: check.env)
         let artifacts = options.reportsDirectory + "/" + check.verifierID + "/" + check.id
         env["GATE_CHECK_ID"] = check.id
         env["GATE_SUITE"] = suite.name

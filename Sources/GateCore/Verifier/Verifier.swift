@@ -36,12 +36,17 @@ public protocol Verifier: Sendable {
     /// that ignores cancellation. The scheduler then runs a check without a timeout directly in the check's
     /// task instead of in a task of its own that it can abandon. Defaults to false.
     static var stopsPromptlyWhenCancelled: Bool { get }
+
+    /// Environment variables the run needs (credentials named by `token-env`). When one is unset or empty
+    /// for a selected check, the run stops with a configuration error (exit 2) naming its key. Defaults to none.
+    var requiredEnvironment: [RequiredVariable] { get }
 }
 
 extension Verifier {
     public var evaluatedRules: [String] { Self.descriptor.rules.map(\.id) }
     public static var id: String { descriptor.id }
     public static var stopsPromptlyWhenCancelled: Bool { false }
+    public var requiredEnvironment: [RequiredVariable] { [] }
 }
 
 /// A verifier could not run. The message says what is wrong and how to fix it.

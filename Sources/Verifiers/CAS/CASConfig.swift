@@ -21,6 +21,10 @@ struct CASConfig: Sendable {
     var baseline: String?
     var threads: Int
     var verifyPack: String
+    /// git: `git fsck --strict` (warnings are errors), the reflogs as heads, dangling objects reported.
+    var strict: Bool
+    var reflogs: Bool
+    var dangling: Bool
 
     init(_ p: Parameters) throws(ConfigError) {
         layout = try p.oneOf("layout", default: Layout.auto)
@@ -46,10 +50,13 @@ struct CASConfig: Sendable {
             throw p.error("sample", "a sample cannot be combined with 'snapshot' or 'baseline', which need every digest")
         }
         threads = try p.int("threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
-        verifyPack = try p.string("verify-pack", default: "auto")
+        verifyPack = try p.string("verify-pack", default: "false")
         guard ["auto", "true", "false"].contains(verifyPack) else {
             throw p.error("verify-pack", "must be 'auto', 'true' or 'false', got '\(verifyPack)'")
         }
+        strict = try p.bool("strict", default: true)
+        reflogs = try p.bool("reflogs", default: true)
+        dangling = try p.bool("dangling", default: true)
     }
 
     /// `5%`, `0.05` or `100%`.

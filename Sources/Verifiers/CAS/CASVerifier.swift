@@ -16,8 +16,10 @@ public struct CASVerifier: Verifier {
         summary: "Verifies a content-addressed store (native, OCI, git, Bazel, named, checksum files): hashes, sizes, references.",
         discussion: """
             Every object must hash to its address: XXH3-128 for gate's native store, SHA-256/512 for OCI and Bazel, git's \
-            object ids (SHA-1 or SHA-256, after inflating loose objects) and the pack trailers, or the algorithm of a \
-            checksum manifest. References must resolve: native manifests, OCI descriptors (size and digest), checksum \
+            object ids (SHA-1 or SHA-256, every loose and packed object inflated and resolved natively), or the algorithm \
+            of a checksum manifest. A git repository gets the checks of `git fsck --full --strict` (docs/git.md): packs and \
+            indexes cross-checked, refs, reflogs and the index walked for missing objects, dangling objects as orphans, \
+            object syntax with git's fsck message ids (cas/bad-object). References must resolve: native manifests, OCI descriptors (size and digest), checksum \
             entries. Leftover temporary files are partial writes. Objects nothing references are orphans, reported as \
             warnings, so a store whose only findings are orphans passes.
 
@@ -41,8 +43,14 @@ public struct CASVerifier: Verifier {
             ParameterSpec("snapshot", .path, "Write the store's digests to this file (a checksum file, sorted by path)."),
             ParameterSpec("baseline", .path, "Compare the store with this snapshot: drift-added, drift-removed, drift-changed."),
             ParameterSpec("threads", .int, default: "cores", range: 1...256, "Hashing threads."),
-            ParameterSpec("verify-pack", .string, default: "auto",
-                          "git: also run 'git verify-pack' on each pack (auto: when git is installed; true: require it; false: never)."),
+            ParameterSpec("verify-pack", .string, default: "false",
+                          "git: also run 'git verify-pack' on each pack as a cross-check of the native reader (true: require git; auto: when git is installed)."),
+            ParameterSpec("strict", .bool, default: "true",
+                          "git: check object syntax like 'git fsck --strict' (git's warnings are errors); false matches plain 'git fsck'."),
+            ParameterSpec("reflogs", .bool, default: "true",
+                          "git: treat reflog entries as heads, as 'git fsck' does (false: like 'git fsck --no-reflogs')."),
+            ParameterSpec("dangling", .bool, default: "true",
+                          "git: report dangling objects (git's 'dangling commit/tree/blob') as cas/orphan warnings."),
         ],
         rules: [
             RuleDescriptor("cas/hash-mismatch", "An object's content does not hash to its address.",
@@ -63,6 +71,8 @@ public struct CASVerifier: Verifier {
                            help: "Write the supported version (see docs/cas-format.md)."),
             RuleDescriptor("cas/bad-manifest", "A manifest, index or checksum line that cannot be parsed.",
                            help: "Fix or regenerate it."),
+            RuleDescriptor("cas/bad-object", "A git object whose syntax 'git fsck --strict' rejects, with git's fsck message id (evidence.fsckMsgId).",
+                           help: "Rewrite the history that holds it, or set fsck.<msgId> in the repository's config if it is accepted."),
             RuleDescriptor("cas/symlink", "A symlink that leaves the store, dangles or loops; it is never followed.",
                            help: "Replace the link with the object, or remove it."),
             RuleDescriptor("cas/drift-added", "An object that is not in the baseline snapshot."),

@@ -29,7 +29,6 @@ struct ScanResult {
     var sampledOut = 0
     var collected: [ScannedObject] = []
     var seenReferenced: Set<String> = []
-    var indexedPacks: [String: String] = [:]
     var cacheNote: String?
     /// The walk root relative to the check root, to turn `collected` paths into report paths.
     var prefix = ""
@@ -76,7 +75,6 @@ enum ObjectScan {
             result.sampledOut += v.sampledOut
             result.collected += v.collected
             result.seenReferenced.formUnion(v.seenReferenced)
-            result.indexedPacks.merge(v.indexedPacks) { a, _ in a }
             changed.merge(v.changedSegments) { a, _ in a }
             finished.formUnion(v.finishedDirectories)
         }

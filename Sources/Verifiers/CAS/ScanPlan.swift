@@ -2,29 +2,19 @@ import ContentHash
 
 /// How one file's digest is computed.
 enum HashMethod: Sendable, Hashable {
-    /// The raw bytes (native, named, bazel, OCI, checksum manifests).
+    /// The raw bytes (native, named, bazel, OCI, checksum manifests). git stores have their own reader
+    /// (Git/GitStore.swift).
     case content(HashAlgorithm)
-    /// A git loose object: zlib-inflated, hashed as stored (`<type> <size>\0` then the content).
-    case gitLoose(HashAlgorithm)
-    /// A file that ends with the hash of everything before it (git .pack and .idx).
-    case trailer(HashAlgorithm)
 
     var algorithm: HashAlgorithm {
         switch self {
-        case .content(let a), .gitLoose(let a), .trailer(let a): a
+        case .content(let a): a
         }
-    }
-
-    var isTrailer: Bool {
-        if case .trailer = self { return true }
-        return false
     }
 
     var id: String {
         switch self {
         case .content(let a): "content-\(a.rawValue)"
-        case .gitLoose(let a): "git-loose-\(a.rawValue)"
-        case .trailer(let a): "trailer-\(a.rawValue)"
         }
     }
 }

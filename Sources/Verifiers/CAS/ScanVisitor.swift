@@ -13,8 +13,6 @@ final class ScanVisitor: TreeVisitor {
     let digestLength: Int
     let progress: ScanProgress
     let hasher = FileHasher()
-    private(set) lazy var git = GitObjectReader()
-    private(set) lazy var trailers = TrailerReader()
 
     /// This worker's findings, within the check's limits (`ObjectScan` gives it the check's collector).
     var findings = FindingCollector()
@@ -25,8 +23,6 @@ final class ScanVisitor: TreeVisitor {
     var sampledOut = 0
     var collected: [ScannedObject] = []
     var seenReferenced: Set<String> = []
-    /// Pack checksums that .idx files name, by idx path (git).
-    var indexedPacks: [String: String] = [:]
     var changedSegments: [String: [UInt8]] = [:]
     var finishedDirectories: [String] = []
 
@@ -79,8 +75,7 @@ final class ScanVisitor: TreeVisitor {
                 skippedByCache += 1
                 bytes += st.size
                 pendingHits.append(Int32(i))
-                verified(entry, expected: expected, actual: Hex.encode(mine), size: Int(st.size), valid: true,
-                         trailer: method.isTrailer)
+                verified(entry, expected: expected, actual: Hex.encode(mine), size: Int(st.size), valid: true)
                 return
             }
         }
@@ -106,12 +101,7 @@ final class ScanVisitor: TreeVisitor {
         bytes += Int64(outcome.size)
         bytesHashed += Int64(outcome.hashedBytes)
         var valid = true
-        if let problem = outcome.problem {
-            findings.append(problem(plan.reportPath(entry.path)))
-            valid = false
-        }
-        let want = expected ?? outcome.embedded
-        if valid, let want, !HexText.equal(outcome.actual.bytes, want) {
+        if let want = expected, !HexText.equal(outcome.actual.bytes, want) {
             findings.append(CASFindings.hashMismatch(path: plan.reportPath(entry.path), expected: want, actual: outcome.actual.hex,
                                                      algorithm: method.algorithm))
             valid = false
@@ -120,8 +110,7 @@ final class ScanVisitor: TreeVisitor {
             CacheSegment.append(to: &pending, nameHash: nameHash, stat: st, digest: outcome.actual.bytes,
                                 length: digestLength)
         }
-        verified(entry, expected: expected, actual: outcome.actual.hex, size: outcome.size, valid: valid,
-                 trailer: method.isTrailer)
+        verified(entry, expected: expected, actual: outcome.actual.hex, size: outcome.size, valid: valid)
     }
 
     /// Errors carry the bare file name; the caller reports the full path.
@@ -131,19 +120,12 @@ final class ScanVisitor: TreeVisitor {
         case .content(let algorithm):
             let (r, st) = try hasher.hash(at: entry.directoryFD, name: entry.name, path: path, algorithm: algorithm)
             return HashOutcome(actual: r.digest, size: r.size, hashedBytes: r.size, stat: st)
-        case .gitLoose(let algorithm):
-            return try git.verify(directoryFD: entry.directoryFD, name: entry.name, path: entry.path, algorithm: algorithm)
-        case .trailer(let algorithm):
-            let outcome = try trailers.verify(directoryFD: entry.directoryFD, name: entry.name, path: path,
-                                              algorithm: algorithm)
-            if let pack = outcome.indexedPack { indexedPacks[entry.path] = pack }
-            return outcome
         }
     }
 
     private func verified(_ entry: WalkEntry, expected: String?, actual: @autoclosure () -> String, size: Int,
-                          valid: Bool, trailer: Bool = false) {
-        if plan.collect || trailer {
+                          valid: Bool) {
+        if plan.collect {
             collected.append(ScannedObject(path: entry.path, digest: expected ?? actual(), size: size, valid: valid))
         }
         if let referenced = plan.referenced {
@@ -217,12 +199,6 @@ struct HashOutcome {
     var hashedBytes: Int
     /// The stat taken from the open file before reading it (nil when not worth caching).
     var stat: FileStat?
-    /// The digest the file carries itself (git trailers), when there is no expected digest from its name.
-    var embedded: String? = nil
-    /// A problem found while reading (a git header that lies about the size, say).
-    var problem: (@Sendable (String) -> Finding)? = nil
-    /// For a git .idx: the pack checksum it names.
-    var indexedPack: String? = nil
 }
 
 /// Compares digest bytes with lowercase hex without building a string.

@@ -39,7 +39,7 @@ final class JUnitStream: InputStream {
         failure != nil ? .error : (atEnd && held.isEmpty ? .atEnd : .open)
     }
 
-    override var streamError: Error? {
+    override var streamError: (any Error)? {
         failure.map { NSError(domain: "gate.junit", code: 1, userInfo: [NSLocalizedDescriptionKey: $0]) }
     }
 

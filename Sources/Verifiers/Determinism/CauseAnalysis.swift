@@ -26,6 +26,7 @@ struct CauseInput {
     var runA: RunRecord
     var runB: RunRecord
     var reordered: Bool
+    var hints = ToolchainHints(command: "", names: [])
 }
 
 /// Guesses why outputs diverged, from the bytes where they differ: archive header fields, values a
@@ -65,7 +66,23 @@ enum CauseAnalysis {
         }
         if out.isEmpty { out += fallback(input) }
         var seen = Set<String>()
-        return Array(out.filter { seen.insert($0.label).inserted }.prefix(3))
+        return Array(out.filter { seen.insert($0.label).inserted }.prefix(3)).map { withToolchainHelp($0, input.hints) }
+    }
+
+    /// The fix in the words of the toolchain that made the output.
+    private static func withToolchainHelp(_ cause: Cause, _ hints: ToolchainHints) -> Cause {
+        var c = cause
+        switch c.label {
+        case "a timestamp", "the clock (possibly)": c.help = hints.timestamp
+        case "an absolute path": c.help = hints.absolutePath
+        case "ordering", "hash randomisation (possibly)": c.help = hints.hashOrder
+        case "a timestamp in a tar header": c.help = hints.tarMetadata
+        case "a timestamp in the gzip header", "a file name in the gzip header": c.help = hints.gzipHeader
+        case "a timestamp in a zip entry": c.help = hints.zipTimes
+        case "archive member order": c.help = hints.memberOrder
+        default: break
+        }
+        return c
     }
 
     private static func archiveCause(_ loc: ArchiveFields.Location) -> Cause? {
@@ -134,7 +151,13 @@ enum CauseAnalysis {
     }
 
     private static func pathCause(_ input: CauseInput) -> Cause? {
-        let a = String(decoding: input.lineA, as: UTF8.self), b = String(decoding: input.lineB, as: UTF8.self)
+        var a = String(decoding: input.lineA, as: UTF8.self), b = String(decoding: input.lineB, as: UTF8.self)
+        if !input.isText {
+            // A path in a binary is longer than the window around the first difference: look wider.
+            let at = max(0, input.difference.offset - 2048)
+            a = String(decoding: ByteCompare.bytes(input.fileA, at: at, count: 4096), as: UTF8.self)
+            b = String(decoding: ByteCompare.bytes(input.fileB, at: at, count: 4096), as: UTF8.self)
+        }
         guard input.runA.cwd != input.runB.cwd, b.contains(input.runB.cwd) || a.contains(input.runA.cwd) else { return nil }
         return Cause(label: "an absolute path", detail: "the output embeds the working directory ('\(input.runA.cwd)' in run \(input.runA.index), '\(input.runB.cwd)' in run \(input.runB.index))",
                      help: "Write paths relative to the working directory (for compilers: -ffile-prefix-map=$PWD=.).",

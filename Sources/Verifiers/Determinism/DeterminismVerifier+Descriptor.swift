@@ -14,13 +14,23 @@ extension DeterminismVerifier {
 
             Each divergence names the artifact, the first differing byte and line, the JSON path for JSON
             (such as $.items[3].createdAt), a short unified diff for text, the likely cause (a timestamp, an
-            absolute path, a process ID, the host name, random bytes, a tar or gzip header field, or a value a
-            variation put there) and the command for a deep diff (diffoscope when installed).
+            absolute path, a process ID, the host name, random bytes, or a value a variation put there) with
+            the fix for the toolchain that made it, and the command for a deep diff (diffoscope when installed).
+            Archives and compressed streams are opened layer by layer (gzip, bzip2, xz, zstd; tar, zip, ar, so
+            wheels, jars, .deb and .rlib too) and the difference is named at the innermost level:
+            'dist/x.tar.gz › x/PKG-INFO line 3', or the header field (tar mtime, zip entry time, gzip MTIME).
+            The most precise finding leads: a declared output with a named cause before stdout, stderr last.
+
+            When outputs differ under several variations, a bisection reruns the command under fewer (the
+            suspects the cause points at alone first, then delta debugging) and reports the smallest set
+            that still makes them differ: "differs when: PYTHONHASHSEED varies (alone)". Its runs are kept
+            as bisect-K/ and counted in the stats ('bisect-runs' caps them; 'bisect: false' turns it off).
 
             Variations (reprotest's list is the reference; 'vary: all' takes every one):
             \(Variation.allCases.map { "  \($0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
-            A variation this machine cannot apply is reported in the summary, the log and a
-            determinism/variation-not-applied warning; it is never skipped silently.
+            A variation this machine cannot apply (no libfaketime, no user namespaces, no compiler for the
+            preload shim) is reported in the summary, the stats, the log and a determinism/variation-not-applied
+            warning; it is never skipped silently, and 'strict: true' makes it an error.
 
             With 'golden', the digests of run 1 must match the lock file, which 'record: true' (or
             'gate replay record') writes as sorted JSON. With 'cases', the command runs once per input file
@@ -53,6 +63,17 @@ extension DeterminismVerifier {
                           "Accept a command that fails the same way in every run (its exit status is still compared and recorded)."),
             ParameterSpec("copy-exclude", .stringList, default: "[.git/, .build/, .gate/]",
                           "Globs left out of the working-directory copies the 'path' variation makes."),
+            ParameterSpec("strict", .bool, default: "false",
+                          "Make a requested variation that this machine cannot apply an error, instead of a warning."),
+            ParameterSpec("bisect", .bool, default: "true",
+                          "When outputs differ under several variations, rerun with fewer to find the smallest set that still makes them differ."),
+            ParameterSpec("bisect-runs", .int, default: "16", range: 1...200, "The most extra runs a bisection may take."),
+            ParameterSpec("faketime-library", .path,
+                          "libfaketime.so.1 to preload for the 'time' variation (default: the installed one; GATE_LIBFAKETIME overrides too)."),
+            ParameterSpec("archive-depth", .int, default: "6", range: 0...16,
+                          "How many nested archive and compression layers to open to find where outputs differ (0: none)."),
+            ParameterSpec("archive-limit", .int, default: "256", range: 1...65_536,
+                          "MiB unpacked at most per archive member compared (a zip bomb stops there)."),
         ],
         rules: [
             RuleDescriptor("determinism/output-diverged", "An output differs between runs.",

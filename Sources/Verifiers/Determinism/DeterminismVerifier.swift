@@ -12,8 +12,13 @@ import GateCore
 ///   path, a bounded unified diff, the likely cause and the command for a deep diff (diffoscope).
 /// - **Artifacts**: each run's outputs are kept under `<reports>/determinism/<check>/run-N/`
 ///   (`cases/<case>/run-N/` with cases), with a `run.json` saying what the run applied.
+/// - **Which variation**: when outputs differ under several variations, a bisection finds the smallest
+///   set that still makes them differ ("differs when: PYTHONHASHSEED varies (alone)").
+/// - **Inside archives**: gzip, bzip2, xz, zstd, tar, zip and ar layers are opened and the difference is
+///   named at the innermost level (`dist/x.tar.gz › x/PKG-INFO line 3`).
 /// - **Parameters**: `command`, `cwd`, `env`, `timeout`, `runs`, `outputs`, `stdout`, `stderr`, `vary`,
-///   `normalize`, `golden`, `record`, `cases`, `parallel`, `allow-failure`, `copy-exclude`.
+///   `normalize`, `golden`, `record`, `cases`, `parallel`, `allow-failure`, `copy-exclude`, `strict`,
+///   `bisect`, `bisect-runs`, `faketime-library`, `archive-depth`, `archive-limit`.
 public struct DeterminismVerifier: Verifier {
     let settings: Settings
     /// Case ids found at load time, so that JUnit lists every case even when the check errors.
@@ -54,8 +59,16 @@ public struct DeterminismVerifier: Verifier {
 
         var env = context.environment
         for (k, v) in settings.env { env[k] = EnvExpansion.expand(v, env) }
-        let facts = await MachineProbe.facts(path: env["PATH"], needs: Set(settings.vary))
+        let facts = await MachineProbe.facts(path: env["PATH"], needs: Set(settings.vary), environment: env,
+                                             faketime: settings.faketimeLibrary)
         let planner = VariationPlanner(variations: settings.vary, facts: facts, environment: env)
+        if settings.strict, settings.runs > 1 {
+            let missing = planner.plan(run: 2, runDirectory: artifacts + "/run-2").variations.filter { !$0.applied }
+            if !missing.isEmpty {
+                throw VerifierError("strict: " + missing.map { "the '\($0.variation)' variation cannot be applied here: \($0.detail)" }.joined(separator: "; ")
+                                    + ". Install what is missing, run where it is permitted, or remove it from 'vary' (or set 'strict: false' to accept the gap with a warning)")
+            }
+        }
 
         var cases: [CaseRuns] = [CaseRuns(path: nil, id: nil, runs: [])]
         if let pattern = settings.cases {
@@ -66,10 +79,13 @@ public struct DeterminismVerifier: Verifier {
             cases = found.map { CaseRuns(path: $0, id: context.relative(cwd + "/" + $0), runs: []) }
         }
 
-        let canOverlap = settings.vary.contains(.path) || settings.outputs.isEmpty
+        // Runs share one disorderfs mount point unless each has its own copy of the tree.
+        let sharedMount = settings.vary.contains(.fileOrder) && facts.disorderfs != nil && !settings.vary.contains(.path)
+        let canOverlap = (settings.vary.contains(.path) || settings.outputs.isEmpty) && !sharedMount
         let concurrency = settings.parallel && canOverlap ? max(1, facts.allowedCPUs.count) : 1
+        let executor = RunExecutor(settings: settings, sourceCwd: cwd, artifactsRoot: artifacts)
         let scheduler = ReplayScheduler(
-            executor: RunExecutor(settings: settings, sourceCwd: cwd, artifactsRoot: artifacts),
+            executor: executor,
             plans: { planner.plan(run: $0, runDirectory: $1) }, runs: settings.runs, concurrency: concurrency)
         let replayed = try await scheduler.execute(cases: cases, artifacts: artifacts, context: context)
 
@@ -87,6 +103,7 @@ public struct DeterminismVerifier: Verifier {
         var outcome = OutcomeBuilder(settings: settings, context: context, facts: facts, cases: replayed,
                                      artifacts: artifacts, canOverlap: canOverlap)
         try outcome.compare()
+        try await outcome.bisect(BisectionRunner(executor: executor, planner: planner, settings: settings))
         try outcome.golden()
         return outcome.build(baseRules: baseRules)
     }

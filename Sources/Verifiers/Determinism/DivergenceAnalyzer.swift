@@ -7,6 +7,23 @@ import GateCore
 struct DivergenceReport: Sendable {
     var finding: Finding
     var text: String
+    /// The likely causes, most specific first (output divergences only).
+    var causes: [Cause] = []
+
+    /// Lower leads: a declared output with a named cause, then vague ones, the exit status, stdout, and
+    /// stderr last, where timings and temporary paths are noise more often than not.
+    var rank: Int {
+        let artifact = finding.evidence?["artifact"]
+        let base: Int
+        switch finding.rule {
+        case "determinism/exit-code-diverged": return 15
+        case "determinism/missing-output": return artifact == "stdout" || artifact == "stderr" ? 35 : 15
+        case "determinism/output-diverged": base = artifact == "stderr" ? 40 : artifact == "stdout" ? 20 : 0
+        default: return 60
+        }
+        let vague = causes.first.map { $0.label.hasSuffix("(possibly)") || $0.label == "unknown" } ?? true
+        return base + (vague ? 10 : 0)
+    }
 }
 
 /// Compares the runs of one case: exit codes, which outputs exist, and their digests. For each output
@@ -17,6 +34,11 @@ struct DivergenceAnalyzer {
     let caseID: String?
     let diffoscope: String?
     let displayBase: String
+    /// Where unpacked archive members go (`<artifacts>/inside/`), and how deep and how much to unpack.
+    var scratch: String = NSTemporaryDirectory() + "/gate-inside"
+    var archiveDepth = 6
+    var archiveLimit = 256 << 20
+    var hints = ToolchainHints(command: "", names: [])
 
     func analyze(_ runs: [RunRecord]) -> [DivergenceReport] {
         guard runs.count > 1 else { return [] }
@@ -41,7 +63,7 @@ struct DivergenceAnalyzer {
         return rank(x) != rank(y) ? rank(x) < rank(y) : x < y
     }
 
-    private var where_: String { caseID.map { " in case '\($0)'" } ?? "" }
+    var where_: String { caseID.map { " in case '\($0)'" } ?? "" }
 
     static func groupText(_ groups: [[Int]]) -> String {
         groups.map { g in (g.count == 1 ? "run " : "runs ") + g.map(String.init).joined(separator: ", ") }.joined(separator: " | ")
@@ -78,81 +100,7 @@ struct DivergenceAnalyzer {
         return DivergenceReport(finding: finding, text: "MISSING OUTPUT \(message)")
     }
 
-    private func diverged(_ name: String, a: RunRecord, b: RunRecord, groups: [[Int]]) -> DivergenceReport {
-        let artA = a.artifacts[name]!, artB = b.artifacts[name]!
-        let first = (try? ByteCompare.first(artA.compared, artB.compared)) ?? nil
-        let isText = !BinarySniff.isBinary(path: artA.compared) && !BinarySniff.isBinary(path: artB.compared)
-        var evidence: [String: String] = [
-            "artifact": name, "runs": Self.groupText(groups),
-            "artifactA": display(artA.compared), "artifactB": display(artB.compared),
-            "digestA": artA.digest.hex, "digestB": artB.digest.hex,
-            "sizes": "\(artA.size) vs \(artB.size) bytes", "variations": "run \(b.index): \(b.plan.description)",
-        ]
-        if artA.normalized { evidence["normalized"] = "compared after the 'normalize' rules; raw outputs are kept beside them" }
-        var lines: [String] = []
-        var message = "'\(name)'\(where_) diverged: run \(a.index) and run \(b.index) differ"
-        var causes: [Cause] = []
-        if let d = first {
-            message += " at byte \(d.offset)" + (isText ? " (line \(d.line))" : "")
-            if d.offset == min(d.sizeA, d.sizeB) && d.sizeA != d.sizeB {
-                message += d.sizeA < d.sizeB ? ", where run \(b.index)'s output continues" : ", where run \(b.index)'s output ends"
-            }
-            evidence["firstDifference"] = "byte \(d.offset), line \(d.line), column \(d.column)"
-            var jsonDiffs: [JSONSupport.Difference] = []
-            var sameJSON = false
-            if isText, let x = JSONSupport.parse(file: artA.compared), let y = JSONSupport.parse(file: artB.compared) {
-                jsonDiffs = JSONSupport.differences(x, y)
-                sameJSON = jsonDiffs.isEmpty
-                if let j = jsonDiffs.first { message += " at \(j.path)" }
-                if !jsonDiffs.isEmpty {
-                    evidence["jsonPaths"] = jsonDiffs.map { "\($0.path): \($0.a) vs \($0.b)" }.joined(separator: "; ")
-                }
-            }
-            let lineA = Self.line(artA.compared, d, isText), lineB = Self.line(artB.compared, d, isText)
-            if isText {
-                let wa = ByteCompare.lines(artA.compared, from: d.contextStart, maxLines: 120)
-                let wb = ByteCompare.lines(artB.compared, from: d.contextStart, maxLines: 120)
-                let diff = LineDiff.unified(wa.lines, wb.lines, startLine: d.contextLine,
-                                            labelA: "run-\(a.index)/\(name)", labelB: "run-\(b.index)/\(name)",
-                                            windowsComplete: wa.complete && wb.complete)
-                if !diff.isEmpty { evidence["diff"] = diff }
-            }
-            let reordered = isText && d.sizeA == d.sizeB && LineMultiset.sameLines(artA.compared, artB.compared)
-            causes = CauseAnalysis.causes(CauseInput(
-                fileA: artA.compared, fileB: artB.compared, difference: d, isText: isText, lineA: lineA, lineB: lineB,
-                json: jsonDiffs.first, sameJSON: sameJSON, runA: a, runB: b, reordered: reordered))
-            lines.append("  first difference: byte \(d.offset), line \(d.line), column \(d.column) (sizes \(artA.size) and \(artB.size) bytes)")
-            for j in jsonDiffs { lines.append("  JSON \(j.path): \(j.a) vs \(j.b)") }
-        }
-        if let c = causes.first {
-            message += "; likely cause: \(c.label) (\(c.brief ?? TokenCauses.clip(c.detail)))"
-            evidence["cause"] = causes.map { "\($0.label): \($0.detail)" }.joined(separator: "; ")
-        }
-        let deep = deepDiff(artA.compared, artB.compared, isText: isText)
-        evidence["deepDiff"] = deep
-        lines.append(contentsOf: causes.map { "  likely cause: \($0.label): \($0.detail)\n    fix: \($0.help)" })
-        if let diff = evidence["diff"] { lines.append(diff.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")) }
-        lines.append("  deep diff: \(deep)")
-        let finding = Finding(rule: "determinism/output-diverged", message: message, path: caseID,
-                              identity: "output|\(caseID ?? "")|\(name)", evidence: evidence,
-                              help: causes.first?.help ?? "Compare the kept artifacts with the deep-diff command in the evidence.")
-        return DivergenceReport(finding: finding, text: "DIVERGED '\(name)'\(where_): \(Self.groupText(groups))\n" + lines.joined(separator: "\n"))
-    }
-
-    /// The differing line (text) or a window around the offset (binary), bounded.
-    private static func line(_ path: String, _ d: FirstDifference, _ isText: Bool) -> [UInt8] {
-        if !isText { return ByteCompare.bytes(path, at: max(0, d.offset - 32), count: 96) }
-        let bytes = ByteCompare.bytes(path, at: d.lineStart, count: 4096)
-        return Array(bytes.prefix { $0 != 0x0A })
-    }
-
-    private func deepDiff(_ a: String, _ b: String, isText: Bool) -> String {
-        let pair = ShellQuote.quote(display(a)) + " " + ShellQuote.quote(display(b))
-        if diffoscope != nil { return "diffoscope \(pair)" }
-        return (isText ? "diff -u " : "cmp ") + pair + " (install diffoscope for a deep, format-aware diff)"
-    }
-
-    private func display(_ path: String) -> String { PathUtil.relative(path, to: displayBase) }
+    func display(_ path: String) -> String { PathUtil.relative(path, to: displayBase) }
 }
 
 /// The last non-empty line of a kept stderr file, for messages.

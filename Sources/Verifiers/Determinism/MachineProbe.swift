@@ -7,7 +7,20 @@ import Synchronization
 /// Variations read these facts to decide whether they can be applied, and say why not when they cannot.
 /// Only the requested variations' probes run, so a plain repeat starts no probe process.
 struct MachineFacts: Sendable {
-    var faketime: String?
+    /// A libfaketime that was seen to shift the clock; nil with `timeProblem` saying why not.
+    var libfaketime: String?
+    var timeProblem: String?
+    /// gate's preload shim, built and seen to work; nil with `shimProblem` saying why not.
+    var shim: String?
+    var shimProblem: String?
+    /// disorderfs and fusermount, when a probe mount worked; else `disorderfsProblem` says why not.
+    var disorderfs: String?
+    var fusermount: String?
+    var disorderfsProblem: String?
+    /// Why `unshare --user --map-user` cannot run the command as another user; nil when it can.
+    var userProblem: String?
+    var uid: UInt32 = getuid()
+    var gid: UInt32 = getgid()
     var taskset: String?
     var env: String?
     var diffoscope: String?
@@ -26,10 +39,16 @@ struct MachineFacts: Sendable {
 enum MachineProbe {
     private static let cache = Mutex<[String: MachineFacts]>([:])
 
-    static func facts(path: String?, needs: Set<Variation> = Set(Variation.allCases)) async -> MachineFacts {
-        let key = (path ?? "") + "\u{0}" + needs.sorted().map(\.rawValue).joined(separator: ",")
+    /// `environment` locates the shim's cache and may name libfaketime (`GATE_LIBFAKETIME`); `faketime`
+    /// (the check's `faketime-library`) overrides both.
+    static func facts(path: String?, needs: Set<Variation> = Set(Variation.allCases), environment: [String: String] = [:],
+                      faketime: String? = nil) async -> MachineFacts {
+        let override = faketime ?? environment["GATE_LIBFAKETIME"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = [path ?? "", needs.sorted().map(\.rawValue).joined(separator: ","), override ?? "",
+                   PreloadShim.directory(environment: environment)].joined(separator: "\u{0}")
         if let known = cache.withLock({ $0[key] }) { return known }
-        let found = await probe(path: path, needs: needs)
+        var found = await probe(path: path, needs: needs)
+        await probePreloads(&found, path: path, needs: needs, environment: environment, faketime: override)
         cache.withLock { $0[key] = found }
         return found
     }
@@ -37,7 +56,7 @@ enum MachineProbe {
     private static func probe(path: String?, needs: Set<Variation>) async -> MachineFacts {
         func which(_ name: String) -> String? { ProcessRunner.which(name, path: path, cwd: "/") }
         var f = MachineFacts(
-            faketime: which("faketime"), taskset: which("taskset"), env: which("env"),
+            taskset: which("taskset"), env: which("env"),
             diffoscope: which("diffoscope"), setarch: which("setarch"), aslrProblem: nil, unshare: which("unshare"),
             hostnameProblem: nil, allowedCPUs: allowedCPUs(), umask: currentUmask(), locales: [],
             hostname: hostName())
@@ -78,11 +97,12 @@ enum MachineProbe {
         return f
     }
 
-    private struct Output { var code: Int32; var text: String }
+    struct Output { var code: Int32; var text: String }
 
     /// Runs a probe with a short timeout; stdout and stderr together.
-    private static func run(_ argv: [String]) async -> Output? {
-        let env = ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C"]
+    static func run(_ argv: [String], extra: [String: String] = [:]) async -> Output? {
+        var env = ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C"]
+        env.merge(extra) { $1 }
         let spec = ProcessSpec(.argv(argv), environment: env, cwd: "/", captureLimit: 64 * 1024,
                                timeout: .seconds(10), killGrace: .seconds(1))
         guard let r = try? await ProcessRunner.run(spec) else { return nil }

@@ -14,6 +14,7 @@ struct OutcomeBuilder {
     private var divergences: [String: [DivergenceReport]] = [:]
     private var goldenReports: [DivergenceReport] = []
     private var goldenLine: String?
+    private var bisection: BisectionResult?
 
     init(settings: Settings, context: CheckContext, facts: MachineFacts, cases: [CaseRuns], artifacts: String, canOverlap: Bool) {
         self.settings = settings
@@ -27,9 +28,38 @@ struct OutcomeBuilder {
     mutating func compare() throws {
         for c in cases {
             try context.checkCancellation()
-            let analyzer = DivergenceAnalyzer(caseID: c.id, diffoscope: facts.diffoscope, displayBase: PathUtil.currentDirectory)
-            divergences[c.id ?? ""] = analyzer.analyze(c.runs)
+            var analyzer = DivergenceAnalyzer(caseID: c.id, diffoscope: facts.diffoscope, displayBase: PathUtil.currentDirectory)
+            analyzer.scratch = artifacts + "/inside"
+            analyzer.archiveDepth = settings.archiveDepth
+            analyzer.archiveLimit = settings.archiveLimit
+            analyzer.hints = ToolchainHints(command: settings.commandText, names: settings.outputs)
+            divergences[c.id ?? ""] = Self.ranked(analyzer.analyze(c.runs))
         }
+    }
+
+    /// The most precise finding first (see `DivergenceReport.rank`); ties keep the analyzer's order.
+    static func ranked(_ reports: [DivergenceReport]) -> [DivergenceReport] {
+        reports.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }.map(\.element)
+    }
+
+    /// Finds which variations make the first diverging case differ, and says so in its findings.
+    mutating func bisect(_ runner: BisectionRunner) async throws {
+        guard settings.bisect, settings.runs >= 2,
+              let c = cases.first(where: { !(divergences[$0.id ?? ""] ?? []).isEmpty }) else { return }
+        var reports = divergences[c.id ?? ""]!
+        guard let result = try await runner.bisect(c, reports: reports, artifacts: artifacts, context: context) else { return }
+        bisection = result
+        for (target, verdict) in result.verdicts {
+            guard let i = reports.firstIndex(where: { BisectionRunner.targets([$0]).first?.name == target }) else { continue }
+            let when = BisectionText.differsWhen(verdict, causes: reports[i].causes)
+            reports[i].finding.message += "; differs when: \(when)"
+            var evidence = reports[i].finding.evidence ?? [:]
+            evidence["differsWhen"] = when
+            evidence["bisection"] = BisectionText.runLines(result, target: target).joined(separator: "; ")
+            reports[i].finding.evidence = evidence
+            reports[i].text += "\n  differs when: \(when)"
+        }
+        divergences[c.id ?? ""] = reports
     }
 
     mutating func golden() throws {
@@ -125,12 +155,13 @@ struct OutcomeBuilder {
 
     private func summary(notApplied: [AppliedVariation], problemCases: Int) -> String {
         let reports = allReports
-        if let first = reports.first(where: { $0.finding.rule == "determinism/output-diverged" }) ?? reports.first {
+        if let first = Self.ranked(reports).first {
             var s = first.finding.message
             if reports.count > 1 {
                 s += "; \(reports.count - 1) more"
                 if settings.cases != nil { s += " (\(problemCases) of \(cases.count) cases affected)" }
             }
+            if !notApplied.isEmpty { s += "; not applied: " + notApplied.map(\.variation).joined(separator: ", ") }
             return s
         }
         let run1 = cases[0].runs[0]
@@ -154,7 +185,7 @@ struct OutcomeBuilder {
         return s
     }
 
-    private var timeSource: String { facts.faketime != nil ? "libfaketime" : "SOURCE_DATE_EPOCH" }
+    private var timeSource: String { facts.libfaketime != nil ? "libfaketime" : "none" }
 
     private func stats(notApplied: [AppliedVariation]) -> [String: JSONValue] {
         var s: [String: JSONValue] = [
@@ -171,6 +202,10 @@ struct OutcomeBuilder {
             s["notApplied"] = .array(notApplied.map { .string($0.variation) })
         }
         if settings.vary.contains(.time) { s["timeSource"] = .string(timeSource) }
+        if let b = bisection {
+            s["bisection"] = BisectionText.stats(b)
+            s["runsTotal"] = .int(settings.runs * cases.count + b.runs)
+        }
         return s
     }
 
@@ -192,6 +227,7 @@ struct OutcomeBuilder {
             }
             lines += reports.map(\.text)
         }
+        if let b = bisection { lines.append(BisectionText.log(b)) }
         lines += goldenReports.map(\.text)
         if let g = goldenLine { lines.append(g) }
         return context.redactor.redact(lines.joined(separator: "\n"))

@@ -53,17 +53,23 @@ struct RunExecutor: Sendable {
         if let casePath { plan.environment["GATE_CASE"] = casePath }
         try? FileManager.default.removeItem(atPath: directory)
         try AtomicFile.makeDirectory(directory)
-        var cwd = sourceCwd
+        var tree = sourceCwd
         if plan.isolatedTree {
-            cwd = directory + "/tree"
+            tree = plan.treePath ?? directory + "/tree"
+            // A bisection run that keeps the build path works where the control did: clear what is left there.
+            try? FileManager.default.removeItem(atPath: tree)
             let copier = TreeCopy(exclude: settings.copyExclude.map(Glob.init), excludeAbsolute: gateOutput)
-            try copier.copy(from: sourceCwd, to: cwd, check: { try Task.checkCancellation() })
+            try copier.copy(from: sourceCwd, to: tree, check: { try Task.checkCancellation() })
         }
         for dir in plan.directories { try AtomicFile.makeDirectory(dir) }
         let globs = settings.outputGlobs(casePath: casePath)
         let scanner = OutputScanner(patterns: globs, skipAbsolute: gateOutput)
-        let before = globs.isEmpty ? [:] : scanner.scan(cwd)
+        let before = globs.isEmpty ? [:] : scanner.scan(tree)
 
+        var cwd = tree
+        if let mount = plan.orderMount {
+            cwd = try await OrderMounts.mount(mount, source: tree)
+        }
         let argv = plan.argv(command: settings.argv(casePath: casePath))
         let spec = ProcessSpec(.argv(argv), environment: plan.environment, cwd: cwd,
                                stdout: .file(directory + "/stdout"), stderr: .file(directory + "/stderr"),
@@ -72,12 +78,17 @@ struct RunExecutor: Sendable {
         do {
             result = try await ProcessRunner.run(spec)
         } catch let e as ProcessError {
+            if let mount = plan.orderMount { await OrderMounts.unmount(mount) }
             throw VerifierError("run \(plan.index): \(e.description)")
         }
+        if let mount = plan.orderMount { await OrderMounts.unmount(mount) }
         if result.cancelled { throw CancellationError() }
         if result.timedOut {
             throw VerifierError("run \(plan.index)\(casePath.map { " of case '\($0)'" } ?? "") timed out after "
-                                + DurationParsing.format(settings.timeout ?? .zero) + "; raise 'timeout' or make the command faster")
+                                + DurationParsing.format(settings.timeout ?? .zero) + "; raise 'timeout' or make the command faster"
+                                + (plan.environment["FAKETIME"] != nil && !plan.isControl
+                                    ? " (under libfaketime: some programs never finish with it preloaded, rustc among them; "
+                                        + "if the control run is quick, remove 'time' from 'vary')" : ""))
         }
 
         var record = RunRecord(plan: plan, directory: directory, cwd: cwd, termination: result.termination,
@@ -102,22 +113,22 @@ struct RunExecutor: Sendable {
             try keep(name, raw: path, hashed: try StreamCopy.hash(path))
         }
         if !globs.isEmpty {
-            for rel in OutputScanner.written(before: before, after: scanner.scan(cwd)) {
+            for rel in OutputScanner.written(before: before, after: scanner.scan(tree)) {
                 try Task.checkCancellation()
                 let name = rel == "stdout" || rel == "stderr" ? "./" + rel : rel
                 let kept = directory + "/files/" + rel
                 let hashed: StreamCopy.Hashed
                 if plan.isolatedTree {
-                    hashed = try StreamCopy.hash(cwd + "/" + rel)
+                    hashed = try StreamCopy.hash(tree + "/" + rel)
                     try AtomicFile.makeDirectory(PathUtil.dirname(kept))
-                    guard rename(cwd + "/" + rel, kept) == 0 else { throw StreamCopy.Failure("move", cwd + "/" + rel) }
+                    guard rename(tree + "/" + rel, kept) == 0 else { throw StreamCopy.Failure("move", tree + "/" + rel) }
                 } else {
-                    hashed = try StreamCopy.copy(from: cwd + "/" + rel, to: kept)
+                    hashed = try StreamCopy.copy(from: tree + "/" + rel, to: kept)
                 }
                 try keep(name, raw: kept, hashed: hashed)
             }
         }
-        if plan.isolatedTree { try? FileManager.default.removeItem(atPath: cwd) }
+        if plan.isolatedTree { try? FileManager.default.removeItem(atPath: tree) }
         try RunManifest.write(record, settings: settings, casePath: casePath)
         return record
     }

@@ -23,6 +23,16 @@ struct Settings: Sendable {
     var parallel: Bool
     var allowFailure: Bool
     var copyExclude: [String]
+    /// A requested variation that cannot be applied makes the check an error instead of a warning.
+    var strict: Bool
+    /// Find which variations make the outputs differ, with at most `bisectRuns` extra runs.
+    var bisect: Bool
+    var bisectRuns: Int
+    /// libfaketime to preload for the time variation, instead of the one found on the machine.
+    var faketimeLibrary: String?
+    /// How deep to look inside nested archives, and how many bytes to unpack for one comparison.
+    var archiveDepth: Int
+    var archiveLimit: Int
 
     init(_ p: Parameters) throws(ConfigError) {
         guard let value = p["command"] else { throw .missingKey(p.location, key: "command", context: "a 'determinism' check") }
@@ -82,6 +92,12 @@ struct Settings: Sendable {
         parallel = try p.bool("parallel", default: false)
         allowFailure = try p.bool("allow-failure", default: false)
         copyExclude = try p.stringList("copy-exclude", default: [".git/", ".build/", ".gate/"])
+        strict = try p.bool("strict", default: false)
+        bisect = try p.bool("bisect", default: true)
+        bisectRuns = try p.int("bisect-runs", default: 16, range: 1...200)
+        faketimeLibrary = try p.path("faketime-library")
+        archiveDepth = try p.int("archive-depth", default: 6, range: 0...16)
+        archiveLimit = try p.int("archive-limit", default: 256, range: 1...65_536) << 20
     }
 
     private static func variations(_ p: Parameters) throws(ConfigError) -> [Variation] {

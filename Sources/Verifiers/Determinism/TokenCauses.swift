@@ -32,6 +32,8 @@ enum TokenCauses {
         #"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +(\d{1,2} +)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"#,
         #"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* +\d{1,2}\b"#,
         #"\b\d{1,2}/\d{1,2}/\d{2,4}\b"#,
+        // C's __DATE__ ("Dec  6 2026") and __TIMESTAMP__.
+        #"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{4}\b"#,
     ].map { try! NSRegularExpression(pattern: $0) }
 
     static func timestamp(_ midA: String, _ midB: String, lineA: [UInt8], lineB: [UInt8]) -> Cause? {
@@ -50,7 +52,8 @@ enum TokenCauses {
                 for m in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                     guard let r = Range(m.range, in: text) else { continue }
                     let found = String(text[r])
-                    if found.contains(mid) || mid.contains(found) || overlaps(found, mid) {
+                    let pieces = mid.split(separator: " ").filter { $0.count >= 2 }
+                    if found.contains(mid) || mid.contains(found) || overlaps(found, mid) || pieces.contains(where: { found.contains($0) }) {
                         return Cause(label: "a timestamp", detail: "'\(clip(midA))' vs '\(clip(midB))' look like dates or times", help: help,
                                      brief: "'\(clip(midA))' vs '\(clip(midB))'")
                     }

@@ -45,12 +45,20 @@ public struct SecretsVerifier: Verifier {
             layers deep ('decode-depth'), at most 4 MiB per 8 MiB read; such a finding says where it sat \
             ('inside base64 at offset 12') and points at the encoded stretch.
 
-            Findings carry a preview (a few leading characters and '…') and 'secretHash' (SHA-256 of the value, \
-            truncated); the fingerprint is (rule, path, secret hash), so it survives edits elsewhere in the file. \
+            Findings carry a preview (a few leading characters and '…') and no hash of the value: the fingerprint \
+            is made from the rule, the path and a keyed hash (HMAC-SHA256, its key in gate's state directory or \
+            GATE_SECRETS_FINGERPRINT_KEY), so it survives edits elsewhere in the file and confirms no guess. \
             Inline markers on the line ('gate:allow', 'gitleaks:allow', 'pragma: allowlist secret', \
             'trufflehog:ignore', or 'gate:allow-next-line' on the line before) drop a finding (it is counted in the \
             stats) unless 'inline-ignores: false'. 'baseline' waives known findings, which stay visible as waived \
-            (SARIF suppressions); 'write-baseline' records the current ones.
+            (SARIF suppressions); 'write-baseline' records the current ones. A baseline keys its entries on \
+            PBKDF2-SHA256 of the value with a random salt kept in the file, so clones match it and a guess costs \
+            real work; a baseline of the first format (fast SHA-256) is rewritten in this one on first use.
+
+            'history: true' scans each commit's changed hunks with git's context, and the lines around a hunk \
+            whose changed lines look like a key body, so a private key regenerated in place is found; each \
+            secret value is reported once, at the commit that first added it. In documentation files (.md, \
+            .rst, .adoc, ...) findings of rules below high confidence are warnings: most are examples.
 
             'config' reads a .gitleaks.toml: [[rules]] (id, description, regex, secretGroup, entropy, keywords, \
             path), per-rule and global allowlists (paths, regexes, stopwords, commits, regexTarget, condition, \
@@ -98,7 +106,7 @@ public struct SecretsVerifier: Verifier {
                                    mode: options.staged ? .staged : .history(revisions: options.historyRange),
                                    exclude: exclude, include: options.include)
             (hits, stats) = try await scan.run(engine: engine, context: context)
-            hits = Self.oldestPerSecret(hits)
+            if case .history = scan.mode { hits = oldestPerSecret(hits) } else { hits = Array(Set(hits)) }
         } else {
             let selection = FileSelection(root: context.root, allFiles: options.allFiles, include: options.include,
                                           exclude: exclude, maxFileSize: options.maxFileSize)
@@ -117,15 +125,28 @@ public struct SecretsVerifier: Verifier {
         }
         try context.checkCancellation()
         hits.sort(by: SecretHit.order)
-        return try outcome(hits, stats: stats)
+        return try outcome(hits, stats: stats, context: context)
     }
 
-    /// In history, a secret added in several commits is reported once, at the commit that first added it
-    /// (git log lists newest first).
-    static func oldestPerSecret(_ hits: [SecretHit]) -> [SecretHit] {
-        var seen: [String: SecretHit] = [:]
-        for h in hits { seen["\(h.rule)\u{0}\(h.path)\u{0}\(h.secretHash)"] = h }
-        return Array(seen.values)
+    /// In history, one finding per secret value: at the commit that first added it (git log lists newest
+    /// first, so a value's last hit in stream order is in its oldest commit), in the most confident rule's
+    /// name; the other paths that held the same value later are listed with it, not reported again.
+    func oldestPerSecret(_ hits: [SecretHit]) -> [SecretHit] {
+        var groups: [SecretValue: [Int]] = [:]
+        for (i, h) in hits.enumerated() { groups[h.value, default: []].append(i) }
+        let confidence = engine.rules.map(\.confidence)
+        return groups.values.map { indices in
+            let oldest = hits[indices.last!].commit
+            var best = hits[indices.last!]
+            for i in indices where hits[i].commit == oldest {
+                let h = hits[i]
+                if (-confidence[h.rule], h.path, h.line, h.column, h.rule) < (-confidence[best.rule], best.path, best.line, best.column, best.rule) {
+                    best = h
+                }
+            }
+            best.alsoIn = Array(Set(indices.map { hits[$0].path }).subtracting([best.path])).sorted()
+            return best
+        }
     }
 
     /// Rules with a `path` and no `regex` flag files by name (for example `*.pem`).
@@ -136,7 +157,7 @@ public struct SecretsVerifier: Verifier {
         for f in files {
             for r in engine.pathOnlyRules where engine.rules[r].pathRegex?.matches(Array(f.relative.utf8), scratch: scratch) == true {
                 out.append(SecretHit(rule: r, path: f.relative, line: 1, column: 1,
-                                     secretHash: "path:" + f.relative, preview: "(the file itself)"))
+                                     value: SecretValue(Array(("path:" + f.relative).utf8)), preview: "(the file itself)"))
             }
         }
         return out

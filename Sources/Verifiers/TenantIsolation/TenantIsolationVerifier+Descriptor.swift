@@ -26,8 +26,9 @@ extension TenantIsolationVerifier {
             `base-url` are contacted and redirects are never followed; GET and HEAD are the default methods,
             and mutating methods need `allow-mutations: true`. A method a resource answers only with 405 or
             501 is not supported there: it is left out of that resource's judgement (the summary says so),
-            and only a resource that supports none of `methods` is an error. The built-in client speaks plain HTTP/1.1, so
-            probe the service on loopback (or over plain HTTP on an address you name).
+            and only a resource that supports none of `methods` is an error. Requests go through gate's shared
+            libcurl client (GateHTTP): HTTP or HTTPS (with `ca`, or `insecure: true` as curl -k), HTTP/2 where
+            the server offers it, proxies from the check's environment, kept-alive connections.
 
             The stats hold the matrix in AuthMatrix's style: `http.matrix[resource][actor][owner]` is
             `enforced`, `bypassed`, `error` or `untested` (`own` or `denied` on the diagonal). JUnit has one
@@ -47,7 +48,9 @@ extension TenantIsolationVerifier {
                           + "one or a list; {…} names a column of the tenant table."),
             ParameterSpec("max-examples", .int, default: "5", range: 0...1000, "Row keys shown per database finding."),
             ParameterSpec("base-url", .string,
-                          "HTTP mode: http://host:port[/prefix] of the running service; loopback or an address you name."),
+                          "HTTP mode: http(s)://host:port[/prefix] of the running service; loopback or an address you name."),
+            ParameterSpec("insecure", .bool, default: "false", "HTTP mode: skip certificate verification on https (curl -k)."),
+            ParameterSpec("ca", .path, "HTTP mode: a PEM file of trusted CAs for https instead of the system's (curl --cacert)."),
             ParameterSpec("tenants", .mapList,
                           "At least two {name, token-env, slug?}: the token is read from the environment variable "
                           + "token-env; slug replaces {tenant} in paths (default: name)."),

@@ -28,7 +28,7 @@ public struct TenantIsolationVerifier: Verifier {
         .map { "tenant-isolation/" + $0 }
     static let databaseKeys = ["tenant-column", "tenant-table", "global-tables", "relations", "storage-prefix", "max-examples"]
     static let httpKeys = ["tenants", "resources", "timeout", "concurrency", "methods", "allow-mutations", "auth-header",
-                           "auth-scheme", "malformed-ids", "max-ids"]
+                           "auth-scheme", "malformed-ids", "max-ids", "insecure", "ca"]
 
     public var evaluatedRules: [String] {
         (database == nil ? [] : Self.databaseRules) + (http == nil ? [] : Self.httpRules)

@@ -98,3 +98,14 @@ int gate_cgroup_kill_tree(const char *dir, int wait_ms);
 /// Removes `dir` and the cgroup directories below it (deepest first). Returns rmdir's result for `dir`.
 int gate_cgroup_remove_tree(const char *dir);
 
+/// The commit gate was built from, or "unknown" when the build did not say (`make build` and `make dist`
+/// set GATE_BUILD_COMMIT in the environment; Package.swift turns it into a define for this file only).
+const char *gate_build_commit(void);
+
+/// The build date as an ISO 8601 UTC string: the commit's date (SOURCE_DATE_EPOCH), so that two builds
+/// of one commit agree. "unknown" when the build did not say.
+const char *gate_build_date(void);
+
+/// The file the code at `address` was loaded from: the executable itself when a library was linked in
+/// statically, else the shared object's path. NULL when the dynamic linker does not know the address.
+const char *gate_loaded_from(const void *address);

@@ -4,3 +4,7 @@
 /// `db` is a `sqlite3 *`. Returns SQLITE_OK (0) or an SQLite error code. (sqlite3_db_config is variadic,
 /// so Swift cannot call it directly.)
 int gate_sqlite_keep_wal_on_close(void *db);
+
+/// sqlite3_libversion(), and the address of that function, for `gate --version --verbose`.
+const char *gate_sqlite_version(void);
+const void *gate_sqlite_code_address(void);

@@ -215,6 +215,9 @@ final class BufferScanner {
                 if !ValueFilters.namesAPassword(name), secret.count < 10 || !ValueFilters.isTokenOrChosen(secret) {
                     return false
                 }
+                // A bare `key` in a URL query names cache keys, map keys and ids as often as API keys: only a
+                // value of a token's shape counts.
+                if Self.isQueryKey(buf, before: c.secret.lowerBound), !ValueFilters.hasTokenShape(secret) { return false }
                 // A value that starts with the prefix of a known format belongs to that format's rule: when
                 // that rule did not take it (wrong length or alphabet), it is not that credential.
                 if engine.formatPrefixes.contains(where: { KnownNonSecrets.hasPrefixIgnoringCase(secret, $0) }) { return false }
@@ -277,6 +280,14 @@ final class BufferScanner {
             i = j
         }
         return out.sorted { ($0.secret.lowerBound, $0.rule) < ($1.secret.lowerBound, $1.rule) }
+    }
+
+    /// Whether the bytes before `at` are a query's bare key parameter: `?` or `&`, then the word, then `=`.
+    static func isQueryKey(_ buf: UnsafeBufferPointer<UInt8>, before at: Int) -> Bool {
+        guard at >= 5 else { return false }
+        let sep = buf[at - 5], k = buf[at - 4] | 0x20, e = buf[at - 3] | 0x20, y = buf[at - 2] | 0x20
+        return (sep == UInt8(ascii: "?") || sep == UInt8(ascii: "&")) && k == UInt8(ascii: "k") && e == UInt8(ascii: "e")
+            && y == UInt8(ascii: "y") && buf[at - 1] == UInt8(ascii: "=")
     }
 
     /// Letters, digits and `_.-`: the bytes of an identifier or a dotted, dashed name.

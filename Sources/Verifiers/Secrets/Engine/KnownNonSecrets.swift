@@ -56,10 +56,9 @@ enum KnownNonSecrets {
         (b >= 48 && b <= 57) || (b >= 97 && b <= 102) || (b >= 65 && b <= 70)
     }
 
+    /// Words that mark a value as an example or a redacted display wherever they stand in it.
     private static let placeholderWords: [[UInt8]] = [
-        "xxxx", "****", "...", "changeme", "change_me", "change-me", "replace_me", "replaceme", "replace-me",
-        "your_", "your-", "yourkey", "yoursecret", "yourtoken", "placeholder", "redacted", "dummy", "<your", "insert_",
-        "…",
+        "****", "...", "placeholder", "redacted", "dummy", "<your", "<token", "<password", "<secret", "<api", "…",
     ].map { Array($0.utf8) }
 
     /// Template syntax (`${VAR}`, `{{ x }}`, `<your-key>`, `%VAR%`, `$VAR`) and placeholder words.
@@ -75,6 +74,7 @@ enum KnownNonSecrets {
         guard words else { return nil }
         let lower = s.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
         for w in placeholderWords where search(lower, w) { return "a placeholder" }
+        if Placeholders.isMadeOf(s, Placeholders.fillers) { return "a placeholder" }
         return nil
     }
 

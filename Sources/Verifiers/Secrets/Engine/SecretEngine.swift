@@ -159,6 +159,7 @@ struct CompiledAllowlist: Sendable {
     let paths: [PCRE2Regex]
     let regexes: [PCRE2Regex]
     let stopwords: [[UInt8]]
+    let placeholders: [[UInt8]]
     let maxCaptures: Int
 
     init(_ spec: AllowlistSpec, context: String) throws(ConfigError) {
@@ -177,12 +178,13 @@ struct CompiledAllowlist: Sendable {
         paths = try compile(spec.paths, key: "paths")
         regexes = try compile(spec.regexes, key: "regexes")
         stopwords = spec.stopwords.map { Array($0.utf8) }
+        placeholders = spec.placeholders.map { Array($0.utf8) }
         maxCaptures = (paths + regexes).map(\.captureCount).max() ?? 0
     }
 
     var targetRules: [String] { spec.targetRules }
     var pathsOnly: Bool {
-        !paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && spec.commits.isEmpty && spec.hashes.isEmpty
+        !paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && placeholders.isEmpty && spec.commits.isEmpty && spec.hashes.isEmpty
     }
 
     func pathAllowed(_ path: String, scratch: RegexScratch) -> Bool {
@@ -196,14 +198,16 @@ struct CompiledAllowlist: Sendable {
         let pathHit = !paths.isEmpty && pathAllowed(path, scratch: scratch)
         let regexHit = regexes.contains { $0.matches(target, scratch: scratch) }
         let stopHit = !stopwords.isEmpty && Self.containsStopword(secret, stopwords)
+        let fillerHit = !placeholders.isEmpty && Placeholders.isMadeOf(secret, placeholders)
         let hashHit = !spec.hashes.isEmpty && Self.hashListed(secret, spec.hashes)
         switch spec.condition {
         case .or:
-            return commitHit || pathHit || regexHit || stopHit || hashHit
+            return commitHit || pathHit || regexHit || stopHit || fillerHit || hashHit
         case .and:
             guard !spec.isEmpty else { return false }
             return (spec.commits.isEmpty || commitHit) && (paths.isEmpty || pathHit)
-                && (regexes.isEmpty || regexHit) && (stopwords.isEmpty || stopHit) && (spec.hashes.isEmpty || hashHit)
+                && (regexes.isEmpty || regexHit) && (stopwords.isEmpty || stopHit) && (placeholders.isEmpty || fillerHit)
+                && (spec.hashes.isEmpty || hashHit)
         }
     }
 

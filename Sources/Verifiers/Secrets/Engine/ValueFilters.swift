@@ -129,6 +129,13 @@ enum ValueFilters {
         return kinds.isEmpty || kinds.count >= 3
     }
 
+    /// The shape services give API keys: 16 or more characters of a token alphabet mixing upper case,
+    /// lower case and digits, or 32 hex digits or more.
+    static func hasTokenShape(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard v.count >= 16, v.allSatisfy(isTokenCharacter) else { return false }
+        return isMixed(v) || (v.count >= 32 && v.allSatisfy(KnownNonSecrets.isHexDigit))
+    }
+
     /// Whether the name (the matched text around the value) is a password's rather than a token's.
     static func namesAPassword(_ name: [UInt8]) -> Bool {
         let lower = name.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }

@@ -28,7 +28,9 @@ enum DefaultRules {
 #   allowlists may target the `name` (regexTarget = "name": the match from the start of the identifier it
 #   begins in, so `csrf_token = v` is seen whole although the regex starts at `token`); and may list
 #   `hashes`: SHA-256 digests (hex prefixes of 32 digits or more) of public example
-#   secrets, so that the file lists them without holding them
+#   secrets, so that the file lists them without holding them; and `placeholders`: filler words that allow
+#   a value made of them (`test`, `changeme123`), judged on the whole value, where gitleaks' `stopwords`
+#   allow any value that contains one
 #
 # Examples are templates, expanded at test time so that no realistic token is ever committed:
 #   {r:CLASS:N}  N random characters of CLASS: A (A-Z), a (a-z), 9 (0-9), h (0-9a-f), H (0-9A-F),
@@ -176,6 +178,42 @@ confidence = "high"
 help = "Revoke the token in GitHub's developer settings and create a new one."
 examples = ["GH_TOKEN='github_pat_{r:62:22}_{r:62:53}{crc:53}'"]
 counterexamples = ["GH_TOKEN='github_pat_{r:62:22}_{r:62:53}{badcrc:53}'"]
+
+# Before 2021 GitHub issued tokens of 40 hex digits, which look like any SHA-1. They are reported only when
+# a GitHub keyword on the same line names them as a credential (HOMEBREW_GITHUB_API_TOKEN=, github.token,
+# a token in a github.com URL), at medium confidence.
+[[rules]]
+id = "github-token-hex"
+description = "GitHub token in the pre-2021 format (40 hex digits), named by a GitHub keyword"
+regex = '''(?i)(?:(?<![a-z0-9])(?:github|gh)[a-z0-9_.\-]{0,30}?(?:token|pat(?![a-z])|api[_.\-]?key|key(?![a-z])|secret|oauth|password|passwd|pass(?![a-z])|credentials?)[a-z0-9_.\-]{0,20}["'\]]{0,2}[ \t]{0,4}(?::=|=>|=|:|[ \t])[ \t]{0,4}["']?|(?:token|bearer)[ \t]+(?=[0-9a-f]{40}[^\r\n]{0,200}github\.com)|//(?=[0-9a-f]{40}(?::x-oauth-basic)?@(?:api\.)?github\.com)|//[^\s:/@]{1,64}:(?=[0-9a-f]{40}@(?:api\.)?github\.com))(?<![0-9a-z])([0-9a-f]{40})(?![0-9a-z])'''
+keywords = ["github", "gh_", "gh-", "gh.", "ghtoken"]
+window = 320
+allowHex = true
+confidence = "medium"
+entropy = 3.0
+help = "Revoke the token in GitHub's developer settings (a 40-hex token is from before 2021: replace it with a fine-grained one)."
+examples = [
+  "export HOMEBREW_GITHUB_API_TOKEN={r:h:40}",
+  "github_token: \"{r:h:40}\"",
+  "git config --global github.token {r:h:40}",
+  "GH_TOKEN={r:h:40}",
+  "git clone https://{r:h:40}:x-oauth-basic@github.com/acme/app.git",
+  "url = https://deploy:{r:h:40}@github.com/acme/app.git",
+  "curl -H 'Authorization: token {r:h:40}' https://api.github.com/user",
+]
+counterexamples = [
+  "GITHUB_SHA={r:h:40}",
+  "github_commit: {r:h:40}",
+  "TOKEN_SHA1={r:h:40}",
+  "checksum = {r:h:40}",
+  "https://github.com/acme/app/commit/{r:h:40}",
+  "GITHUB_TOKEN={r:h:39}",
+  "github_token: \"0123456789abcdef0123456789abcdef01234567\"",
+]
+[[rules.allowlists]]
+description = "names of digests and commits"
+regexTarget = "name"
+regexes = ['''(?i)^[a-z0-9_.\-]*?(?:sha|sha1|hash|digest|checksum|commit|rev|ref|id|fingerprint)[0-9]{0,3}(?![a-z0-9_.\-])''']
 
 # ---------------------------------------------------------------- GitLab
 
@@ -1708,6 +1746,37 @@ aliases = ["heroku-api-key-v1"]
 examples = ["HEROKU_API_KEY={r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
 counterexamples = ["request_id = {r:h:8}-{r:h:4}-{r:h:4}-{r:h:4}-{r:h:12}"]
 
+# Heroku API keys of 32 hex digits (older than the HRKU- format), only where Heroku names them: a Heroku
+# keyword on the same line, or "api_key" in a heroku.json.
+[[rules]]
+id = "heroku-api-key-hex"
+description = "Heroku API key (32 hex digits), named by a Heroku keyword"
+regex = '''(?i)(?<![a-z0-9])heroku[a-z0-9_.\-]{0,30}?(?:api[_.\-]?key|key(?![a-z])|token|secret|password|pass(?![a-z])|auth)[a-z0-9_.\-]{0,20}["'\]]{0,2}[ \t]{0,4}(?::=|=>|=|:|[ \t])[ \t]{0,4}["']?(?<![0-9a-z])([0-9a-f]{32})(?![0-9a-z])'''
+keywords = ["heroku"]
+window = 256
+allowHex = true
+confidence = "medium"
+entropy = 3.0
+aliases = ["heroku-api-key-legacy"]
+examples = ["HEROKU_API_KEY={r:h:32}", "heroku.api_key = '{r:h:32}'", "export HEROKU_AUTH_TOKEN=\"{r:h:32}\""]
+counterexamples = ["HEROKU_APP_ID={r:h:32}", "api_key = {r:h:32}", "HEROKU_API_KEY={r:h:31}", "HEROKU_SLUG_COMMIT={r:h:32}"]
+[[rules.allowlists]]
+description = "names of digests, commits and ids"
+regexTarget = "name"
+regexes = ['''(?i)^[a-z0-9_.\-]*?(?:sha|sha1|hash|digest|checksum|commit|rev|ref|id|fingerprint)[0-9]{0,3}(?![a-z0-9_.\-])''']
+
+[[rules]]
+id = "heroku-api-key-hex-file"
+description = "Heroku API key (32 hex digits) in a heroku.json"
+regex = '''(?i)"api[_\-]?key"[ \t]*:[ \t]*"([0-9a-f]{32})"'''
+path = '''(?i)(?:^|/)\.?heroku[^/]*\.json$'''
+keywords = ["api_key", "apikey", "api-key"]
+allowHex = true
+confidence = "medium"
+entropy = 3.0
+examples = ["{file:heroku.json}{\"name\": \"app\", \"api_key\": \"{r:h:32}\"}"]
+counterexamples = ["{file:package.json}{\"api_key\": \"{r:h:32}\"}", "{file:heroku.json}{\"app_id\": \"{r:h:32}\"}"]
+
 [[rules]]
 id = "hubspot-api-key"
 description = "HubSpot API key"
@@ -2041,7 +2110,8 @@ counterexamples = [
 ]
 [[rules.allowlists]]
 description = "placeholder credentials in documentation"
-stopwords = ["password", "passwd", "pass", "secret", "token", "username", "xxx", "yyy", "changeme", "example"]
+stopwords = ["example"]
+placeholders = ["password", "passwd", "pass", "secret", "token", "username", "xxx", "yyy", "changeme"]
 
 [[rules]]
 id = "curl-auth-header"
@@ -2238,7 +2308,10 @@ counterexamples = [
 ]
 [[rules.allowlists]]
 description = "placeholder passwords in documentation"
-stopwords = ["password", "passwd", "pass", "secret", "guest", "user", "username", "changeme", "example", "dummy", "****"]
+# Marker words anywhere; filler words only when the password is made of them (`test`, `testpass`, but not
+# `test` followed by a random password).
+stopwords = ["example", "dummy", "****"]
+placeholders = ["password", "passwd", "pass", "secret", "guest", "user", "username", "changeme", "test"]
 
 # ---------------------------------------------------------------- Generic (lowest confidence)
 
@@ -2361,6 +2434,9 @@ counterexamples = [
   "private_key \"hopenobodyfindsthisone';",
   "password: real_key",
   "api_token = \"{r:62:12}?{r:62:12}\"",
+  # A bare `key` in a URL query is a token only when the value has a token's shape.
+  "GET /api/v1/items?key=recent-orders-2024&limit=10",
+  "https://cdn.example.invalid/img?key=thumbnails_large_v2&w=64",
 ]
 [[rules.allowlists]]
 description = "names that hold metadata about a secret rather than the secret"
@@ -2368,6 +2444,9 @@ regexTarget = "name"
 regexes = ['''(?i)^[a-z0-9_.\-]*?(?:url|uri|endpoint|path|file|dir|name|type|length|len|size|policy|field|header|prefix|format|env|version|id|count|ttl|expiry|expires|timeout|hint|label|placeholder|regex|pattern|validator|required|hash|sha|digest|checksum|commit|rev|etag|fingerprint|secrets|tokens|keys|passwords)[0-9]{0,3}(?![a-z0-9_.\-])''', '''(?i)^(?:csrf|xsrf|public|authenticity|anti[_.\-]?forgery|verification|registration|page|pagination|next|cancel|cancellation|continuation|request|correlation|idempotency|form)[_.\-]?(?:token|key|secret)''']
 [[rules.allowlists]]
 description = "placeholder and sample values"
-stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "secret", "password", "passwd", "token", "test", "fake"]
+# Words that mark prose, templates and samples wherever they stand; `test` only when the value is made of
+# it (`test`, `test123`), since `test` followed by a random password is a password.
+stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "secret", "password", "passwd", "token", "fake"]
+placeholders = ["test"]
 """##
 }

@@ -94,6 +94,10 @@ struct AllowlistSpec: Sendable {
     var regexTarget: Target = .secret
     /// Case-insensitive substrings of the secret.
     var stopwords: [String] = []
+    /// Filler words (gate's addition): the secret is allowed when it is made of them, that is when what is
+    /// left with them taken out is no secret on its own (`testuser`, `changeme123`, `xxxxxxxx`), but not
+    /// when it merely contains one (`test` followed by a random password). See `Placeholders`.
+    var placeholders: [String] = []
     /// Commit ids (history scans only).
     var commits: [String] = []
     /// For global allowlists: the rules it applies to; empty means all.
@@ -103,5 +107,7 @@ struct AllowlistSpec: Sendable {
     var hashes: [String] = []
     var source: SourceLocation?
 
-    var isEmpty: Bool { paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && commits.isEmpty && hashes.isEmpty }
+    var isEmpty: Bool {
+        paths.isEmpty && regexes.isEmpty && stopwords.isEmpty && placeholders.isEmpty && commits.isEmpty && hashes.isEmpty
+    }
 }

@@ -9,7 +9,7 @@ import TOMLKit
 /// `[rules.allowlist]`); global `[allowlist]` and `[[allowlists]]` (with `targetRules`); `[extend]` with
 /// `useDefault`, `path` and `disabledRules`; `regexTarget` on allowlists. gate's own keys (`severity`,
 /// `confidence`, `validate`, `filters`, `window`, `multiline`, `allowHex`, `allowUUID`, `examples`,
-/// `counterexamples`, `aliases`, `help`; allowlist `hashes`; a top-level `[macros]` table whose entries a
+/// `counterexamples`, `aliases`, `help`; allowlist `hashes` and `placeholders`; a top-level `[macros]` table whose entries a
 /// regex names as `{{name}}`) are optional additions.
 struct RulesetFile: Sendable {
     var rules: [RuleSpec] = []
@@ -28,7 +28,7 @@ struct RulesetFile: Sendable {
                            "help"]
     static let topKeys = ["title", "description", "minVersion", "extend", "rules", "allowlist", "allowlists", "macros"]
     static let allowlistKeys = ["description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits",
-                                "targetRules", "hashes"]
+                                "targetRules", "hashes", "placeholders"]
 
     /// TOML allows no raw control character but tab, LF and CR (strings escape them). toml++ asserts on
     /// one in a table header (found by fuzzing: `[` then ESC aborts a debug build, and is undefined
@@ -286,6 +286,7 @@ struct RulesetFile: Sendable {
         a.paths = strings(t["paths"])
         a.regexes = strings(t["regexes"])
         a.stopwords = strings(t["stopwords"]).map { $0.lowercased() }
+        a.placeholders = strings(t["placeholders"]).map { $0.lowercased() }.filter { !$0.isEmpty }
         a.commits = strings(t["commits"])
         a.targetRules = strings(t["targetRules"])
         a.hashes = strings(t["hashes"]).map { $0.lowercased() }

@@ -1,26 +1,33 @@
 import GateCore
 
-/// Turns `git log -p -U0` / `git diff -U0` output into the added lines of each file, with their line
-/// numbers. Hunk headers carry line counts, which tell content lines (`+++ x` inside a hunk) from file
-/// headers (`+++ b/x` between hunks) without guessing.
+/// Turns `git log -p -U<n>` / `git diff -U<n>` output into hunks: each hunk's lines of the new file (the
+/// added ones and the context around them) with their line numbers, and which of them the commit added.
+/// Hunk headers carry line counts, which tell content lines (`+++ x` inside a hunk) from file headers
+/// (`+++ b/x` between hunks) without guessing.
 struct DiffParser {
-    struct FileAdditions {
+    /// One hunk of one file: the new file's lines `lines` (1-based numbers), `added[i]` when the commit
+    /// added line i (the others are context), joined by line feeds in `bytes`.
+    struct Hunk {
         var path: String
         var commit: String?
         var bytes: [UInt8]
         var lines: [Int]
+        var added: [Bool]
     }
 
     let include: [Glob]
     let exclude: [Glob]
     private(set) var commits = 0
+    /// Files with added lines (one per file and commit).
     private(set) var files = 0
     private(set) var excluded = 0
     private(set) var binary = 0
 
     private var pending: [UInt8] = []
     private var commit: String?
-    private var current: FileAdditions?
+    private var path: String?
+    private var current: Hunk?
+    private var fileCounted = false
     private var newLine = 0
     private var newLeft = 0
     private var oldLeft = 0
@@ -30,8 +37,8 @@ struct DiffParser {
         self.exclude = exclude
     }
 
-    /// Feeds raw output; calls `emit` for each file whose additions are complete.
-    mutating func feed(_ chunk: [UInt8], emit: (FileAdditions) -> Void) {
+    /// Feeds raw output; calls `emit` for each hunk with added lines, once it is complete.
+    mutating func feed(_ chunk: [UInt8], emit: (Hunk) -> Void) {
         pending += chunk
         var start = 0
         while let nl = pending[start...].firstIndex(of: 10) {
@@ -41,64 +48,87 @@ struct DiffParser {
         pending.removeFirst(start)
     }
 
-    mutating func finish(emit: (FileAdditions) -> Void) {
+    mutating func finish(emit: (Hunk) -> Void) {
         if !pending.isEmpty { line(pending[...], emit: emit) }
         pending = []
         flush(emit)
     }
 
-    private mutating func line(_ l: ArraySlice<UInt8>, emit: (FileAdditions) -> Void) {
+    private mutating func line(_ l: ArraySlice<UInt8>, emit: (Hunk) -> Void) {
         if newLeft > 0 || oldLeft > 0 {
-            if l.first == UInt8(ascii: "+"), newLeft > 0 {
-                if current != nil {
-                    if !current!.bytes.isEmpty { current!.bytes.append(10) }
-                    current!.bytes += l.dropFirst()
-                    current!.lines.append(newLine)
-                }
-                newLine += 1
-                newLeft -= 1
+            switch l.first {
+            case UInt8(ascii: "+") where newLeft > 0:
+                append(l.dropFirst(), added: true)
                 return
+            case UInt8(ascii: " ") where newLeft > 0 && oldLeft > 0:
+                oldLeft -= 1
+                append(l.dropFirst(), added: false)
+                return
+            case UInt8(ascii: "-") where oldLeft > 0:
+                oldLeft -= 1
+                return
+            case UInt8(ascii: "\\"):
+                return
+            default:
+                newLeft = 0
+                oldLeft = 0
             }
-            if l.first == UInt8(ascii: "-"), oldLeft > 0 { oldLeft -= 1; return }
-            if l.first == UInt8(ascii: "\\") { return }
-            newLeft = 0
-            oldLeft = 0
         }
         if l.starts(with: [1] + Array("commit ".utf8)) {
             flush(emit)
+            path = nil
             commit = String(decoding: l.dropFirst(8), as: UTF8.self)
             commits += 1
         } else if l.starts(with: Array("diff --git ".utf8)) {
             flush(emit)
+            path = nil
         } else if l.starts(with: Array("+++ ".utf8)) {
             flush(emit)
-            var path = String(decoding: l.dropFirst(4), as: UTF8.self)
-            if path == "/dev/null" { return }
-            if path.hasPrefix("\"") { path = Self.unquote(path) }
-            if path.hasPrefix("b/") { path.removeFirst(2) }
-            if Glob.any(exclude, path) || (!include.isEmpty && !Glob.any(include, path)) {
+            path = nil
+            fileCounted = false
+            var p = String(decoding: l.dropFirst(4), as: UTF8.self)
+            if p == "/dev/null" { return }
+            if p.hasPrefix("\"") { p = Self.unquote(p) }
+            if p.hasPrefix("b/") { p.removeFirst(2) }
+            if Glob.any(exclude, p) || (!include.isEmpty && !Glob.any(include, p)) {
                 excluded += 1
                 return
             }
-            current = FileAdditions(path: path, commit: commit, bytes: [], lines: [])
+            path = p
         } else if l.starts(with: Array("@@ ".utf8)) {
+            flush(emit)
             let text = String(decoding: l, as: UTF8.self)
             let parts = text.split(separator: " ")
             guard parts.count >= 3 else { return }
             (_, oldLeft) = Self.range(parts[1].dropFirst())
             (newLine, newLeft) = Self.range(parts[2].dropFirst())
+            if let path { current = Hunk(path: path, commit: commit, bytes: [], lines: [], added: []) }
         } else if l.starts(with: Array("Binary files ".utf8)) {
             binary += 1
         }
     }
 
-    private mutating func flush(_ emit: (FileAdditions) -> Void) {
-        guard let f = current else { return }
+    private mutating func append(_ content: ArraySlice<UInt8>, added: Bool) {
+        if current != nil {
+            if !current!.lines.isEmpty { current!.bytes.append(10) }
+            current!.bytes += content
+            current!.lines.append(newLine)
+            current!.added.append(added)
+        }
+        newLine += 1
+        newLeft -= 1
+    }
+
+    private mutating func flush(_ emit: (Hunk) -> Void) {
+        guard let h = current else { return }
         current = nil
-        guard !f.bytes.isEmpty else { return }
-        if f.bytes.contains(0) { binary += 1; return }
-        files += 1
-        emit(f)
+        guard h.added.contains(true) else { return }
+        if h.bytes.contains(0) { binary += 1; return }
+        if !fileCounted {
+            fileCounted = true
+            files += 1
+        }
+        emit(h)
     }
 
     /// `12,3` → (12, 3); `12` → (12, 1).

@@ -63,7 +63,9 @@ final class FileScanner {
             }
             let reportTo = eof ? base + filled : base + filled - overlap
             if validUTF8 { validUTF8 = UTF8Check.valid(view, from: reportFrom - base, to: reportTo - base) }
+            // Decoded secrets come after the plain ones: sort, because the line cursor only moves forward.
             let found = scanner.scan(view, report: (reportFrom - base)..<(reportTo - base), path: path, commit: nil)
+                .sorted { $0.secret.lowerBound < $1.secret.lowerBound }
             for h in found { hits.append(locate(h, view, base: base, path: path, cursor: &cursor, commit: nil)) }
             cursor.advance(to: reportTo, in: view, base: base)
             if eof {
@@ -84,16 +86,29 @@ final class FileScanner {
         return hits
     }
 
-    /// Scans an in-memory buffer whose lines map to `lineNumbers` (added lines of a diff).
+    /// Scans an in-memory buffer whose lines map to `lineNumbers`.
     func scanText(_ bytes: [UInt8], path: String, lineNumbers: [Int], commit: String?) -> [SecretHit] {
+        scanHunk(bytes, path: path, lineNumbers: lineNumbers, added: Array(repeating: true, count: lineNumbers.count),
+                 commit: commit)
+    }
+
+    /// Scans a diff hunk (added lines and their context), keeping only the secrets that touch an added
+    /// line: a secret that lies wholly in the context did not change in this commit.
+    func scanHunk(_ bytes: [UInt8], path: String, lineNumbers: [Int], added: [Bool], commit: String?) -> [SecretHit] {
         guard scanner.begin(path: path) else { return [] }
         return bytes.withUnsafeBufferPointer { view in
             var cursor = LineCursor()
             let found = scanner.scan(view, report: 0..<view.count, path: path, commit: commit)
+                .sorted { $0.secret.lowerBound < $1.secret.lowerBound }
             var out: [SecretHit] = []
             for h in found {
                 var hit = locate(h, view, base: 0, path: path, cursor: &cursor, commit: commit)
-                if hit.line - 1 < lineNumbers.count { hit.line = lineNumbers[hit.line - 1] }
+                // A decoded secret stands for its whole encoded stretch.
+                let span = h.decoded == nil ? h.secret : h.match
+                let first = hit.line - 1
+                let last = min(first + Self.lineFeeds(view, span), added.count - 1)
+                guard first < added.count, added[first...max(first, last)].contains(true) else { continue }
+                hit.line = lineNumbers[first]
                 out.append(hit)
             }
             stats.regexLimit = scanner.regexLimitHits
@@ -102,12 +117,18 @@ final class FileScanner {
         }
     }
 
+    private static func lineFeeds(_ view: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int {
+        var n = 0
+        for i in r where view[i] == 10 { n += 1 }
+        return n
+    }
+
     private func locate(_ h: BufferHit, _ view: UnsafeBufferPointer<UInt8>, base: Int, path: String,
                         cursor: inout LineCursor, commit: String?) -> SecretHit {
         cursor.advance(to: base + h.secret.lowerBound, in: view, base: base)
         var hit = (h.decoded?.secret ?? Array(view[h.secret])).withUnsafeBufferPointer { secret in
             SecretHit(rule: h.rule, path: path, line: cursor.line, column: cursor.column + 1,
-                      secretHash: SecretHit.hash(secret), preview: SecretHit.preview(secret), commit: commit)
+                      value: SecretValue(secret), preview: SecretHit.preview(secret), commit: commit)
         }
         hit.decoded = h.decoded?.description
         hit.inlineIgnored = ignored(h, view, base: base, cursor: cursor)

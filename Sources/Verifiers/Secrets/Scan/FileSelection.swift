@@ -117,7 +117,8 @@ struct FileSelection {
                 isDir = lstat(dir + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
             }
             if isDir {
-                if name == ".git" { continue }
+                // git's and gate's own directories are not the project's content: not counted as excluded.
+                if name == ".git" || (name == ".gate" && relative.isEmpty) { continue }
                 if filter.prunes(directory: rel) {
                     pruned += 1
                     continue

@@ -16,6 +16,8 @@ struct ScanStats: Sendable {
     var commits = 0
     /// Secrets found in decoded text (base64, hex, percent-encoding).
     var decoded = 0
+    /// History: hunks scanned with lines read from the file around them (a changed key body).
+    var widenedHunks = 0
     /// A few example paths per warning kind, for the log.
     var warnings: [String: [String]] = [:]
 
@@ -40,6 +42,7 @@ struct ScanStats: Sendable {
         s.regexLimit += b.regexLimit
         s.commits += b.commits
         s.decoded += b.decoded
+        s.widenedHunks += b.widenedHunks
         for (k, v) in b.warnings { s.warnings[k] = Array((s.warnings[k, default: []] + v).sorted().prefix(maxExamples)) }
         return s
     }
@@ -51,7 +54,7 @@ struct ScanStats: Sendable {
             ("binarySkipped", binary), ("tooLarge", tooLarge), ("excluded", excluded),
             ("symlinksSkipped", symlinksSkipped), ("unreadable", unreadable), ("vanished", vanished),
             ("nonUTF8", nonUTF8), ("allowlistedFiles", allowlistedFiles), ("regexLimit", regexLimit), ("commits", commits),
-            ("decodedFindings", decoded),
+            ("decodedFindings", decoded), ("widenedHunks", widenedHunks),
         ]
         for (k, v) in optional where v > 0 { out[k] = .int(v) }
         return out

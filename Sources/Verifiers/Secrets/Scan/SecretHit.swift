@@ -1,14 +1,13 @@
-import ContentHash
-
-/// A secret found in a file or a commit, carrying only what reports may show: where it is, a redacted
-/// preview and a hash of the value. The value itself never leaves the scanner.
+/// A secret found in a file or a commit: where it is, a redacted preview, and the value itself, held in
+/// memory only (for deduplication, the keyed fingerprint and the baseline's slow derivation). The value
+/// never reaches a report, a log or the baseline.
 struct SecretHit: Sendable, Hashable {
     var rule: Int
     var path: String
     var line: Int
     var column: Int
-    /// `sha256:` and the first 32 hex digits of SHA-256 over the secret's bytes.
-    var secretHash: String
+    /// The secret's bytes (decoded, for a secret found inside an encoding).
+    var value: SecretValue
     /// A few leading characters and `…`.
     var preview: String
     /// The commit that added it (history scans).
@@ -17,10 +16,10 @@ struct SecretHit: Sendable, Hashable {
     var inlineIgnored = false
     /// Where the secret sat when it was found in decoded text ("inside base64 at offset 12").
     var decoded: String?
-
-    static func hash(_ secret: UnsafeBufferPointer<UInt8>) -> String {
-        "sha256:" + String(ContentHash.hash(UnsafeRawBufferPointer(secret), .sha256).hex.prefix(32))
-    }
+    /// Found in a documentation file (`.md`, `.rst`, ...), where most values are examples.
+    var inDocumentation = false
+    /// History: other paths that held the same value in later commits (not reported again).
+    var alsoIn: [String] = []
 
     /// At most four leading characters, fewer for short secrets, then `…`; never more than a quarter of
     /// the value, so a short password stays unguessable.
@@ -36,6 +35,21 @@ struct SecretHit: Sendable, Hashable {
         if (a.path, a.line, a.column, a.rule) != (b.path, b.line, b.column, b.rule) {
             return (a.path, a.line, a.column, a.rule) < (b.path, b.line, b.column, b.rule)
         }
-        return (a.secretHash, a.commit ?? "", a.decoded ?? "") < (b.secretHash, b.commit ?? "", b.decoded ?? "")
+        if a.value != b.value { return a.value < b.value }
+        return (a.commit ?? "", a.decoded ?? "") < (b.commit ?? "", b.decoded ?? "")
     }
+}
+
+/// A secret's bytes, kept in memory and never printed: its descriptions are a placeholder, and it is not
+/// `Codable`, so no report or file can carry it by accident.
+struct SecretValue: Sendable, Hashable, Comparable, CustomStringConvertible, CustomDebugStringConvertible {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ buffer: UnsafeBufferPointer<UInt8>) { bytes = Array(buffer) }
+
+    var description: String { "(secret value, \(bytes.count) bytes)" }
+    var debugDescription: String { description }
+
+    static func < (a: SecretValue, b: SecretValue) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 }

@@ -1,14 +1,18 @@
-/// `http://host[:port][/prefix]`: where every probe goes. Only this host and port are ever contacted:
+import GateHTTP
+
+/// `http(s)://host[:port][/prefix]`: where every probe goes. Only this host and port are ever contacted:
 /// redirects are answers, not instructions, and ids from list endpoints only fill path templates.
 struct BaseURL: Sendable, Hashable {
+    var scheme: String
     var host: String
     var port: Int
     /// A path prefix without a trailing slash ("" or "/api").
     var prefix: String
 
-    var hostHeader: String {
+    /// `scheme://host:port`, which every request URL starts with.
+    var origin: String {
         let h = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? h : "\(h):\(port)"
+        return "\(scheme)://\(h):\(port)"
     }
 
     var isLoopback: Bool {
@@ -17,14 +21,12 @@ struct BaseURL: Sendable, Hashable {
 
     init(_ text: String) throws(TemplateError) {
         let lower = text.lowercased()
-        if lower.hasPrefix("https://") {
-            throw TemplateError("'\(text)' uses https, which the built-in client does not speak; probe the service over "
-                + "plain HTTP on loopback (http://127.0.0.1:PORT), for example where CI starts it")
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            throw TemplateError("'\(text)' is not an http:// or https:// URL; write it as http://127.0.0.1:8080 or "
+                + "https://host:port/prefix")
         }
-        guard lower.hasPrefix("http://") else {
-            throw TemplateError("'\(text)' is not an http:// URL; write it as http://127.0.0.1:8080 or http://host:port/prefix")
-        }
-        var rest = Substring(text.dropFirst("http://".count))
+        scheme = lower.hasPrefix("https://") ? "https" : "http"
+        var rest = Substring(text.dropFirst(scheme.count + 3))
         guard !rest.contains("?"), !rest.contains("#") else {
             throw TemplateError("'\(text)' has a query or fragment; give only scheme, host, port and an optional path prefix")
         }
@@ -35,7 +37,7 @@ struct BaseURL: Sendable, Hashable {
             throw TemplateError("'\(text)' carries credentials; give them through 'tenants' and their 'token-env' instead")
         }
         var hostPart = Substring(authority)
-        var port = 80
+        var port = scheme == "https" ? 443 : 80
         if hostPart.hasPrefix("[") {
             guard let close = hostPart.firstIndex(of: "]") else { throw TemplateError("'\(text)' has an unclosed '['") }
             let after = hostPart[hostPart.index(after: close)...]
@@ -133,20 +135,6 @@ struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         }.joined()
     }
 
-    /// Percent-encodes everything but RFC 3986's unreserved characters.
-    static func encode(_ s: String) -> String {
-        var out = ""
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
-                out.append(Character(UnicodeScalar(byte)))
-            default:
-                let hex = Array("0123456789ABCDEF")
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
-            }
-        }
-        return out
-    }
+    /// Percent-encodes everything but RFC 3986's unreserved characters (GateHTTP's encoder).
+    static func encode(_ s: String) -> String { URLParts.encodeComponent(s) }
 }

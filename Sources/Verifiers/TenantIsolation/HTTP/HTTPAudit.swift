@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateHTTP
 
 /// Runs the HTTP mode: reads the tenants' tokens, fetches ids from list endpoints, sends the matrix of
 /// probes, and turns the answers into matrix cells and findings (see `HTTPAudit+Findings.swift`).
@@ -19,7 +20,6 @@ struct HTTPAudit {
     var unsupported: [String: [String]] = [:]
 
     private var tokens: [String] = []
-    private var endpoint: Endpoint?
 
     init(options: HTTPOptions, context: CheckContext, maxIDs: Int) {
         self.options = options
@@ -37,17 +37,14 @@ struct HTTPAudit {
             tokens.append(token)
         }
         let b = options.base
-        let endpoint: Endpoint
-        do {
-            endpoint = try Endpoint.resolve(host: b.host, port: b.port)
-            let fd = try SocketIO.connect(endpoint, deadline: SocketIO.now() + UInt64(options.timeout.milliseconds) * 1_000_000,
-                                          cancelled: { Task.isCancelled })
-            close(fd)
-        } catch {
-            throw VerifierError("cannot reach 'base-url' http://\(b.hostHeader)\(b.prefix): \(error.description); start the "
-                + "service first, or fix 'base-url'")
+        // One connection before the probes, so that a service that is not up is an error, not a matrix of failures.
+        let probe = HTTPClient()
+        let reach = await probe.send(HTTPRequest(url: b.origin, timeout: options.timeout, tls: options.tls, connectOnly: true))
+        probe.shutdown()
+        try context.checkCancellation()
+        if case .failure(let e) = reach {
+            throw VerifierError("cannot reach 'base-url' \(b.origin)\(b.prefix): \(e.message); start the service first, or fix 'base-url'")
         }
-        self.endpoint = endpoint
 
         ids = options.resources.map { r in options.tenants.map { Array((r.ids[$0.name] ?? []).prefix(maxIDs)) } }
         let lists = ProbePlan.lists(options)
@@ -78,9 +75,8 @@ struct HTTPAudit {
         let anonymous = [("Accept", "application/json"), ("User-Agent", "gate-tenant-isolation")]
         let context = self.context
         let answers = await ProbePool.run(
-            requests, endpoint: endpoint!, hostHeader: options.base.hostHeader,
-            headers: { t in t.map { headerSets[$0] } ?? anonymous },
-            concurrency: options.concurrency, timeout: options.timeout,
+            requests, base: options.base, tls: options.tls, headers: { t in t.map { headerSets[$0] } ?? anonymous },
+            concurrency: options.concurrency, timeout: options.timeout, environment: context.environment,
             progress: { done, total in context.progress("probes \(done) / \(total)") })
         probesSent += requests.count
         probesFailed += answers.filter { $0.status == nil }.count

@@ -1,4 +1,5 @@
 import GateCore
+import GateHTTP
 
 /// The HTTP mode's parameters, validated at load time. Tokens are not read here: only the names of the
 /// environment variables that hold them, read when the check runs.
@@ -32,6 +33,8 @@ struct HTTPOptions: Sendable {
     var authHeader: String
     var authScheme: String
     var malformedIDs: Bool
+    /// Certificate checks on https: `insecure` (curl -k) or a CA file (curl --cacert).
+    var tls: TLSOptions
 
     static let mutatingMethods: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
 
@@ -46,6 +49,8 @@ struct HTTPOptions: Sendable {
             throw p.error("auth-header", "give a header name such as Authorization or X-Api-Key")
         }
         malformedIDs = try p.bool("malformed-ids", default: true)
+        tls = TLSOptions(insecure: try p.bool("insecure", default: false), caFile: try p.path("ca"))
+        if tls.insecure && tls.caFile != nil { throw p.error("ca", "'ca' has no effect with 'insecure: true'; keep one") }
         let allowMutations = try p.bool("allow-mutations", default: false)
         methods = try p.stringList("methods", default: ["GET", "HEAD"]).map { $0.uppercased() }
         guard !methods.isEmpty else { throw p.error("methods", "give at least one method, such as GET") }

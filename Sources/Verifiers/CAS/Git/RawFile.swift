@@ -1,0 +1,94 @@
+import ContentHash
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A whole small file (a pack index, a reverse index, the index) read once into memory it owns, so hot
+/// loops read it through a stable pointer. Immutable after `init`, hence Sendable.
+final class RawFile: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let count: Int
+    let stat: FileStat?
+
+    /// Reads `path`; files over `limit` bytes are refused (git caps its own index files far lower).
+    init(path: String, limit: Int = 1 << 34) throws(GitReadError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw GitReadError(path: path, errno: errno) }
+        defer { close(fd) }
+        guard let st = FileStat.of(fd: fd), st.isRegularFile else { throw GitReadError(path: path, reason: "not a regular file") }
+        guard st.size <= limit else { throw GitReadError(path: path, reason: "\(st.size) bytes is more than gate reads (\(limit))") }
+        let size = Int(st.size)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        var done = 0
+        while done < size {
+            let n = pread(fd, buffer + done, size - done, off_t(done))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                let code = n < 0 ? errno : EIO
+                buffer.deallocate()
+                throw GitReadError(path: path, errno: code)
+            }
+            done += n
+        }
+        base = UnsafeRawPointer(buffer)
+        count = size
+        stat = st
+    }
+
+    /// Takes ownership of memory allocated with `UnsafeMutableRawPointer.allocate(byteCount:alignment:)`.
+    init(owning pointer: UnsafeMutableRawPointer, count: Int) {
+        base = UnsafeRawPointer(pointer)
+        self.count = count
+        stat = nil
+    }
+
+    /// For tests and fuzzing: the file is these bytes.
+    init(bytes: [UInt8]) {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { if let b = $0.baseAddress { buffer.copyMemory(from: b, byteCount: bytes.count) } }
+        base = UnsafeRawPointer(buffer)
+        count = bytes.count
+        stat = nil
+    }
+
+    deinit { UnsafeMutableRawPointer(mutating: base).deallocate() }
+
+    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    func u32(_ offset: Int) -> UInt32 { UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+
+    @inline(__always)
+    func u64(_ offset: Int) -> UInt64 { UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+
+    func bytes(_ offset: Int, _ length: Int) -> [UInt8] {
+        Array(UnsafeRawBufferPointer(start: base + offset, count: length))
+    }
+
+    /// The hash of everything but the last `length` bytes, compared with those bytes.
+    func trailerMatches(_ algorithm: HashAlgorithm) -> (ok: Bool, actual: String, stored: String) {
+        let length = algorithm.digestLength
+        guard count >= length else { return (false, "", "") }
+        let digest = ContentHash.hash(UnsafeRawBufferPointer(start: base, count: count - length), algorithm)
+        let stored = bytes(count - length, length)
+        return (digest.bytes == stored, digest.hex, Hex.encode(stored))
+    }
+}
+
+/// A file gate could not read, with the reason.
+struct GitReadError: Error, Sendable, CustomStringConvertible {
+    let path: String
+    let reason: String
+
+    init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    init(path: String, errno code: Int32) {
+        self.init(path: path, reason: String(cString: strerror(code)))
+    }
+
+    var description: String { reason }
+}
