@@ -21,6 +21,7 @@ Switches that inject bugs:
   --crash-malformed a non-numeric or empty id raises, and the server answers 500
   --public RES      RES needs no credentials at all (repeatable)
   --slow-id ID      /tenants/.../ID sleeps 30 s before answering, whoever asks (repeatable)
+  --no-head         HEAD is not implemented: the standard library answers 501, as a plain http.server does
 """
 import argparse
 import json
@@ -154,6 +155,8 @@ def make_handler(args, owner, owned, tokens):
         do_HEAD = handle_any
         do_DELETE = handle_any
 
+    if args.no_head:
+        del Handler.do_HEAD
     return Handler
 
 
@@ -168,6 +171,7 @@ def main():
     p.add_argument("--crash-malformed", action="store_true")
     p.add_argument("--public", action="append", default=[])
     p.add_argument("--slow-id", action="append", type=int, default=[])
+    p.add_argument("--no-head", action="store_true")
     p.add_argument("--cert", help="serve HTTPS with this certificate (PEM) and --key")
     p.add_argument("--key")
     args = p.parse_args()

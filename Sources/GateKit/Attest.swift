@@ -20,6 +20,10 @@ public enum Attest {
                               registry: VerifierRegistry = BuiltinVerifiers.registry) throws(ConfigError) -> (Suite, CheckSpec) {
         var candidates: [Suite]
         var broken: [(String, ConfigError)] = []
+        // The same order as every command: the suite named, then gate.yaml, then the suites under Suites/.
+        let suitePath = suitePath ?? SuiteDiscovery.rootNames.first {
+            FileManager.default.fileExists(atPath: workingDirectory + "/" + $0)
+        }
         if let suitePath {
             let loader = SuiteLoader(registry: registry, rootOverride: rootOverride, workingDirectory: workingDirectory)
             candidates = [try loader.load(suitePath)]
@@ -29,13 +33,15 @@ public enum Attest {
         let matches = candidates.compactMap { s in s.check(id).map { (s, $0) } }
         guard let first = matches.first else {
             let manual = candidates.flatMap { $0.checks.filter { $0.manual != nil }.map(\.id) }
-            var m = "no manual checklist item '\(id)'"
-            m += suitePath.map { " in '\($0)'" } ?? " in the suites under Suites/"
-            if let s = DidYouMean.suggest(id, among: manual) { m += "; did you mean '\(s)'?" }
-            if !manual.isEmpty { m += " Manual items: \(Array(Set(manual)).sorted().joined(separator: ", "))." }
-            if !broken.isEmpty { m += " (Not searched, because they do not load: \(broken.map(\.0).joined(separator: ", ")).)" }
-            if suitePath == nil { m += " Name the suite with --suite FILE." }
-            throw .usage(m)
+            // Sentences, each ending with its full stop (a path such as Suites/ must not run into the next one).
+            var first = "no manual checklist item '\(id)'"
+            first += suitePath.map { " in '\($0)'" } ?? " in the suites under Suites/"
+            var sentences = [first]
+            if let s = DidYouMean.suggest(id, among: manual) { sentences[0] += "; did you mean '\(s)'?" }
+            if !manual.isEmpty { sentences.append("Manual items: \(Array(Set(manual)).sorted().joined(separator: ", "))") }
+            if !broken.isEmpty { sentences.append("Not searched, because they do not load: \(broken.map(\.0).joined(separator: ", "))") }
+            if suitePath == nil { sentences.append("Name the suite with --suite FILE") }
+            throw .usage(sentences.map { $0.hasSuffix("?") ? $0 : $0 + "." }.joined(separator: " "))
         }
         guard first.1.manual != nil else {
             throw .usage("'\(id)' in suite '\(first.0.name)' is an automated check; only manual checklist items "
@@ -75,6 +81,7 @@ public enum Attest {
                                       suite: suite.name, redactor: Redactor(environment: ProcessInfo.processInfo.environment))
         do {
             _ = try AttestationFile.append(attestation, to: file)
+            StateDirectoryIgnore.ensure(in: state)
         } catch let e as ConfigError {
             throw e
         } catch {

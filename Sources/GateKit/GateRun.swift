@@ -141,6 +141,10 @@ public struct GateRun: Sendable {
         let start = clock.now
         let root = suite.root
         async let head = GitState.head(of: root)
+        // Whether the tree has uncommitted changes, for `gate history` to explain flips; only asked when
+        // the run is recorded, beside the checks.
+        let excludedFromTree = [stateDirectory, options.reportsDirectory]
+        async let dirty: Bool? = recordHistory ? GitState.isDirty(root, excluding: excludedFromTree) : nil
         // A recorded run is the newest point of its own chart, and the history keeps `historyRetention` runs.
         let earlier = recordHistory ? min(trendLength, suite.historyRetention) - 1 : trendLength
         let (state, suiteName, recording) = (stateDirectory, suite.name, recordHistory)
@@ -183,21 +187,42 @@ public struct GateRun: Sendable {
             rules: registry.rules(ofVerifiers: used) + CoreRules.all + outcome.results.flatMap(\.extraRules),
             commit: await head)
         report.shard = shardInfo
+        report.partial = partialDescription
         PhaseTimer.mark("report built")
         let earlierRuns = await trend.value
         report.trend = earlierRuns.runs
         if let n = earlierRuns.note { notes.append(n) }
-        if recordHistory && trendLength > 0 { report.trend.append(HistoryRun.trend(of: report)) }
+        // The charts draw full runs only.
+        if recordHistory && trendLength > 0 && report.partial == nil { report.trend.append(HistoryRun.trend(of: report)) }
+        let facts = RunFacts(waiversDigest: waiversDigest, dirty: await dirty,
+                             configKeys: Dictionary(suite.checks.map { ($0.id, $0.configDigest) }, uniquingKeysWith: { a, _ in a }))
         // The history write and the report files do not depend on each other. (A `let` copy: with
         // -sanitize=thread the compiler refuses to send the `var` into the async let.)
         let finished = report
-        async let recorded = recordHistory ? record(finished, into: earlierRuns.store) : []
+        async let recorded = recordHistory ? record(finished, facts: facts, into: earlierRuns.store) : []
         let failures = reports.write(finished)
         PhaseTimer.mark("reports written")
         notes += await recorded
         PhaseTimer.mark("history recorded")
         let exit = failures.isEmpty || code == GateExit.interrupted ? code : GateExit.internalError
         return Result(report: report, writeFailures: failures, exitCode: exit, notes: notes)
+    }
+
+    /// How the run chose its checks when it left some out (`--only a,b`, `--tag t`, `--skip c`); nil for a
+    /// full run.
+    var partialDescription: String? {
+        guard !selection.excluded.isEmpty else { return nil }
+        var parts: [String] = []
+        if !options.only.isEmpty { parts.append("--only " + options.only.joined(separator: ",")) }
+        if !options.tags.isEmpty { parts.append("--tag " + options.tags.joined(separator: ",")) }
+        if !options.skip.isEmpty { parts.append("--skip " + options.skip.joined(separator: ",")) }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    /// A digest of the waivers file's bytes (nil when there is none), so that the history can tell a flip
+    /// caused by a waiver change.
+    var waiversDigest: String? {
+        WaiverFile.digest(path: stateDirectory + "/" + WaiverFile.fileName)
     }
 
     /// True when some selected check could be answered from the result cache; otherwise the cache file
@@ -209,7 +234,7 @@ public struct GateRun: Sendable {
 
     /// Adds the run to the history. History is a record, not a verdict: trouble here becomes a note, never
     /// a different exit code.
-    private func record(_ report: RunReport, into opened: HistoryStore?) -> [String] {
+    private func record(_ report: RunReport, facts: RunFacts, into opened: HistoryStore?) -> [String] {
         var notes: [String] = []
         do {
             let store: HistoryStore
@@ -219,7 +244,7 @@ public struct GateRun: Sendable {
                 store = try HistoryStore.open(stateDirectory: stateDirectory)
                 if let n = store.database.recoveryNote { notes.append(n) }
             }
-            try store.record(report, retention: suite.historyRetention)
+            try store.record(report, retention: suite.historyRetention, facts: facts)
         } catch {
             notes.append("the run was not recorded in the history: \(error)")
         }

@@ -6,10 +6,18 @@ import GateStore
 public enum HistoryText {
     public static func render(_ s: HistoryStats, runs: [HistoryRun], check: String? = nil) -> String {
         guard s.runs > 0, let first = s.first, let last = s.last else {
+            if s.partialRuns > 0 {
+                return "suite '\(s.suite)': no full runs recorded yet (\(s.partialRuns) partial "
+                    + "\(s.partialRuns == 1 ? "run" : "runs") with --only, --tag or --skip)\n"
+            }
             return "suite '\(s.suite)': no runs recorded yet\n"
         }
-        var out = "suite '\(s.suite)': \(s.runs) \(s.runs == 1 ? "run" : "runs"), "
-        out += "\(DateText.minute(of: first)) to \(DateText.minute(of: last))\n"
+        var out = "suite '\(s.suite)': \(s.runs) full \(s.runs == 1 ? "run" : "runs"), "
+        out += "\(DateText.minute(of: first)) to \(DateText.minute(of: last))"
+        if s.partialRuns > 0 {
+            out += " (and \(s.partialRuns) partial \(s.partialRuns == 1 ? "run" : "runs"), left out of the figures)"
+        }
+        out += "\n"
         out += "  runs passed  \(s.runsPassed) of \(s.runs) (\(percent(s.passRate)))\n"
         out += "  duration     p50 \(ms(s.p50Ms)), p95 \(ms(s.p95Ms))\n\n"
 
@@ -33,7 +41,15 @@ public enum HistoryText {
             for f in s.flaky {
                 out += "  " + pad(f.checkID, width) + "  at \(f.commit.prefix(12)): "
                     + f.statuses.map(\.rawValue).joined(separator: " → ")
-                    + " (\(f.flips) \(f.flips == 1 ? "flip" : "flips"))\n"
+                    + " (\(f.flips) unexplained \(f.flips == 1 ? "flip" : "flips")"
+                    + (f.explained.isEmpty ? "" : "; also " + f.explained.joined(separator: ", ")) + ")\n"
+            }
+        }
+        if !s.changed.isEmpty {
+            out += "\nchanged, not flaky (the flip has a cause):\n"
+            for f in s.changed {
+                out += "  " + pad(f.checkID, width) + "  at \(f.commit.prefix(12)): "
+                    + f.statuses.map(\.rawValue).joined(separator: " → ") + " (" + f.explained.joined(separator: ", ") + ")\n"
             }
         }
         if let check {

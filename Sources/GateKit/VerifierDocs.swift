@@ -30,14 +30,31 @@ public enum VerifierDocs {
                 + r.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + r.summary + "\n"
         }
         if !d.examples.isEmpty {
-            out += "\nEXAMPLES\n"
-            for e in d.examples {
-                out += "  # \(e.title) (\(e.expect.rawValue))\n"
-                if !e.files.isEmpty { out += "  # in a directory with: \(e.files.keys.sorted().joined(separator: ", "))\n" }
-                out += "  - id: example\n    uses: \(d.id)\n    with:\n"
-                out += e.with.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n") + "\n"
-            }
+            out += "\nEXAMPLES (each runs as printed: paste it into a shell in an empty directory)\n"
+            for (i, e) in d.examples.enumerated() { out += "\n" + example(e, number: i + 1, verifier: d.id) }
         }
+        return out
+    }
+
+    /// One example as a shell script: a fresh directory, its files, the suite, `gate run` and the exit code
+    /// it gives. Printed at the left margin, since a here-document's end marker must start its line.
+    public static func example(_ e: VerifierExample, number: Int, verifier: String) -> String {
+        let dir = "gate-example-\(verifier)-\(number)"
+        var out = "# \(number). \(e.title): \(e.expect.rawValue) (gate exits \(e.expectedExitCode))\n"
+        out += "mkdir \(dir) && cd \(dir)\n"
+        for (path, content) in e.files.sorted(by: { $0.key < $1.key }) {
+            if path.contains("/") { out += "mkdir -p '\(PathUtil.dirname(path))'\n" }
+            out += "cat > '\(path)' <<'GATE_EOF'\n" + content + (content.hasSuffix("\n") || content.isEmpty ? "" : "\n") + "GATE_EOF\n"
+        }
+        if let shell = e.prepareShell {
+            out += shell + (shell.hasSuffix("\n") ? "" : "\n")
+        } else if e.prepare != nil {
+            out += "# also needs: \(e.prepareNote ?? "set-up that has no shell form here (see the verifier's docs)")\n"
+        }
+        out += "cat > gate.yaml <<'GATE_EOF'\nsuite: example\nchecks:\n  - id: example\n    uses: \(verifier)\n    with:\n"
+        out += e.with.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n") + "\n"
+        out += "GATE_EOF\n"
+        out += "gate run; echo \"exit $? (expected \(e.expectedExitCode))\"; cd ..\n"
         return out
     }
 

@@ -42,6 +42,6 @@ public enum ChecklistMarkdown {
 
     /// Keeps text on one line and stops it from starting HTML or links by accident.
     static func escape(_ s: String) -> String {
-        VisibleText.line(Checklist.oneLine(s)).replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        VisibleText.line(Checklist.oneLine(s)).replacingOccurrences(of: "<", with: "&lt;")
     }
 }

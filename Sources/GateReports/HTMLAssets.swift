@@ -43,7 +43,7 @@ enum HTMLAssets {
         main > section { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
           padding: 18px 20px; margin: 18px 0; }
         main > section.tiles { background: none; border: 0; padding: 0; display: grid; gap: 14px;
-          grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); }
+          grid-template-columns: repeat(auto-fit, minmax(min(220px, 100%), 1fr)); }
         .tile { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
         .tile p { margin: 0; }
         .tile .label { color: var(--muted); font-size: 13px; }
@@ -74,6 +74,9 @@ enum HTMLAssets {
         li.done .tick { background: var(--passed); border-color: var(--passed); color: #fff; }
         li.pending .tick { border-color: var(--pending); border-style: dashed; }
         li.open .tick { border-color: var(--failed); }
+        li.advisory .tick { border-color: var(--advisory); }
+        li.skipped .tick { border-color: var(--skipped); border-style: dotted; }
+        li.advisory .what .detail { color: var(--advisory); }
         .what p { margin: 0; }
         .what .title { font-weight: 600; }
         .what .detail { color: var(--muted); }
@@ -117,7 +120,7 @@ enum HTMLAssets {
         .filters select, .filters input { font: inherit; font-size: 13px; padding: 3px 8px; border: 1px solid var(--line);
           border-radius: 6px; background: var(--card); color: var(--ink); }
         .filters input { min-width: 220px; }
-        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); gap: 18px; }
         figure { margin: 0; }
         figcaption { font-weight: 600; margin-bottom: 6px; }
         svg.chart { width: 100%; height: auto; display: block; }
@@ -131,6 +134,55 @@ enum HTMLAssets {
         svg.spark { display: block; }
         .empty { color: var(--muted); margin: 0; }
         footer { color: var(--muted); font-size: 13px; padding-bottom: 32px; }
+        #triage h2.blocking { color: var(--failed); font-size: 22px; }
+        #triage h2.blocking.none { color: var(--passed); }
+        #triage h3 { font-size: 16px; margin: 14px 0 6px; display: flex; flex-wrap: wrap; align-items: baseline; gap: 8px; }
+        #triage h3.advisory { color: var(--advisory); }
+        #triage h3.waived { color: var(--waived); }
+        #triage h3.notrun { color: var(--skipped); }
+        #triage > p { margin: 12px 0 0; }
+        ul.triage { list-style: none; margin: 0; padding: 0; }
+        ul.triage li { padding: 6px 0 6px 12px; border-left: 4px solid var(--line); margin: 4px 0; overflow-wrap: anywhere; }
+        ul.triage.blocking li { border-left-color: var(--failed); }
+        ul.triage.advisory li { border-left-color: var(--advisory); }
+        ul.triage.waived li { border-left-color: var(--waived); }
+        ul.triage li a { font-weight: 600; }
+        ul.triage .why { color: var(--muted); }
+        tr:target td { background: var(--pending-bg); }
+        .alert.partial { background: var(--skipped-bg); color: var(--ink); }
+        h2 { flex-wrap: wrap; }
+        .what { min-width: 0; overflow-wrap: anywhere; }
+        td.summary, td.message { overflow-wrap: anywhere; }
+        /* A phone (390 px): long text wraps inside its card, the tables lose the columns a phone does not
+           need, and nothing makes the page itself scroll sideways. */
+        @media (max-width: 640px) {
+          body { font-size: 14px; }
+          .wrap, main, footer { padding: 0 10px; }
+          main > section { padding: 12px; margin: 12px 0; }
+          h1 { font-size: 22px; flex-wrap: wrap; }
+          main > section.tiles { grid-template-columns: 1fr 1fr; gap: 8px; }
+          .tile { padding: 10px; }
+          .tile .value { font-size: 22px; }
+          table.checks th:nth-child(3), table.checks td:nth-child(3),
+          table.checks th:nth-child(6), table.checks td:nth-child(6),
+          table.findings th:nth-child(3), table.findings td:nth-child(3) { display: none; }
+          td, th { padding: 6px 4px; }
+          /* Each row becomes a small card: status, check, duration and findings on one line, the summary
+             (or the finding's message) below at full width. */
+          table.checks thead, table.findings thead { display: none; }
+          table.checks tr, table.findings tr { display: grid; gap: 2px 8px; padding: 6px 0;
+            border-bottom: 1px solid var(--line); }
+          table.checks tr { grid-template-columns: auto 1fr auto auto; }
+          table.findings tr { grid-template-columns: auto 1fr; }
+          table.checks td, table.findings td { border: 0; padding: 2px 0; }
+          table.checks td.summary, table.findings td.message { grid-column: 1 / -1; }
+          table.findings td:nth-child(4) { grid-column: 1 / -1; overflow-wrap: anywhere; }
+          table.findings tr.filtered { display: none; }
+          .bar { width: 48px; }
+          td.summary { max-width: none; }
+          .filters input { min-width: 0; flex: 1 1 100%; }
+          .charts { grid-template-columns: 1fr; }
+        }
 
         """
 

@@ -30,6 +30,7 @@ public struct HTMLReportWriter: ReportWriter {
         h.raw("/*]]>*/</style>\n</head>\n<body>\n")
         h.raw(header(report))
         h.raw("<main>\n")
+        h.raw(triage(report))
         h.raw(summary(report))
         checklist(report, into: &h)
         checksTable(report, into: &h)
@@ -62,6 +63,10 @@ public struct HTMLReportWriter: ReportWriter {
         h += "<p class=\"meta\">\(meta.joined(separator: " · "))</p>\n"
         if r.interrupted {
             h += "<p class=\"alert\">The run was interrupted: unfinished checks are marked.</p>\n"
+        }
+        if let p = r.partial {
+            h += "<p class=\"alert partial\">Partial run (<code>\(HTML.text(p))</code>): only the selected checks ran; "
+                + "the others are listed as not run, and the history leaves this run out of pass rates.</p>\n"
         }
         return h + "</div>\n</header>\n"
     }
@@ -108,9 +113,12 @@ public struct HTMLReportWriter: ReportWriter {
         h.raw(" of ")
         h.int(list.items.count)
         h.raw(" done</span></h2>\n<ul class=\"checklist\">\n")
-        for item in list.items {
+        for (item, check) in zip(list.items, r.checks) {
             h.raw("<li class=\"item ")
-            h.raw(item.done ? "done" : (item.manual ? "pending" : "open"))
+            // Only a required failure is drawn as one: an advisory failure and a check left out (by --only,
+            // or after a failed dependency) each look like what they are.
+            h.raw(item.done ? "done" : item.manual ? "pending" : check.status == .skipped ? "skipped"
+                  : item.required ? "open" : "advisory")
             if item.manual { h.raw(" manual") }
             h.raw("\" id=\"item-")
             h.attr(item.id)
@@ -152,6 +160,8 @@ public struct HTMLReportWriter: ReportWriter {
             let width = c.status == .skipped ? 0 : max(2, Int((Double(c.durationMs) / Double(longest) * 100).rounded()))
             h.raw("<tr class=\"row-")
             h.raw(key)
+            h.raw("\" id=\"check-")
+            h.attr(c.id)
             h.raw("\"><td><span class=\"pill s-")
             h.raw(key)
             h.text("\">", label, "</span>")

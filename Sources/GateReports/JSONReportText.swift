@@ -36,6 +36,7 @@ struct JSONReportText {
         key("exitCode") { $0.int(Int(r.exitCode)) }
         key("gateVersion") { $0.string(r.gateVersion) }
         key("interrupted") { $0.bool(r.interrupted) }
+        if let p = r.partial { key("partial") { $0.string(p) } }
         key("rules") { w in w.array(r.rules) { w, d in w.rule(d) } }
         key("schema") { $0.string(r.schema) }
         if let s = r.shard { try key("shard") { try $0.encoded(s) } }
@@ -80,6 +81,22 @@ struct JSONReportText {
             key("testcases") { w in
                 w.open("{")
                 w.key("assignments") { $0.stringMap(t.assignments) }
+                if let ingested = t.ingested {
+                    w.key("ingested") { w in
+                        w.array(ingested) { w, i in
+                            w.open("{")
+                            w.key("classname") { $0.string(i.classname) }
+                            if let f = i.file { w.key("file") { $0.string(f) } }
+                            if let f = i.fingerprint { w.key("fingerprint") { $0.string(f) } }
+                            if let m = i.message { w.key("message") { $0.string(m) } }
+                            w.key("name") { $0.string(i.name) }
+                            w.key("outcome") { $0.string(i.outcome.rawValue) }
+                            if let t = i.text { w.key("text") { $0.string(t) } }
+                            if let t = i.time { w.key("time") { $0.string(t) } }
+                            w.close("}")
+                        }
+                    }
+                }
                 w.key("names") { w in w.array(t.names) { w, n in w.string(n) } }
                 w.close("}")
             }

@@ -3,8 +3,10 @@ import GateCore
 
 /// JUnit XML in the dialect of `junit-10.xsd` (the one pytest declares), which CI test views read.
 ///
-/// Mapping: each check is a `<testsuite>`; each rule it evaluated is a `<testcase>` named by the rule, so
-/// the testcase list stays the same from run to run. A verifier may name other testcases instead through
+/// Mapping: each check is a `<testsuite>`; each rule it evaluated with findings is a `<testcase>` named by
+/// the rule, and the rules that found nothing fold into one passing testcase ("N rules without findings",
+/// listing them). A tool's own JUnit report ingested by a `command` check passes through testcase for
+/// testcase (class name, name, time, failure text). A verifier may name other testcases instead through
 /// the check's `TestcaseLayout` (the tenant-isolation verifier has one per HTTP resource). A rule with unwaived error findings carries a
 /// `<failure>` listing them; an errored check gives `<error>`; a skipped check, a fully waived rule or an
 /// advisory (`required: false`) failure gives `<skipped message=...>`, so that CI views match the exit code.
@@ -47,12 +49,45 @@ public struct JUnitReportWriter: ReportWriter {
     /// Writes one check's `<testsuite>` and returns its counts (tests, failures, errors).
     private func renderSuite(_ check: CheckResult, report: RunReport, timestamp: String,
                              into xml: inout MarkupBuffer) -> (Int, Int, Int) {
-        let rules = check.testcases?.allNames(for: check.findings)
+        let ingested = check.testcases?.ingested ?? []
+        // An ingested report's failures are its own testcases: their rules are not listed again.
+        let passedThrough = Set(ingested.compactMap(\.fingerprint))
+        var rules = check.testcases?.allNames(for: check.findings.filter { !passedThrough.contains($0.fingerprint) })
             ?? (check.rules.isEmpty ? ["\(check.verifier)/check"] : check.rules)
+        if !ingested.isEmpty {
+            rules.removeAll { rule in
+                (rule == "command/test-failure" || rule == "command/test-error")
+                    && !check.findings.contains(where: { f in f.rule == rule && !passedThrough.contains(f.fingerprint) })
+            }
+        }
+        // A check that did not get to judge its rules is one testcase, not one per rule.
+        if [.skipped, .error, .timedOut].contains(check.status) && rules.count > 1 { rules = ["\(check.verifier)/check"] }
         let byCase = Dictionary(grouping: check.findings) { check.testcases?.testcase(for: $0) ?? $0.rule }
-        var cases = MarkupBuffer(capacity: rules.count * 120)
+        // Rules that found nothing fold into one passing testcase (a secrets check evaluates ~200 rules).
+        var folded: [String] = []
+        if check.testcases?.names.isEmpty ?? true, [.passed, .failed, .waived].contains(check.status) {
+            let quiet = rules.filter { byCase[$0] == nil }
+            if quiet.count > 1 {
+                folded = quiet
+                let keep = Set(quiet)
+                rules = rules.filter { !keep.contains($0) }
+            }
+        }
+        var cases = MarkupBuffer(capacity: rules.count * 120 + ingested.count * 100)
         var failures = 0, errors = 0, skipped = 0
         let classname = "\(report.suite).\(check.id)"
+        if !folded.isEmpty {
+            cases.raw("    <testcase")
+            cases.attribute("name", "\(folded.count) rules without findings")
+            cases.attribute("classname", classname)
+            cases.raw("><system-out>")
+            cases.text(folded.joined(separator: "\n") + "\n")
+            cases.raw("</system-out></testcase>\n")
+        }
+        let counts = passThrough(ingested, check: check, into: &cases)
+        failures += counts.failures
+        errors += counts.errors
+        skipped += counts.skipped
         for rule in rules {
             cases.raw("    <testcase")
             cases.attribute("name", rule)
@@ -134,7 +169,8 @@ public struct JUnitReportWriter: ReportWriter {
         }
         xml.raw("  <testsuite")
         xml.attribute("name", check.id)
-        xml.attribute("tests", rules.count)
+        let tests = rules.count + ingested.count + (folded.isEmpty ? 0 : 1)
+        xml.attribute("tests", tests)
         xml.attribute("failures", failures)
         xml.attribute("errors", errors)
         xml.attribute("skipped", skipped)
@@ -152,6 +188,7 @@ public struct JUnitReportWriter: ReportWriter {
         property("status", check.status.rawValue)
         property("required", check.required ? "true" : "false")
         property("summary", check.summary)
+        if let p = report.partial { property("partial", p) }
         if let r = check.reason { property("reason", r) }
         if let s = check.source { property("source", s) }
         if let cached = check.cached { property("cached", cached ? "true" : "false") }
@@ -165,7 +202,65 @@ public struct JUnitReportWriter: ReportWriter {
             xml.raw("</system-out>\n")
         }
         xml.raw("  </testsuite>\n")
-        return (rules.count, failures, errors)
+        return (tests, failures, errors)
+    }
+
+    /// An ingested report's testcases, one for one: the tool's class name, name and time, and its failure
+    /// text. A failure waived in gate is a skipped testcase, and an advisory check's failures are skipped
+    /// too, as for gate's own rules.
+    private func passThrough(_ ingested: [IngestedTestcase], check: CheckResult,
+                             into cases: inout MarkupBuffer) -> (failures: Int, errors: Int, skipped: Int) {
+        guard !ingested.isEmpty else { return (0, 0, 0) }
+        let byFingerprint = Dictionary(check.findings.map { ($0.fingerprint, $0) }, uniquingKeysWith: { a, _ in a })
+        var failures = 0, errors = 0, skipped = 0
+        for t in ingested {
+            cases.raw("    <testcase")
+            cases.attribute("name", t.name)
+            cases.attribute("classname", t.classname)
+            if let time = t.time { cases.attribute("time", time) }
+            let finding = t.fingerprint.flatMap { byFingerprint[$0] }
+            var body = t.text ?? ""
+            if let f = t.file { body = "\(f)\(finding?.line.map { ":\($0)" } ?? ""): " + (t.message ?? "") + "\n" + body }
+            switch t.outcome {
+            case .passed:
+                cases.raw("/>\n")
+                continue
+            case .skipped:
+                skipped += 1
+                cases.raw("><skipped")
+                cases.attribute("message", t.message ?? "skipped")
+                cases.raw("/>")
+            case .failure, .error:
+                let element = t.outcome == .error ? "error" : "failure"
+                if let f = finding, f.waived {
+                    skipped += 1
+                    cases.raw("><skipped")
+                    cases.attribute("type", "waived")
+                    cases.attribute("message", "waived: \(f.waiver ?? "")")
+                    cases.raw(">")
+                    cases.text(body)
+                    cases.raw("</skipped>")
+                } else if check.required && check.status == .failed {
+                    if t.outcome == .error { errors += 1 } else { failures += 1 }
+                    cases.raw("><\(element)")
+                    cases.attribute("message", t.message ?? "\(element)")
+                    cases.raw(">")
+                    cases.text(body)
+                    cases.raw("</\(element)>")
+                } else {
+                    skipped += 1
+                    cases.raw("><skipped")
+                    cases.attribute("type", "advisory")
+                    cases.attribute("message", (check.required ? "not counted: " : "advisory check (required: false): ")
+                        + (t.message ?? element))
+                    cases.raw(">")
+                    cases.text(body)
+                    cases.raw("</skipped>")
+                }
+            }
+            cases.raw("</testcase>\n")
+        }
+        return (failures, errors, skipped)
     }
 
     /// One line per finding (at most `maxFindingsPerCase`, each message at most `maxMessageBytes`), then

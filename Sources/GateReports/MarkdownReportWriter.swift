@@ -17,7 +17,11 @@ public struct MarkdownReportWriter: ReportWriter {
         var md = "# gate: \(report.suite) \(Self.icon(report.status)) \(report.status.rawValue)\n\n"
         let counts = report.statusCounts
         let parts = CheckStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
-        md += "\(report.checks.count) checks: \(parts.joined(separator: ", ")). "
+        if let p = report.partial {
+            md += "> **Partial run** (\(Self.cell(p))): only the selected checks ran; the others are listed as skipped, "
+                + "and the history leaves this run out of pass rates.\n\n"
+        }
+        md += "\(report.checks.count) \(report.checks.count == 1 ? "check" : "checks"): \(parts.joined(separator: ", ")). "
         let cached = report.checks.filter { $0.cached == true }.count
         if cached > 0 { md += "\(cached) reused from the result cache. " }
         if let s = report.shard { md += "Shard \(s.index) of \(s.count). " }
@@ -93,14 +97,15 @@ public struct MarkdownReportWriter: ReportWriter {
     /// step summary and the Markdown report must not carry them raw.
     static func cell(_ s: String) -> String {
         // One pass, and none for the usual cell with nothing to escape (this runs for every check).
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x7C || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return s }
+        // `>` is left alone: it quotes only at the start of a line, and a cell never starts one (an arrow
+        // such as `a -> b` stays readable in the raw file).
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x7C || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count + 16)
         for ch in VisibleText.line(s, keeping: ["\n"]).unicodeScalars {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
-            case ">": out += "&gt;"
             case "|": out += "\\|"
             case "\n": out += " "
             default: out.unicodeScalars.append(ch)

@@ -75,7 +75,9 @@ public struct SARIFReportWriter: ReportWriter {
             var r: [String: JSONValue] = [
                 "ruleId": .string(f.rule),
                 "ruleIndex": .int(index[f.rule] ?? 0),
-                "level": .string(Self.level(f.severity)),
+                // An advisory check (required: false) never blocks: its errors are warnings, as on the
+                // console, in GitHub annotations and in the other reports.
+                "level": .string(Self.level(f.severity == .error && !check.required ? .warning : f.severity)),
                 "message": ["text": .string(f.message.isEmpty ? f.rule : f.message)],
                 "partialFingerprints": ["gateFingerprint/v1": .string(f.fingerprint)],
                 "properties": .object(Self.properties(check, f)),
@@ -105,6 +107,7 @@ public struct SARIFReportWriter: ReportWriter {
         let cached = report.checks.filter { $0.cached == true }.map { JSONValue.string($0.id) }
         if !cached.isEmpty { runProps["cachedChecks"] = .array(cached) }
         if let s = report.shard { runProps["shard"] = .string("\(s.index)/\(s.count)") }
+        if let p = report.partial { runProps["partial"] = .string(p) }
         if dropped > 0 {
             runProps["truncated"] = true
             runProps["droppedResults"] = .int(dropped)

@@ -49,6 +49,18 @@ public final class HistoryStore: Sendable {
                 ALTER TABLE run ADD COLUMN shard TEXT;
                 """)
         },
+        // What `gate history` needs to tell a change from a flake between two runs of one commit: the
+        // waivers file, whether the tree had uncommitted changes, whether the run was partial (--only,
+        // --tag, --skip: left out of pass rates and charts), and each check's configuration and inputs.
+        StateDatabase.Migration("history-v3-explained-flips") { db in
+            try db.execute(sql: """
+                ALTER TABLE run ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE run ADD COLUMN waivers_digest TEXT;
+                ALTER TABLE run ADD COLUMN dirty INTEGER;
+                ALTER TABLE check_run ADD COLUMN config_key TEXT;
+                ALTER TABLE check_run ADD COLUMN input_key TEXT;
+                """)
+        },
     ]
 
     private init(_ database: StateDatabase) { self.database = database }
@@ -69,28 +81,31 @@ public final class HistoryStore: Sendable {
 
     /// Records a run, then drops the oldest runs of its suite beyond `retention`. Returns the run's id.
     @discardableResult
-    public func record(_ report: RunReport, retention: Int) throws -> Int64 {
+    public func record(_ report: RunReport, retention: Int, facts: RunFacts = RunFacts()) throws -> Int64 {
         try database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO run(suite, started_at, duration_ms, status, exit_code, interrupted, git_commit, shard)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO run(suite, started_at, duration_ms, status, exit_code, interrupted, git_commit, shard,
+                                    partial, waivers_digest, dirty)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [report.suite, report.startedAt.timeIntervalSince1970, report.durationMs,
                             report.status.rawValue, Int(report.exitCode), report.interrupted, report.commit,
-                            report.shard.map { "\($0.index)/\($0.count)" }])
+                            report.shard.map { "\($0.index)/\($0.count)" }, report.partial != nil,
+                            facts.waiversDigest, facts.dirty])
             let id = db.lastInsertedRowID
             // One statement compiled once for every check (execute(sql:) would compile it per row).
             let insert = try db.makeStatement(sql: """
                 INSERT INTO check_run(run_id, check_id, verifier, status, required, duration_ms, errors,
-                                      warnings, notes, waived, cached)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      warnings, notes, waived, cached, config_key, input_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for c in report.checks {
                 let counts = c.findingCounts
                 try insert.execute(arguments: [id, c.id, c.verifier, c.status.rawValue, c.required, c.durationMs,
                                                counts[.error] ?? 0, counts[.warning] ?? 0, counts[.note] ?? 0,
-                                               c.findings.filter(\.waived).count, c.cached == true])
+                                               c.findings.filter(\.waived).count, c.cached == true,
+                                               facts.configKeys[c.id], c.cache?.key])
             }
             try db.execute(
                 sql: """
@@ -131,11 +146,14 @@ public final class HistoryStore: Sendable {
             var runs = try Self.runRows(db, suite: suite, last: last)
             try Self.forEachCheckRow(
                 db, of: runs.map(\.id), suite: suite,
-                columns: "verifier, status, required, duration_ms, errors, warnings, notes, waived",
+                columns: "verifier, status, required, duration_ms, errors, warnings, notes, waived, config_key, input_key",
                 orderBy: "ORDER BY run_id, rowid") { i, r in
-                    runs[i].checks.append(HistoryCheck(
+                    var c = HistoryCheck(
                         checkID: r[1], verifier: r[2], status: CheckStatus(rawValue: r[3]) ?? .error, required: r[4],
-                        durationMs: r[5], errors: r[6], warnings: r[7], notes: r[8], waived: r[9]))
+                        durationMs: r[5], errors: r[6], warnings: r[7], notes: r[8], waived: r[9])
+                    c.configKey = r[10]
+                    c.inputKey = r[11]
+                    runs[i].checks.append(c)
                 }
             return runs
         }
@@ -149,7 +167,8 @@ public final class HistoryStore: Sendable {
     /// into a dictionary, and sorting the rows by insertion order was most of the cost of `runs`.
     public func trend(suite: String, last: Int) throws -> [TrendRun] {
         try database.read { db in
-            let rows = try Self.runRows(db, suite: suite, last: last)
+            // Charts draw full runs: a partial run's pass rate says nothing about the suite.
+            let rows = try Self.runRows(db, suite: suite, last: last, fullOnly: true)
             var runs = rows.map(\.trend)
             try Self.forEachCheckRow(db, of: rows.map(\.id), suite: suite, columns: "status, duration_ms",
                                      orderBy: "") { i, r in
@@ -161,20 +180,26 @@ public final class HistoryStore: Sendable {
     }
 
     /// The newest `last` runs of `suite` (all when nil), oldest first, without their checks.
-    private static func runRows(_ db: Database, suite: String, last: Int?) throws -> [HistoryRun] {
+    private static func runRows(_ db: Database, suite: String, last: Int?, fullOnly: Bool = false) throws -> [HistoryRun] {
         // Columns by position: decoding by name costs a case-insensitive lookup per cell.
         try Row.fetchAll(
             db, sql: """
-                SELECT id, suite, started_at, duration_ms, status, exit_code, interrupted, git_commit FROM
-                    (SELECT * FROM run WHERE suite = ? ORDER BY started_at DESC, id DESC LIMIT ?)
+                SELECT id, suite, started_at, duration_ms, status, exit_code, interrupted, git_commit, partial,
+                       waivers_digest, dirty FROM
+                    (SELECT * FROM run WHERE suite = ? \(fullOnly ? "AND partial = 0" : "")
+                     ORDER BY started_at DESC, id DESC LIMIT ?)
                 ORDER BY started_at, id
                 """,
             arguments: [suite, last ?? -1]
         ).map { r in
-            HistoryRun(
+            var run = HistoryRun(
                 id: r[0], suite: r[1], startedAt: Date(timeIntervalSince1970: r[2]), durationMs: r[3],
                 status: RunStatus(rawValue: r[4]) ?? .error, exitCode: r[5], interrupted: r[6], commit: r[7],
                 checks: [])
+            run.partial = r[8]
+            run.waiversDigest = r[9]
+            run.dirty = r[10]
+            return run
         }
     }
 
@@ -208,6 +233,12 @@ public struct HistoryRun: Sendable, Equatable {
     public var interrupted: Bool
     public var commit: String?
     public var checks: [HistoryCheck]
+    /// The run selected only some checks (--only, --tag, --skip).
+    public var partial = false
+    /// A digest of `.gate/waivers.yaml` as the run read it (nil: no file, or recorded before gate knew).
+    public var waiversDigest: String?
+    /// Whether the tree had uncommitted changes (nil: unknown, or outside a repository).
+    public var dirty: Bool?
 
     public init(id: Int64, suite: String, startedAt: Date, durationMs: Int, status: RunStatus, exitCode: Int = 0,
                 interrupted: Bool = false, commit: String? = nil, checks: [HistoryCheck]) {
@@ -250,6 +281,10 @@ public struct HistoryCheck: Sendable, Equatable {
     public var warnings: Int
     public var notes: Int
     public var waived: Int
+    /// `CheckSpec.configDigest` when the run was recorded.
+    public var configKey: String?
+    /// The result-cache key (configuration and input files) when the check computed one.
+    public var inputKey: String?
 
     public init(checkID: String, verifier: String = "command", status: CheckStatus, required: Bool = true,
                 durationMs: Int, errors: Int = 0, warnings: Int = 0, notes: Int = 0, waived: Int = 0) {
@@ -262,5 +297,19 @@ public struct HistoryCheck: Sendable, Equatable {
         self.warnings = warnings
         self.notes = notes
         self.waived = waived
+    }
+}
+
+/// What a run knew beside its report, for the history to explain later changes.
+public struct RunFacts: Sendable, Equatable {
+    public var waiversDigest: String?
+    public var dirty: Bool?
+    /// Check id to `CheckSpec.configDigest`.
+    public var configKeys: [String: String]
+
+    public init(waiversDigest: String? = nil, dirty: Bool? = nil, configKeys: [String: String] = [:]) {
+        self.waiversDigest = waiversDigest
+        self.dirty = dirty
+        self.configKeys = configKeys
     }
 }

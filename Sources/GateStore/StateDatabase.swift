@@ -64,6 +64,7 @@ public final class StateDatabase: Sendable {
         let path = directory + "/" + name
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            StateDirectoryIgnore.ensure(in: directory)
         } catch {
             throw Failure(message: "cannot create the state directory '\(PathUtil.display(directory))': \(error.localizedDescription)")
         }

@@ -20,6 +20,8 @@ struct Gate: AsyncParsableCommand {
               130  interrupted (reports are still written, marked interrupted)
 
             Examples:
+              gate init                                      write a gate.yaml for this project
+              gate run                                       run it (gate.yaml, else the one Suites/*.yaml)
               gate run Suites/launch.yaml                    run a suite, reports in Reports/launch/
               gate run Suites/pre-deploy.yaml --only secrets --fail-fast
               gate check command --set run='make lint'       one check, ad hoc
@@ -31,16 +33,25 @@ struct Gate: AsyncParsableCommand {
               gate run Suites/launch.yaml --shard 2/4        one of 4 CI shards; then: gate merge shard-*.json
             """,
         version: GateVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, ListCommand.self, ExplainCommand.self,
+        subcommands: [InitCommand.self, RunCommand.self, CheckCommand.self, ListCommand.self, ExplainCommand.self,
                       ValidateCommand.self, ReplayCommand.self, CasCommand.self, AttestCommand.self,
                       ChecklistCommand.self, HistoryCommand.self, MergeCommand.self])
 
     /// Parses and runs, mapping every error to gate's exit codes (ArgumentParser's own default is 64).
+    /// Help is laid out at least this wide, so that no example line of any command is split: ArgumentParser
+    /// re-wraps text at the terminal's width (80 columns in a pipe), and a command cut in two cannot be
+    /// copied. Prose in the help texts is wrapped in the source, narrower than this.
+    static let helpWidth = 112
+
     static func main() async {
         PhaseTimer.mark("main")
         if VerboseVersion.isRequested(Array(CommandLine.arguments.dropFirst())) {
             Terminal.write(VerboseVersion.text + "\n")
             return
+        }
+        let env = ProcessInfo.processInfo.environment
+        if env["COLUMNS"] == nil, CommandLine.arguments.contains(where: { $0 == "--help" || $0 == "-h" || $0 == "help" }) {
+            setenv("COLUMNS", String(max(Terminal.width ?? 80, helpWidth)), 1)
         }
         do {
             var command = try parseAsRoot()

@@ -164,7 +164,7 @@ import Testing
         #expect(scan.findings.filter(\.waived).isEmpty)
         let expired = try #require(scan.findings.first { $0.rule == "gate/waiver-expired" })
         #expect(expired.severity == .warning)
-        #expect(expired.message.contains("owned by 'sec-team' expired on 2026-12-31"))
+        #expect(expired.message.contains("waiver for echo/fail expired on 2026-12-31 (sec-team, "))
         #expect(expired.message.contains("no longer covers 2 findings"))
         #expect(expired.path == ".gate/waivers.yaml")
         #expect(expired.line == 2)

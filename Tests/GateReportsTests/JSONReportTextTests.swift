@@ -12,6 +12,7 @@ import Testing
         var r = CacheShardReportTests.report
         r.commit = "0123456789abcdef0123456789abcdef01234567"
         r.interrupted = true
+        r.partial = "--only lint"
         var c = r.checks[0]
         c.reason = "a \"reason\" with \\ and \u{8}\u{c}\u{1f}\u{7f} and é\u{2028}😀 and a/b"
         c.stats = [
@@ -20,7 +21,11 @@ import Testing
                         .double(.nan), .double(.infinity), 100.0, -2.5e-5],
             "nested": ["empty": [:], "list": [], "mixed": [.null, true, false, "s", -42, ["k": "v"]]],
         ]
-        c.testcases = TestcaseLayout(names: ["GET /a", "POST /b"], assignments: ["f2": "POST /b", "f1": "GET /a"])
+        c.testcases = TestcaseLayout(names: ["GET /a", "POST /b"], assignments: ["f2": "POST /b", "f1": "GET /a"],
+                                     ingested: [IngestedTestcase(classname: "tests.test_a", name: "test_ok", time: "0.01", outcome: .passed),
+                                                IngestedTestcase(classname: "t", name: "bad \"one\"", file: "t.py", time: "1",
+                                                                 outcome: .failure, message: "assert 1 == 2", text: "Traceback\n",
+                                                                 fingerprint: "f9")])
         c.tags = ["slow", "db"]
         c.droppedFindings = [DroppedFindings(rule: "x/y", severity: .error, count: 12, waived: 2),
                              DroppedFindings(rule: "*", severity: .note, count: 3)]

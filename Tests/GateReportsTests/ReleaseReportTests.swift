@@ -50,7 +50,7 @@ import Testing
         #expect(try nodes(doc, "/html/head/title").first?.stringValue == "gate · launch · failed")
         #expect(try nodes(doc, "//h1").count == 1)
         let sections = try nodes(doc, "/html/body/main/section/@id").compactMap(\.stringValue)
-        #expect(sections == ["summary", "checklist", "checks", "findings", "history"])
+        #expect(sections == ["triage", "summary", "checklist", "checks", "findings", "history"])
     }
 
     @Test func htmlChecklistTicksDoneItemsAndShowsPendingOnes() throws {

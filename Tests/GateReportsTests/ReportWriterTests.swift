@@ -54,7 +54,7 @@ import Testing
     @Test func markdownKeepsCheckTextInert() throws {
         let md = try render(.markdown)
         // The fixture's finding message holds `<ab>`, `&` and a newline; none may become HTML or break the list item.
-        #expect(md.contains("object &lt;ab&gt; hashes to 'ff' &amp; not 'ab' second line"))
+        #expect(md.contains("object &lt;ab> hashes to 'ff' &amp; not 'ab' second line"))
         #expect(!md.contains("<ab>"))
     }
 

@@ -47,6 +47,21 @@ import Testing
         ])
     }()
 
+    /// An advisory check's error findings are warnings in SARIF, as everywhere else (issue 23).
+    @Test func advisoryFailuresAreWarnings() throws {
+        let finding = Finding(rule: "command/test-failure", message: "t failed", path: "t.py", line: 1)
+        let advisory = CheckResult(id: "slow-tests", verifier: "command", status: .failed, required: false,
+                                   rules: ["command/test-failure"], findings: [finding], root: ".")
+        let blocking = CheckResult(id: "tests", verifier: "command", status: .failed, rules: ["command/test-failure"],
+                                   findings: [finding], root: ".")
+        let run = try Self.run(Self.json(SARIFReportWriter().render(Self.report([advisory, blocking]))))
+        let results = try #require(run["results"] as? [[String: Any]])
+        let levels = Dictionary(uniqueKeysWithValues: results.map {
+            (($0["properties"] as? [String: Any])?["check"] as? String ?? "?", $0["level"] as? String ?? "?")
+        })
+        #expect(levels == ["slow-tests": "warning", "tests": "error"])
+    }
+
     @Test func validatesAgainstTheSARIFSchema() async throws {
         let dir = try TempDir("sarif-writer")
         defer { dir.remove() }

@@ -139,3 +139,77 @@ import Testing
         #expect(HistoryStats.compute(suite: "launch", runs: runs).flaky.isEmpty)
     }
 }
+
+/// `gate history` tells a flip with a cause (waivers, suite, inputs, uncommitted tree) from flakiness,
+/// and leaves partial runs out of the figures (issue 23).
+@Suite struct HistoryExplainedFlipTests {
+    static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func run(_ i: Int, _ status: CheckStatus, waived: Int = 0, waivers: String? = nil, config: String = "k1",
+                    input: String? = nil, dirty: Bool? = false, partial: Bool = false) -> HistoryRun {
+        var c = HistoryCheck(checkID: "lint", status: status, durationMs: 10, errors: status == .failed ? 1 : 0, waived: waived)
+        c.configKey = config
+        c.inputKey = input
+        var r = HistoryRun(id: Int64(i), suite: "s", startedAt: t0.addingTimeInterval(Double(i)), durationMs: 10,
+                           status: status == .failed ? .failed : .passed, commit: "c", checks: [c])
+        r.waiversDigest = waivers
+        r.dirty = dirty
+        r.partial = partial
+        return r
+    }
+
+    static func why(_ runs: [HistoryRun]) -> (flaky: [HistoryStats.Flake], changed: [HistoryStats.Flake]) {
+        let s = HistoryStats.compute(suite: "s", runs: runs)
+        return (s.flaky, s.changed)
+    }
+
+    @Test func aWaiverAddedBetweenRunsIsAChangeNotAFlake() {
+        let r = Self.why([Self.run(0, .failed), Self.run(1, .waived, waived: 1, waivers: "w1")])
+        #expect(r.flaky.isEmpty)
+        #expect(r.changed.map(\.explained) == [["waiver change"]])
+    }
+
+    @Test func aSuiteChangeAnInputChangeOrADirtyTreeExplainAFlip() {
+        #expect(Self.why([Self.run(0, .passed), Self.run(1, .failed, config: "k2")]).changed.map(\.explained) == [["suite change"]])
+        #expect(Self.why([Self.run(0, .passed, input: "i1"), Self.run(1, .failed, input: "i2")]).changed.map(\.explained)
+                == [["input change"]])
+        #expect(Self.why([Self.run(0, .passed), Self.run(1, .failed, dirty: true)]).changed.map(\.explained)
+                == [["uncommitted tree"]])
+    }
+
+    @Test func anUnexplainedFlipIsFlaky() {
+        let r = Self.why([Self.run(0, .passed, input: "i1"), Self.run(1, .failed, input: "i1"), Self.run(2, .passed, input: "i1")])
+        #expect(r.flaky.map(\.flips) == [2])
+        #expect(r.changed.isEmpty)
+        // Unknown facts (runs recorded before gate kept them) explain nothing.
+        let old = Self.why([Self.run(0, .passed, dirty: nil), Self.run(1, .failed, dirty: nil)])
+        #expect(old.flaky.map(\.flips) == [1])
+    }
+
+    @Test func partialRunsAreLeftOutOfTheFigures() {
+        let s = HistoryStats.compute(suite: "s", runs: [Self.run(0, .passed), Self.run(1, .failed, partial: true)])
+        #expect(s.runs == 1 && s.partialRuns == 1)
+        #expect(s.passRate == 1)
+        #expect(s.checks.first?.passRate == 1)
+    }
+}
+
+extension HistoryExplainedFlipTests {
+    @Test func factsAreRecordedAndReadBack() throws {
+        let dir = try TempDir("history-facts")
+        defer { dir.remove() }
+        let store = try HistoryStore.open(stateDirectory: dir.file(".gate"))
+        var check = CheckResult(id: "lint", verifier: "command", status: .passed)
+        check.cache = CacheInfo(key: "input-key-1", inputFiles: 1, hashedFiles: 1, hashedBytes: 3)
+        var report = RunReport(suite: "s", startedAt: Self.t0, durationMs: 1, status: .passed, exitCode: 0,
+                               checks: [check], rules: [], commit: "c")
+        report.partial = "--only lint"
+        try store.record(report, retention: 10,
+                         facts: RunFacts(waiversDigest: "w", dirty: true, configKeys: ["lint": "cfg"]))
+        let run = try #require(try store.runs(suite: "s").first)
+        #expect(run.partial && run.waiversDigest == "w" && run.dirty == true)
+        #expect(run.checks.first?.configKey == "cfg" && run.checks.first?.inputKey == "input-key-1")
+        // The charts draw full runs only.
+        #expect(try store.trend(suite: "s", last: 10).isEmpty)
+    }
+}

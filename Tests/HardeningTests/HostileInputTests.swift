@@ -163,8 +163,9 @@ import Testing
         raw.append(contentsOf: [0x7B, 0x22, 0x72, 0x75, 0x6C, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D, 0x0A])
         try raw.write(to: URL(fileURLWithPath: dir.file("findings.jsonl")))
         let a = try await run("  - {id: c, run: 'cat findings.jsonl >> \"$GATE_FINDINGS\"'}\n", in: dir, label: "command/findings")
-        // The plugin exited 0, so the check passes; the findings (and the invalid lines, as warnings) are kept.
-        #expect(a.status == "passed", "\(a.text)")
+        // The plugin exited 0, but its un-waived error findings fail the check (issue 23); the findings (and
+        // the invalid lines, as warnings) are kept.
+        #expect(a.status == "failed", "\(a.text)")
         #expect(a.text.contains("'line' must be a positive integer") && a.text.contains("not valid JSON"), "\(a.text)")
         #expect(!a.text.contains("root:x:0"))
         let b = try await run("  - {id: c, run: 'true', with: {report: {format: junit, path: loop-a.xml}}}\n", in: dir, label: "command/junit-loop")

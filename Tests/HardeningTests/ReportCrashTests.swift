@@ -15,7 +15,7 @@ import Testing
         """
         checks:
           - id: many
-            run: python3 -c "import json; print('\\\\n'.join(json.dumps({'rule':'x/r%d' % (i % 7),'message':'\(label) finding %d' % i,'path':'src/f%d.txt' % i,'line':1}) for i in range(8000)))" >> "$GATE_FINDINGS"
+            run: python3 -c "import json; print('\\\\n'.join(json.dumps({'rule':'x/r%d' % (i % 7),'severity':'warning','message':'\(label) finding %d' % i,'path':'src/f%d.txt' % i,'line':1}) for i in range(8000)))" >> "$GATE_FINDINGS"
         """
     }
 

@@ -51,7 +51,7 @@ import Testing
     @Test func aMissingProgramIsAnError() async throws {
         let r = try await run("run: [gate-no-such-program]")
         #expect(r.status == .error)
-        #expect(r.reason?.contains("'gate-no-such-program' not found in PATH") == true)
+        #expect(r.reason?.contains("cannot run 'gate-no-such-program': not found in PATH") == true)
     }
 
     @Test func findingsFileLinesAreIngestedAndBadLinesCounted() async throws {
@@ -68,7 +68,10 @@ import Testing
               EOF
             """
         let r = try await run(script)
-        #expect(r.status == .passed)
+        // 'todo' has the default severity, error: an un-waived error finding fails the check although the
+        // program exited 0 (issue 23).
+        #expect(r.status == .failed)
+        #expect(!r.findings.contains { $0.rule == "command/exit-status" })
         let valid = r.findings.filter { $0.rule != "command/invalid-finding" }
         #expect(valid.map(\.rule).sorted() == ["command/todo", "lint/long-line"])
         #expect(valid.first { $0.rule == "lint/long-line" }?.column == 81)
@@ -128,7 +131,9 @@ import Testing
              ]}]}
             """
         let r = try await run("uses: command\nwith:\n  run: 'true'\n  report: {format: sarif, path: scan.sarif}", files: ["scan.sarif": sarif])
-        #expect(r.status == .passed)
+        // An un-waived error result fails the check although the scanner exited 0.
+        #expect(r.status == .failed)
+        #expect(!r.findings.contains { $0.rule == "command/exit-status" })
         let bad = try #require(r.findings.first { $0.message == "bad thing" })
         #expect(bad.rule == "other-scanner/R1")
         #expect(bad.severity == .error)

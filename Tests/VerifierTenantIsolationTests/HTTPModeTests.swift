@@ -62,6 +62,26 @@ import Testing
         #expect(stat(o, "probes") == .int(12 + 2 * 36 + 2 * 24))
     }
 
+    /// Python's standard server answers 501 to a method it does not implement: HEAD is dropped for each
+    /// resource with a note, and the matrix is judged by GET alone (issue 23).
+    @Test func aMethodAnswered501IsNotSupportedNotAServerError() async throws {
+        let o = try await run(["--no-head"], methods: "[GET, HEAD]", extra: "malformed-ids: false")
+        #expect(o.findings.isEmpty, "\(summary(o.findings))")
+        #expect(matrix(o) == [
+            Self.documents: uniformMatrix(Self.tenants, cross: "enforced"),
+            Self.invoices: uniformMatrix(Self.tenants, cross: "enforced"),
+        ])
+        #expect(stat(o, "unsupportedMethods") == .object([Self.documents: ["HEAD"], Self.invoices: ["HEAD"]]))
+        #expect(o.summary.contains("not supported (405/501), left out: HEAD on '\(Self.invoices)'; HEAD on '\(Self.documents)'"),
+                "\(o.summary)")
+        // With no method the service answers, nothing was tested: that is an error, named per resource.
+        let none = try await run(["--no-head"], methods: "[HEAD]", extra: "malformed-ids: false")
+        #expect(summary(none.findings).allSatisfy { $0.hasPrefix("tenant-isolation/probe-failed | no method in 'methods' is supported") },
+                "\(summary(none.findings))")
+        #expect(none.findings.count == 2)
+        #expect(matrix(none)[Self.documents]?["acme"]?["globex"] == "error")
+    }
+
     @Test func idorThroughTheActorsOwnPathIsBypassed() async throws {
         let o = try await run(["--idor"])
         #expect(matrix(o) == [Self.documents: uniformMatrix(Self.tenants, cross: "bypassed"), Self.invoices: uniformMatrix(Self.tenants, cross: "enforced")])

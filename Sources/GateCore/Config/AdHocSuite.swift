@@ -55,6 +55,13 @@ public enum AdHocSuite {
                                    known: registry.ids)
         }
         var values = try parseSets(sets)
+        // A list parameter takes the comma form that --only takes: --set vary=time,umask.
+        for spec in type.descriptor.parameters where spec.kind == .stringList {
+            guard let v = values[spec.name], case .scalar(let text, false) = v.kind, text.contains(",") else { continue }
+            let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            values[spec.name] = ConfigValue(.sequence(items.map { ConfigValue(.scalar($0, quoted: false), at: v.location) }),
+                                            at: v.location)
+        }
         let rootPath = PathUtil.resolve(root ?? values["root"]?.string ?? ".", against: workingDirectory)
         values["root"] = nil
         var isDir: ObjCBool = false

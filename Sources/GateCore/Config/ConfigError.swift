@@ -29,6 +29,8 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case aliasBomb(SourceLocation, limit: Int)
     /// A problem that is not tied to a file position (command-line flags, report paths).
     case usage(String)
+    /// Several problems found in one pass (every check of a suite is read before giving up), in file order.
+    case several([ConfigError])
 
     public var location: SourceLocation? {
         switch self {
@@ -38,6 +40,7 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             .invalidParameter(let l, _, _), .tooLarge(let l, _), .aliasBomb(let l, _):
             l
         case .unreadable, .usage: nil
+        case .several(let all): all.first?.location
         }
     }
 
@@ -81,11 +84,16 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             return "aliases expand to more than \(limit) values (an alias bomb?); repeat fewer or smaller anchors"
         case .usage(let m):
             return m
+        case .several(let all):
+            return all.map(\.message).joined(separator: "\n")
         }
     }
 
     /// `file:line:col: error: message`, the format editors and CI log viewers understand.
     public var description: String {
+        if case .several(let all) = self {
+            return all.map(\.description).joined(separator: "\n") + "\n\(all.count) errors"
+        }
         if let l = location { return "\(l): error: \(message)" }
         return "error: \(message)"
     }

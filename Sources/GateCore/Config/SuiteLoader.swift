@@ -92,14 +92,21 @@ public struct SuiteLoader: Sendable {
         try collect(doc, file: absolute, env: &env, checks: &rawChecks, visiting: &visiting, budget: &budget,
                     includes: &includes)
 
+        // Every check is read before giving up, so that one pass names every mistake (`gate validate`).
         var checks: [CheckSpec] = []
         var seen: [String: SourceLocation] = [:]
+        var errors: [ConfigError] = []
         for raw in rawChecks {
-            let check = try loadCheck(raw, suiteRoot: root, suiteTimeout: timeout)
-            if let first = seen[check.id] { throw .duplicateID(check.location, id: check.id, first: first) }
-            seen[check.id] = check.location
-            checks.append(check)
+            do throws(ConfigError) {
+                let check = try loadCheck(raw, suiteRoot: root, suiteTimeout: timeout)
+                if let first = seen[check.id] { throw ConfigError.duplicateID(check.location, id: check.id, first: first) }
+                seen[check.id] = check.location
+                checks.append(check)
+            } catch {
+                errors.append(error)
+            }
         }
+        if !errors.isEmpty { throw errors.count == 1 ? errors[0] : .several(errors) }
         try Self.validateNeeds(checks)
         try Self.validateSplits(checks)
 

@@ -25,10 +25,13 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var trend: [TrendRun] = []
     /// Set when this run was one shard of a suite (`--shard K/N`).
     public var shard: ShardInfo?
+    /// Set when the run selected only some checks (`--only`, `--tag`, `--skip`): how it chose them. Every
+    /// report says so, and the history leaves such runs out of pass rates and charts.
+    public var partial: String?
 
     private enum CodingKeys: String, CodingKey {
         case schema, suite, gateVersion, startedAt, durationMs, status, exitCode, interrupted, suiteFile, checks,
-             rules, commit, shard
+             rules, commit, shard, partial
     }
 
     public init(

@@ -119,10 +119,12 @@ public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .notFound(let program, _) where program.contains("/"):
+            "cannot run '\(program)': no such file; check the path"
         case .notFound(let program, _):
-            "program '\(program)' not found in PATH; install it or give its full path"
+            "cannot run '\(program)': not found in PATH; install it or give its full path"
         case .notExecutable(let program):
-            "'\(program)' is not executable; check its permissions (chmod +x)"
+            "cannot run '\(program)': not executable; check its permissions (chmod +x)"
         case .missingDirectory(let dir):
             "working directory '\(dir)' does not exist"
         case .spawnFailed(let program, let code):

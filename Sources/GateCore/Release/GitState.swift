@@ -120,6 +120,15 @@ public struct GitState: Sendable, Equatable {
         return .ancestor(changed: changed.sorted())
     }
 
+    /// True when the work tree under `directory` has uncommitted changes (tracked or untracked files, apart
+    /// from `excluding`, gate's own state and reports), false when clean, nil outside a repository.
+    public static func isDirty(_ directory: String, excluding: [String] = []) async -> Bool? {
+        let pathspecs = ["."] + excluding.filter { PathUtil.isInside($0, directory) && $0 != directory }
+            .map { ":(exclude)" + PathUtil.relative($0, to: directory) }
+        guard let r = await git(["status", "--porcelain", "--"] + pathspecs, in: directory), r.code == 0 else { return nil }
+        return !r.out.isEmpty
+    }
+
     private static func git(_ args: [String], in dir: String) async -> (code: Int32, out: String)? {
         var env = ProcessInfo.processInfo.environment
         env["GIT_TERMINAL_PROMPT"] = "0"

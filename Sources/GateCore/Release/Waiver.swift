@@ -54,6 +54,16 @@ public struct Waiver: Sendable, Equatable {
     }
 
     /// What reports show in `Finding.waiver`.
+    /// What the waiver covers, in words: "secrets/generic in tests/fixtures/**", "check 'lint'".
+    public var selectorText: String {
+        var parts: [String] = []
+        if let rule { parts.append(rule) }
+        if let path { parts.append((rule == nil ? "findings " : "") + "in \(path)") }
+        if let fingerprint { parts.append("fingerprint \(fingerprint.prefix(16))") }
+        if let check { parts.append((parts.isEmpty ? "" : "of ") + "check '\(check)'") }
+        return parts.joined(separator: " ")
+    }
+
     public var label: String {
         "\(reason) (owner: \(owner), expires \(expiresText); \(location.file):\(location.line))"
     }

@@ -88,7 +88,7 @@ public struct WaiverSet: Sendable {
             : "it no longer covers \(hits) \(hits == 1 ? "finding" : "findings"); fix them or renew the waiver after review"
         return Finding(
             rule: CoreRules.waiverExpired.id, severity: .warning,
-            message: "waiver owned by '\(w.owner)' expired on \(w.expiresText) (\(w.location.file):\(w.location.line)): "
+            message: "waiver for \(w.selectorText) expired on \(w.expiresText) (\(w.owner), \(w.location.file):\(w.location.line)): "
                 + covered,
             path: path, line: path == nil ? nil : w.location.line, identity: w.identity,
             evidence: ["owner": w.owner, "expires": w.expiresText, "reason": w.reason],

@@ -74,7 +74,16 @@ extension Redactor {
 
     private func scrub(_ layout: TestcaseLayout, _ memo: inout Memo) -> TestcaseLayout {
         TestcaseLayout(names: layout.names.map { memo.redact($0) },
-                       assignments: layout.assignments.mapValues { memo.redact($0) })
+                       assignments: layout.assignments.mapValues { memo.redact($0) },
+                       ingested: layout.ingested?.map { t in
+                           var t = t
+                           t.classname = memo.redact(t.classname)
+                           t.name = memo.redact(t.name)
+                           t.file = t.file.map { memo.redact($0) }
+                           t.message = t.message.map { memo.redact($0) }
+                           t.text = t.text.map { memo.redact($0) }
+                           return t
+                       })
     }
 
     /// Rule ids, help texts and evidence keys repeat across the findings of a check: each is redacted once.

@@ -40,9 +40,26 @@ public struct VerifierExample: Sendable {
     public var expectRules: [String]
     /// Extra set-up that cannot be expressed as files (for example `git init`), run in the root.
     public var prepare: (@Sendable (_ root: String) throws -> Void)?
+    /// The same set-up as shell commands, printed by `gate explain` so that the example runs as printed;
+    /// nil when `prepare` has no shell form (the example then says what it needs).
+    public var prepareShell: String?
+    /// What `prepare` does, in words, for examples without `prepareShell`.
+    public var prepareNote: String?
+
+    /// The exit code `gate run` gives for this example's suite.
+    public var expectedExitCode: Int32 {
+        switch expect {
+        case .passed, .waived, .skipped: 0
+        case .failed, .timedOut: 1
+        case .error: 3
+        }
+    }
 
     public init(_ title: String, with: String, files: [String: String] = [:], expect: CheckStatus,
-                expectRules: [String] = [], prepare: (@Sendable (_ root: String) throws -> Void)? = nil) {
+                expectRules: [String] = [], prepare: (@Sendable (_ root: String) throws -> Void)? = nil,
+                prepareShell: String? = nil, prepareNote: String? = nil) {
+        self.prepareShell = prepareShell
+        self.prepareNote = prepareNote
         self.title = title
         self.with = with
         self.files = files

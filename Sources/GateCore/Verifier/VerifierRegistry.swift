@@ -21,6 +21,13 @@ public struct VerifierRegistry: Sendable {
         for key in parameters.values.keys.sorted() {
             guard let spec = specs.first(where: { $0.name == key }) else {
                 let loc = parameters.values[key]!.location
+                if SuiteKeys.check.contains(key) {
+                    let fix = loc.file == "--set"
+                        ? (key == "timeout" ? "gate check takes it as --timeout" : "gate check has no --set for it")
+                        : "move it out of 'with:' to the check itself, beside 'id'"
+                    throw .invalidParameter(loc, key: key, message: "'\(key)' is a key of the check, not a parameter of the "
+                                            + "'\(d.id)' verifier; \(fix).")
+                }
                 throw .unknownKey(loc, key: key, context: "the '\(d.id)' verifier's parameters", valid: names)
             }
             if let v = parameters.values[key], !v.isNull { try spec.validate(v) }

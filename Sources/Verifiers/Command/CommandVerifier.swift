@@ -3,8 +3,11 @@ import GateCore
 
 /// Turns any program into a check (the plugin protocol).
 ///
-/// - **Passes** when the program exits with a success code (default 0); any other exit, or death by a
-///   signal, fails the check with a `command/exit-status` finding.
+/// - **Verdict**: a program that reported findings (GATE_FINDINGS or its ingested report) and exited
+///   with a success or finding code (default 1) is judged by its findings: an un-waived `error` finding
+///   fails the check, and waiving them all unblocks it. A program that reported none is judged by its exit
+///   code. A signal, or a code outside `success-codes` and `finding-codes`, fails with
+///   `command/exit-status` either way; 126 and 127 ("cannot run") are errors, like a missing argv program.
 /// - **Findings**: the program may write JSON Lines to the file named by `GATE_FINDINGS`
 ///   (`{"rule","severity","message","path","line"}`); they are merged into every report. A bad line is
 ///   a `command/invalid-finding` warning naming its line number; the good lines are kept.
@@ -24,8 +27,21 @@ public struct CommandVerifier: Verifier {
 
             The program sees GATE_FINDINGS (a file to append JSON Lines findings to), GATE_CHECK_ID, GATE_SUITE,
             GATE_ROOT and GATE_ARTIFACTS (a directory for files worth keeping), plus the suite's and the check's
-            `env`. Exit code 0 passes (see `success-codes`); a timeout kills the whole process group, and
-            anything left running after the program exits is killed too, so no check leaks processes.
+            `env`. A timeout kills the whole process group, and anything left running after the program exits
+            is killed too, so no check leaks processes.
+
+            The verdict:
+            - The program reported findings and exited with a code in `success-codes` or `finding-codes`
+              (default 1, what pytest, ruff, eslint and semgrep use for "found something"): the findings
+              decide. An un-waived `error` finding fails the check; when every error finding is waived the
+              check is `waived`. The exit code is not a finding of its own, so a waiver unblocks the check
+              without hiding the next real failure.
+            - The program reported no findings: a code in `success-codes` (default 0) passes, any other
+              code fails with `command/exit-status`.
+            - Whatever it reported: death by a signal, or a code outside both lists, fails with
+              `command/exit-status`; an un-waived `error` finding fails the check even when it exited 0.
+            - Exit 126 or 127 (the shell could not run it), like a list-form program that is not there,
+              is "cannot run": the check errors (gate exits 3).
             """,
         parameters: [
             ParameterSpec("run", .command, required: true,
@@ -34,12 +50,16 @@ public struct CommandVerifier: Verifier {
                           "Ingest the program's own report: {format: junit|sarif, path: FILE}. The path resolves "
                           + "against the check's cwd. Failed and errored testcases (JUnit) or results (SARIF) become findings."),
             ParameterSpec("success-codes", .any, default: "[0]", "Exit codes that count as passing."),
+            ParameterSpec("finding-codes", .any, default: "[1]",
+                          "Exit codes that mean \"I reported findings\": with findings reported, they decide the verdict."),
             ParameterSpec("kill-grace", .duration, default: "5s",
                           "Time between SIGTERM and SIGKILL when the check is stopped (timeout, Ctrl-C); at most 60s."),
             ParameterSpec("findings", .bool, default: "true", "Set GATE_FINDINGS and ingest what the program writes there."),
         ],
         rules: [
-            RuleDescriptor("command/exit-status", "The program exited with a failing code or was killed by a signal.",
+            RuleDescriptor("command/exit-status",
+                           "The program exited with a failing code and reported no findings, exited with a code "
+                           + "outside success-codes and finding-codes, or was killed by a signal.",
                            help: "Read the check's log (stdout and stderr are kept) and fix what the program reports."),
             RuleDescriptor("command/invalid-finding", "A GATE_FINDINGS line is not a valid finding.", severity: .warning,
                            help: "Each line must be a JSON object with at least 'rule' and 'message'."),
@@ -57,18 +77,23 @@ public struct CommandVerifier: Verifier {
                 with: #"run: echo '{"rule":"lint/todo","severity":"warning","message":"TODO left","path":"a.txt","line":1}' >> "$GATE_FINDINGS""#,
                 files: ["a.txt": "TODO\n"], expect: .passed, expectRules: ["lint/todo"]),
             VerifierExample(
-                "Ingesting a JUnit report",
+                "Ingesting a JUnit report (a failed test fails the check)",
                 with: "run: 'true'\nreport: {format: junit, path: junit.xml}",
                 files: ["junit.xml": """
                     <testsuite name="t" tests="2" failures="1"><testcase classname="m" name="ok"/>\
                     <testcase classname="m" name="bad"><failure message="boom"/></testcase></testsuite>
                     """],
-                expect: .passed, expectRules: ["command/test-failure"]),
+                expect: .failed, expectRules: ["command/test-failure"]),
+            VerifierExample(
+                "A linter that exits 1 with its findings: they decide, not the exit code",
+                with: #"run: echo '{"rule":"lint/style","severity":"warning","message":"long line","path":"a.txt","line":1}' >> "$GATE_FINDINGS"; exit 1"#,
+                files: ["a.txt": "x\n"], expect: .passed, expectRules: ["lint/style"]),
         ])
 
     let command: ProcessSpec.Command
     let report: (format: ReportKind, path: String)?
     let successCodes: Set<Int32>
+    let findingCodes: Set<Int32>
     let killGrace: Duration
     let collectFindings: Bool
 
@@ -86,6 +111,8 @@ public struct CommandVerifier: Verifier {
     }
 
     private static let defaultSuccessCodes: Set<Int32> = [0]
+    /// The exit code that means "I found something" for pytest, ruff, eslint, semgrep, mypy and most linters.
+    private static let defaultFindingCodes: Set<Int32> = [1]
 
     /// The program runs through ProcessRunner, which stops its process group when the task is cancelled;
     /// what follows (reading a findings or report file) is bounded in size.
@@ -119,19 +146,10 @@ public struct CommandVerifier: Verifier {
         } else {
             report = nil
         }
-        if let codes = p["success-codes"], !codes.isNull {
-            let items = codes.sequence ?? [codes]
-            var set: Set<Int32> = []
-            for item in items {
-                guard let i = item.int, (0...255).contains(i) else {
-                    throw .invalidValue(item.location, key: "success-codes", expected: "exit codes from 0 to 255",
-                                        got: item.typeDescription)
-                }
-                set.insert(Int32(i))
-            }
-            successCodes = set
-        } else {
-            successCodes = Self.defaultSuccessCodes
+        successCodes = try Self.exitCodes(p, "success-codes") ?? Self.defaultSuccessCodes
+        findingCodes = try Self.exitCodes(p, "finding-codes") ?? Self.defaultFindingCodes
+        if let bad = findingCodes.first(where: { $0 == 126 || $0 == 127 }) {
+            throw p.error("finding-codes", "\(bad) means the program could not be run, never that it found something")
         }
         killGrace = try p.duration("kill-grace") ?? .seconds(5)
         // gate waits for a stopped check's processes before it exits, so the grace has a ceiling.
@@ -156,47 +174,30 @@ public struct CommandVerifier: Verifier {
         // first of each rule and of the check, each field cut to size, and counts the rest.
         var collector = FindingCollector(context)
         var extraRules: [RuleDescriptor] = []
+        var testcases: TestcaseLayout?
         var stats: [String: JSONValue] = [
             "stdoutBytes": .int(result.stdout.totalBytes),
             "stderrBytes": .int(result.stderr.totalBytes),
         ]
         var notes: [String] = []
 
-        let passed: Bool
-        var exitMessage: String?, exitHelp: String?
-        switch result.termination {
-        case .exited(let code):
-            stats["exitCode"] = .int(Int(code))
-            passed = successCodes.contains(code)
-            if !passed {
-                exitMessage = "'\(Self.short(command))' exited with code \(code)" + Self.lastLine(result.stderr.text, or: result.stdout.text)
-                exitHelp = "Read the check's log for the program's own output."
-            }
-        case .signaled(let sig):
-            stats["signal"] = .string(SignalNames.name(sig))
-            passed = false
-            exitMessage = "'\(Self.short(command))' was killed by \(SignalNames.name(sig))"
-        }
-        if let m = exitMessage {
-            collector.append(Finding(rule: "command/exit-status", message: m, identity: "exit-status", help: exitHelp))
-        }
         if result.killedLeftovers { notes.append("processes it left running were killed") }
+        if let cannot = Self.cannotRun(result, command: command) { throw cannot }
 
+        // What the program itself reported (GATE_FINDINGS lines, its ingested report), counted whether the
+        // collector keeps each finding or not; invalid lines and report problems are gate's own findings.
+        var reported = 0
         if let f = findingsFile {
             let ingested = FindingsFile.read(f, root: context.root, into: &collector)
             if ingested.lines > 0 { stats["gateFindingsLines"] = .int(ingested.lines) }
             if ingested.findings > 0 { notes.append("\(ingested.findings) findings from GATE_FINDINGS") }
+            reported += ingested.findings
         }
-
-        var reportFailed = false
+        var reportMissing = false
         if let report {
             let path = PathUtil.resolve(report.path, against: context.cwd)
             if !FileManager.default.fileExists(atPath: path) {
-                reportFailed = passed
-                collector.append(Finding(
-                    rule: "command/report-missing", severity: passed ? .error : .warning,
-                    message: "the \(report.format.rawValue) report '\(context.relative(path))' was not written",
-                    identity: report.path))
+                reportMissing = true
             } else {
                 let ingested: Ingested
                 switch report.format {
@@ -207,23 +208,90 @@ public struct CommandVerifier: Verifier {
                     collector.append(Finding(rule: "command/report-invalid",
                                              message: "'\(context.relative(path))': \(problem)", identity: report.path))
                 }
+                reported += ingested.collector.count
                 collector.merge(ingested.collector)
                 extraRules += ingested.rules
+                testcases = ingested.testcases
                 for (k, v) in ingested.stats { stats[k] = v }
                 if let s = ingested.summary { notes.append(s) }
             }
         }
 
+        // The verdict. A program that reported findings is judged by them (so that waivers can unblock it),
+        // and its exit status counts only when it reported none, or when the status means more than "I found
+        // something": a code outside success-codes and finding-codes, or a signal.
+        var exitFinding: Finding?
+        let exitedWell: Bool
+        switch result.termination {
+        case .exited(let code):
+            stats["exitCode"] = .int(Int(code))
+            exitedWell = successCodes.contains(code)
+            let judgedByFindings = reported > 0 && findingCodes.contains(code)
+            if !exitedWell && !judgedByFindings {
+                exitFinding = Finding(
+                    rule: "command/exit-status", message: "'\(Self.short(command))' exited with code \(code)"
+                        + Self.lastLine(result.stderr.text, or: result.stdout.text),
+                    identity: "exit-status", help: "Read the check's log for the program's own output.")
+            }
+            if judgedByFindings && !exitedWell { notes.append("exit code \(code) counted as 'findings reported'") }
+        case .signaled(let sig):
+            stats["signal"] = .string(SignalNames.name(sig))
+            exitedWell = false
+            exitFinding = Finding(
+                rule: "command/exit-status",
+                message: "'\(Self.short(command))' was killed by \(SignalNames.name(sig))", identity: "exit-status")
+        }
+        if let exitFinding { collector.append(exitFinding) }
+        if reportMissing, let report {
+            collector.append(Finding(
+                rule: "command/report-missing", severity: exitedWell ? .error : .warning,
+                message: "the \(report.format.rawValue) report '\(report.path)' was not written",
+                identity: report.path))
+        }
+        let errors = collector.countsBySeverity[.error] ?? 0
+
         // Credentials in what the program said (output, findings, reports) are redacted where every
         // result leaves the scheduler (Redactor), not here field by field.
         let (findings, dropped) = collector.finish()
         // No durations in the summary: reports must be identical across runs apart from time fields.
-        var summary = passed ? "exited 0" : (exitMessage ?? "failed")
-        if case .exited(let c) = result.termination, passed, c != 0 { summary = "exited \(c) (allowed)" }
+        var summary: String
+        if let exitFinding {
+            summary = exitFinding.message
+        } else if case .exited(let c) = result.termination {
+            summary = "exited \(c)" + (c != 0 && exitedWell ? " (allowed)" : "")
+            if errors > 0 { summary += ", \(errors) error \(errors == 1 ? "finding" : "findings")" }
+        } else {
+            summary = "failed"
+        }
         if !notes.isEmpty { summary += "; " + notes.joined(separator: "; ") }
+        // No explicit status: the scheduler derives it from the findings (an un-waived error fails the
+        // check whatever the exit code) and waivers apply to every one of them.
         return CheckOutcome(
             findings: findings, summary: summary, stats: stats, rules: evaluatedRules, extraRules: extraRules,
-            log: Self.log(result), status: passed && !reportFailed ? .passed : .failed, dropped: dropped)
+            log: Self.log(result), testcases: testcases, dropped: dropped)
+    }
+
+    /// A program that could not be started by the shell (126: not executable, 127: not found), or
+    /// an argv whose launcher said so (env, xargs, nohup use the same codes): "cannot run" is the same
+    /// verdict as a missing argv program (an error, exit 3), not a failed check.
+    static func cannotRun(_ result: ProcessResult, command: ProcessSpec.Command) -> VerifierError? {
+        guard case .exited(let code) = result.termination, code == 126 || code == 127 else { return nil }
+        let why = code == 127 ? "command not found" : "found but not executable"
+        let said = lastLine(result.stderr.text, or: result.stdout.text)
+        return VerifierError("cannot run '\(short(command))' (exit \(code), \(why))\(said); "
+            + "install the program, fix its path, or check its permissions")
+    }
+
+    static func exitCodes(_ p: Parameters, _ key: String) throws(ConfigError) -> Set<Int32>? {
+        guard let codes = p[key], !codes.isNull else { return nil }
+        var set: Set<Int32> = []
+        for item in codes.sequence ?? [codes] {
+            guard let i = item.int, (0...255).contains(i) else {
+                throw .invalidValue(item.location, key: key, expected: "exit codes from 0 to 255", got: item.typeDescription)
+            }
+            set.insert(Int32(i))
+        }
+        return set
     }
 
     static func short(_ c: ProcessSpec.Command) -> String {
@@ -268,4 +336,6 @@ struct Ingested {
         var c = collector
         return c.finish().findings
     }
+    /// The report's own testcases, passed through to gate's JUnit report.
+    var testcases: TestcaseLayout?
 }

@@ -7,6 +7,11 @@ import GateCore
 /// Reads a JUnit XML report (pytest, Maven Surefire, Jest, go-junit-report...) and turns each failed or
 /// errored testcase into a finding. External entities are never resolved.
 enum JUnitIngest {
+    /// Testcases passed through to gate's JUnit report (each with at most 512 bytes of failure text), as
+    /// many as the findings a check keeps; beyond them, a failed test's finding stays under its rule's
+    /// testcase and the report's own file has the rest.
+    static let maxTestcases = 1_000
+
     /// Streams the file through XMLParser (see `JUnitStream`); findings go into `collector`, which keeps the
     /// first of each rule and counts the rest.
     static func read(_ path: String, root: String, collector: FindingCollector = FindingCollector()) -> Ingested {
@@ -35,6 +40,9 @@ enum JUnitIngest {
             result.problem = "not valid JUnit XML (line \(parser.lineNumber)): \(describe(parser.parserError))"
         } else if !sink.sawTestcaseContainer {
             result.problem = "no <testsuite> or <testsuites> element; is this a JUnit report?"
+        }
+        if !sink.cases.isEmpty {
+            result.testcases = TestcaseLayout(names: [], ingested: sink.cases)
         }
         result.stats = [
             "tests": .int(sink.tests), "testFailures": .int(sink.failures),
@@ -77,6 +85,7 @@ enum JUnitIngest {
         var collector: FindingCollector
         var tests = 0, failures = 0, errors = 0, skipped = 0
         var sawTestcaseContainer = false
+        var cases: [IngestedTestcase] = []
 
         private var testcase: [String: String]?
         private var outcome: (kind: String, attrs: [String: String])?
@@ -115,23 +124,56 @@ enum JUnitIngest {
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             guard name == "testcase", let tc = testcase else { return }
             defer { testcase = nil; outcome = nil; text = "" }
-            guard let outcome else { return }
-            if outcome.kind == "skipped" { skipped += 1; return }
+            let path = Self.path(of: tc, root: root)
+            var entry = IngestedTestcase(classname: tc["classname"] ?? "", name: tc["name"] ?? "(unnamed)", file: path,
+                                          time: tc["time"], outcome: .passed)
+            guard let outcome else {
+                if cases.count < JUnitIngest.maxTestcases { cases.append(entry) }
+                return
+            }
+            if outcome.kind == "skipped" {
+                skipped += 1
+                entry.outcome = .skipped
+                entry.message = outcome.attrs["message"].map { String($0.prefix(1024)) }
+                if cases.count < JUnitIngest.maxTestcases { cases.append(entry) }
+                return
+            }
             let isError = outcome.kind == "error"
             if isError { errors += 1 } else { failures += 1 }
             let classname = tc["classname"] ?? ""
             let name = tc["name"] ?? "(unnamed)"
             let id = classname.isEmpty ? name : "\(classname).\(name)"
             let detail = (outcome.attrs["message"] ?? text).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            var path = tc["file"]
-            if let p = path { path = p.hasPrefix("/") ? PathUtil.relative(p, to: root) : PathUtil.normalize(p) }
             var evidence: [String: String] = [:]
             if let t = outcome.attrs["type"] { evidence["type"] = t }
             if let time = tc["time"] { evidence["time"] = time }
-            collector.append(Finding(
+            let finding = Finding(
                 rule: isError ? "command/test-error" : "command/test-failure",
                 message: "\(id) \(isError ? "errored" : "failed")" + (detail.isEmpty ? "" : ": \(detail.prefix(300))"),
-                path: path, line: tc["line"].flatMap { Int($0) }, identity: id, evidence: evidence))
+                path: path, line: tc["line"].flatMap { Int($0) }, identity: id, evidence: evidence)
+            collector.append(finding)
+            if cases.count < JUnitIngest.maxTestcases {
+                entry.outcome = isError ? .error : .failure
+                entry.message = outcome.attrs["message"].map { String($0.prefix(1024)) }
+                entry.text = text.isEmpty ? nil : String(text.utf8.prefix(512)) ?? String(text.prefix(128))
+                entry.fingerprint = finding.fingerprint
+                cases.append(entry)
+            }
+        }
+
+        /// The test's file: its `file` attribute (pytest, Jest), else the module its dotted class name
+        /// names when that file exists under the root (pytest's `tests.test_a` or `tests.test_a.TestX`
+        /// is `tests/test_a.py`), so that the finding has a path to annotate and to waive by.
+        static func path(of tc: [String: String], root: String) -> String? {
+            if let p = tc["file"], !p.isEmpty { return p.hasPrefix("/") ? PathUtil.relative(p, to: root) : PathUtil.normalize(p) }
+            guard let classname = tc["classname"], !classname.isEmpty, !classname.contains("/") else { return nil }
+            var parts = classname.split(separator: ".").map(String.init)
+            while !parts.isEmpty {
+                let candidate = parts.joined(separator: "/") + ".py"
+                if FileManager.default.fileExists(atPath: root + "/" + candidate) { return candidate }
+                parts.removeLast()
+            }
+            return nil
         }
     }
 }

@@ -51,9 +51,9 @@ extension DeterminismVerifier {
             ParameterSpec("vary", .stringList, default: "[]",
                           "Variations for runs 2..N: all, or any of " + Variation.names.joined(separator: ", ") + "."),
             ParameterSpec("normalize", .any,
-                          "Accepted variation, applied before comparing: a list of {pattern: REGEX, replace: TEXT} for text and "
-                          + "{json: PATH or [PATHS]} to drop JSON fields ($.meta.generatedAt, $.items[*].id, $..createdAt); "
-                          + "each may take 'outputs: [globs]' to limit it."),
+                          "What may differ between runs, removed before comparing. A list of rules: {pattern: REGEX, "
+                          + "replace: TEXT} rewrites text; {json: PATH or [PATHS]} drops JSON fields ($.meta.generatedAt, "
+                          + "$.items[*].id, $..createdAt). Each rule may take 'outputs: [globs]' to apply to those files only."),
             ParameterSpec("golden", .path, "A lock file of expected digests (sorted JSON). Missing lock: the check errors; record it first."),
             ParameterSpec("record", .bool, default: "false", "Write the golden lock from this run instead of verifying it (when the outputs are deterministic)."),
             ParameterSpec("cases", .string, "A glob of input files, relative to the working directory; each is replayed and compared on its own."),

@@ -24,9 +24,11 @@ extension TenantIsolationVerifier {
             `owner-denied`), that nothing answers 2xx without credentials, and that malformed ids
             (`../x`, very long, non-numeric, unicode, empty) never produce a 5xx. Only the host and port of
             `base-url` are contacted and redirects are never followed; GET and HEAD are the default methods,
-            and mutating methods need `allow-mutations: true`. Requests go through gate's shared libcurl client
-            (GateHTTP): HTTP or HTTPS (with `ca`, or `insecure: true` as curl -k), HTTP/2 where the server
-            offers it, proxies from the check's environment, kept-alive connections.
+            and mutating methods need `allow-mutations: true`. A method a resource answers only with 405 or
+            501 is not supported there: it is left out of that resource's judgement (the summary says so),
+            and only a resource that supports none of `methods` is an error. Requests go through gate's shared
+            libcurl client (GateHTTP): HTTP or HTTPS (with `ca`, or `insecure: true` as curl -k), HTTP/2 where
+            the server offers it, proxies from the check's environment, kept-alive connections.
 
             The stats hold the matrix in AuthMatrix's style: `http.matrix[resource][actor][owner]` is
             `enforced`, `bypassed`, `error` or `untested` (`own` or `denied` on the diagonal). JUnit has one

@@ -121,7 +121,7 @@ public struct TenantIsolationVerifier: Verifier {
                 for case .string(let cell) in row.values { counts[cell, default: 0] += 1 }
             }
         }
-        let stats: [String: JSONValue] = [
+        var stats: [String: JSONValue] = [
             "tenants": .array(o.tenants.map { .string($0.name) }),
             "resources": .array(o.resources.map { .string($0.path.description) }),
             "methods": .array(o.methods.map { .string($0) }),
@@ -135,6 +135,11 @@ public struct TenantIsolationVerifier: Verifier {
         if counts["untested"]! > 0 { line += ", \(counts["untested"]!) untested" }
         let crashes = audit.findings.filter { $0.rule == "tenant-isolation/server-error" }.count
         if crashes > 0 { line += "; \(crashes) server-error \(crashes == 1 ? "finding" : "findings")" }
+        if !audit.unsupported.isEmpty {
+            stats["unsupportedMethods"] = .object(audit.unsupported.mapValues { .array($0.map { .string($0) }) })
+            let notes = audit.unsupported.sorted(by: { $0.key < $1.key }).map { "\($1.joined(separator: ", ")) on '\($0)'" }
+            line += "; not supported (405/501), left out: " + notes.joined(separator: "; ")
+        }
         return (stats, line)
     }
 }

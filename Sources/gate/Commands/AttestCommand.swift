@@ -13,7 +13,7 @@ struct AttestCommand: AsyncParsableCommand {
             ticked until the sign-off is older than its 'valid-for', or (with 'bind-to: commit', the default)
             until files under its root change in a later commit.
 
-            Without --suite, the item is looked up in the suites under Suites/.
+            Without --suite, the item is looked up in gate.yaml when there is one, else in the suites under Suites/.
 
             Examples:
               gate attest rollback-ready --by alice --note 'rehearsed on staging' --evidence https://wiki/runbook/42
@@ -32,7 +32,7 @@ struct AttestCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A link to the evidence (required when the item asks for evidence).", valueName: "url"))
     var evidence: String?
 
-    @Option(name: .long, help: ArgumentHelp("The suite that defines the item (default: search Suites/).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The suite that defines the item (default: gate.yaml, else search Suites/).", valueName: "file"))
     var suite: String?
 
     @Option(name: .long, help: ArgumentHelp("The suite's root (overrides its 'root').", valueName: "dir"))

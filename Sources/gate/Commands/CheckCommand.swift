@@ -12,6 +12,10 @@ struct CheckCommand: AsyncParsableCommand {
             resolve against it. Each --set takes the same names as a suite's 'with:' block, and its value is
             YAML: a scalar, a flow list or a flow map. Dotted keys build nested maps.
 
+            No report files are written unless asked for: --reports DIR writes every format there, --json,
+            --junit, --sarif, --markdown and --html PATH one each. Files a check keeps (its GATE_ARTIFACTS
+            directory) go under Reports/check-<verifier>/, which is removed again when it stays empty.
+
             Examples:
               gate check command --set run='make test'
               gate check command . --set 'run=[pytest, -q]' --set report.format=junit --set report.path=junit.xml
@@ -87,14 +91,20 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Parse and validate a suite (and its .gate/waivers.yaml and attestations) without running anything.",
         discussion: "Exit code 0 when the suite is valid; 2 with file:line:col and the key otherwise.")
 
-    @Argument(help: ArgumentHelp("The suite file (YAML).", valueName: "suite"))
-    var suite: String
+    @Argument(help: ArgumentHelp("The suite file (YAML); default: --suite, else gate.yaml, else the one Suites/*.yaml.",
+                                 valueName: "suite"))
+    var suite: String?
+
+    @Option(name: .customLong("suite"), help: ArgumentHelp("The suite file, as an alternative to the argument.", valueName: "file"))
+    var suiteOption: String?
 
     @Option(name: .long, help: ArgumentHelp("Directory the checks would work on.", valueName: "dir"))
     var root: String?
 
     func run() throws {
         let loader = SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root)
+        let suite = try SuiteDiscovery.locate(self.suite ?? suiteOption, workingDirectory: PathUtil.currentDirectory,
+                                              command: "validate")
         let s = try loader.load(suite)
         try GateRun.loadStateFiles(suite: s, stateDirectory: s.root + "/.gate")
         // Where the reports would go (paths only: validating creates no directory).

@@ -17,8 +17,12 @@ struct ChecklistCommand: AsyncParsableCommand {
               gate checklist Suites/launch.yaml --output Reports/launch/checklist.md
             """)
 
-    @Argument(help: ArgumentHelp("The suite file (YAML).", valueName: "suite"))
-    var suite: String
+    @Argument(help: ArgumentHelp("The suite file (YAML); default: --suite, else gate.yaml, else the one Suites/*.yaml.",
+                                 valueName: "suite"))
+    var suite: String?
+
+    @Option(name: .customLong("suite"), help: ArgumentHelp("The suite file, as an alternative to the argument.", valueName: "file"))
+    var suiteOption: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the Markdown here instead of printing it.", valueName: "path"))
     var output: String?
@@ -34,7 +38,8 @@ struct ChecklistCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cwd = PathUtil.currentDirectory
-        let s = try SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd).load(suite)
+        let s = try SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd)
+            .load(SuiteDiscovery.locate(suite ?? suiteOption, workingDirectory: cwd, command: "checklist"))
         let dir = PathUtil.resolve(reports ?? "Reports/\(s.name)", against: cwd)
         let state = SuiteDiscovery.stateDirectory(for: s, override: stateDir, workingDirectory: cwd)
         let list = try await ChecklistBuilder.build(suite: s, reportsDirectory: dir, stateDirectory: state)

@@ -13,7 +13,11 @@ struct HistoryCommand: ParsableCommand {
             suite are kept; set 'history: {retention: N}' in the suite to change that). A check is flaky when its
             status flips between runs of the same commit.
 
-            Without SUITE, the history in ./.gate (or --state-dir) is shown for every suite recorded there.
+            Without SUITE, the suite is found as 'gate run' finds it (--suite, gate.yaml, the one Suites/*.yaml);
+            when there is none, the history in ./.gate (or --state-dir) is shown for every suite recorded there.
+            A flip explained by a change (a waiver, the check's configuration, its inputs, or uncommitted files)
+            is listed apart from the flaky checks, with its cause. Partial runs (--only, --tag, --skip) are left
+            out of pass rates.
 
             Examples:
               gate history Suites/launch.yaml
@@ -22,6 +26,9 @@ struct HistoryCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The suite file (YAML); its root holds the history.", valueName: "suite"))
     var suite: String?
+
+    @Option(name: .customLong("suite"), help: ArgumentHelp("The suite file, as an alternative to the argument.", valueName: "file"))
+    var suiteOption: String?
 
     @Option(name: .long, help: ArgumentHelp("Show one check, run by run.", valueName: "id"))
     var check: String?
@@ -46,6 +53,7 @@ struct HistoryCommand: ParsableCommand {
         let cwd = PathUtil.currentDirectory
         var state = PathUtil.resolve(stateDir ?? ".gate", against: cwd)
         var names: [String]?
+        let suite = (self.suite ?? suiteOption) ?? (stateDir == nil ? try? SuiteDiscovery.locate(nil, workingDirectory: cwd) : nil)
         if let suite {
             let s = try SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd).load(suite)
             state = SuiteDiscovery.stateDirectory(for: s, override: stateDir, workingDirectory: cwd)

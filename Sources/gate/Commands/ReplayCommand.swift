@@ -13,7 +13,7 @@ struct ReplayCommand: AsyncParsableCommand {
             lock only when the outputs were identical across the check's runs; commit the locks with the change.
 
             Examples:
-              gate replay verify                               Suites/determinism.yaml
+              gate replay verify Suites/determinism.yaml
               gate replay record Suites/launch.yaml --only determinism
             """)
 
@@ -24,8 +24,12 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("record or verify.", valueName: "mode"))
     var mode: Mode
 
-    @Argument(help: ArgumentHelp("The suite file (YAML).", valueName: "suite"))
-    var suite = "Suites/determinism.yaml"
+    @Argument(help: ArgumentHelp("The suite file (YAML); default: --suite, else gate.yaml, else the one Suites/*.yaml.",
+                                 valueName: "suite"))
+    var suite: String?
+
+    @Option(name: .customLong("suite"), help: ArgumentHelp("The suite file, as an alternative to the argument.", valueName: "file"))
+    var suiteOption: String?
 
     @Option(name: .long, parsing: .singleValue,
             help: ArgumentHelp("Only these determinism checks (comma-separated or repeated).", valueName: "ids"))
@@ -39,7 +43,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cwd = PathUtil.currentDirectory
-        let loaded = try SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd).load(suite)
+        let loaded = try SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd).load(
+            SuiteDiscovery.locate(suite ?? suiteOption, workingDirectory: cwd, command: "replay"))
         let (replay, ids) = try DeterminismReplay.prepare(loaded, record: mode == .record, only: splitIDs(only))
         let reportsDir = reportOptions.reports ?? "Reports/\(replay.name)"
         let reportSet = try GateRun.reportSet(directory: reportsDir, directoryGiven: reportOptions.reports != nil,

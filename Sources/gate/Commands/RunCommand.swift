@@ -33,7 +33,12 @@ struct RunCommand: AsyncParsableCommand {
             GATE_TIMINGS=1 prints where the run's time went (start-up, suite load, checks, each report) and
             gate's own CPU time to stderr.
 
+            Without a suite, gate runs the one it finds: --suite FILE, else gate.yaml in the current directory,
+            else the only suite under Suites/ ('gate init' writes a gate.yaml). Every command that takes a suite
+            (run, validate, attest, checklist, history, replay) finds it the same way.
+
             Examples:
+              gate run
               gate run Suites/launch.yaml
               gate run Suites/pre-deploy.yaml --jobs 4 --fail-fast --junit build/junit.xml
               gate run Suites/launch.yaml --only secrets,cas --reports /tmp/gate
@@ -42,8 +47,12 @@ struct RunCommand: AsyncParsableCommand {
               gate run Suites/launch.yaml --no-cache
             """)
 
-    @Argument(help: ArgumentHelp("The suite file (YAML).", valueName: "suite"))
-    var suite: String
+    @Argument(help: ArgumentHelp("The suite file (YAML); default: --suite, else gate.yaml here, else the one Suites/*.yaml.",
+                                 valueName: "suite"))
+    var suite: String?
+
+    @Option(name: .customLong("suite"), help: ArgumentHelp("The suite file, as an alternative to the argument.", valueName: "file"))
+    var suiteOption: String?
 
     @Option(name: .long, help: ArgumentHelp("Directory the checks work on (overrides the suite's 'root').",
                                             valueName: "dir"))
@@ -92,7 +101,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let cwd = PathUtil.currentDirectory
         let loader = SuiteLoader(registry: BuiltinVerifiers.registry, rootOverride: root, workingDirectory: cwd)
-        let suite = try loader.load(suite)
+        let suite = try loader.load(SuiteDiscovery.locate(suite ?? suiteOption, workingDirectory: cwd))
         PhaseTimer.mark("suite loaded")
         let reportsDir = reportOptions.reports ?? "Reports/\(suite.name)"
         let reportSet = try GateRun.reportSet(directory: reportsDir, directoryGiven: reportOptions.reports != nil,
@@ -158,12 +167,25 @@ enum RunDriver {
         let swept = await ProcessGroups.shared.endRun()
         interrupts.cancel()
         PhaseTimer.mark("orphans swept")
+        if run.reports.targets.isEmpty { removeEmptyArtifacts(run) }
         console.finish(result, reports: run.reports, orphansKilled: swept)
         GitHubOutput.emit(result.report, reports: run.reports)
         PhaseTimer.mark("console finished")
         if PhaseTimer.enabled { Terminal.writeError(PhaseTimer.summary()) }
         exit(result.exitCode)
     }
+}
+
+/// A run that writes no reports (`gate check` without --reports) leaves no empty artifact directories
+/// behind: each check's GATE_ARTIFACTS directory, its verifier's and the reports directory go when empty.
+private func removeEmptyArtifacts(_ run: GateRun) {
+    let base = run.options.reportsDirectory
+    for check in run.suite.checks {
+        let verifierDir = base + "/" + check.verifierID
+        rmdir(verifierDir + "/" + check.id)
+        rmdir(verifierDir)
+    }
+    rmdir(base)
 }
 
 /// gate's environment for checks, plus GATE_BIN: this executable, so suites can call gate itself.

@@ -52,9 +52,36 @@ final class ConsoleReporter: Sendable {
             let t = DispatchSource.makeTimerSource(queue: .global())
             t.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
             timer = t
+        } else if !options.quiet {
+            // CI logs: a line now and then for checks still running, so that a long check is not silence.
+            let t = DispatchSource.makeTimerSource(queue: .global())
+            let every = Self.stillRunningInterval
+            t.schedule(deadline: .now() + every, repeating: every)
+            timer = t
         } else {
             timer = nil
         }
+    }
+
+    /// How often a non-terminal run prints the checks still running: 30 s, or GATE_PROGRESS_INTERVAL
+    /// seconds (for tests and for CI systems that kill a job silent for less).
+    static var stillRunningInterval: DispatchTimeInterval {
+        if let v = ProcessInfo.processInfo.environment["GATE_PROGRESS_INTERVAL"], let n = Double(v), n >= 0.1, n <= 3600 {
+            return .milliseconds(Int(n * 1000))
+        }
+        return .seconds(30)
+    }
+
+    /// "... migrations still running (1m30s): applying 0003" for each running check.
+    private func printStillRunning() {
+        let lines: String = state.withLock { s in
+            s.running.map { id, info in
+                var line = "... \(id) still running (\(DurationParsing.format(clock.now - info.start)))"
+                if let m = info.message { line += ": \(m)" }
+                return line + "\n"
+            }.joined()
+        }
+        if !lines.isEmpty { Terminal.write(lines) }
     }
 
     func begin() {
@@ -62,13 +89,17 @@ final class ConsoleReporter: Sendable {
         Terminal.pauseWorkflowCommands()
         if !quiet {
             let skipped = suite.checks.count - total
-            var line = "gate \(GateVersion.current) · suite \(suite.name) · \(total) checks"
+            var line = "gate \(GateVersion.current) · suite \(suite.name) · \(Self.count(total, "check"))"
             if skipped > 0 { line += " (\(skipped) not selected)" }
             if let s = shard { line += " · shard \(s.index)/\(s.count) of \(s.suiteChecks.count) checks (\(s.balance.rawValue))" }
             line += " · \(jobs) \(jobs == 1 ? "job" : "jobs") · root \(VisibleText.line(PathUtil.display(suite.root)))"
             Terminal.write(line.bold + "\n")
         }
-        timer?.setEventHandler { [self] in redraw(permanent: "") }
+        if live {
+            timer?.setEventHandler { [self] in redraw(permanent: "") }
+        } else {
+            timer?.setEventHandler { [self] in printStillRunning() }
+        }
         timer?.resume()
     }
 
@@ -137,7 +168,7 @@ final class ConsoleReporter: Sendable {
             return "\(n) \(s.rawValue)"
         }
         let cached = r.checks.filter { $0.cached == true }.count
-        var summary = "\(r.checks.count) checks: \(parts.joined(separator: ", "))"
+        var summary = "\(Self.count(r.checks.count, "check")): \(parts.joined(separator: ", "))"
             + (cached > 0 ? " (\(cached) cached)" : "") + " in "
             + DurationParsing.format(.milliseconds(r.durationMs)) + ". "
         summary += "Result: \(r.status.rawValue) (exit \(result.exitCode))."
@@ -149,6 +180,9 @@ final class ConsoleReporter: Sendable {
         case .interrupted: colored = summary.yellow.bold
         }
         out += colored + "\n"
+        if let p = r.partial, !quiet {
+            out += "Partial run (\(VisibleText.line(p))): the history leaves it out of pass rates and charts.\n"
+        }
         let pending = r.checks.filter(Checklist.isPending)
         if !pending.isEmpty && !quiet {
             out += "\(pending.count) manual \(pending.count == 1 ? "item needs" : "items need") a sign-off: "
@@ -163,6 +197,9 @@ final class ConsoleReporter: Sendable {
         if !reports.targets.isEmpty && !quiet {
             let paths = reports.targets.sorted { $0.key.rawValue < $1.key.rawValue }.map { VisibleText.line(PathUtil.display($0.value)) }
             out += "Reports: " + paths.joined(separator: ", ") + "\n"
+        } else if reports.targets.isEmpty && !quiet {
+            out += "No report files were written: add --reports DIR for every format, or --json, --junit, --sarif, "
+                + "--markdown or --html PATH for one.\n"
         }
         Terminal.write(out)
         for failure in result.writeFailures { Terminal.writeError("error: \(VisibleText.line(failure))\n") }
@@ -202,7 +239,11 @@ final class ConsoleReporter: Sendable {
             + fit((r.cached == true ? "(cached) " : "") + (r.slice.map { "[slice \($0)] " } ?? "") + r.summary,
                   used: idWidth + 19)
             + "\n"
-        let shown = r.findings.filter { !$0.waived && ($0.severity == .error || verbose) }
+        // An expired waiver is always shown: without it, an error that was waived yesterday comes back
+        // with no reason given.
+        let shown = r.findings.filter {
+            !$0.waived && ($0.severity == .error || verbose || $0.rule == CoreRules.waiverExpired.id)
+        }
             .sorted { $0.severity != $1.severity ? $0.severity > $1.severity : Finding.reportOrder($0, $1) }
         let limit = verbose ? shown.count : 5
         for f in shown.prefix(limit) {
@@ -221,6 +262,9 @@ final class ConsoleReporter: Sendable {
         }
         return out
     }
+
+    /// "1 check", "2 checks".
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     private func fit(_ s: String, used: Int) -> String {
         let oneLine = VisibleText.line(s.replacingOccurrences(of: "\n", with: " "))

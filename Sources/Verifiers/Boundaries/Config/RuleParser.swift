@@ -53,6 +53,12 @@ enum RuleParser {
                 throw .invalidValue(kinds[1].keyLocation, key: kinds[1].key, expected: "one rule kind per rule",
                                     got: "both '\(kinds[0].key)' and '\(kinds[1].key)'; split them into two rules")
             }
+            // `- layer: [x, y]`: name the near miss rather than only the missing kind.
+            for e in entries where !commonKeys.contains(e.key) && !layerKeys.contains(e.key) {
+                if DidYouMean.suggest(e.key, among: kindKeys) != nil {
+                    throw .unknownKey(e.keyLocation, key: e.key, context: "rule \(number) of '\(key)'", valid: kindKeys + commonKeys)
+                }
+            }
             throw .missingKey(item.location, key: kindKeys.joined(separator: "|"), context: "rule \(number) of '\(key)'")
         }
         let allowed = commonKeys + [kind.rawValue] + (kind == .layers ? layerKeys : [])

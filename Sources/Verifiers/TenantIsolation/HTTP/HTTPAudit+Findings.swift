@@ -12,7 +12,15 @@ extension HTTPAudit {
     mutating func judge(_ answered: [Answered]) -> [String: JSONValue] {
         var cells: [String: JSONValue] = [:]
         for r in options.resources.indices {
-            let mine = answered.filter { $0.probe.resource == r }
+            let sent = answered.filter { $0.probe.resource == r }
+            let mine = supportedOnly(r, sent)
+            if mine.isEmpty && !sent.isEmpty {
+                noMethodSupported(r, sent)
+                cells[options.resources[r].path.description] = .object(Dictionary(uniqueKeysWithValues: options.tenants.map { a in
+                    (a.name, JSONValue.object(Dictionary(uniqueKeysWithValues: options.tenants.map { ($0.name, JSONValue.string("error")) })))
+                }))
+                continue
+            }
             let failures = mine.filter { $0.answer.status == nil }
             if !failures.isEmpty { failed(r, failures) }
             for (_, group) in Dictionary(grouping: mine.filter { Self.crashed($0.answer) }, by: { kindKey($0.probe.kind) })
@@ -41,6 +49,35 @@ extension HTTPAudit {
             cells[options.resources[r].path.description] = .object(grid)
         }
         return cells
+    }
+
+    /// A 405 or 501 says the method is not implemented for this resource (Python's http.server answers
+    /// HEAD with 501), not that the service failed: such a method is dropped for the resource, with a note,
+    /// unless some probe with it was answered 2xx (then the 405s are real answers to judge).
+    mutating func supportedOnly(_ r: Int, _ probes: [Answered]) -> [Answered] {
+        let byMethod = Dictionary(grouping: probes, by: { $0.probe.request.method })
+        var dropped: [String] = []
+        for (method, group) in byMethod.sorted(by: { $0.key < $1.key }) {
+            let refused = group.contains { [405, 501].contains($0.answer.status ?? 0) }
+            if refused && !group.contains(where: { Self.ok($0.answer) }) { dropped.append(method) }
+        }
+        guard !dropped.isEmpty else { return probes }
+        unsupported[options.resources[r].path.description] = dropped
+        return probes.filter { !dropped.contains($0.probe.request.method) }
+    }
+
+    mutating func noMethodSupported(_ r: Int, _ probes: [Answered]) {
+        let path = options.resources[r].path.description
+        let answers = Dictionary(grouping: probes, by: { $0.probe.request.method }).sorted(by: { $0.key < $1.key }).map { m, g in
+            "\(m) answered \(Set(g.compactMap(\.answer.status)).sorted().map(String.init).joined(separator: "/"))"
+        }
+        add(Finding(
+            rule: "tenant-isolation/probe-failed",
+            message: "no method in 'methods' is supported by '\(path)': \(answers.joined(separator: ", ")), so nothing "
+                + "about it was tested",
+            identity: "failed|\(path)|no-method",
+            evidence: ["path": path, "methods": options.methods.joined(separator: ",")],
+            help: "Add a method the service answers (GET) to 'methods', or fix the resource's path."), r)
     }
 
     func kindKey(_ k: PlannedProbe.Kind) -> String {

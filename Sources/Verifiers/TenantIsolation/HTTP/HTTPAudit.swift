@@ -16,6 +16,8 @@ struct HTTPAudit {
     var probesFailed = 0
     /// ids[r][t]: tenant t's object ids for resource r.
     var ids: [[[String]]] = []
+    /// Resource pattern to the methods it answered 405 or 501 to (dropped from its judgement).
+    var unsupported: [String: [String]] = [:]
 
     private var tokens: [String] = []
 
