@@ -48,6 +48,9 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", path: "Sources/System/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/System/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport"),
         .target(name: "CStateSupport", path: "Sources/System/CStateSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CMappedHash", path: "Sources/System/CMappedHash", linkerSettings: [.linkedLibrary("xxhash")]),
@@ -68,6 +71,11 @@ let package = Package(
         .target(
             name: "GateStore",
             dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // The shared read-only database layer (SQLite through GRDB, PostgreSQL through libpq).
+        .target(
+            name: "GateDatabase",
+            dependencies: ["GateCore", "ContentHash", "CLibPQ", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
 
         // MARK: Verifiers (one module each; GateCore only, plus their own libraries)
@@ -126,6 +134,10 @@ let package = Package(
         .testTarget(
             name: "GateStoreTests",
             dependencies: ["GateStore", "GateCore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "GateDatabaseTests",
+            dependencies: ["GateDatabase", "GateCore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "GateReportsTests", dependencies: ["GateReports", "GateCore", "GateTestSupport"],
