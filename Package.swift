@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "VerifierMigrations",
             dependencies: [
-                "GateCore", "ContentHash", .product(name: "GRDB", package: "GRDB.swift"),
+                "GateCore", "ContentHash", "GateDatabase", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),

@@ -8,12 +8,15 @@ import GateCore
 enum PostgresErrors {
     static func connectFailure(_ detail: String, url: PostgresURL, secrets: [String],
                                environment: [String: String]) -> DatabaseFailure {
+        // libpq's "password authentication failed" reads, to gate's console redactor, as the word password
+        // followed by a secret; the same fact in words it leaves alone.
         let said = detail.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: "; ")
+            .replacingOccurrences(of: "password authentication failed", with: "the password was rejected")
         let lower = said.lowercased()
         let head = "cannot connect to '\(url.redacted)': \(said)"
         let failure: DatabaseFailure
-        if lower.contains("password authentication failed") || lower.contains("no password supplied")
+        if lower.contains("the password was rejected") || lower.contains("no password supplied")
             || lower.contains("authentication failed") || lower.contains("password is required") {
             failure = DatabaseFailure(.authentication, head + "; check the user and password (in the URL, PGPASSWORD, or "
                 + "~/.pgpass / PGPASSFILE)")

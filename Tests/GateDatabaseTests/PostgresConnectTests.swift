@@ -46,8 +46,10 @@ import Testing
         #expect(try g.first("SELECT current_database()")?[0] == .text("postgres"))
         g.close()
         // The URL wins over the environment, as with psql.
-        let h = try open(pg.socketURL(database: "template1"), environment: ["PGDATABASE": "postgres"])
-        #expect(try h.first("SELECT current_database()")?[0] == .text("template1"))
+        let db = try await pg.createDatabase("urlwins")
+        defer { pg.dropDatabase(db) }
+        let h = try open(pg.socketURL(database: db), environment: ["PGDATABASE": "postgres"])
+        #expect(try h.first("SELECT current_database()")?[0] == .text(db))
         h.close()
     }
 
@@ -58,7 +60,7 @@ import Testing
             try open(pg.tcpURL(database: "postgres", user: "postgres", password: wrong))
         })
         #expect(f.kind == .authentication, "\(f)")
-        #expect(f.message.contains("password authentication failed"), "\(f)")
+        #expect(f.message.contains("the password was rejected for user \"postgres\""), "\(f)")
         #expect(f.message.contains("postgresql://postgres:***@127.0.0.1"), "\(f)")
         #expect(!f.message.contains(wrong))
         // From PGPASSWORD too.
@@ -91,7 +93,8 @@ import Testing
             try open("postgresql://u@192.0.2.1:5432/db", connectTimeout: .seconds(1))
         })
         #expect(g.kind == .cannotConnect, "\(g)")
-        #expect(ContinuousClock.now - start < .seconds(8))
+        // TCP would retry the SYN for about two minutes; the connect timeout ends it.
+        #expect(ContinuousClock.now - start < .seconds(60))
         // A name that does not resolve.
         let h = try #require(failure { () throws(DatabaseFailure) in try open("postgresql://u@no-such-host.invalid/db") })
         #expect(h.kind == .cannotConnect, "\(h)")

@@ -80,21 +80,32 @@ public final class PostgresCluster: Sendable {
     }
 
     /// A new empty database with a unique name such as `gt_matrix_3fa9c1d2`.
-    public func createDatabase(_ label: String = "test") throws -> String {
+    public func createDatabase(_ label: String = "test") async throws -> String {
         let clean = label.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined().prefix(30)
         let name = "gt_\(clean)_\(UUID().uuidString.prefix(8).lowercased())"
-        try psql("CREATE DATABASE \(name)")
+        try await psql("CREATE DATABASE \(name)")
         return name
     }
 
+    /// Drops a test's database in the background (usable from `defer`); the cluster goes at exit anyway.
     public func dropDatabase(_ name: String) {
-        _ = try? psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        let sql = "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"
+        DispatchQueue.global().async { _ = try? self.psqlNow(sql) }
     }
 
-    /// Runs SQL through `psql` as the superuser over the socket; returns its unaligned output. Throws with
-    /// psql's message when a statement fails (ON_ERROR_STOP).
+    /// Runs SQL through `psql` as the superuser (or `user`) over the socket, off the cooperative pool;
+    /// returns its unaligned output. Throws with psql's message when a statement fails (ON_ERROR_STOP).
     @discardableResult
-    public func psql(_ sql: String, database: String = "postgres", user: String? = nil) throws -> String {
+    public func psql(_ sql: String, database: String = "postgres", user: String? = nil) async throws -> String {
+        try await withCheckedThrowingContinuation { done in
+            DispatchQueue.global().async {
+                do { done.resume(returning: try self.psqlNow(sql, database: database, user: user)) } catch { done.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// `psql`, blocking the calling thread.
+    public func psqlNow(_ sql: String, database: String = "postgres", user: String? = nil) throws -> String {
         let r = try PostgresClusterStart.run(
             [binDirectory + "/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", String(port),
              "-U", user ?? superuser, "-d", database, "-f", "-"], stdin: sql)

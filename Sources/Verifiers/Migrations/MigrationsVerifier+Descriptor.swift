@@ -60,8 +60,12 @@ extension MigrationsVerifier {
         id: "migrations",
         summary: "Applied migrations unedited and present, none failed, order and atlas.sum intact; optional dry run.",
         discussion: """
-            Compares a migrations folder with the history table its tool writes, in a SQLite database opened
-            read-only (gate never writes to it). Formats: native (gate's own, docs/migrations.md), prisma,
+            Compares a migrations folder with the history table its tool writes, in a SQLite file or a
+            PostgreSQL database opened read-only (gate never writes to it). On PostgreSQL the table is looked
+            for where the tool keeps it: Prisma's in the URL's ?schema= (public by default), Flyway's in
+            defaultSchema or the first of schemas, Atlas's in revisions_schema, the URL's search_path or
+            the atlas_schema_revisions schema, golang-migrate's as x-migrations-table names it, the others
+            along search_path; 'table' may name a schema (app.history). Formats: native (gate's own, docs/migrations.md), prisma,
             flyway, sqlx, golang-migrate and atlas, each with its tool's own checksum and its tool's own
             verdicts; 'format: auto' picks one from the history table, else from the project's files
             (Cargo.toml depending on sqlx, schema.prisma, flyway.conf, atlas.hcl, go.mod), else from the
@@ -87,8 +91,10 @@ extension MigrationsVerifier {
             """,
         parameters: [
             ParameterSpec("directory", .path, default: "migrations", "The migrations folder."),
-            ParameterSpec("database", .path,
-                          "The SQLite file holding the tool's history table; opened read-only. Without it only the folder is checked."),
+            ParameterSpec("database", .any,
+                          "Where the tool's history table is, opened read-only: a SQLite file, a postgres:// URL (libpq's PG* variables "
+                            + "and ~/.pgpass apply; the password is never shown), or {url-env: NAME} to read either from the "
+                            + "environment. Without it only the folder is checked."),
             ParameterSpec("format", .oneOf(FormatName.allCases.map(\.rawValue)), default: "auto",
                           "Which tool's layout, checksum and history table to use."),
             ParameterSpec("table", .string, "The history table's name when it is not the tool's default (or its configuration's)."),
@@ -105,7 +111,10 @@ extension MigrationsVerifier {
                           "The longest one migration may take in the dry run; it is stopped there."),
             ParameterSpec("destructive", .oneOf(DestructivePolicy.allCases.map(\.rawValue)), default: "warn",
                           "Destructive changes in pending migrations: warn, deny (an error) or off."),
-            ParameterSpec("busy-timeout", .duration, default: "5s", "How long to wait for a database locked by another connection."),
+            ParameterSpec("busy-timeout", .duration, default: "5s", "How long to wait for a SQLite database locked by another connection."),
+            ParameterSpec("statement-timeout", .duration, default: "30s",
+                          "The longest one query of the history may run (PostgreSQL's statement_timeout, a lock held by a running "
+                            + "migration included); then the check errors instead of hanging."),
         ],
         rules: rules,
         examples: examples)
