@@ -91,6 +91,26 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible, CustomR
         }
     }
 
+    /// For running libpq's own programs (pg_dump, psql) on this database: the URL without its password and
+    /// without tool parameters (naming `database` instead of the URL's, when given), and the environment
+    /// that carries the password (`PGPASSWORD`), so it never shows in a process list.
+    public func forCommand(database: String? = nil) -> (url: String, environment: [String: String]) {
+        let queryStart = libpqText.firstIndex(of: "?")
+        var base = String(libpqText[..<(queryStart ?? libpqText.endIndex)])
+        let afterScheme = base.range(of: "://")!.upperBound
+        let authorityEnd = base[afterScheme...].firstIndex(of: "/") ?? base.endIndex
+        var authority = String(base[afterScheme..<authorityEnd])
+        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+            authority.removeSubrange(colon..<at)
+        }
+        let path = database.map { "/" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) }
+            ?? String(base[authorityEnd...])
+        base = String(base[..<afterScheme]) + authority + path
+        let query = queryStart.map { libpqText[libpqText.index(after: $0)...] }?.split(separator: "&")
+            .filter { !$0.lowercased().hasPrefix("password=") }.joined(separator: "&") ?? ""
+        return (base + (query.isEmpty ? "" : "?" + query), password.map { ["PGPASSWORD": $0] } ?? [:])
+    }
+
     /// The connection keywords this libpq understands (`host`, `sslmode`, `options`, `target_session_attrs`...).
     static let libpqKeywords: Set<String> = {
         var out: Set<String> = ["dbname"]

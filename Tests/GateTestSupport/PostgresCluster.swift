@@ -113,6 +113,16 @@ public final class PostgresCluster: Sendable {
         return r.stdout
     }
 
+    /// Starts a hot standby of this cluster (streaming replication, read-only, in recovery) and returns its
+    /// port; it shares the socket directory and stops with the cluster.
+    public func startReplica() async throws -> Int {
+        try await withCheckedThrowingContinuation { done in
+            DispatchQueue.global().async {
+                do { done.resume(returning: try PostgresClusterStart.replica(of: self)) } catch { done.resume(throwing: error) }
+            }
+        }
+    }
+
     /// A command line for a server binary (`pg_dump`, `psql`) as the tests' user.
     public func binary(_ name: String) -> String { binDirectory + "/" + name }
 }

@@ -8,6 +8,11 @@ enum PostgresClusterStart {
         var stderr: String
     }
 
+    /// Server settings for speed (no fsync: the cluster is thrown away) and for a replica (a standby needs
+    /// max_connections at least the primary's, so both get these).
+    static let serverSettings = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        + "-c max_connections=200 -c shared_buffers=64MB -c max_wal_senders=4 -c wal_level=replica"
+
     /// The cluster to stop at exit; set once it runs.
     nonisolated(unsafe) static var running: PostgresCluster?
 
@@ -39,8 +44,7 @@ enum PostgresClusterStart {
         var lastError = ""
         for _ in 0..<4 {
             let port = try LoopbackPort.free()
-            let options = "-p \(port) -k \(dir) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                + "-c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB -c max_wal_senders=4 -c wal_level=replica"
+            let options = "-p \(port) -k \(dir) " + serverSettings
             let r = try run(asUser(runAs, [bin + "/pg_ctl", "-D", dir + "/data", "-l", dir + "/server.log", "-w", "-t", "120",
                                            "-o", options, "start"]))
             if r.code == 0 {
@@ -79,10 +83,11 @@ enum PostgresClusterStart {
     /// A separate session that stops the cluster and removes its directory once this process is gone, in
     /// case the process dies without running its atexit handler (a crash, SIGKILL).
     static func watch(_ c: PostgresCluster) throws {
-        let stop = asUser(c.runAs, [c.binDirectory + "/pg_ctl", "-D", c.directory + "/data", "-m", "immediate", "stop"])
-            .map { "'\($0)'" }.joined(separator: " ")
+        // Every data directory of the cluster: the primary's and any replica's (data-replica-*).
+        let stop = asUser(c.runAs, [c.binDirectory + "/pg_ctl", "-D", "$d", "-m", "immediate", "stop"])
+            .map { $0 == "$d" ? "\"$d\"" : "'\($0)'" }.joined(separator: " ")
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; if [ -d '\(c.directory)/data' ]; then "
-            + "\(stop) >/dev/null 2>&1; rm -rf '\(c.directory)'; fi"
+            + "for d in '\(c.directory)'/data*; do \(stop) >/dev/null 2>&1; done; rm -rf '\(c.directory)'; fi"
         guard Spawn.start(["/bin/sh", "-c", script], output: "/dev/null", newSession: true) > 0 else {
             throw PostgresCluster.Unavailable(description: "cannot start the cluster's watchdog")
         }
@@ -91,8 +96,25 @@ enum PostgresClusterStart {
     static func stopRunning() {
         guard let c = running else { return }
         running = nil
-        _ = try? run(asUser(c.runAs, [c.binDirectory + "/pg_ctl", "-D", c.directory + "/data", "-m", "immediate", "-w", "stop"]))
+        let dataDirectories = ((try? FileManager.default.contentsOfDirectory(atPath: c.directory)) ?? []).filter { $0.hasPrefix("data") }
+        for d in dataDirectories.sorted().reversed() {
+            _ = try? run(asUser(c.runAs, [c.binDirectory + "/pg_ctl", "-D", c.directory + "/" + d, "-m", "immediate", "-w", "stop"]))
+        }
         try? FileManager.default.removeItem(atPath: c.directory)
+    }
+
+    /// A hot standby of `c` (pg_basebackup -R, streaming), on its own port; its data directory lives in the
+    /// cluster's directory, so it is stopped and removed with it.
+    static func replica(of c: PostgresCluster) throws -> Int {
+        let dir = c.directory + "/data-replica-" + UUID().uuidString.prefix(6).lowercased()
+        let backup = try run(asUser(c.runAs, [c.binDirectory + "/pg_basebackup", "-h", c.directory, "-p", String(c.port), "-U", "postgres",
+                                              "-D", dir, "-R", "-X", "stream", "-c", "fast"]))
+        guard backup.code == 0 else { throw PostgresCluster.Unavailable(description: "pg_basebackup failed: \(backup.stderr.suffix(600))") }
+        let port = try LoopbackPort.free()
+        let start = try run(asUser(c.runAs, [c.binDirectory + "/pg_ctl", "-D", dir, "-l", dir + ".log", "-w", "-t", "120", "-o",
+                                             "-p \(port) -k \(c.directory) \(serverSettings) -c hot_standby=on", "start"]))
+        guard start.code == 0 else { throw PostgresCluster.Unavailable(description: "the replica did not start: \(start.stderr.suffix(600))") }
+        return port
     }
 
     /// Runs a program to completion, feeding `stdin`; its output is collected through a file, never a pipe,

@@ -32,7 +32,11 @@ public struct MigrationsVerifier: Verifier {
     let format: FormatName
     let table: String?
     let allowPending: Bool
-    let dryRun: Bool
+    let dryRun: DryRunMode
+    /// Dry run on PostgreSQL: how long a statement may wait for a lock (transaction mode), and the row
+    /// estimate from which an ACCESS EXCLUSIVE lock is a warning.
+    let lockTimeout: Duration
+    let largeTable: Int
     let maxDuration: Duration
     let destructive: DestructivePolicy
     let busyTimeout: Duration
@@ -50,7 +54,9 @@ public struct MigrationsVerifier: Verifier {
         table = try p.string("table")
         if let table, table.trimmingCharacters(in: .whitespaces).isEmpty { throw p.error("table", "the table name is empty") }
         allowPending = try p.bool("allow-pending", default: true)
-        dryRun = try p.bool("dry-run", default: false)
+        dryRun = try DryRunMode.parse(p, database: database)
+        lockTimeout = try p.duration("lock-timeout") ?? .seconds(5)
+        largeTable = try p.int("large-table", default: 100_000, range: 0...Int(Int32.max))
         maxDuration = try p.duration("max-duration") ?? .seconds(30)
         guard maxDuration > .zero else { throw p.error("max-duration", "must be longer than zero, such as 30s") }
         destructive = try p.oneOf("destructive", default: DestructivePolicy.warn)
@@ -73,7 +79,8 @@ public struct MigrationsVerifier: Verifier {
         }
         r += (format?.extraRules ?? ["migrations/sum-mismatch", "migrations/unverifiable", "migrations/invalid-name"])
             .filter { database != nil || $0 != "migrations/unverifiable" }
-        if dryRun { r += ["migrations/dry-run-failed", "migrations/too-slow"] }
+        if dryRun != .off { r += ["migrations/dry-run-failed", "migrations/too-slow"] }
+        if dryRun != .off, database?.mayBePostgres ?? false { r += ["migrations/lock", "migrations/not-dry-run"] }
         return Self.descriptor.rules.map(\.id).filter(r.contains)
     }
 
@@ -142,36 +149,30 @@ public struct MigrationsVerifier: Verifier {
 
         // Pending migrations: scanned for destructive changes, then dry-run. Without a history the dry
         // run starts from an empty database and applies every file.
-        let pending = comparison?.pending ?? (dryRun ? files : [])
+        let pending = comparison?.pending ?? (dryRun != .off ? files : [])
         let scripts = pending.map { (file: $0, statements: SQLScript.split(String(decoding: $0.bytes, as: UTF8.self))) }
         if comparison != nil {
             for s in scripts { findings += DestructiveCheck.findings(s.file, s.statements, policy: destructive) }
         }
         var dry: DryRun.Report?
-        if dryRun {
-            let scratchDirectory = context.stateDirectory + "/tmp"
-            let scratch: any ScratchDatabase
-            switch opened?.location {
-            case .sqlite(let path):
-                scratch = try SQLiteScratchDatabase.copy(of: path, display: opened!.displayName, in: scratchDirectory,
-                                                         busyTimeout: busyTimeout)
-            case nil:
-                scratch = try SQLiteScratchDatabase.create(in: scratchDirectory)
-            default:
-                throw VerifierError("the dry run on PostgreSQL is not available yet")
-            }
+        var dryTarget: String?
+        var lockLines: [String] = []
+        if dryRun != .off {
+            let (scratch, runner) = try await dryRunTarget(opened, context: context, settings: settings)
             defer { scratch.discard() }
-            let target = opened.map { "a SQLite copy of '\($0.displayName)'" } ?? "an empty SQLite database"
-            let runner = DryRun(maxDuration: maxDuration, target: target, declaredDialect: settings.dialect)
+            dryTarget = runner.target
             let report = try await runner.run(scripts, on: scratch, progress: context.progress)
-            findings += report.findings
+            findings += report.findings + runner.locks.findings(report.locks)
+            lockLines = runner.locks.logLines(report.locks)
             dry = report
         }
 
         findings.sort(by: Finding.reportOrder)
         if let file = settings.file { how = (how.map { $0 + "; " } ?? "") + "settings from \(file)" }
-        let facts = OutcomeFacts(format: format, how: how, files: files.count, history: history, comparison: comparison,
+        var facts = OutcomeFacts(format: format, how: how, files: files.count, history: history, comparison: comparison,
                                  dryRun: dry, dryRunPending: scripts.count, maxDuration: maxDuration, hasDatabase: opened != nil)
+        facts.dryRunTarget = dryTarget
+        facts.lockLines = lockLines
         return CheckOutcome(findings: findings, summary: facts.summary(findings), stats: facts.stats,
                             rules: rules(for: format), log: facts.log)
     }
