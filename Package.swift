@@ -101,7 +101,7 @@ let package = Package(
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),
         .target(
             name: "VerifierTenantIsolation",
-            dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateCore", "GateDatabase", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
         .target(
             name: "VerifierSecrets",

@@ -31,6 +31,15 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// PostgreSQL, or an environment variable that may hold a PostgreSQL URL (known only when the check runs):
+    /// whether PostgreSQL-only rules may be evaluated.
+    public var mayBePostgres: Bool {
+        switch self {
+        case .sqlite: false
+        case .postgres, .environment: true
+        }
+    }
+
     /// How messages and reports name it: a path relative to `root`, a redacted URL, or the variable.
     public func display(relativeTo root: String) -> String {
         switch self {

@@ -20,16 +20,6 @@ enum DryRunMode: String, Sendable {
     }
 }
 
-extension DatabaseLocation {
-    /// PostgreSQL, or an environment variable that may hold a PostgreSQL URL.
-    var mayBePostgres: Bool {
-        switch self {
-        case .sqlite: false
-        case .postgres, .environment: true
-        }
-    }
-}
-
 extension MigrationsVerifier {
     /// Where the dry run applies the pending migrations, and the runner set up for it.
     func dryRunTarget(_ opened: HistoryDatabase?, context: CheckContext, settings: ToolSettings) async throws
