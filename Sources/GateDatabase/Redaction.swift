@@ -8,8 +8,8 @@ public enum Redaction {
     private static let userInfo = try! NSRegularExpression(pattern: #"([A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@?#]*:)([^\s@/?#]*)(@)"#)
     private static let passwordParameter = try! NSRegularExpression(pattern: #"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&'"]+)"#)
 
-    /// `postgres://app:s3cret@db/x?password=s3cret` → `postgres://app:***@db/x?password=***`; also
-    /// `password=s3cret` in keyword/value connection strings.
+    /// The password in a URL's user part and in its password parameter become `***`, and so does the value
+    /// of a password keyword in keyword/value connection strings.
     public static func scrubURLs(_ text: String) -> String {
         guard text.contains("://") || text.lowercased().contains("password") else { return text }
         var s = text

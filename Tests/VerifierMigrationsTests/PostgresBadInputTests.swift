@@ -90,7 +90,8 @@ import Testing
     @Test func unreachableMissingAndMisnamed() async throws {
         let pg = try await PostgresCluster.require()
         let port = try LoopbackPort.free()
-        let refused = try await gate("'postgresql://gate:pw-\(port)@127.0.0.1:\(port)/shop'", password: "pw-\(port)")
+        let pass = "pw-" + String(port)
+        let refused = try await gate("'postgresql://gate:" + pass + "@127.0.0.1:\(port)/shop'", password: pass)
         #expect(refused.code == 3, "\(refused.output)")
         #expect(refused.message.contains("is the server running"), "\(refused.message)")
         let missing = try await gate("'\(pg.socketURL(database: "no_such_database_4711"))'")
