@@ -106,6 +106,32 @@ import Testing
         #expect(malformed.output.contains("suite.yaml:7"), "\(malformed.output)")
     }
 
+    /// libpq's environment in gate's own process: a service file (PGSERVICEFILE, named by the URL's
+    /// ?service= or by PGSERVICE) and PGSSLMODE, which libpq applies as psql would.
+    @Test func serviceFilesAndSSLModeFromTheEnvironment() async throws {
+        let pg = try await PostgresCluster.require()
+        let db = try await pg.createDatabase("service")
+        defer { pg.dropDatabase(db) }
+        try await pg.psql(PostgresHistories.sqlx(ToolHistories.base, failLast: false, ignoredChars: []), database: db)
+        let dir = try TempDir("pg-service")
+        defer { dir.remove() }
+        let service = "gate_svc_\(Int.random(in: 1000...9999))"
+        try dir.write(["services.conf": "[\(service)]\nhost=\(pg.socketDirectory)\nport=\(pg.port)\nuser=postgres\ndbname=\(db)\n"])
+        let named = try await gate("'postgresql://?service=\(service)'", env: ["PGSERVICEFILE": dir.file("services.conf")])
+        #expect(named.code == 0, "\(named.output)")
+        #expect(named.check["status"] as? String == "passed")
+        let fromEnv = try await gate("'postgresql://'", env: ["PGSERVICEFILE": dir.file("services.conf"), "PGSERVICE": service])
+        #expect(fromEnv.code == 0, "\(fromEnv.output)")
+        // Without the file the service is unknown: libpq's message, the error status.
+        let unknown = try await gate("'postgresql://?service=\(service)'", env: ["PGSERVICEFILE": dir.file("absent.conf")])
+        #expect(unknown.code == 3, "\(unknown.output)")
+        #expect(unknown.message.contains(service), "\(unknown.message)")
+        // PGSSLMODE=require over TCP to a server without TLS: refused, with the hint, never the password.
+        let tls = try await gate("'\(pg.tcpURL(database: db))'", env: ["PGSSLMODE": "require"], password: pg.superuserPassword)
+        #expect(tls.code == 3, "\(tls.output)")
+        #expect(tls.message.contains("SSL") && tls.message.contains("sslmode"), "\(tls.message)")
+    }
+
     @Test func missingHistoryTableMeansNothingAppliedYet() async throws {
         let pg = try await PostgresCluster.require()
         let db = try await pg.createDatabase("empty")

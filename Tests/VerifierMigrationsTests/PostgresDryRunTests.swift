@@ -142,6 +142,43 @@ import Testing
         #expect(try await scratchDatabases(pg) == 0)
     }
 
+    /// Ctrl-C on the built binary while a pending migration runs in the scratch database: gate exits 130,
+    /// the scratch database is dropped and the statement's backend is gone.
+    @Test func ctrlCOnTheBinaryDropsTheScratchDatabase() async throws {
+        let pg = try await PostgresCluster.require()
+        let sleep = "pg_sleep(300.\(Int.random(in: 1000...9999)))"  // unique, to find this backend only
+        let (w, db) = try await project(pg, applied: ["CREATE TABLE a (id int);"], pending: ["SELECT \(sleep);"])
+        defer { w.remove(); pg.dropDatabase(db) }
+        try w.write(["suite.yaml": """
+            checks:
+              - id: history
+                uses: migrations
+                with: {format: native, database: '\(pg.socketURL(database: db))', dry-run: true, max-duration: 10m}
+
+            """])
+        let running = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%\(sleep)%' AND pid <> pg_backend_pid()"
+        func count(_ sql: String) async throws -> Int {
+            Int(try await pg.psql(sql).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Repo.gateBinary)
+        p.arguments = ["run", "suite.yaml", "--no-cache", "--reports", "out"]
+        p.currentDirectoryURL = URL(fileURLWithPath: w.path)
+        p.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1", "GITHUB_ACTIONS": ""]) { _, b in b }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        for _ in 0..<600 where try await count(running) == 0 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await count(running) == 1, "the pending migration never started")
+        #expect(try await scratchDatabases(pg) == 1)
+        kill(p.processIdentifier, SIGINT)
+        for _ in 0..<600 where p.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!p.isRunning && p.terminationStatus == 130, "exit \(p.isRunning ? -1 : p.terminationStatus)")
+        #expect(try await scratchDatabases(pg) == 0)
+        #expect(try await count(running) == 0)
+    }
+
     @Test func aReplicaInRecoveryIsReadButNotDryRun() async throws {
         let pg = try await PostgresCluster.require()
         let (w, db) = try await project(pg, applied: ["CREATE TABLE a (id int);"], pending: ["CREATE TABLE b (id int);"])
