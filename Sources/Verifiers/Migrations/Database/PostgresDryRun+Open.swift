@@ -54,7 +54,11 @@ extension PostgresDryRun {
     }
 
     static func options(_ setup: Setup, database: String? = nil) -> ConnectionOptions {
-        var o = ConnectionOptions(statementTimeout: setup.maxDuration, environment: setup.context.environment, root: setup.context.root)
+        // The server's statement_timeout is only a backstop, 10 s behind max-duration: gate's own timer stops a
+        // slow migration first and reports it as stopped (with both at max-duration, a loaded machine decided
+        // which fired first, and the finding said "took 1.0s" instead).
+        var o = ConnectionOptions(statementTimeout: setup.maxDuration + .seconds(10), environment: setup.context.environment,
+                                  root: setup.context.root)
         o.readOnly = false
         o.database = database
         o.applicationName = "gate migrations dry run"
