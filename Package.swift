@@ -64,6 +64,9 @@ let package = Package(
         .target(name: "CGateSupport", path: "Sources/System/CGateSupport", cSettings: buildInfo),
         .target(name: "CGateTLS", path: "Sources/System/CGateTLS",
                 linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/System/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         .target(name: "CStateSupport", path: "Sources/System/CStateSupport", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "CMappedHash", path: "Sources/System/CMappedHash", linkerSettings: [.linkedLibrary("xxhash")]),
 
@@ -88,6 +91,11 @@ let package = Package(
             name: "GateStore",
             dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // The shared read-only database layer (SQLite through GRDB, PostgreSQL through libpq).
+        .target(
+            name: "GateDatabase",
+            dependencies: ["GateCore", "ContentHash", "CLibPQ", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
 
         // MARK: Verifiers (one module each; GateCore only, plus their own libraries)
         .target(
@@ -106,13 +114,13 @@ let package = Package(
         .target(
             name: "VerifierMigrations",
             dependencies: [
-                "GateCore", "ContentHash", .product(name: "GRDB", package: "GRDB.swift"),
+                "GateCore", "ContentHash", "GateDatabase", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),
         .target(
             name: "VerifierTenantIsolation",
-            dependencies: ["GateCore", "GateHTTP", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateCore", "GateDatabase", "GateHTTP", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
         .target(
             name: "VerifierHealth", dependencies: ["GateCore", "GateHTTP"],
@@ -155,6 +163,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "GateHTTPTests", dependencies: ["GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GateDatabaseTests",
+            dependencies: ["GateDatabase", "GateCore", "GateTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "GateReportsTests", dependencies: ["GateReports", "GateCore", "GateTestSupport"],
             exclude: ["Golden"], swiftSettings: strict),

@@ -32,6 +32,8 @@ import Testing
         for cell in ScenarioMatrixTests.cells {
             for e in cell.expect { rules.insert("migrations/" + String(e.split(separator: ":")[0])) }
         }
+        // The PostgreSQL dry run's rules need the real server (PostgresDryRunTests).
+        rules.formUnion(PostgresDryRunTests.rulesReported)
         for rule in MigrationsVerifier.descriptor.rules.map(\.id) {
             #expect(rules.contains(rule), "no fixture or matrix cell reports \(rule)")
         }

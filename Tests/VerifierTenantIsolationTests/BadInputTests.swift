@@ -17,7 +17,8 @@ import Testing
 
     @Test func aModeIsRequired() {
         #expect(message("max-examples: 3") == "'max-examples': 'max-examples' belongs to the database mode; give 'database' as well")
-        #expect(message("root: .") == "'with': give 'database' (a SQLite file to check), 'base-url' (a running service to probe), or both")
+        #expect(message("root: .") == "'with': give 'database' (a SQLite file or a PostgreSQL URL to check), 'base-url' (a running "
+            + "service to probe), or both")
         #expect(message("database: a.db\nmethods: [GET]") == "'methods': 'methods' belongs to the HTTP mode; give 'base-url' as well")
     }
 
@@ -80,13 +81,14 @@ import Testing
         """
 
     @Test func unusableDatabases() async throws {
+        // The shared database layer's messages (GateDatabase), the same for every verifier.
         #expect(try await runError(nil, "database: app.db")
-            == "the database 'app.db' does not exist; fix 'database' or create the file first")
+            == "the database 'app.db' does not exist; check the 'database' parameter (relative paths resolve against the check's root)")
         let dir = try TempDir("tenant-notdb")
         defer { dir.remove() }
         try dir.write(["app.db": String(repeating: "not a database\n", count: 100)])
         let notDB = try await check("database: app.db", root: dir.path).message ?? ""
-        #expect(notDB.hasPrefix("cannot read the database 'app.db': file is not a database"))
+        #expect(notDB.hasPrefix("'app.db' is not a SQLite database (SQLite says: file is not a database)"), "\(notDB)")
         #expect(try await runError(Self.schema, "database: app.db\ntenant-column: org_id")
             == "no table of 'app.db' has the tenant column 'org_id'; set 'tenant-column' to the column that holds the "
                 + "tenant (tables: documents, notes, tenants)")

@@ -49,9 +49,19 @@ extension MigrationsVerifier {
                        severity: .warning,
                        help: "Check that nothing still needs the data, then annotate: -- gate:allow-destructive <reason>."),
         RuleDescriptor("migrations/dry-run-failed",
-                       "A pending migration fails when applied to a SQLite copy of the database (the message says when the SQL is "
-                        + "written for another database, so the failure may be a dialect difference).",
-                       help: "Fix the statement SQLite rejects; nothing was written to the real database."),
+                       "A pending migration fails in the dry run: on a SQLite copy (the message says when the SQL is written for "
+                        + "another database, so the failure may be a dialect difference), or on PostgreSQL, in a scratch database or "
+                        + "a rolled-back transaction.",
+                       help: "Fix the statement the database rejects; nothing was written to the real database."),
+        RuleDescriptor("migrations/lock",
+                       "PostgreSQL dry run: a pending migration takes an ACCESS EXCLUSIVE lock on a table whose row estimate reaches "
+                        + "'large-table': every read and write of it waits until the migration commits.",
+                       severity: .warning,
+                       help: "Run it when traffic allows, set a short lock_timeout, or use a form that locks less (CONCURRENTLY, NOT VALID)."),
+        RuleDescriptor("migrations/not-dry-run",
+                       "'dry-run: transaction' did not run a statement that cannot run in a transaction (CREATE INDEX "
+                        + "CONCURRENTLY, VACUUM) or that would end it (COMMIT); it runs for real at deploy.",
+                       severity: .note, help: "Use the default scratch dry run to run it, or check it by hand."),
         RuleDescriptor("migrations/too-slow", "A pending migration ran longer than 'max-duration' on a copy of the database.",
                        help: "Split or batch it, or raise 'max-duration' if the lock time is acceptable."),
     ]
@@ -60,8 +70,12 @@ extension MigrationsVerifier {
         id: "migrations",
         summary: "Applied migrations unedited and present, none failed, order and atlas.sum intact; optional dry run.",
         discussion: """
-            Compares a migrations folder with the history table its tool writes, in a SQLite database opened
-            read-only (gate never writes to it). Formats: native (gate's own, docs/migrations.md), prisma,
+            Compares a migrations folder with the history table its tool writes, in a SQLite file or a
+            PostgreSQL database opened read-only (gate never writes to it). On PostgreSQL the table is looked
+            for where the tool keeps it: Prisma's in the URL's ?schema= (public by default), Flyway's in
+            defaultSchema or the first of schemas, Atlas's in revisions_schema, the URL's search_path or
+            the atlas_schema_revisions schema, golang-migrate's as x-migrations-table names it, the others
+            along search_path; 'table' may name a schema (app.history). Formats: native (gate's own, docs/migrations.md), prisma,
             flyway, sqlx, golang-migrate and atlas, each with its tool's own checksum and its tool's own
             verdicts; 'format: auto' picks one from the history table, else from the project's files
             (Cargo.toml depending on sqlx, schema.prisma, flyway.conf, atlas.hcl, go.mod), else from the
@@ -80,15 +94,21 @@ extension MigrationsVerifier {
             destructive changes (DROP, TRUNCATE, DELETE without WHERE, renames); annotate a deliberate one
             with '-- gate:allow-destructive <reason>'.
 
-            'dry-run: true' copies the database to a temporary file and applies the pending migrations there
-            (all of them, to an empty database, when no database is given), each in a transaction, reporting
-            SQLite's message with the failing statement and each one's time against 'max-duration'.
+            'dry-run: true' applies the pending migrations where nothing is kept: a temporary copy of a SQLite
+            file (an empty database, with every migration, when no database is given), or on PostgreSQL a
+            scratch database made from the target's schema and dropped afterwards; 'dry-run: transaction'
+            uses one always-rolled-back transaction on the PostgreSQL target itself. Each migration runs in
+            a transaction; the report gives the engine's message with the failing statement, each
+            migration's and statement's time against 'max-duration', and on PostgreSQL the ACCESS
+            EXCLUSIVE locks pending migrations take on large tables (with the row estimate).
             Like 'flyway validate' or 'prisma migrate status', but one verifier for all of these stacks.
             """,
         parameters: [
             ParameterSpec("directory", .path, default: "migrations", "The migrations folder."),
-            ParameterSpec("database", .path,
-                          "The SQLite file holding the tool's history table; opened read-only. Without it only the folder is checked."),
+            ParameterSpec("database", .any,
+                          "Where the tool's history table is, opened read-only: a SQLite file, a postgres:// URL (libpq's PG* variables "
+                            + "and ~/.pgpass apply; the password is never shown), or {url-env: NAME} to read either from the "
+                            + "environment. Without it only the folder is checked."),
             ParameterSpec("format", .oneOf(FormatName.allCases.map(\.rawValue)), default: "auto",
                           "Which tool's layout, checksum and history table to use."),
             ParameterSpec("table", .string, "The history table's name when it is not the tool's default (or its configuration's)."),
@@ -100,12 +120,23 @@ extension MigrationsVerifier {
             ParameterSpec("environment", .string,
                           "The env of atlas.hcl or the environment of flyway.toml to read, when the file has several."),
             ParameterSpec("allow-pending", .bool, default: "true", "Report pending migrations as notes; false makes them errors."),
-            ParameterSpec("dry-run", .bool, default: "false", "Apply pending migrations to a temporary copy of the database."),
+            ParameterSpec("dry-run", .any, default: "false",
+                          "Apply pending migrations where nothing is kept: true (or 'scratch') uses a temporary SQLite copy, or on "
+                            + "PostgreSQL a scratch database made from the target (CREATE DATABASE … TEMPLATE, else pg_dump "
+                            + "--schema-only), dropped afterwards; 'transaction' (PostgreSQL, explicit) uses one transaction on the "
+                            + "target itself, always rolled back."),
+            ParameterSpec("lock-timeout", .duration, default: "5s",
+                          "'dry-run: transaction': how long a statement may wait for a lock the application holds."),
+            ParameterSpec("large-table", .int, default: "100000",
+                          "PostgreSQL dry run: the row estimate from which an ACCESS EXCLUSIVE lock is a 'migrations/lock' warning."),
             ParameterSpec("max-duration", .duration, default: "30s",
                           "The longest one migration may take in the dry run; it is stopped there."),
             ParameterSpec("destructive", .oneOf(DestructivePolicy.allCases.map(\.rawValue)), default: "warn",
                           "Destructive changes in pending migrations: warn, deny (an error) or off."),
-            ParameterSpec("busy-timeout", .duration, default: "5s", "How long to wait for a database locked by another connection."),
+            ParameterSpec("busy-timeout", .duration, default: "5s", "How long to wait for a SQLite database locked by another connection."),
+            ParameterSpec("statement-timeout", .duration, default: "30s",
+                          "The longest one query of the history may run (PostgreSQL's statement_timeout, a lock held by a running "
+                            + "migration included); then the check errors instead of hanging."),
         ],
         rules: rules,
         examples: examples)

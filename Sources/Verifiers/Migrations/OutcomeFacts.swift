@@ -13,6 +13,10 @@ struct OutcomeFacts {
     let dryRunPending: Int
     let maxDuration: Duration
     let hasDatabase: Bool
+    /// What the dry run ran on ("a scratch PostgreSQL database made with pg_dump --schema-only").
+    var dryRunTarget: String?
+    /// The locks the dry run's statements took, one line each.
+    var lockLines: [String] = []
 
     func summary(_ findings: [Finding]) -> String {
         var parts = ["\(format.name.rawValue): \(files) migration\(files == 1 ? "" : "s")"]
@@ -27,6 +31,7 @@ struct OutcomeFacts {
         if let d = dryRun {
             let total = d.timings.reduce(Duration.zero) { $0 + $1.duration }
             var s = "dry run applied \(d.timings.count) of \(dryRunPending) in \(DurationParsing.format(total))"
+            if let t = dryRunTarget, t.contains("PostgreSQL") || t.contains("transaction") { s += " on \(t)" }
             if d.stopped != nil { s += ", 1 stopped" }
             if !d.notTried.isEmpty { s += ", \(d.notTried.count) not tried" }
             parts.append(s)
@@ -56,6 +61,11 @@ struct OutcomeFacts {
             s["dryRunNotTried"] = .int(d.notTried.count)
             s["dryRunMs"] = .object(Dictionary(d.timings.map { ($0.path, JSONValue.int($0.duration.milliseconds)) },
                                                uniquingKeysWith: { a, _ in a }))
+            // The slowest statements (at most 20), so a report shows where a migration's time goes.
+            s["dryRunSlowest"] = .array(d.statements.enumerated().sorted { ($0.element.duration, $1.offset) > ($1.element.duration, $0.offset) }
+                .prefix(20).map { .object(["path": .string($0.element.path), "line": .int($0.element.line),
+                                           "ms": .int($0.element.duration.milliseconds)]) })
+            if !d.locks.isEmpty { s["dryRunLocks"] = .int(d.locks.count) }
         }
         return s
     }
@@ -65,9 +75,12 @@ struct OutcomeFacts {
     var log: String? {
         guard let d = dryRun else { return nil }
         var lines = ["dry run: \(dryRunPending) migration\(dryRunPending == 1 ? "" : "s") to apply"]
+        if let t = dryRunTarget { lines.append("dry run: on \(t)") }
         lines += d.timings.map {
             "dry run: '\($0.path)' applied in \(DurationParsing.format($0.duration)) (max-duration \(DurationParsing.format(maxDuration)))"
         }
+        lines += d.statements.map { "dry run: '\($0.path)' line \($0.line): \($0.duration.milliseconds) ms \($0.preview)" }
+        lines += lockLines
         if let stopped = d.stopped { lines.append("dry run: '\(stopped)' failed or was stopped (see its finding)") }
         lines += d.notTried.map { "dry run: '\($0)' not tried: an earlier migration failed" }
         return lines.joined(separator: "\n")

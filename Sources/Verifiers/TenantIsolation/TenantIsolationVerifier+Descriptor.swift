@@ -6,14 +6,21 @@ extension TenantIsolationVerifier {
         id: "tenant-isolation",
         summary: "No data crosses tenants: database invariants, and an HTTP authorization matrix with no hard 500s.",
         discussion: """
-            Database mode (`database`) opens a SQLite file read-only and discovers tables and foreign keys from
-            the schema (PRAGMA foreign_key_list). A table with the tenant column is tenant-scoped; the tenant
+            Database mode (`database`) opens a SQLite file or a PostgreSQL database read-only and discovers
+            tables and foreign keys from the schema (PRAGMA foreign_key_list, pg_catalog). A table with the tenant column is tenant-scoped; the tenant
             table is the root; tables in `global-tables` are exempt. Each rule is one set-based query per
             table or reference that counts offending rows and fetches at most `max-examples` row keys, so
             memory does not grow with the data. References are checked directly, through join tables (both
             parents must share a tenant) and one level up (a scoped row that references a tenant-less row must
             share the tenant of that row's scoped parent). A reference that carries the tenant column into the
             parent's key is enforced by the database and skipped.
+
+            On PostgreSQL, row-level security is checked too: tenant tables without RLS, RLS not forced for an
+            owning application role, RLS without a policy, permissive read policies that ignore the tenant,
+            views and SECURITY DEFINER functions that read tenant tables with rights RLS does not apply to,
+            and an application role that bypasses RLS. With `app-role`, a live probe then reads every tenant
+            table as that role with each of `probe-tenants` tenants set in `tenant-setting`, in a rolled-back
+            read-only transaction: any row of another tenant is a `cross-tenant-read`.
 
             HTTP mode (`base-url`) reads each tenant's token from the environment variable its `token-env`
             names; tokens never appear in findings, logs or reports. For every actor and owner (actor ≠ owner)
@@ -36,7 +43,9 @@ extension TenantIsolationVerifier {
             do the HTTP half by hand in a proxy; hand-written smoke scripts do both halves, once.
             """,
         parameters: [
-            ParameterSpec("database", .path, "Database mode: the SQLite file to check (opened read-only)."),
+            ParameterSpec("database", .any,
+                          "Database mode: a SQLite file, a postgres:// URL (libpq's PG* variables and ~/.pgpass apply; the "
+                          + "password is never shown) or {url-env: NAME}; opened read-only."),
             ParameterSpec("tenant-column", .string, default: "tenant_id", "The column that holds a row's tenant."),
             ParameterSpec("tenant-table", .string, default: "tenants",
                           "The root table of tenants; its key is what tenant columns hold."),
@@ -47,6 +56,14 @@ extension TenantIsolationVerifier {
                           "Columns holding storage paths: {column: documents.storage_key, template: \"tenants/{slug}/\"}, "
                           + "one or a list; {…} names a column of the tenant table."),
             ParameterSpec("max-examples", .int, default: "5", range: 0...1000, "Row keys shown per database finding."),
+            ParameterSpec("statement-timeout", .duration, default: "60s", "The longest one database query may run."),
+            ParameterSpec("app-role", .string,
+                          "PostgreSQL: the role the application connects as. Enables the role checks and the live probe, "
+                          + "which reads as this role (SET LOCAL ROLE, so gate's user must be a member) in a rolled-back "
+                          + "read-only transaction."),
+            ParameterSpec("tenant-setting", .string, default: "app.tenant_id",
+                          "PostgreSQL: the setting the policies read the tenant from (current_setting('app.tenant_id'))."),
+            ParameterSpec("probe-tenants", .int, default: "3", range: 1...100, "PostgreSQL: how many tenants the live probe sets in turn."),
             ParameterSpec("base-url", .string,
                           "HTTP mode: http(s)://host:port[/prefix] of the running service; loopback or an address you name."),
             ParameterSpec("insecure", .bool, default: "false", "HTTP mode: skip certificate verification on https (curl -k)."),
@@ -81,8 +98,31 @@ extension TenantIsolationVerifier {
             RuleDescriptor("tenant-isolation/storage-prefix", "A stored path lies outside its tenant's prefix.",
                            help: "Move the object under its tenant's prefix and fix the code that builds paths."),
             RuleDescriptor("tenant-isolation/cross-tenant-read",
-                           "A tenant's credentials read another tenant's object (2xx).",
-                           help: "Load objects by id and tenant together, and answer 404 to other tenants."),
+                           "A tenant's credentials read another tenant's object (HTTP 2xx), or on PostgreSQL the application's "
+                            + "role, with one tenant set, sees rows of another.",
+                           help: "Load objects by id and tenant together, and answer 404 to other tenants; on PostgreSQL fix the policies."),
+            RuleDescriptor("tenant-isolation/rls-disabled", "PostgreSQL: a tenant-scoped table without row-level security.",
+                           help: "ENABLE ROW LEVEL SECURITY with a policy on the tenant column."),
+            RuleDescriptor("tenant-isolation/rls-not-forced",
+                           "PostgreSQL: the application's role owns a tenant table whose row-level security is not forced.",
+                           help: "ALTER TABLE … FORCE ROW LEVEL SECURITY, or let another role own it."),
+            RuleDescriptor("tenant-isolation/rls-no-policy",
+                           "PostgreSQL: row-level security on, but no policy: the table reads as empty.", severity: .warning,
+                           help: "Add a policy on the tenant column."),
+            RuleDescriptor("tenant-isolation/rls-policy-unscoped",
+                           "PostgreSQL: a permissive read policy for the application names neither the tenant column nor the "
+                            + "tenant setting (USING (true) among them).",
+                           help: "Compare the tenant column with current_setting(tenant-setting), or make the policy RESTRICTIVE."),
+            RuleDescriptor("tenant-isolation/rls-view-bypass",
+                           "PostgreSQL: a view over a tenant table runs with its owner's rights (security_invoker off, an owner "
+                            + "that bypasses RLS), or a materialized view copies tenant rows.",
+                           help: "ALTER VIEW … SET (security_invoker = true), or filter by tenant in the view."),
+            RuleDescriptor("tenant-isolation/rls-definer-function",
+                           "PostgreSQL: a SECURITY DEFINER function reads a tenant table as an owner RLS does not apply to.",
+                           help: "Make it SECURITY INVOKER, or filter by the tenant setting inside it."),
+            RuleDescriptor("tenant-isolation/rls-bypass-role",
+                           "PostgreSQL: the application's role (or one it inherits) is superuser or has BYPASSRLS.",
+                           help: "Connect the application as a role without SUPERUSER or BYPASSRLS."),
             RuleDescriptor("tenant-isolation/unauthenticated-read", "A request without credentials was answered 2xx.",
                            help: "Require credentials on every route of the resource; answer 401 without them."),
             RuleDescriptor("tenant-isolation/server-error", "A probe was answered with a 5xx (the no-hard-500 rule).",

@@ -1,16 +1,18 @@
 import Foundation
 import GateCore
-import GRDB
+import GateDatabase
 
 /// Proves tenancy on a database, on a running service, or both.
 ///
-/// - **Database mode** (`database`): opens a SQLite file read-only, finds tables and foreign keys from the
-///   schema, and runs set-based SQL for five rules: rows without a tenant (`null-tenant`), references
-///   whose two rows belong to different tenants, directly, through join tables and one level up
-///   (`cross-tenant-reference`), tables linked to tenant data without a tenant column
+/// - **Database mode** (`database`): opens a SQLite file or a PostgreSQL database read-only, finds tables
+///   and foreign keys from the schema, and runs set-based SQL for five rules: rows without a tenant
+///   (`null-tenant`), references whose two rows belong to different tenants, directly, through join tables
+///   and one level up (`cross-tenant-reference`), tables linked to tenant data without a tenant column
 ///   (`missing-tenant-column`), unique indexes that leave out the tenant (`unscoped-unique`, a warning),
-///   and stored paths outside their tenant's prefix (`storage-prefix`). Parameters: `tenant-column`,
-///   `tenant-table`, `global-tables`, `relations`, `storage-prefix`, `max-examples`.
+///   and stored paths outside their tenant's prefix (`storage-prefix`). On PostgreSQL, row-level security
+///   too (`rls-*`, `RowLevelSecurityAudit`), and with `app-role` a live probe (`cross-tenant-read`).
+///   Parameters: `tenant-column`, `tenant-table`, `global-tables`, `relations`, `storage-prefix`,
+///   `max-examples`, `statement-timeout`, `app-role`, `tenant-setting`, `probe-tenants`.
 /// - **HTTP mode** (`base-url`): for every pair of tenants and every resource, asks for the owner's
 ///   objects with the other tenant's credentials, through the owner's path and through the actor's own
 ///   path (IDOR), without credentials, and with malformed ids. A 2xx to another tenant is
@@ -26,28 +28,32 @@ public struct TenantIsolationVerifier: Verifier {
                                 "storage-prefix"].map { "tenant-isolation/" + $0 }
     static let httpRules = ["cross-tenant-read", "unauthenticated-read", "server-error", "owner-denied", "probe-failed"]
         .map { "tenant-isolation/" + $0 }
-    static let databaseKeys = ["tenant-column", "tenant-table", "global-tables", "relations", "storage-prefix", "max-examples"]
+    static let databaseKeys = ["tenant-column", "tenant-table", "global-tables", "relations", "storage-prefix", "max-examples",
+                               "statement-timeout", "app-role", "tenant-setting", "probe-tenants"]
     static let httpKeys = ["tenants", "resources", "timeout", "concurrency", "methods", "allow-mutations", "auth-header",
                            "auth-scheme", "malformed-ids", "max-ids", "insecure", "ca"]
 
     public var evaluatedRules: [String] {
-        (database == nil ? [] : Self.databaseRules) + (http == nil ? [] : Self.httpRules)
+        var rules = database == nil ? [] : Self.databaseRules
+        if let database, database.location.mayBePostgres { rules += RowLevelSecurityAudit.rules }
+        for r in http == nil ? [] : Self.httpRules where !rules.contains(r) { rules.append(r) }
+        return rules
     }
 
     public init(parameters p: Parameters) throws(ConfigError) {
-        let path = try p.path("database")
+        let location = try p.database()
         let base = try p.string("base-url")
-        if path == nil, let k = Self.databaseKeys.first(where: p.has) {
+        if location == nil, let k = Self.databaseKeys.first(where: p.has) {
             throw p.error(k, "'\(k)' belongs to the database mode; give 'database' as well")
         }
         if base == nil, let k = Self.httpKeys.first(where: p.has) {
             throw p.error(k, "'\(k)' belongs to the HTTP mode; give 'base-url' as well")
         }
-        guard path != nil || base != nil else {
-            throw .invalidParameter(p.location, key: "with", message: "give 'database' (a SQLite file to check), "
+        guard location != nil || base != nil else {
+            throw .invalidParameter(p.location, key: "with", message: "give 'database' (a SQLite file or a PostgreSQL URL to check), "
                 + "'base-url' (a running service to probe), or both")
         }
-        database = try path.map { (s: String) throws(ConfigError) in try DatabaseOptions(p, path: s) }
+        database = try location.map { (l: DatabaseLocation) throws(ConfigError) in try DatabaseOptions(p, location: l) }
         http = try base.map { (s: String) throws(ConfigError) in try HTTPOptions(p, baseURL: s) }
         maxIDs = try p.int("max-ids", default: 3, range: 1...1000)
     }
@@ -84,32 +90,49 @@ public struct TenantIsolationVerifier: Verifier {
 
     private func runDatabase(_ options: DatabaseOptions, _ context: CheckContext) async throws
         -> ([Finding], [String: JSONValue], String) {
-        let display = context.relative(options.path)
         do {
-            let db = try SQLiteTenantDatabase(path: options.path, display: display)
+            let db = try LayerTenantDatabase.open(options, context: context)
+            defer { db.connection.close() }
+            let display = db.connection.displayName
             let model = try TenancyModel(tables: try await db.tables(), options: options, display: display)
             var audit = DatabaseAudit(db: db, model: model, options: options, display: display, context: context)
             try await audit.run()
-            let stats: [String: JSONValue] = [
+            var findings = audit.findings
+            var stats: [String: JSONValue] = [
+                "engine": .string(db.connection.engine.rawValue),
                 "tables": .int(model.tables.count), "tenantScoped": .int(model.scoped.count),
                 "global": .int(model.global.count), "withoutTenantColumn": .int(model.tenantLess.count),
                 "rows": .int(audit.rows), "referencesChecked": .int(audit.referencesChecked),
                 "referencesEnforcedBySchema": .int(audit.referencesEnforcedBySchema),
                 "storageColumns": .int(audit.pathsChecked), "queries": .int(audit.queries),
             ]
-            let errors = audit.findings.filter { $0.severity == .error }.count
-            let warnings = audit.findings.count - errors
+            var rlsLine = ""
+            if db.connection.engine == .postgres {
+                var rls = RowLevelSecurityAudit(connection: db.connection, model: model, options: options, display: display,
+                                                context: context)
+                try await rls.run()
+                findings += rls.findings
+                var s: [String: JSONValue] = ["policies": .int(rls.policiesRead)]
+                if options.appRole != nil {
+                    s["probeTenants"] = .int(rls.probe.tenants)
+                    s["probeQueries"] = .int(rls.probe.queries)
+                    s["notReadableByAppRole"] = .array(rls.probe.tablesSkipped.map { .string($0) })
+                }
+                stats["rowLevelSecurity"] = .object(s)
+                rlsLine = options.appRole.map { ", RLS probed as '\($0)' with \(rls.probe.tenants) tenants" }
+                    ?? ", RLS checked in the catalog (no 'app-role' to probe as)"
+            }
+            let errors = findings.filter { $0.severity == .error }.count
+            let warnings = findings.filter { $0.severity == .warning }.count
             var line = "database: \(model.scoped.count) tenant tables, \(audit.rows) rows, "
-                + "\(audit.referencesChecked + audit.referencesEnforcedBySchema) references"
+                + "\(audit.referencesChecked + audit.referencesEnforcedBySchema) references" + rlsLine
             line += errors == 0 ? ", no leaks" : ", \(errors) \(errors == 1 ? "problem" : "problems")"
             if warnings > 0 { line += ", \(warnings) \(warnings == 1 ? "warning" : "warnings")" }
-            return (audit.findings, stats, line)
+            return (findings, stats, line)
         } catch let e as DatabaseProblem {
             throw VerifierError(e.description)
-        } catch let e as DatabaseError where e.resultCode == .SQLITE_INTERRUPT {
-            throw CancellationError()
-        } catch let e as DatabaseError {
-            throw VerifierError("a query on '\(display)' failed: \(e.message ?? "\(e.resultCode)") (SQLite \(e.resultCode))")
+        } catch let e as DatabaseFailure {
+            throw VerifierError(e.message)
         }
     }
 

@@ -27,6 +27,8 @@ struct MatrixSetup {
     var ignoredChars: Set<Character> = []
     var historyTable: String?
     var withDatabase = true
+    /// A PostgreSQL URL instead of `history.sqlite` (set by `build(on:)`).
+    var databaseURL: String?
     /// golang-migrate: write each migration's `.down.sql` beside its `.up.sql`.
     var downFiles = true
     /// Rewrites the history SQL before it is run (a hand-made history row, a changed encoding).
@@ -40,7 +42,8 @@ struct MatrixSetup {
     }
 
     var yaml: String {
-        (["format: \(format)"] + (withDatabase ? ["database: history.sqlite"] : []) + (with.isEmpty ? [] : [with]))
+        (["format: \(format)"] + (withDatabase ? [databaseURL.map { "database: '\($0)'" } ?? "database: history.sqlite"] : [])
+            + (with.isEmpty ? [] : [with]))
             .joined(separator: "\n")
     }
 
@@ -67,6 +70,22 @@ struct MatrixSetup {
                                                              table: historyTable)))
         }
         return w
+    }
+}
+
+extension MatrixSetup {
+    /// The same cell with the history in a new database of `pg`, written as the tool writes it on
+    /// PostgreSQL; the setup's `yaml` then points at it. Returns the database's name for dropping.
+    mutating func build(on pg: PostgresCluster) async throws -> (Workspace, String?) {
+        var files = self
+        files.withDatabase = false
+        let w = try files.build()
+        guard withDatabase else { return (w, nil) }
+        let db = try await pg.createDatabase("matrix_\(layout)")
+        try await pg.psql(editHistory(PostgresHistories.history(layout, applied, failLast: failLast, ignoredChars: ignoredChars,
+                                                          table: historyTable)), database: db)
+        databaseURL = pg.socketURL(database: db)
+        return (w, db)
     }
 }
 

@@ -1,11 +1,14 @@
 import Dispatch
 import Foundation
 import GateCore
+import GateDatabase
 
 /// The dry run: applies the pending migrations, in order and each in its own transaction, to a scratch
-/// copy of the database, and reports SQLite's message with the failing statement, and each migration's
-/// duration against `max-duration`. A migration still running at `max-duration` is interrupted. The
-/// first failure stops the run: later migrations usually depend on it.
+/// copy of the database (a SQLite copy, a scratch PostgreSQL database, or PostgreSQL's always-rolled-back
+/// transaction), and reports the engine's message with the failing statement, each migration's duration
+/// against `max-duration`, each statement's time, and on PostgreSQL the table locks statements take
+/// (`LockCheck`). A migration still running at `max-duration` is interrupted. The first failure stops
+/// the run: later migrations usually depend on it.
 struct DryRun: Sendable {
     struct Report: Sendable {
         var findings: [Finding] = []
@@ -16,6 +19,17 @@ struct DryRun: Sendable {
         /// The migration that failed or was stopped, if any.
         var stopped: String?
         var cancelled = false
+        /// Every statement that ran, with its time, in order.
+        var statements: [StatementTiming] = []
+        /// Relation locks statements took (PostgreSQL, inside a transaction).
+        var locks: [LockCheck.Taken] = []
+    }
+
+    struct StatementTiming: Sendable {
+        var path: String
+        var line: Int
+        var duration: Duration
+        var preview: String
     }
 
     let maxDuration: Duration
@@ -23,6 +37,11 @@ struct DryRun: Sendable {
     var target = "a SQLite copy of the database"
     /// The database the tool's configuration targets, when it says ("PostgreSQL").
     var declaredDialect: String?
+    /// The engine the migrations run on: the dialect hint is only for SQLite.
+    var engine = DatabaseEngine.sqlite
+    /// Lock warnings: the target's row estimates (`schema.table` → `pg_class.reltuples`) and the size from
+    /// which an ACCESS EXCLUSIVE lock is a warning.
+    var locks = LockCheck(estimates: [:], largeTable: 100_000)
 
     func run(_ items: [(file: MigrationFile, statements: [SQLStatement])], on scratch: any ScratchDatabase,
              progress: @escaping @Sendable (String) -> Void) async throws -> Report {
@@ -53,6 +72,7 @@ struct DryRun: Sendable {
             let outcome = scratch.apply(item.statements, transactional: transactional)
             let timedOut = state.disarm(generation)
             if state.isCancelled { report.cancelled = true; return report }
+            record(outcome, file, item.statements, &report)
             let limit = DurationParsing.format(maxDuration)
             if timedOut || outcome.duration > maxDuration {
                 report.findings.append(Finding(
@@ -72,7 +92,7 @@ struct DryRun: Sendable {
             if let failure = outcome.failure {
                 let statement = failure.statement.map { item.statements[$0] } ?? item.statements.last
                 let line = statement?.line
-                let dialect = SQLDialect.foreign(in: item.statements, declared: declaredDialect)
+                let dialect = engine == .sqlite ? SQLDialect.foreign(in: item.statements, declared: declaredDialect) : nil
                 var message = "'\(file.path)' fails on \(target)" + (line.map { " at line \($0)" } ?? "")
                     + ": \(failure.message)" + (statement.map { "; statement: \($0.preview)" } ?? "")
                 var help = "fix the migration so it applies to the current schema; nothing was written to the real database"
@@ -95,6 +115,28 @@ struct DryRun: Sendable {
             report.timings.append((file.path, outcome.duration))
         }
         return report
+    }
+
+    /// Statement times, locks, and the statements transaction mode did not run (a note each).
+    private func record(_ outcome: ApplyOutcome, _ file: MigrationFile, _ statements: [SQLStatement], _ report: inout Report) {
+        for run in outcome.statements {
+            let statement = statements[run.index]
+            report.statements.append(StatementTiming(path: file.path, line: statement.line, duration: run.duration,
+                                                     preview: statement.preview))
+            for lock in run.locks {
+                report.locks.append(LockCheck.Taken(path: file.path, line: statement.line, table: lock.table, mode: lock.mode,
+                                                    preview: statement.preview))
+            }
+        }
+        for (index, reason) in outcome.skipped {
+            let statement = statements[index]
+            report.findings.append(Finding(
+                rule: "migrations/not-dry-run", severity: .note,
+                message: "'\(file.path)' line \(statement.line) was not run by the dry run: \(reason); it will run for real at "
+                    + "deploy. Statement: \(statement.preview)",
+                path: file.path, line: statement.line, identity: "not-dry-run \(file.name) \(statement.preview)",
+                help: "use the default scratch dry run ('dry-run: true') to run it, or check it by hand"))
+        }
     }
 }
 

@@ -1,58 +1,7 @@
+import Dispatch
 import Foundation
 import GateCore
-
-/// A value read from a history table, independent of the database engine.
-enum SQLValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-
-    var isNull: Bool { self == .null }
-
-    /// Text as stored; numbers rendered; nil for NULL and blobs.
-    var text: String? {
-        switch self {
-        case .text(let s): s
-        case .integer(let i): String(i)
-        case .real(let d): String(d)
-        case .null, .blob: nil
-        }
-    }
-
-    var int: Int64? {
-        switch self {
-        case .integer(let i): i
-        case .real(let d): d.isFinite && d == d.rounded() ? Int64(exactly: d) : nil
-        case .text(let s): Int64(s.trimmingCharacters(in: .whitespaces))
-        case .null, .blob: nil
-        }
-    }
-
-    /// Booleans as SQLite (0/1) and PostgreSQL ('t'/'f', true/false) store them.
-    var bool: Bool? {
-        switch self {
-        case .integer(let i): i != 0
-        case .real(let d): d != 0
-        case .text(let s):
-            switch s.lowercased() {
-            case "1", "t", "true", "y", "yes": true
-            case "0", "f", "false", "n", "no": false
-            default: nil
-            }
-        case .null, .blob: nil
-        }
-    }
-
-    var bytes: [UInt8]? {
-        switch self {
-        case .blob(let b): b
-        case .text(let s): Array(s.utf8)
-        default: nil
-        }
-    }
-}
+import GateDatabase
 
 /// One history row: column name to value.
 struct HistoryRow: Sendable {
@@ -61,50 +10,111 @@ struct HistoryRow: Sendable {
     subscript(_ column: String) -> SQLValue { values[column] ?? .null }
 }
 
-/// Read-only access to the database that holds a tool's history table.
-///
-/// The checks see only this protocol and `ScratchDatabase`. SQLite (through GRDB) is the backend today;
-/// a PostgreSQL backend implements the same few calls (list tables and columns, select rows, make a
-/// scratch copy with `CREATE DATABASE ... TEMPLATE`) without touching the checks or the formats.
-protocol HistoryDatabase: Sendable {
-    /// How messages name it, relative to the check's root: `'build/history.sqlite'`.
-    var displayName: String { get }
-    func tableNames() throws(VerifierError) -> Set<String>
-    func columns(of table: String) throws(VerifierError) -> [String]
+/// The database that holds a tool's history table, read through the shared read-only layer
+/// (`GateDatabase`): a SQLite file or a PostgreSQL database. The formats see only this type; what differs
+/// between engines (where a tool puts its table, the catalog queries) is answered here or by the layer.
+final class HistoryDatabase: Sendable {
+    let connection: any DatabaseConnection
+    /// The location as opened (an environment variable already read).
+    let location: DatabaseLocation
+    /// The URL's query parameters that tools read and libpq does not: Prisma's `schema`, Atlas's
+    /// `search_path`, golang-migrate's `x-migrations-table`.
+    let toolParameters: [String: String]
+
+    var engine: DatabaseEngine { connection.engine }
+    /// How messages name it: a relative path or a redacted URL.
+    var displayName: String { connection.displayName }
+
+    private init(connection: any DatabaseConnection, location: DatabaseLocation) {
+        self.connection = connection
+        self.location = location
+        if case .postgres(let url) = location { toolParameters = url.toolParameters } else { toolParameters = [:] }
+    }
+
+    /// Opens `location` read-only; a database that cannot be opened is a `VerifierError` (the `error` status).
+    static func open(_ location: DatabaseLocation, context: CheckContext, busyTimeout: Duration,
+                     statementTimeout: Duration) throws(VerifierError) -> HistoryDatabase {
+        var options = ConnectionOptions(statementTimeout: statementTimeout, busyTimeout: busyTimeout,
+                                        environment: context.environment, root: context.root)
+        options.applicationName = "gate migrations"
+        do {
+            let resolved = try location.resolved(environment: context.environment)
+            return HistoryDatabase(connection: try resolved.open(options), location: resolved)
+        } catch {
+            throw VerifierError(error.message)
+        }
+    }
+
+    func close() { connection.close() }
+
+    /// The table as the engine resolves the name (PostgreSQL: along `search_path` without a schema); nil
+    /// when it does not exist.
+    func resolve(_ table: TableName) throws(VerifierError) -> TableName? {
+        try read { c throws(DatabaseFailure) in try c.resolveTable(table) }
+    }
+
+    func columns(of table: TableName) throws(VerifierError) -> [String] {
+        try read { c throws(DatabaseFailure) in try c.columns(of: table) }
+    }
+
     /// Every row of `table` with the given columns, ordered by `orderBy` (ascending).
-    func rows(of table: String, columns: [String], orderBy: [String]) throws(VerifierError) -> [HistoryRow]
-    /// A private, writable copy for the dry run, made in `directory`; the original is never written.
-    func scratchCopy(in directory: String) throws(VerifierError) -> any ScratchDatabase
-}
+    func rows(of table: TableName, columns: [String], orderBy: [String]) throws(VerifierError) -> [HistoryRow] {
+        let select = columns.map(TableName.quote).joined(separator: ", ")
+        let order = orderBy.isEmpty ? "" : " ORDER BY " + orderBy.map(TableName.quote).joined(separator: ", ")
+        var out: [HistoryRow] = []
+        try read { c throws(DatabaseFailure) in
+            try c.query("SELECT \(select) FROM \(table.quoted)\(order)", []) { row in
+                var values: [String: SQLValue] = [:]
+                for (i, name) in columns.enumerated() { values[name] = row[i] }
+                out.append(HistoryRow(values: values))
+                return true
+            }
+        }
+        return out
+    }
 
-/// What applying one migration to a scratch database did.
-struct ApplyOutcome: Sendable {
-    /// The failing statement's index and the engine's message.
-    var failure: (statement: Int?, message: String)?
-    var interrupted = false
-    var duration: Duration
-}
-
-/// A throwaway writable database the dry run applies pending migrations to.
-protocol ScratchDatabase: AnyObject, Sendable {
-    /// Runs `statements` in order, inside one transaction unless `transactional` is false, and stops at
-    /// the first error (rolling the transaction back).
-    func apply(_ statements: [SQLStatement], transactional: Bool) -> ApplyOutcome
-    /// Stops the running statement from another thread (a timeout or Ctrl-C).
-    func interrupt()
-    /// Removes the copy.
-    func discard()
-}
-
-extension HistoryDatabase {
     /// Fails with a clear message when `table` lacks a column the format needs.
-    func requireColumns(_ needed: [String], in table: String) throws(VerifierError) {
+    func requireColumns(_ needed: [String], in table: TableName) throws(VerifierError) {
         let have = Set(try columns(of: table).map { $0.lowercased() })
         let missing = needed.filter { !have.contains($0.lowercased()) }
         guard missing.isEmpty else {
-            throw VerifierError("the history table '\(table)' in \(displayName) has no column "
+            throw VerifierError("the history table '\(table)' in '\(displayName)' has no column "
                 + missing.map { "'\($0)'" }.joined(separator: ", ")
                 + "; is 'format' right, or was the table made by another tool or version?")
         }
+    }
+
+    /// Schemas other than the searched ones that hold a table of this name, for the message when the
+    /// history is not where the tool's settings say (PostgreSQL only).
+    func elsewhere(_ name: String) throws(VerifierError) -> [String] {
+        guard engine == .postgres else { return [] }
+        return try read { c throws(DatabaseFailure) in
+            try c.rows("SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE c.relname = ? AND c.relkind IN ('r', 'p', 'v') ORDER BY 1 LIMIT 5", [.text(name)]).compactMap { $0[0].text }
+        }
+    }
+
+    private func read<T>(_ body: (any DatabaseConnection) throws(DatabaseFailure) -> T) throws(VerifierError) -> T {
+        do {
+            return try body(connection)
+        } catch {
+            throw VerifierError(error.message)
+        }
+    }
+
+    /// Runs blocking database work on a worker thread, so the cooperative pool is never held by a query;
+    /// cancelling the task cancels the running statement.
+    func onWorker<T: Sendable>(_ body: @escaping @Sendable () throws(VerifierError) -> T) async throws -> T {
+        let result: Result<T, VerifierError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { (done: CheckedContinuation<Result<T, VerifierError>, Never>) in
+                DispatchQueue.global().async {
+                    do throws(VerifierError) { done.resume(returning: .success(try body())) } catch { done.resume(returning: .failure(error)) }
+                }
+            }
+        } onCancel: {
+            self.connection.cancel()
+        }
+        if Task.isCancelled { throw CancellationError() }
+        return try result.get()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GateDatabase
 
 /// Times as tools store them in history tables, as seconds since 1970 for ordering rows: integers
 /// (Prisma on SQLite writes milliseconds), and text such as Go's `2026-01-02 15:04:05.123456789+00:00`
@@ -10,7 +11,7 @@ enum HistoryTime {
         case .integer(let i): return i > 100_000_000_000 ? Double(i) / 1000 : Double(i)
         case .real(let d): return d
         case .text(let s): return parse(s)
-        case .null, .blob: return nil
+        case .null, .blob, .bool: return nil
         }
     }
 

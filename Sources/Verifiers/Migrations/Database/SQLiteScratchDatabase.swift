@@ -36,11 +36,31 @@ final class SQLiteScratchDatabase: ScratchDatabase {
         }
     }
 
+    /// A copy of the SQLite file at `path`, through SQLite's backup API on a read-only connection of its own.
+    static func copy(of path: String, display: String, in directory: String, busyTimeout: Duration) throws(VerifierError)
+        -> SQLiteScratchDatabase {
+        let scratch = try create(in: directory)
+        do {
+            var config = Configuration()
+            config.readonly = true
+            config.busyMode = .timeout(busyTimeout.timeInterval)
+            let source = try DatabaseQueue(path: path, configuration: config)
+            try source.backup(to: scratch.queue)
+            try source.close()
+        } catch {
+            scratch.discard()
+            let detail = (error as? DatabaseError)?.message ?? "\(error)"
+            throw VerifierError("cannot copy '\(display)' for the dry run: \(detail)")
+        }
+        return scratch
+    }
+
     func apply(_ statements: [SQLStatement], transactional: Bool) -> ApplyOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         var failure: (statement: Int?, message: String)?
         var interrupted = false
+        var runs: [StatementRun] = []
         do {
             try queue.inDatabase { db in
                 if transactional { try db.execute(sql: "BEGIN") }
@@ -50,7 +70,9 @@ final class SQLiteScratchDatabase: ScratchDatabase {
                         break
                     }
                     do {
+                        let began = clock.now
                         try db.execute(sql: statement.text)
+                        runs.append(StatementRun(index: i, duration: clock.now - began))
                     } catch let e as DatabaseError {
                         failure = (i, e.message ?? "\(e.resultCode)")
                         interrupted = e.resultCode == .SQLITE_INTERRUPT
@@ -73,7 +95,7 @@ final class SQLiteScratchDatabase: ScratchDatabase {
         } catch {
             failure = (nil, "\(error)")
         }
-        return ApplyOutcome(failure: failure, interrupted: interrupted, duration: clock.now - start)
+        return ApplyOutcome(failure: failure, interrupted: interrupted, duration: clock.now - start, statements: runs)
     }
 
     /// Statements that could write outside the scratch copy are not run.

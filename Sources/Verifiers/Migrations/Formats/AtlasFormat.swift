@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateDatabase
 
 /// Atlas: `*.sql` files in name order, guarded by `atlas.sum`, and (when a database is given) the
 /// `atlas_schema_revisions` table.
@@ -111,12 +112,18 @@ struct AtlasFormat: MigrationFormat {
         return false
     }
 
-    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
-        guard try db.tableNames().contains(table) else { return .empty(table) }
+    // cmd/atlas/internal/cmdapi/migrate.go revisionSchemaName: the revisions_schema setting, else the schema
+    // the URL is bound to (search_path), else the schema "atlas_schema_revisions".
+    func historyTable(on db: HistoryDatabase) -> TableName {
+        guard db.engine == .postgres else { return TableName(settings.table ?? defaultTable) }
+        let bound = db.toolParameters["search_path"].flatMap { $0.contains(",") || $0.isEmpty ? nil : $0 }
+        return TableName(settings.table ?? defaultTable, schema: settings.revisionsSchema ?? bound ?? "atlas_schema_revisions")
+    }
+
+    func readHistory(_ db: HistoryDatabase, table: TableName) throws(VerifierError) -> History {
         // executed_at orders the revisions; tables written by hand may lack it.
         let timed = try db.columns(of: table).contains { $0.lowercased() == "executed_at" }
-        guard let rows = try rows(db, table: table, columns: historyColumns + (timed ? ["executed_at"] : []), orderBy: ["version"])
-        else { return .empty(table) }
+        let rows = try rows(db, table: table, columns: historyColumns + (timed ? ["executed_at"] : []), orderBy: ["version"])
         var entries: [HistoryEntry] = []
         var baseline: MigrationVersion?
         for row in rows {
@@ -148,7 +155,7 @@ struct AtlasFormat: MigrationFormat {
             }
         }
         for (rank, index) in order.enumerated() { entries[index].appliedOrder = rank }
-        return History(table: table, tableExists: true, entries: entries, coveredThrough: baseline, rowCount: rows.count)
+        return History(table: table.description, tableExists: true, entries: entries, coveredThrough: baseline, rowCount: rows.count)
     }
 
     func directoryFindings(_ directory: MigrationDirectory, files: [MigrationFile]) throws(VerifierError) -> [Finding] {

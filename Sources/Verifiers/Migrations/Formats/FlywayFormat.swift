@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateDatabase
 
 /// Flyway: `V<version>__<description>.sql` and repeatable `R__<description>.sql` files anywhere under the
 /// folder, and the `flyway_schema_history` table.
@@ -156,8 +157,14 @@ struct FlywayFormat: MigrationFormat {
         }
     }
 
-    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
-        guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["installed_rank"]) else { return .empty(table) }
+    // flyway-core schemahistory/SchemaHistoryFactory.prepareSchemas: the table lives in defaultSchema, else
+    // the first of schemas, else the connection's current schema (search_path).
+    func historyTable(on db: HistoryDatabase) -> TableName {
+        TableName(settings.table ?? defaultTable, schema: db.engine == .postgres ? settings.schema : nil)
+    }
+
+    func readHistory(_ db: HistoryDatabase, table: TableName) throws(VerifierError) -> History {
+        let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["installed_rank"])
         var versioned: [MigrationVersion: HistoryEntry] = [:]
         var repeatable: [String: HistoryEntry] = [:]
         var baseline: MigrationVersion?
@@ -197,6 +204,6 @@ struct FlywayFormat: MigrationFormat {
             }
         }
         let entries = versioned.values.sorted { $0.version! < $1.version! } + repeatable.values.sorted { $0.name < $1.name }
-        return History(table: table, tableExists: true, entries: entries, coveredThrough: baseline, rowCount: rows.count)
+        return History(table: table.description, tableExists: true, entries: entries, coveredThrough: baseline, rowCount: rows.count)
     }
 }

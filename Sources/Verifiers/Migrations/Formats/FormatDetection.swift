@@ -1,4 +1,5 @@
 import GateCore
+import GateDatabase
 
 /// `format: auto`: the history table decides when the database has exactly one a known tool wrote
 /// (its name and columns must match); then the project's own files (`Cargo.toml` depending on sqlx,
@@ -6,7 +7,7 @@ import GateCore
 /// layout. The summary says which.
 enum FormatDetection {
     /// The format to use and, for `auto`, how it was chosen (shown in the summary).
-    static func resolve(_ requested: FormatName, directory: MigrationDirectory, database: (any HistoryDatabase)?,
+    static func resolve(_ requested: FormatName, directory: MigrationDirectory, database: HistoryDatabase?,
                         table: String?, project: ProjectFiles) throws(VerifierError) -> (format: any MigrationFormat, how: String?) {
         if let format = requested.format { return (format, nil) }
         if let database, let found = try fromHistory(database, table: table) { return found }
@@ -31,18 +32,17 @@ enum FormatDetection {
             + ") and the folder layout does not settle it; set 'format'")
     }
 
-    static func fromHistory(_ db: any HistoryDatabase, table: String?) throws(VerifierError) -> (any MigrationFormat, String?)? {
-        let tables = try db.tableNames()
+    static func fromHistory(_ db: HistoryDatabase, table: String?) throws(VerifierError) -> (any MigrationFormat, String?)? {
         var found: [(any MigrationFormat, String)] = []
         for name in FormatName.concrete {
             let format = name.format!
-            let t = table ?? format.defaultTable
-            guard tables.contains(t) else { continue }
+            let wanted = MigrationsVerifier.tableName(table, format: format, db)
+            guard let t = try db.resolve(wanted) else { continue }
             let columns = Set(try db.columns(of: t).map { $0.lowercased() })
-            if format.historyColumns.allSatisfy({ columns.contains($0) }) { found.append((format, t)) }
+            if format.historyColumns.allSatisfy({ columns.contains($0) }) { found.append((format, t.description)) }
         }
         guard found.count <= 1 else {
-            throw VerifierError("\(db.displayName) has history tables of several tools ("
+            throw VerifierError("'\(db.displayName)' has history tables of several tools ("
                 + found.map { "'\($0.1)' (\($0.0.name.rawValue))" }.joined(separator: ", ")
                 + "); set 'format' to the one this directory belongs to")
         }

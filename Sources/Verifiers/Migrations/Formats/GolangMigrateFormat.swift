@@ -1,4 +1,5 @@
 import GateCore
+import GateDatabase
 
 /// golang-migrate: `<version>_<title>.up.sql` / `.down.sql` files and a `schema_migrations(version, dirty)`
 /// table holding only the current version.
@@ -49,16 +50,26 @@ struct GolangMigrateFormat: MigrationFormat {
         return files.sorted { $0.version! < $1.version! }
     }
 
-    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
-        guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: []) else { return .empty(table) }
+    // database/postgres/postgres.go Open and WithInstance: x-migrations-table names one identifier in
+    // CURRENT_SCHEMA(); with x-migrations-table-quoted it is '"schema"."table"'.
+    func historyTable(on db: HistoryDatabase) -> TableName {
+        guard db.engine == .postgres, let custom = db.toolParameters["x-migrations-table"], !custom.isEmpty else {
+            return TableName(defaultTable)
+        }
+        let quoted = ["1", "t", "true"].contains((db.toolParameters["x-migrations-table-quoted"] ?? "").lowercased())
+        return quoted ? TableName.parse(custom) : TableName(custom)
+    }
+
+    func readHistory(_ db: HistoryDatabase, table: TableName) throws(VerifierError) -> History {
+        let rows = try rows(db, table: table, columns: historyColumns, orderBy: [])
         // golang-migrate reads the first row; -1 means nothing applied.
         guard let row = rows.first, let current = row["version"].int, current >= 0 else {
-            return History(table: table, tableExists: true, entries: [], rowCount: rows.count)
+            return History(table: table.description, tableExists: true, entries: [], rowCount: rows.count)
         }
         let version = MigrationVersion.numeric(String(current))!
         let entry = HistoryEntry(
             version: version, name: String(current), checksum: nil,
             state: row["dirty"].bool == true ? .failed("dirty = true") : .applied)
-        return History(table: table, tableExists: true, entries: [entry], coveredThrough: version, rowCount: rows.count)
+        return History(table: table.description, tableExists: true, entries: [entry], coveredThrough: version, rowCount: rows.count)
     }
 }

@@ -1,5 +1,6 @@
 import ContentHash
 import GateCore
+import GateDatabase
 
 /// The formats gate reads; `auto` picks one from the history table and the folder layout.
 enum FormatName: String, CaseIterable, Sendable {
@@ -42,7 +43,10 @@ protocol MigrationFormat: Sendable {
 
     /// The migration files in apply order (repeatables last).
     func scan(_ directory: MigrationDirectory) throws(VerifierError) -> [MigrationFile]
-    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History
+    func readHistory(_ db: HistoryDatabase, table: TableName) throws(VerifierError) -> History
+    /// Where the tool keeps its history table on this database, from its settings and the URL (Prisma's
+    /// `schema`, Flyway's `defaultSchema`, Atlas's revisions schema); the `table` parameter overrides it.
+    func historyTable(on db: HistoryDatabase) -> TableName
     /// Whether a stored checksum accepts the file (Prisma also accepts other line endings).
     func matches(_ file: MigrationFile, stored: String) -> Bool
     /// Checks of the folder itself, such as Atlas's `atlas.sum`.
@@ -103,9 +107,14 @@ extension MigrationFormat {
         .ignores
     }
 
-    /// Reads the table, or reports an empty history when it does not exist yet.
-    func rows(_ db: any HistoryDatabase, table: String, columns: [String], orderBy: [String]) throws(VerifierError) -> [HistoryRow]? {
-        guard try db.tableNames().contains(table) else { return nil }
+    /// The configured table (sqlx's `table-name` may name a schema), else the tool's default, found along
+    /// `search_path` on PostgreSQL.
+    func historyTable(on db: HistoryDatabase) -> TableName {
+        TableName.parse(settings.table ?? defaultTable)
+    }
+
+    /// Reads the table, or reports an empty history when it does not exist yet. `table` is already resolved.
+    func rows(_ db: HistoryDatabase, table: TableName, columns: [String], orderBy: [String]) throws(VerifierError) -> [HistoryRow] {
         try db.requireColumns(columns, in: table)
         return try db.rows(of: table, columns: columns, orderBy: orderBy)
     }

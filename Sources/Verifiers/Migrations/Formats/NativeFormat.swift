@@ -1,4 +1,5 @@
 import GateCore
+import GateDatabase
 
 /// gate's own format (docs/migrations.md): files `NNNN_name.sql`, and a `_migrations` table with `id`
 /// (the version as text), `name`, `checksum` (lowercase hex SHA-256 of the file's bytes) and
@@ -60,8 +61,8 @@ struct NativeFormat: MigrationFormat {
         return (nil, name)
     }
 
-    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
-        guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["id"]) else { return .empty(table) }
+    func readHistory(_ db: HistoryDatabase, table: TableName) throws(VerifierError) -> History {
+        let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["id"])
         var byVersion: [MigrationVersion: HistoryEntry] = [:]
         byVersion.reserveCapacity(rows.count)
         var order: [MigrationVersion] = []
@@ -82,6 +83,6 @@ struct NativeFormat: MigrationFormat {
             }
             if byVersion.updateValue(entry, forKey: version) == nil { order.append(version) }
         }
-        return History(table: table, tableExists: true, entries: order.map { byVersion[$0]! }, rowCount: rows.count)
+        return History(table: table.description, tableExists: true, entries: order.map { byVersion[$0]! }, rowCount: rows.count)
     }
 }

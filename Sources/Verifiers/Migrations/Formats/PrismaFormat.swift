@@ -1,6 +1,7 @@
 import Foundation
 import ContentHash
 import GateCore
+import GateDatabase
 
 /// Prisma Migrate: `<name>/migration.sql` folders and the `_prisma_migrations` table.
 ///
@@ -73,10 +74,14 @@ struct PrismaFormat: MigrationFormat {
         return false
     }
 
-    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
-        guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["started_at", "id"]) else {
-            return .empty(table)
-        }
+    // Prisma keeps _prisma_migrations in the schema of the datasource URL's 'schema' parameter, "public" by
+    // default (schema-engine sql-schema-connector flavour/postgres.rs; the psl PostgresUrl schema()).
+    func historyTable(on db: HistoryDatabase) -> TableName {
+        TableName(defaultTable, schema: db.engine == .postgres ? (db.toolParameters["schema"] ?? "public") : nil)
+    }
+
+    func readHistory(_ db: HistoryDatabase, table: TableName) throws(VerifierError) -> History {
+        let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["started_at", "id"])
         var entries: [String: HistoryEntry] = [:]
         var order: [String] = []
         for row in rows where row["rolled_back_at"].isNull {
@@ -101,7 +106,7 @@ struct PrismaFormat: MigrationFormat {
             }
             entries[name] = entry
         }
-        return History(table: table, tableExists: true, entries: order.map { entries[$0]! }, rowCount: rows.count)
+        return History(table: table.description, tableExists: true, entries: order.map { entries[$0]! }, rowCount: rows.count)
     }
 
     /// Integer milliseconds (SQLite) or text, as an ISO-8601 time.

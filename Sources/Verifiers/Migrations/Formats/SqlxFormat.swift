@@ -1,6 +1,7 @@
 import ContentHash
 import Foundation
 import GateCore
+import GateDatabase
 
 /// sqlx: `<VERSION>_<DESCRIPTION>.sql` files (or reversible `.up.sql`/`.down.sql` pairs) and the
 /// `_sqlx_migrations` table.
@@ -96,8 +97,8 @@ struct SqlxFormat: MigrationFormat {
         return files.sorted { $0.version! < $1.version! }
     }
 
-    func readHistory(_ db: any HistoryDatabase, table: String) throws(VerifierError) -> History {
-        guard let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["version"]) else { return .empty(table) }
+    func readHistory(_ db: HistoryDatabase, table: TableName) throws(VerifierError) -> History {
+        let rows = try rows(db, table: table, columns: historyColumns, orderBy: ["version"])
         let entries = rows.map { row -> HistoryEntry in
             let text = row["version"].text ?? ""
             let checksum: String? = switch row["checksum"] {
@@ -112,6 +113,6 @@ struct SqlxFormat: MigrationFormat {
             entry.description = row["description"].text
             return entry
         }
-        return History(table: table, tableExists: true, entries: entries, rowCount: rows.count)
+        return History(table: table.description, tableExists: true, entries: entries, rowCount: rows.count)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateDatabase
 
 /// Atlas's project file `atlas.hcl`: `env "<name>" { url = …  migration { dir, exec_order,
 /// revisions_schema, baseline } }` (cmd/atlas cmdapi/project.go Env and Migration). Only literal values
@@ -12,7 +13,7 @@ enum AtlasConfigFile {
         var migration: [String: String] = [:]
     }
 
-    static func settings(_ files: ProjectFiles, environment: String?) -> ToolSettings {
+    static func settings(_ files: ProjectFiles, environment: String?, engine: DatabaseEngine? = nil) -> ToolSettings {
         var s = ToolSettings()
         guard let config = files[.atlasHCL] else { return s }
         s.file = config.path
@@ -56,8 +57,9 @@ enum AtlasConfigFile {
                     s.notes.append("\(config.path): exec_order '\(value)' is not one Atlas knows (LINEAR, LINEAR_SKIP, NON_LINEAR)")
                 }
             case "revisions_schema":
+                s.revisionsSchema = value
                 // cmd/atlas/internal/migrate NewEntRevisions: with SQLite only "main" is allowed.
-                if value != "main" {
+                if value != "main", engine != .postgres {
                     s.notes.append("\(config.path): revisions_schema '\(value)' names a schema; Atlas keeps SQLite revisions in "
                         + "'main', where gate reads them")
                 }

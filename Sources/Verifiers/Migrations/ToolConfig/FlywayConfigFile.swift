@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateDatabase
 
 /// Flyway's configuration: `flyway.conf` (Java properties, `flyway.<key>=<value>`, lists separated by
 /// commas) or `flyway.toml` (`[flyway]` keys, overridden by `[environments.<env>.flyway]`). Key names
@@ -13,6 +14,8 @@ enum FlywayConfigFile {
         func value(_ key: String) -> ConfigText.Value? { keys[key] }
 
         if let table = value("table")?.string { s.table = table }
+        // SchemaHistoryFactory.prepareSchemas: defaultSchema, else the first of schemas.
+        s.schema = value("defaultSchema")?.string ?? value("schemas")?.strings.first
         if let url = value("url")?.string { s.dialect = ToolConfigLoader.dialect(in: url) }
         var f = FlywaySettings()
         if let v = value("sqlMigrationPrefix")?.string { f.sqlMigrationPrefix = v }
@@ -87,7 +90,9 @@ enum FlywayConfigFile {
         for (k, v) in all where k.hasPrefix("environments.\(env).flyway.") {
             out[String(k.dropFirst("environments.\(env).flyway.".count))] = v
         }
-        if let url = all["environments.\(env).url"] { out["url"] = url }
+        for key in ["url", "schemas", "defaultSchema"] {
+            if let v = all["environments.\(env).\(key)"] { out[key] = v }
+        }
         return out
     }
 }

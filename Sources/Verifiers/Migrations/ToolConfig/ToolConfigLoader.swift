@@ -1,22 +1,25 @@
 import Foundation
 import GateCore
+import GateDatabase
 
 /// Turns the tool's configuration file into `ToolSettings` for the format in use. Each tool reads its
 /// own file: sqlx `sqlx.toml` (sqlx-core config/migrate.rs), Flyway `flyway.conf`/`flyway.toml`
 /// (configuration/models/FlywayModel), Atlas `atlas.hcl` (cmd/atlas cmdapi/project.go Migration),
 /// Prisma `schema.prisma` and `prisma.config.ts` (internals cli/directoryConfig.ts inferDirectoryConfig).
 enum ToolConfigLoader {
-    static func settings(for format: FormatName, files: ProjectFiles, environment: String?) -> ToolSettings {
+    /// `engine` is the history database's (nil without one): schemas only exist on PostgreSQL.
+    static func settings(for format: FormatName, files: ProjectFiles, environment: String?, engine: DatabaseEngine? = nil)
+        -> ToolSettings {
         switch format {
-        case .sqlx: sqlx(files)
+        case .sqlx: sqlx(files, engine: engine)
         case .flyway: FlywayConfigFile.settings(files, environment: environment)
-        case .atlas: AtlasConfigFile.settings(files, environment: environment)
+        case .atlas: AtlasConfigFile.settings(files, environment: environment, engine: engine)
         case .prisma: prisma(files)
         case .golangMigrate, .native, .auto: .none
         }
     }
 
-    static func sqlx(_ files: ProjectFiles) -> ToolSettings {
+    static func sqlx(_ files: ProjectFiles, engine: DatabaseEngine? = nil) -> ToolSettings {
         var s = ToolSettings()
         if let cargo = files[.cargoToml] {
             s.dialect = dialect(in: cargo.text.lowercased())
@@ -27,10 +30,12 @@ enum ToolConfigLoader {
         let base = PathUtil.dirname(files.root + "/" + config.path)
         if let dir = keys["migrate.migrations-dir"]?.string { s.directory = PathUtil.resolve(dir, against: base) }
         if let table = keys["migrate.table-name"]?.string {
-            let last = table.split(separator: ".").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"`")) } ?? table
-            s.table = last
-            if last != table {
-                s.notes.append("\(config.path): [migrate] table-name '\(table)' names a schema; gate reads '\(last)' in the SQLite file")
+            // sqlx-core config/migrate.rs: the name goes into the SQL as written, so 'app.migrations' is
+            // schema-qualified on PostgreSQL (sqlx-postgres migrate.rs ensure_migrations_table).
+            s.table = table
+            let name = TableName.parse(table)
+            if name.schema != nil, engine != .postgres {
+                s.notes.append("\(config.path): [migrate] table-name '\(table)' names a schema; gate reads '\(name.name)' in the SQLite file")
             }
         }
         for c in keys["migrate.ignored-chars"]?.strings ?? [] {

@@ -1,4 +1,5 @@
 import Foundation
+import GateDatabase
 
 /// What the tool's own configuration file says, where it changes gate's verdict: `sqlx.toml`,
 /// `flyway.conf`/`flyway.toml`, `atlas.hcl`, `schema.prisma` (and `prisma.config.ts`).
@@ -10,8 +11,13 @@ struct ToolSettings: Sendable {
     var file: String?
     /// The migrations folder the configuration names (absolute); the `directory` parameter wins.
     var directory: String?
-    /// The history table the configuration names; the `table` parameter wins.
+    /// The history table the configuration names (sqlx's may name a schema: `app._sqlx_migrations`); the
+    /// `table` parameter wins.
     var table: String?
+    /// PostgreSQL: the schema Flyway keeps its table in (`defaultSchema`, else the first of `schemas`).
+    var schema: String?
+    /// PostgreSQL: Atlas's `revisions_schema`.
+    var revisionsSchema: String?
     /// Settings gate reads but cannot honour, each said in a sentence naming it.
     var notes: [String] = []
     /// The database the tool targets, when the configuration says ("PostgreSQL", "MySQL"): the dry run

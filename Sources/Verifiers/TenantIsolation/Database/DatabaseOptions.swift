@@ -1,8 +1,9 @@
 import GateCore
+import GateDatabase
 
 /// The database mode's parameters, validated at load time.
 struct DatabaseOptions: Sendable {
-    var path: String
+    var location: DatabaseLocation
     var tenantColumn: String
     var tenantTable: String
     var tenantTableIsExplicit: Bool
@@ -10,6 +11,13 @@ struct DatabaseOptions: Sendable {
     var relations: [Relation]
     var storagePrefixes: [StoragePrefix]
     var maxExamples: Int
+    var statementTimeout: Duration
+    /// PostgreSQL: the role the application connects as, for the row-level security rules and the live probe.
+    var appRole: String?
+    /// PostgreSQL: the setting the policies read the current tenant from (`current_setting('app.tenant_id')`).
+    var tenantSetting: String
+    /// PostgreSQL: how many tenants the live probe sets in turn.
+    var probeTenants: Int
 
     /// `table.column`.
     struct ColumnRef: Sendable, Hashable {
@@ -31,8 +39,16 @@ struct DatabaseOptions: Sendable {
         var template: PrefixTemplate
     }
 
-    init(_ p: Parameters, path: String) throws(ConfigError) {
-        self.path = path
+    init(_ p: Parameters, location: DatabaseLocation) throws(ConfigError) {
+        self.location = location
+        statementTimeout = try p.duration("statement-timeout") ?? .seconds(60)
+        appRole = try p.string("app-role")
+        if let role = appRole, role.trimmingCharacters(in: .whitespaces).isEmpty { throw p.error("app-role", "give the role's name") }
+        tenantSetting = try Self.identifier(p, "tenant-setting", default: "app.tenant_id")
+        probeTenants = try p.int("probe-tenants", default: 3, range: 1...100)
+        if case .sqlite = location, let k = ["app-role", "tenant-setting", "probe-tenants"].first(where: p.has) {
+            throw p.error(k, "'\(k)' is for row-level security, which only PostgreSQL has; 'database' is a SQLite file")
+        }
         tenantColumn = try Self.identifier(p, "tenant-column", default: "tenant_id")
         tenantTable = try Self.identifier(p, "tenant-table", default: "tenants")
         tenantTableIsExplicit = p.has("tenant-table")

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What the database checks need from a database engine: the schema, and set-based queries that return a
-/// count or a few rows. SQLite implements it now; PostgreSQL can implement it later without touching the
-/// checks, which only build standard SQL through `SQLDialect`.
+/// count or a few rows. `LayerTenantDatabase` implements it for SQLite and PostgreSQL through the shared
+/// layer; the checks build standard SQL through `SQLDialect`.
 protocol TenantDatabase: Sendable {
     var dialect: SQLDialect { get }
 
@@ -41,6 +41,8 @@ struct SQLDialect: Sendable {
     var rowKey: String?
 
     static let sqlite = SQLDialect(contains: { "instr(\($0), \($1)) > 0" }, rowKey: "rowid")
+    /// `ctid` is a row's physical address: a key for examples of a table without a primary key, not a stable id.
+    static let postgres = SQLDialect(contains: { "strpos(\($0), \($1)) > 0" }, rowKey: "ctid")
 
     /// `expr` is NULL or blank, compared as text so that it works for any column type.
     func isBlank(_ expr: String) -> String {
