@@ -134,7 +134,7 @@ let package = Package(
             path: "Sources/Verifiers/Secrets", exclude: ["Rules/default-rules.toml"], swiftSettings: strict),
         .target(
             name: "VerifierLedger",
-            dependencies: ["GateCore", "CXXHash", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["GateCore", "GateDatabase", "CXXHash", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Verifiers/Ledger", swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
@@ -211,7 +211,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VerifierLedgerTests",
-            dependencies: ["VerifierLedger", "GateCore", "GateTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["VerifierLedger", "GateCore", "GateDatabase", "GateTestSupport",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateStore", "GateTestSupport"],

@@ -12,7 +12,8 @@ so that gate is tested against a second implementation, not against itself.
       [--edit K] [--delete K] [--swap K] [--insert K] [--duplicate K] [--reencode]
       [--forge-from K] [--truncate N] [--timestamp-back K]
       [--extra K:KEY=JSON] [--merkle-root FILE[:SIZE]] [--inclusion FILE:INDEX:SIZE] [--consistency FILE:M:N]
-      [--sqlite DB --table T [--json-column C]] [--append-to EXISTING]
+      [--sqlite DB | --postgres-sql FILE] [--table T] [--json-column C] [--blob-hashes] [--flat]
+      [--append-to EXISTING]
 
 Mutations apply after the ledger is written correctly, the way a tamperer or an accident would:
 --edit changes record K's amount and leaves its hashes; --forge-from edits record K and recomputes
@@ -160,6 +161,8 @@ class Writer:
             "customer": {"id": "c-%d" % (seq % 17), "name": ["Zoë", "Jürgen", "李", "O'Brien \"Ob\"", "😀 Ltd"][seq % 5]},
             "items": [{"sku": "A%d" % (seq % 9), "qty": 1 + seq % 3}],
         }
+        if a.flat:
+            del b["customer"], b["items"]
         if a.prev_field:
             b[a.prev_field] = prev_chain[1].decode() if not a.no_chain else None
         return b
@@ -329,12 +332,18 @@ def main():
     p.add_argument("--sqlite")
     p.add_argument("--table", default="receipts")
     p.add_argument("--json-column")
+    p.add_argument("--blob-hashes", action="store_true", help="store hash and chain as raw bytes (BLOB/BYTEA)")
+    p.add_argument("--postgres-sql", help="write CREATE TABLE and INSERT statements for PostgreSQL to this file")
+    p.add_argument("--flat", action="store_true", help="records without nested members (one table column each)")
     p.add_argument("--append-to")
     a = p.parse_args()
     w, lines, hashes, bodies = build(a)
     lines, hashes = mutate(a, w, lines, hashes, bodies)
     if a.sqlite:
         write_sqlite(a, lines)
+    elif a.postgres_sql:
+        with open(a.postgres_sql, "w") as f:
+            f.write(table_sql(a, lines, "postgres"))
     else:
         mode = "a" if a.append_to and a.append_to == a.out else "w"
         with open(a.out, mode, encoding="utf-8", newline="\n") as f:
@@ -357,22 +366,64 @@ def main():
                             "consistency": [h.hex() for h in subproof(m, hashes[:n], True)]})
 
 
+def sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, bytes):
+        return "X'%s'" % v.hex()
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def table_sql(a, lines, dialect):
+    """CREATE TABLE and INSERT statements holding the ledger: with --json-column, the record's JSON in one
+    column beside hash and chain columns; otherwise (with --flat records) one column per member."""
+    blob = "BLOB" if dialect == "sqlite" else "BYTEA"
+    out = []
+    rows = [json.loads(l) for l in lines]
+
+    def digest_value(text):
+        if not a.blob_hashes or text is None:
+            return text
+        raw = decode(text, a)
+        return raw if dialect == "sqlite" else None  # PostgreSQL bytea literals below
+
+    if a.json_column:
+        kind = blob if a.blob_hashes else "TEXT"
+        out.append("CREATE TABLE %s (seq BIGINT PRIMARY KEY, %s TEXT NOT NULL, hash %s, chain_hash %s);" % (a.table, a.json_column, kind, kind))
+        for r in rows:
+            h, c = r.pop("hash"), r.pop("chain_hash", None)
+            vals = [r["seq"], compact(r), h, c]
+            if a.blob_hashes:
+                vals[2] = ("decode('%s', 'hex')" % decode(h, a).hex()) if dialect == "postgres" else decode(h, a)
+                vals[3] = ("decode('%s', 'hex')" % decode(c, a).hex()) if dialect == "postgres" else decode(c, a)
+            out.append("INSERT INTO %s VALUES (%s);" % (a.table, ", ".join(
+                v if isinstance(v, str) and v.startswith("decode(") else sql_literal(v) for v in vals)))
+    else:
+        types = {int: "BIGINT", float: "DOUBLE PRECISION" if dialect == "postgres" else "REAL", str: "TEXT"}
+        first = rows[0]
+        cols = ", ".join("%s %s" % (k, types[type(v)]) for k, v in first.items())
+        out.append("CREATE TABLE %s (%s);" % (a.table, cols))
+        for r in rows:
+            out.append("INSERT INTO %s (%s) VALUES (%s);" % (a.table, ", ".join(r.keys()), ", ".join(sql_literal(v) for v in r.values())))
+    return "\n".join(out) + "\n"
+
+
 def write_sqlite(a, lines):
     db = sqlite3.connect(a.sqlite)
-    if a.json_column:
-        db.execute("CREATE TABLE %s (seq INTEGER PRIMARY KEY, %s TEXT NOT NULL, hash TEXT, chain_hash TEXT)" % (a.table, a.json_column))
+    db.executescript(table_sql(a, lines, "sqlite")) if not a.blob_hashes else None
+    if a.blob_hashes:
+        for stmt in table_sql(a, lines, "sqlite").splitlines():
+            db.execute(stmt) if "X'" not in stmt else None
+        # Blobs bound as parameters rather than spliced.
+        db.execute("DELETE FROM %s" % a.table)
         for l in lines:
             r = json.loads(l)
             h, c = r.pop("hash"), r.pop("chain_hash", None)
-            db.execute("INSERT INTO %s VALUES (?, ?, ?, ?)" % a.table, (r["seq"], compact(r), h, c))
-    else:
-        db.execute("CREATE TABLE %s (seq INTEGER PRIMARY KEY, receipt_id TEXT, ts TEXT, amount REAL, currency TEXT, "
-                   "customer TEXT, hash TEXT, chain_hash TEXT)" % a.table)
-        for l in lines:
-            r = json.loads(l)
-            db.execute("INSERT INTO %s VALUES (?, ?, ?, ?, ?, ?, ?, ?)" % a.table,
-                       (r["seq"], r["receipt_id"], r["ts"], r["amount"], r["currency"], compact(r["customer"]),
-                        r["hash"], r.get("chain_hash")))
+            db.execute("INSERT INTO %s VALUES (?, ?, ?, ?)" % a.table, (r["seq"], compact(r), decode(h, a), decode(c, a)))
     db.commit()
     db.close()
 

@@ -26,7 +26,7 @@ public struct LedgerRoot: Sendable {
 extension LedgerVerifier {
     /// Verifies the ledger (from its checkpoint when there is one) and, when every check passes, pins its
     /// last record in the checkpoint file (`output`, or the check's `checkpoint`), written atomically.
-    public func writeCheckpoint(root: String, output: String?,
+    public func writeCheckpoint(root: String, output: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
                                 progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> LedgerCheckpointResult {
         var config = self.config
         if let output { config.checkpoint = PathUtil.resolve(output, against: root) }
@@ -34,7 +34,7 @@ extension LedgerVerifier {
             throw VerifierError("no checkpoint file to write: set 'checkpoint' (--set checkpoint=ledger.checkpoint) or pass --output")
         }
         let display = PathUtil.relative(path, to: root)
-        let run = try LedgerRun(config: config, root: root, merkle: true, progress: progress)
+        let run = try LedgerRun(config: config, root: root, environment: environment, merkle: true, progress: progress)
         let result = try run.verify()
         let errors = result.findings.filter { $0.severity == .error }.sorted(by: Finding.reportOrder)
         let summary = Self.summary(result, run: run, findings: errors)
@@ -58,8 +58,9 @@ extension LedgerVerifier {
     }
 
     /// Verifies the ledger and returns its RFC 6962 root over every record's hash.
-    public func merkleRoot(root: String, progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (LedgerRoot, [Finding]) {
-        let run = try LedgerRun(config: config, root: root, merkle: true, progress: progress)
+    public func merkleRoot(root: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                           progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> (LedgerRoot, [Finding]) {
+        let run = try LedgerRun(config: config, root: root, environment: environment, merkle: true, progress: progress)
         let result = try run.verify()
         let errors = result.findings.filter { $0.severity == .error }.sorted(by: Finding.reportOrder)
         let tree = result.outcome.merkle

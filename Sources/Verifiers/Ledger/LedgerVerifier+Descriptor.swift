@@ -26,9 +26,11 @@ extension LedgerVerifier {
             """,
         parameters: [
             ParameterSpec("source", .pathList, "JSON Lines files or globs, read in the order given (a glob's files in natural order: log.2 before log.10)."),
-            ParameterSpec("database", .string, "A SQLite database file holding the ledger as a table (instead of 'source')."),
+            ParameterSpec("database", .any,
+                          "A SQLite file, a postgres:// URL or {url-env: NAME} holding the ledger as a table (instead of 'source'); see docs/database.md."),
             ParameterSpec("table", .string, "The table with the records (with 'database'). Each row is a record: its columns as a JSON object."),
             ParameterSpec("order-by", .string, "The column that orders the rows (default: the sequence field, else rowid)."),
+            ParameterSpec("statement-timeout", .duration, default: "1h", "How long reading the table may take."),
             ParameterSpec("json-column", .string, "A column holding each record's JSON text; the hash, chain, sequence and timestamp may then be columns of their own."),
             ParameterSpec("hash-field", .string, default: "hash", "The member holding the record's hash; '' or null when records store none."),
             ParameterSpec("chain-field", .string, default: "chain_hash", "The member holding the chain hash; '' or null when there is no chain."),

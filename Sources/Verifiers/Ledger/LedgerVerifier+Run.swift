@@ -3,8 +3,14 @@ import GateCore
 
 extension LedgerVerifier {
     public func run(_ context: CheckContext) async throws -> CheckOutcome {
-        let run = try LedgerRun(config: config, root: context.root, progress: { context.progress($0) })
-        let result = try run.verify()
+        let run = try LedgerRun(config: config, root: context.root, environment: context.environment,
+                                progress: { context.progress($0) })
+        // A table's statement is stopped when the check is cancelled (timeout, Ctrl-C); files stop at the next chunk.
+        let result = try await withTaskCancellationHandler {
+            try run.verify()
+        } onCancel: {
+            (run.source as? TableSource)?.cancel()
+        }
         let findings = result.findings.sorted(by: Finding.reportOrder)
         return CheckOutcome(findings: findings, summary: Self.summary(result, run: run, findings: findings),
                             stats: Self.stats(result, run: run), rules: evaluatedRules)

@@ -1,13 +1,15 @@
 import Foundation
 import GateCore
+import GateDatabase
 
 /// A ledger check's `with:` block, validated at load time: where the records are, how each is hashed and
 /// chained, and what else to hold them to (checkpoint, Merkle root and proofs, a restored copy).
 struct LedgerConfig: Sendable {
     /// JSON Lines files or globs, in the order given (`source`).
     var sources: [String]
-    /// A SQLite file or a PostgreSQL URL, with `table`.
-    var database: String?
+    /// A SQLite file or a PostgreSQL URL (or `{url-env: NAME}`), with `table`.
+    var database: DatabaseLocation?
+    var statementTimeout: Duration
     var table: String?
     var orderBy: String?
     var jsonColumn: String?
@@ -28,7 +30,8 @@ struct LedgerConfig: Sendable {
 
     init(_ p: Parameters) throws(ConfigError) {
         sources = try p.stringList("source")
-        database = try p.string("database")
+        database = try p.database()
+        statementTimeout = try p.duration("statement-timeout") ?? .seconds(3600)
         table = try p.string("table")
         orderBy = try p.string("order-by")
         jsonColumn = try p.string("json-column")
@@ -41,7 +44,7 @@ struct LedgerConfig: Sendable {
         if database != nil && table == nil {
             throw .missingKey(p.location, key: "table", context: "a 'ledger' check reading a database")
         }
-        for key in ["table", "order-by", "json-column"] where p.has(key) && database == nil {
+        for key in ["table", "order-by", "json-column", "statement-timeout"] where p.has(key) && database == nil {
             throw p.error(key, "'\(key)' applies to a database ledger; set 'database' too, or remove it")
         }
         fields = try RecordFields(p)

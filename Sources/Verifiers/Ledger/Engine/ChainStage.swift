@@ -129,6 +129,12 @@ struct ChainStage {
         return kinds
     }
 
+    /// Ends the pass: a resumed pass that never met its pinned record found the ledger cut before it.
+    mutating func finish() -> ScanOutcome {
+        if resume != nil { outcome.resumeRefused = "the pinned record is no longer in the ledger" }
+        return outcome
+    }
+
     private func inChunkLink(_ fact: RecordFact) -> BreakKinds {
         var kinds: BreakKinds = []
         if fact.flags.contains(.linkBad) { kinds.insert(.link) }

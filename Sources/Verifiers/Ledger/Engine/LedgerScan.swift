@@ -28,7 +28,7 @@ struct LedgerScan {
             if batches % 16 == 0 { progress?("\(stage.outcome.records.grouped) records checked") }
             return true
         }
-        return stage.outcome
+        return stage.finish()
     }
 
     /// Checks chunks in parallel; results keep the chunks' order.

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateDatabase
 
 /// One verification of a ledger, from its configuration to findings: reads the checkpoint, proofs and
 /// restored copies, runs the pass (resumed from the checkpoint when it can be), and holds the outcome to
@@ -12,7 +13,7 @@ struct LedgerRun {
     let progress: @Sendable (String) -> Void
 
     /// `merkle`: build the Merkle tree even when no root or proof asks for it (checkpoints and roots need it).
-    init(config: LedgerConfig, root: String, merkle: Bool = false,
+    init(config: LedgerConfig, root: String, environment: [String: String] = [:], merkle: Bool = false,
          progress: @escaping @Sendable (String) -> Void = { _ in }) throws(VerifierError) {
         self.config = config
         self.root = root
@@ -20,12 +21,14 @@ struct LedgerRun {
         var settings = CheckSettings(config)
         if merkle { settings.wantsLeaves = true }
         self.settings = settings
-        source = try Self.makeSource(config, root: root)
+        source = try Self.makeSource(config, root: root, environment: environment)
     }
 
-    static func makeSource(_ config: LedgerConfig, root: String) throws(VerifierError) -> any LedgerSource {
-        if config.database != nil {
-            throw VerifierError("database ledgers are not wired yet")
+    static func makeSource(_ config: LedgerConfig, root: String, environment: [String: String]) throws(VerifierError) -> any LedgerSource {
+        if let database = config.database, let table = config.table {
+            return TableSource(location: database, table: table, orderBy: config.orderBy, jsonColumn: config.jsonColumn,
+                               fields: config.fields, text: config.hashing.text, root: root, environment: environment,
+                               timeout: config.statementTimeout)
         }
         return try JSONLinesSource(patterns: config.sources, root: root)
     }
