@@ -25,13 +25,14 @@ public struct LedgerRoot: Sendable {
 
 extension LedgerVerifier {
     /// Verifies the ledger (from its checkpoint when there is one) and, when every check passes, pins its
-    /// last record in the checkpoint file (`output`, or the check's `checkpoint`), written atomically.
+    /// last record in the checkpoint file (`output`, or the check's `checkpoint`), written atomically. Throws
+    /// `ConfigError.usage` when neither names a file.
     public func writeCheckpoint(root: String, output: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
                                 progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> LedgerCheckpointResult {
         var config = self.config
         if let output { config.checkpoint = PathUtil.resolve(output, against: root) }
         guard let path = config.checkpoint else {
-            throw VerifierError("no checkpoint file to write: set 'checkpoint' (--set checkpoint=ledger.checkpoint) or pass --output")
+            throw ConfigError.usage("no checkpoint file to write: set 'checkpoint' (--set checkpoint=ledger.checkpoint) or pass --output")
         }
         let display = PathUtil.relative(path, to: root)
         let run = try LedgerRun(config: config, root: root, environment: environment, merkle: true, progress: progress)
