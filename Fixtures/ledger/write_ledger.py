@@ -8,7 +8,7 @@ so that gate is tested against a second implementation, not against itself.
   write_ledger.py OUT.jsonl [--records N] [--canonical jcs|sorted|compact|bytes]
       [--algorithm sha256|sha512|xxh3-128] [--encoding hex|base64|base64url] [--prefix P]
       [--chain-input bytes|text] [--separator S] [--genesis zeros|empty|VALUE]
-      [--hash-fields-as omit|null] [--prev-field NAME] [--no-chain] [--start N]
+      [--hash-fields-as omit|null|undefined] [--prev-field NAME] [--no-chain] [--start N]
       [--edit K] [--delete K] [--swap K] [--insert K] [--duplicate K] [--reencode]
       [--forge-from K] [--truncate N] [--timestamp-back K]
       [--extra K:KEY=JSON] [--merkle-root FILE[:SIZE]] [--inclusion FILE:INDEX:SIZE] [--consistency FILE:M:N]
@@ -118,11 +118,13 @@ class Writer:
     def hashed_form(self, body):
         """The bytes the record hash covers: `body` is the record without its hash members."""
         a = self.a
-        if a.hash_fields_as == "null":
+        if a.hash_fields_as in ("null", "undefined"):
+            # undefined: an Erlang record's `undefined` atom, which jiffy encodes as the string "undefined".
+            placeholder = None if a.hash_fields_as == "null" else "undefined"
             full = dict(body)
-            full["hash"] = None
+            full["hash"] = placeholder
             if not a.no_chain:
-                full["chain_hash"] = None
+                full["chain_hash"] = placeholder
             body = full
         if a.canonical == "jcs":
             return jcs(body).encode()

@@ -129,6 +129,21 @@ import Testing
         #expect(fixed.findings.isEmpty, "\(fixed.text)")
     }
 
+    /// The runbook's `jiffy:encode(Receipt#{hash => undefined, chain_hash => undefined})`: jiffy writes the
+    /// atom as the string "undefined" (c_src/encoder.c, enc_atom) and a small Erlang map's keys in sorted
+    /// order, so such a ledger hashes as the sorted form with the hash members set to "undefined".
+    @Test func anErlangLedgerHashedWithUndefinedMembersIsRecognised() async throws {
+        let w = try LedgerWorkspace()
+        defer { w.remove() }
+        try await w.write("receipts.jsonl", "--records", "10", "--canonical", "sorted", "--hash-fields-as", "undefined")
+        let o = try await w.check(Self.receipts)
+        let f = try #require(o.first("ledger/record-hash"), "\(o.text)")
+        #expect(f.message.contains("with the hash members set to \"undefined\""), "\(f.message)")
+        #expect(f.help?.contains("'hash-fields-as: undefined'") == true, "\(f.help ?? "")")
+        let fixed = try await w.check(Self.receipts + ["canonical=sorted", "hash-fields-as=undefined"])
+        #expect(fixed.findings.isEmpty, "\(fixed.text)")
+    }
+
     @Test func aForgedChainPassesAloneButNotAgainstACheckpointOrARoot() async throws {
         let w = try LedgerWorkspace()
         defer { w.remove() }

@@ -22,6 +22,7 @@ import Testing
         (["--canonical", "compact"], ["canonical=compact"]),
         (["--canonical", "bytes"], ["canonical=bytes"]),
         (["--canonical", "bytes", "--hash-fields-as", "null"], ["canonical=bytes", "hash-fields-as=null"]),
+        (["--canonical", "sorted", "--hash-fields-as", "undefined"], ["canonical=sorted", "hash-fields-as=undefined"]),
         (["--no-chain"], ["chain-field="]),
         (["--prev-field", "prev", "--start", "1000"], ["prev-field=prev", "first-sequence=1000"]),
     ]

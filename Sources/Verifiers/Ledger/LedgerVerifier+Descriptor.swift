@@ -44,7 +44,7 @@ extension LedgerVerifier {
             ParameterSpec("id-field", .string, "A member that names a record in findings (a receipt id)."),
             ParameterSpec("exclude-fields", .stringList, "More members left out of the record hash (signatures)."),
             ParameterSpec("hash-fields-as", .oneOf(HashFieldsMode.allCases.map(\.rawValue)), default: "omit",
-                          "How the hashed form holds the hash members: left out, or set to null."),
+                          "How the hashed form holds the hash members: left out, set to null, or set to the string \"undefined\" (an Erlang atom through jiffy)."),
             ParameterSpec("canonical", .oneOf(CanonicalForm.allCases.map(\.rawValue)), default: "jcs",
                           "jcs (RFC 8785), sorted (sorted keys, values as written), compact (written order), bytes (the line as written, hash members cut out)."),
             ParameterSpec("algorithm", .string, default: "sha256", "sha256, sha512 or xxh3-128 (BLAKE3 is not available: no library of it is installed)."),

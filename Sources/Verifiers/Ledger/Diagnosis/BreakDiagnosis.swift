@@ -106,10 +106,10 @@ struct BreakDiagnosis {
         for form in CanonicalForm.allCases {
             for mode in HashFieldsMode.allCases where !(form == settings.hashing.canonical && mode == settings.fields.hashFieldsAs) {
                 guard probe.hash(r.bytes, form: form, mode: mode) == r.hash else { continue }
-                let members = mode == settings.fields.hashFieldsAs ? "" : " with the hash members set to \(mode == .null ? "null" : "left out")"
+                let members = mode == settings.fields.hashFieldsAs ? "" : " with the hash members \(mode.wording)"
                 report.cause = "an encoding difference, not an edit: the record hashes to its stored value as \(form.title)\(members), "
                     + "not as \(settings.hashing.canonical.title); it was written or re-encoded in another canonical form"
-                report.extra["matches"] = form.rawValue + (mode == .null ? " (hash-fields-as: null)" : "")
+                report.extra["matches"] = form.rawValue + (mode == .omit ? "" : " (hash-fields-as: \(mode.rawValue))")
                 report.help = "If the whole ledger uses that form, set 'canonical: \(form.rawValue)'"
                     + (mode == settings.fields.hashFieldsAs ? "" : " and 'hash-fields-as: \(mode.rawValue)'")
                     + "; if only some records do, the writer changed its encoding at this record."

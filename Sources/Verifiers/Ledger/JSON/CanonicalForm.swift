@@ -25,10 +25,33 @@ enum CanonicalForm: String, CaseIterable, Sendable {
 }
 
 /// What the hashed form holds in place of the hash members themselves (`hash-fields-as:`): most writers
-/// leave them out; some set them to null first (`Receipt#{hash => null}` before encoding).
+/// leave them out; some set them to null first (`Receipt#{hash => null}` before encoding); Erlang services
+/// set them to `undefined`, which jiffy writes as the string "undefined" (c_src/encoder.c, enc_atom: atoms
+/// other than null, true and false are strings), as in `jiffy:encode(Receipt#{hash => undefined})`.
 enum HashFieldsMode: String, CaseIterable, Sendable {
     case omit
     case null
+    case undefined
+
+    private static let nullJSON = Array("null".utf8), undefinedJSON = Array("\"undefined\"".utf8)
+
+    /// The JSON written in place of a hash member's value (nothing for `omit`).
+    var placeholder: [UInt8] {
+        switch self {
+        case .omit: []
+        case .null: Self.nullJSON
+        case .undefined: Self.undefinedJSON
+        }
+    }
+
+    /// How findings say it: "left out", "set to null", "set to \"undefined\"".
+    var wording: String {
+        switch self {
+        case .omit: "left out"
+        case .null: "set to null"
+        case .undefined: "set to \"undefined\" (an Erlang atom through jiffy)"
+        }
+    }
 }
 
 /// A number RFC 8785 cannot write back as it was written: more digits than a double keeps, or a value

@@ -26,8 +26,6 @@ struct CanonicalWriter {
         }
     }
 
-    private static let nullBytes: [UInt8] = Array("null".utf8)
-
     // MARK: RFC 8785
 
     private mutating func jcs(_ index: Int, key: Int, into out: inout [UInt8]) throws(JSONProblem) {
@@ -44,7 +42,7 @@ struct CanonicalWriter {
                 first = false
                 try jcsString(parser.nodes[keyIndex], into: &out)
                 out.append(UInt8(ascii: ":"))
-                if hashMember { out.append(contentsOf: Self.nullBytes) } else { try jcs(keyIndex + 1, key: keyIndex, into: &out) }
+                if hashMember { out.append(contentsOf: mode.placeholder) } else { try jcs(keyIndex + 1, key: keyIndex, into: &out) }
             }
             out.append(UInt8(ascii: "}"))
         case .array:
@@ -193,7 +191,7 @@ struct CanonicalWriter {
             let key = parser.nodes[keyIndex]
             raw(key.start, key.end, into: &out)
             out.append(UInt8(ascii: ":"))
-            if hashMember { out.append(contentsOf: Self.nullBytes) } else { value(self, keyIndex + 1, &out) }
+            if hashMember { out.append(contentsOf: mode.placeholder) } else { value(self, keyIndex + 1, &out) }
         }
     }
 
@@ -237,7 +235,7 @@ struct CanonicalWriter {
             wroteMember = true
             if hashMember {
                 raw(span.start, parser.nodes[span.key + 1].start, into: &out)
-                out.append(contentsOf: Self.nullBytes)
+                out.append(contentsOf: mode.placeholder)
             } else {
                 raw(span.start, span.end, into: &out)
             }
