@@ -368,7 +368,13 @@ def main():
                             "consistency": [h.hex() for h in subproof(m, hashes[:n], True)]})
 
 
+class SQL(str):
+    """An SQL expression written into a statement as it is (PostgreSQL's decode() of a bytea value)."""
+
+
 def sql_literal(v):
+    if isinstance(v, SQL):
+        return v
     if v is None:
         return "NULL"
     if isinstance(v, bool):
@@ -376,34 +382,30 @@ def sql_literal(v):
     if isinstance(v, (int, float)):
         return repr(v)
     if isinstance(v, bytes):
-        return "X'%s'" % v.hex()
+        return "X'%s'" % v.hex()  # SQLite's blob literal
     return "'" + str(v).replace("'", "''") + "'"
 
 
 def table_sql(a, lines, dialect):
     """CREATE TABLE and INSERT statements holding the ledger: with --json-column, the record's JSON in one
-    column beside hash and chain columns; otherwise (with --flat records) one column per member."""
-    blob = "BLOB" if dialect == "sqlite" else "BYTEA"
+    column beside hash and chain columns (raw bytes with --blob-hashes); otherwise (with --flat records)
+    one column per member."""
     out = []
     rows = [json.loads(l) for l in lines]
 
-    def digest_value(text):
+    def digest(text):
         if not a.blob_hashes or text is None:
             return text
         raw = decode(text, a)
-        return raw if dialect == "sqlite" else None  # PostgreSQL bytea literals below
+        return SQL("decode('%s', 'hex')" % raw.hex()) if dialect == "postgres" else raw
 
     if a.json_column:
-        kind = blob if a.blob_hashes else "TEXT"
+        kind = ("BYTEA" if dialect == "postgres" else "BLOB") if a.blob_hashes else "TEXT"
         out.append("CREATE TABLE %s (seq BIGINT PRIMARY KEY, %s TEXT NOT NULL, hash %s, chain_hash %s);" % (a.table, a.json_column, kind, kind))
         for r in rows:
             h, c = r.pop("hash"), r.pop("chain_hash", None)
-            vals = [r["seq"], compact(r), h, c]
-            if a.blob_hashes:
-                vals[2] = ("decode('%s', 'hex')" % decode(h, a).hex()) if dialect == "postgres" else decode(h, a)
-                vals[3] = ("decode('%s', 'hex')" % decode(c, a).hex()) if dialect == "postgres" else decode(c, a)
-            out.append("INSERT INTO %s VALUES (%s);" % (a.table, ", ".join(
-                v if isinstance(v, str) and v.startswith("decode(") else sql_literal(v) for v in vals)))
+            vals = [r["seq"], compact(r), digest(h), digest(c)]
+            out.append("INSERT INTO %s VALUES (%s);" % (a.table, ", ".join(sql_literal(v) for v in vals)))
     else:
         types = {int: "BIGINT", float: "DOUBLE PRECISION" if dialect == "postgres" else "REAL", str: "TEXT"}
         first = rows[0]
@@ -416,16 +418,7 @@ def table_sql(a, lines, dialect):
 
 def write_sqlite(a, lines):
     db = sqlite3.connect(a.sqlite)
-    db.executescript(table_sql(a, lines, "sqlite")) if not a.blob_hashes else None
-    if a.blob_hashes:
-        for stmt in table_sql(a, lines, "sqlite").splitlines():
-            db.execute(stmt) if "X'" not in stmt else None
-        # Blobs bound as parameters rather than spliced.
-        db.execute("DELETE FROM %s" % a.table)
-        for l in lines:
-            r = json.loads(l)
-            h, c = r.pop("hash"), r.pop("chain_hash", None)
-            db.execute("INSERT INTO %s VALUES (?, ?, ?, ?)" % a.table, (r["seq"], compact(r), decode(h, a), decode(c, a)))
+    db.executescript(table_sql(a, lines, "sqlite"))
     db.commit()
     db.close()
 
