@@ -1,3 +1,4 @@
+import Foundation
 import GateCore
 
 /// Verifies an append-only ledger of receipts or audit records: every record hashes to the hash stored
@@ -33,6 +34,21 @@ public struct LedgerVerifier: Verifier {
 
     public static var supportsSplit: Bool { false }
 
-    /// Reads files, and (for a database) a store the cache cannot fingerprint: never cached by default.
-    public func defaultInputs(_ parameters: Parameters) -> CacheInputs? { nil }
+    /// The ledger's files (or its SQLite file with the write-ahead log beside it), the checkpoint, a
+    /// published root kept in a file, the proofs and the restored copies. A PostgreSQL ledger is a store
+    /// the cache cannot fingerprint: never cached by default.
+    public func defaultInputs(_ parameters: Parameters) -> CacheInputs? {
+        var paths = config.sources
+        switch config.database {
+        case .sqlite(let path)?: paths += [path, path + "-wal"]
+        case .postgres?, .environment?: return nil
+        case nil: break
+        }
+        if let checkpoint = config.checkpoint { paths.append(checkpoint) }
+        if let root = config.merkleRoot {
+            let file = PathUtil.resolve(root, against: parameters.root)
+            if FileManager.default.fileExists(atPath: file) { paths.append(file) }
+        }
+        return CacheInputs(paths: paths + config.inclusionProofs + config.consistencyProofs + config.compare)
+    }
 }
