@@ -27,7 +27,7 @@ let package = Package(
         // For the fuzzing package under Fuzz/ (built only by `make fuzz`); not needed to build or use gate.
         .library(name: "GateFuzzing", targets: [
             "ContentHash", "GateCore", "GateKit", "VerifierCommand", "VerifierBoundaries", "VerifierCAS", "VerifierMigrations",
-            "VerifierSecrets",
+            "VerifierSecrets", "VerifierLedger",
         ]),
     ],
     dependencies: [
@@ -132,18 +132,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/Verifiers/Secrets", exclude: ["Rules/default-rules.toml"], swiftSettings: strict),
+        .target(
+            name: "VerifierLedger",
+            dependencies: ["GateCore", "GateDatabase", "CXXHash", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Verifiers/Ledger", swiftSettings: strict),
 
         // MARK: Registry, run pipeline and CLI
         .target(
             name: "GateKit",
             dependencies: ["GateCore", "GateReports", "GateStore", "VerifierCommand", "VerifierBoundaries", "VerifierCAS",
                            "VerifierDeterminism", "VerifierHealth", "VerifierMigrations", "VerifierSecrets",
-                           "VerifierTenantIsolation"],
+                           "VerifierTenantIsolation", "VerifierLedger"],
             swiftSettings: strict),
         .executableTarget(
             name: "gate",
             dependencies: [
                 "GateKit", "GateCore", "GateReports", "GateStore", "CGateSupport", "VerifierCAS", "VerifierDeterminism",
+                "VerifierLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Rainbow",
             ],
@@ -203,6 +208,11 @@ let package = Package(
                 "VerifierSecrets", "GateCore", "GateTestSupport", "ContentHash",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VerifierLedgerTests",
+            dependencies: ["VerifierLedger", "GateCore", "GateDatabase", "GateTestSupport",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "GateKitTests", dependencies: ["GateKit", "GateCore", "GateReports", "GateStore", "GateTestSupport"],

@@ -4,6 +4,7 @@ import VerifierCAS
 import VerifierCommand
 import VerifierDeterminism
 import VerifierHealth
+import VerifierLedger
 import VerifierMigrations
 import VerifierTenantIsolation
 import VerifierSecrets
@@ -20,6 +21,7 @@ public enum BuiltinVerifiers {
         MigrationsVerifier.self,
         TenantIsolationVerifier.self,
         SecretsVerifier.self,
+        LedgerVerifier.self,
     ]
 
     public static let registry = VerifierRegistry(all)

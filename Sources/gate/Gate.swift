@@ -31,11 +31,12 @@ struct Gate: AsyncParsableCommand {
               gate checklist Suites/launch.yaml              the launch checklist as Markdown
               gate history Suites/launch.yaml                pass rates, p50/p95, slowest and flaky checks
               gate run Suites/launch.yaml --shard 2/4        one of 4 CI shards; then: gate merge shard-*.json
+              gate ledger checkpoint --set source=receipts.jsonl --set checkpoint=ledger.checkpoint
             """,
         version: GateVersion.current,
         subcommands: [InitCommand.self, RunCommand.self, CheckCommand.self, ListCommand.self, ExplainCommand.self,
                       ValidateCommand.self, ReplayCommand.self, CasCommand.self, AttestCommand.self,
-                      ChecklistCommand.self, HistoryCommand.self, MergeCommand.self])
+                      ChecklistCommand.self, HistoryCommand.self, MergeCommand.self, LedgerCommand.self])
 
     /// Parses and runs, mapping every error to gate's exit codes (ArgumentParser's own default is 64).
     /// Help is laid out at least this wide, so that no example line of any command is split: ArgumentParser

@@ -19,6 +19,7 @@ import Testing
         ("command", "kill-grace: 2s"),
         ("secrets", "max-file-size: 50MB"),
         ("health", "timeout: 9s"),
+        ("ledger", "max-skew: 5s"),
     ])
 
     static let verifiers: [String] = BuiltinVerifiers.all.map { $0.descriptor.id }

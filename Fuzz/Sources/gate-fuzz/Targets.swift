@@ -26,7 +26,7 @@ enum Targets {
         FuzzTarget(name: "junit-ingest", run: { _ = JUnitIngest.read(Scratch.file("junit.xml", $0), root: Scratch.directory) }),
         FuzzTarget(name: "sarif-ingest", run: { _ = SARIFIngest.read(Scratch.file("r.sarif", $0), root: Scratch.directory) }),
         FuzzTarget(name: "gate-findings", run: { _ = FindingsFile.read(Scratch.file("findings.jsonl", $0), root: Scratch.directory) }),
-    ] + SecretsTargets.all + GitTargets.all
+    ] + SecretsTargets.all + GitTargets.all + LedgerTargets.all
 
     static func text(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
 
