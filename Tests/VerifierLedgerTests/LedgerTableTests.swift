@@ -77,17 +77,17 @@ import Testing
 
     @Test func aPostgreSQLTable() async throws {
         let cluster = try await PostgresCluster.require()
-        let database = try cluster.createDatabase("ledger")
+        let database = try await cluster.createDatabase("ledger")
         defer { cluster.dropDatabase(database) }
         let w = try LedgerWorkspace()
         defer { w.remove() }
         _ = try await Exec.writer(w, "-", ["--records", "60", "--postgres-sql", w.file("load.sql"), "--json-column", "body", "--blob-hashes"])
-        _ = try cluster.psql(try String(contentsOfFile: w.file("load.sql"), encoding: .utf8), database: database)
+        _ = try await cluster.psql(try String(contentsOfFile: w.file("load.sql"), encoding: .utf8), database: database)
         let url = cluster.socketURL(database: database)
         let base = ["database=\(url)", "table=receipts", "json-column=body", "sequence-field=seq", "id-field=receipt_id"]
         let o = try await w.check(base)
         #expect(o.findings.isEmpty, "\(o.text)")
-        _ = try cluster.psql("UPDATE receipts SET body = replace(body, '\"EUR\"', '\"USD\"') WHERE seq = 31", database: database)
+        _ = try await cluster.psql("UPDATE receipts SET body = replace(body, '\"EUR\"', '\"USD\"') WHERE seq = 31", database: database)
         let edited = try await w.check(base)
         let f = try #require(edited.first("ledger/record-hash"), "\(edited.text)")
         #expect(f.message.contains("row 31 (31)"), "\(f.message)")
