@@ -528,8 +528,8 @@ validate = ["crc32-base62"]
 confidence = "high"
 aliases = ["npm-access-token"]
 help = "Revoke the token with 'npm token revoke' (or on npmjs.com) and create a new one."
-examples = ["//registry.npmjs.org/:_authToken=npm_{r:62:30}{crc:30}"]
-counterexamples = ["//registry.npmjs.org/:_authToken=npm_{r:62:30}{badcrc:30}", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}"]
+examples = ["//npm.example.invalid/:_authToken=npm_{r:62:30}{crc:30}"]
+counterexamples = ["//npm.example.invalid/:_authToken=npm_{r:62:30}{badcrc:30}", "//npm.example.invalid/:_authToken=${NPM_TOKEN}"]
 
 [[rules]]
 id = "pypi-token"
