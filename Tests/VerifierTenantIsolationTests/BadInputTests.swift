@@ -39,10 +39,15 @@ import Testing
         #expect(message(Self.http.replacingOccurrences(of: "http://127", with: "ftp://127"))
             .hasPrefix("'base-url': 'ftp://127.0.0.1:9' is not an http:// or https:// URL"))
         #expect(message(Self.http + "\ninsecure: true\nca: ca.pem") == "'ca': 'ca' has no effect with 'insecure: true'; keep one")
-        #expect(message(Self.http.replacingOccurrences(of: "{id}", with: "{idd}"))
-            == "'path': the path '/t/{tenant}/d/{idd}' has the placeholder '{idd}'; only {tenant} and {id} are known")
+        // Any name is the object placeholder (the API's own, as its OpenAPI document spells it); two are refused.
+        #expect(configError(Self.http.replacingOccurrences(of: "{id}", with: "{book_title}")) == nil)
+        #expect(message(Self.http.replacingOccurrences(of: "{id}", with: "{a}/{b}"))
+            == "'path': the path '/t/{tenant}/d/{a}/{b}' has two object placeholders, '{a}' and '{b}'; keep one (the object's id) "
+            + "and write the other's value into the path")
+        #expect(message(Self.http.replacingOccurrences(of: "{id}", with: "{a b}"))
+            .hasPrefix("'path': the path '/t/{tenant}/d/{a b}' has the placeholder '{a b}'; name it with letters"))
         #expect(message(Self.http.replacingOccurrences(of: "/d/{id}", with: "/d"))
-            .hasPrefix("'path': the path '/t/{tenant}/d' has no {id} placeholder"))
+            .hasPrefix("'path': the path '/t/{tenant}/d' has no object placeholder"))
         #expect(message(Self.http + "methods: [GET, DELETE]").contains("set 'allow-mutations: true'"))
         #expect(configError(Self.http + "methods: [GET, DELETE]\nallow-mutations: true") == nil)
         #expect(message(Self.http.replacingOccurrences(of: ", {name: globex, token-env: G}", with: ""))

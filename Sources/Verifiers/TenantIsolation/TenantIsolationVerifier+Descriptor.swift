@@ -70,10 +70,21 @@ extension TenantIsolationVerifier {
             ParameterSpec("ca", .path, "HTTP mode: a PEM file of trusted CAs for https instead of the system's (curl --cacert)."),
             ParameterSpec("tenants", .mapList,
                           "At least two {name, token-env, slug?}: the token is read from the environment variable "
-                          + "token-env; slug replaces {tenant} in paths (default: name)."),
+                          + "token-env; slug replaces {tenant} in paths (default: name). With 'login': {name, username?, "
+                          + "password-env} instead, the password read from password-env and never shown."),
+            ParameterSpec("openapi", .path,
+                          "The service's OpenAPI 3.0 or 3.1 document (YAML or JSON): resources, methods, bodies, list "
+                          + "operations with their id and owner fields, and the login are learned from it; 'resources' and "
+                          + "'login' override what was learned."),
+            ParameterSpec("login", .map,
+                          "{path, method?, body?, token}: how tenants with 'password-env' log in (POST of "
+                          + "{username, password} by default; 'token' selects the token in the answer, such as $.auth_token). "
+                          + "Run again for a tenant whose probes answer 401 after its token worked."),
             ParameterSpec("resources", .mapList,
                           "Each {path: /tenants/{tenant}/documents/{id}} with 'ids' (tenant name to ids) or 'ids-from' "
-                          + "(a list path, or {path, selector} such as $.documents[*].id)."),
+                          + "(a list path, or {path, selector, id-field, owner-field} such as $.documents[*].id or "
+                          + "$.Books[?(@.user == '{tenant}')].book_title). The object placeholder may have any name. "
+                          + "'methods' overrides the check's for this resource; 'body' is the JSON that POST, PUT and PATCH send."),
             ParameterSpec("methods", .stringList, default: "[GET, HEAD]", "Methods to probe with."),
             ParameterSpec("allow-mutations", .bool, default: "false",
                           "Allow POST, PUT, PATCH and DELETE in 'methods' (they run with other tenants' credentials)."),
@@ -130,6 +141,15 @@ extension TenantIsolationVerifier {
             RuleDescriptor("tenant-isolation/owner-denied",
                            "A tenant cannot read or list its own objects, so its matrix cells prove nothing.",
                            help: "Fix the tenant's token or ids; drop HEAD from 'methods' if the service does not answer it."),
+            RuleDescriptor("tenant-isolation/cross-tenant-write",
+                           "A tenant's credentials change or delete another tenant's object (POST, PUT, PATCH or DELETE answered 2xx).",
+                           help: "Check that the caller's tenant owns the object before changing it, and answer 403 or 404."),
+            RuleDescriptor("tenant-isolation/cross-tenant-list",
+                           "A tenant's list endpoint returns objects whose owner field names another tenant.",
+                           help: "Filter lists by the caller's tenant on the server, as the object routes do."),
+            RuleDescriptor("tenant-isolation/ids-overlap",
+                           "Two tenants' ids (given or listed) share ids, which are then not probed.", severity: .warning,
+                           help: "Give 'ids-from' an 'owner-field' or a [?(@.owner == '{tenant}')] filter, or fix 'ids'."),
             RuleDescriptor("tenant-isolation/probe-failed", "A probe got no answer (timeout or connection error).",
                            help: "Raise 'timeout', lower 'concurrency', or find why the service hangs."),
         ],
