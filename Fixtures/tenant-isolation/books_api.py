@@ -106,7 +106,8 @@ def main():
                     return self.reply(200, {"users": sorted(users.values(), key=lambda u: u["username"])})
             if m == "POST" and parts == ["users", "v1", "login"]:
                 body = self.read_json() or {}
-                u = users.get(body.get("username"))
+                name = body.get("username")
+                u = users.get(name) if isinstance(name, str) else None
                 if not u or body.get("password") != u["password"]:
                     return self.reply(401, {"error": "wrong username or password"})
                 token = secrets.token_urlsafe(24)
@@ -162,7 +163,12 @@ def main():
                 return self.reply(405, {"error": "method not allowed"})
             return self.reply(404, {"error": "not found"})
 
-        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = route
+        def __getattr__(self, name):
+            # Every method (TRACE, QUERY, ...) reaches the router, so that an undocumented one is a 405, not
+            # http.server's 501.
+            if name.startswith("do_"):
+                return self.route
+            raise AttributeError(name)
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
