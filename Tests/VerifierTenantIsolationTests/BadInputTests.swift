@@ -63,6 +63,33 @@ import Testing
         #expect(message(Self.http + "concurrency: 0") == "'concurrency' must be an integer from 1 to 256, got '0'")
     }
 
+    @Test func badLoginAndOpenAPIParameters() throws {
+        let login = Self.http.replacingOccurrences(of: "token-env: G", with: "password-env: G")
+        #expect(message(login).hasPrefix("'password-env': tenant 'globex' logs in with 'password-env', so the check needs 'login'"))
+        #expect(configError(login + "login: {path: /login, token: $.token}") == nil)
+        #expect(message(login + "login: {path: /login, token: $.token, tokn: x}").contains("'tokn'"))
+        #expect(message(login + "login: {path: /login}").contains("'token'"))
+        #expect(message(login + "login: {path: login, token: $.t}").hasPrefix("'path': the login path 'login' must start with '/'"))
+        #expect(message(login + "login: {path: /login, token: t}").hasPrefix("'token': the selector 't' must start with '$'"))
+        #expect(message(Self.http.replacingOccurrences(of: "token-env: G", with: "token-env: G, password-env: P")
+            + "login: {path: /login, token: $.t}").contains("has both 'token-env' and 'password-env'"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids-from: {path: /d, owner: user}"))
+            .contains("'owner'"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids-from: {path: /d, owner-field: ''}"))
+            .contains("'owner-field' must be a non-empty string"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}",
+                                                       with: "ids-from: {path: /d, selector: \"$.a[?(@.u)]\"}"))
+            .contains("write it as [?(@.user == '{tenant}')]"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids: {acme: [1]}, body: x"))
+            .hasPrefix("'body' must be a JSON object or list"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids: {acme: [1]}, methods: [PUT]"))
+            .contains("set 'allow-mutations: true'"))
+        #expect(message(Self.http.replacingOccurrences(of: "resources:", with: "rsrcs:")).hasPrefix("unknown key 'rsrcs'"))
+        #expect(message(Self.http.replacingOccurrences(of: "resources:", with: "resources: []\nx:")
+            .replacingOccurrences(of: "\nx: [", with: "\n#"))
+            .contains("or 'openapi' (the service's OpenAPI document) to learn them"))
+    }
+
     @Test func configErrorsNameFileAndLine() throws {
         let e = try #require(configError(Self.http + "methods: [GET, PATCH]"))
         #expect(e.location?.file == "suite.yaml" && e.location?.line == 4)

@@ -137,4 +137,55 @@ import Testing
                                            "--set", "login={path: /login, token: $.t, tokn: x}"] + tenants, cwd: dir.path)
         #expect(unknown.code == 2 && unknown.stderr.contains("'tokn'"), "\(unknown.stderr)")
     }
+
+    /// Configured by hand (no document): an explicit login, and a list that returns every user's books.
+    /// Unfiltered, the three users get the same ids: gate warns and probes none of them, where it used to
+    /// accuse each user of reading books that were not the other's. Filtered by owner, the real flaw shows.
+    @Test func listsOfEveryonesObjectsAreFilteredOrWarnedAbout() async throws {
+        let api = try await BooksAPI(["--list-all", "--bola-books"])
+        defer { api.stop() }
+        func run(_ idsFrom: String, _ name: String) async throws -> (Completed, [ReportFinding]) {
+            let reports = api.dir.file(name)
+            let r = try await Exec.gate(
+                ["check", "tenant-isolation", api.dir.path, "--reports", reports, "--set", "base-url=\(api.baseURL)",
+                 "--set", "login={path: /users/v1/login, token: $.auth_token}",
+                 "--set", "tenants=[" + BooksAPI.users.map { "{name: \($0), password-env: PASS_\($0.uppercased())}" }
+                    .joined(separator: ", ") + "]",
+                 "--set", "resources=[{path: '/books/v1/{book_title}', ids-from: \(idsFrom)}]",
+                 "--set", "methods=[GET]", "--set", "malformed-ids=false"],
+                cwd: api.dir.path, env: api.passwords)
+            return (r, try JSONValue.parse(file: reports + "/report.json").findings)
+        }
+        let (plain, warned) = try await run("{path: /books/v1, selector: '$.Books[*]'}", "plain")
+        #expect(Set(warned.map(\.rule)) == ["tenant-isolation/ids-overlap"], "\(warned)")
+        #expect(warned.count == 3)
+        #expect(warned.contains { $0.message.hasPrefix("tenants 'alice' and 'bob' both have 3 ids 'alice-book-1', 'alice-book-2', "
+            + "'bob-book-1' for '/books/v1/{book_title}'; they are not probed") }, "\(warned)")
+        #expect(plain.stdout.contains("untested"), "\(plain.stdout)")
+
+        let (_, filtered) = try await run("{path: /books/v1, selector: \"$.Books[?(@.user == '{tenant}')]\"}", "filtered")
+        #expect(filtered.filter { $0.rule == "tenant-isolation/cross-tenant-read" }.count == 6, "\(filtered)")
+        #expect(!filtered.contains { $0.rule == "tenant-isolation/ids-overlap" })
+
+        let (_, owned) = try await run("{path: /books/v1, selector: '$.Books[*]', owner-field: user}", "owned")
+        #expect(owned.filter { $0.rule == "tenant-isolation/cross-tenant-read" }.count == 6, "\(owned)")
+        #expect(owned.filter { $0.rule == "tenant-isolation/cross-tenant-list" }.count == 3, "\(owned)")
+        #expect(owned.contains { $0.message == "GET /books/v1 as tenant 'alice' lists 4 objects of other owners ('bob', 'carol', "
+            + "by 'user'); they are left out of its ids" }, "\(owned)")
+    }
+
+    /// A wrong password is an error naming the tenant and the status, never the password.
+    @Test func aFailedLoginSaysSoWithoutThePassword() async throws {
+        let api = try await BooksAPI([])
+        defer { api.stop() }
+        var env = api.passwords
+        env["PASS_BOB"] = "pw" + String((0..<6).map { _ in "ghjkmnpqrstvwxyz".randomElement()! })
+        let reports = api.dir.file("reports")
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports, mutations: false), cwd: api.dir.path, env: env)
+        #expect(r.code == 3, "\(r.stdout)\(r.stderr)")
+        let all = BooksAPI.everything(r, reports: reports)
+        #expect(all.contains("tenant 'bob': the login POST /users/v1/login answered 401"), "\(all)")
+        for pw in env.values { #expect(!all.contains(pw), "a password leaked") }
+    }
 }
+
