@@ -22,26 +22,28 @@ extension TenantIsolationVerifier {
             table as that role with each of `probe-tenants` tenants set in `tenant-setting`, in a rolled-back
             read-only transaction: any row of another tenant is a `cross-tenant-read`.
 
-            HTTP mode (`base-url`) reads each tenant's token from the environment variable its `token-env`
-            names, or logs the tenant in with the password in its `password-env` (`login`, again after a 401
-            once the token had worked); passwords and tokens never appear in findings, logs or reports. With
-            `openapi`, the service's OpenAPI 3.0 or 3.1 document says what to probe: operations with one path
-            parameter and a security requirement, their methods and example bodies, the list at the parent path
-            (its id and owner fields) and the login; `resources` and `login` override it. For every actor and owner (actor ≠ owner)
-            and every resource, it requests the owner's objects with the actor's credentials twice: at the
-            owner's path, and at the actor's own path carrying the owner's id (the classic IDOR, where the
-            handler checks the path's tenant and then loads by id alone). Anything but a 2xx is enforcement.
-            It also checks that each owner can read its own objects (else its cells prove nothing:
-            `owner-denied`), that nothing answers 2xx without credentials, that a list holds no other owner's
-            objects (`owner-field`), and that malformed ids (`../x`, very long, non-numeric, unicode, empty,
-            quotes, SQL and template metacharacters, NUL, numbers past 64 bits, encoded slashes) and duplicate
-            creates never produce a 5xx. Only the host and port of
-            `base-url` are contacted and redirects are never followed; GET and HEAD are the default methods,
-            and mutating methods need `allow-mutations: true`. A method a resource answers only with 405 or
-            501 is not supported there: it is left out of that resource's judgement (the summary says so),
-            and only a resource that supports none of `methods` is an error. Requests go through gate's shared
-            libcurl client (GateHTTP): HTTP or HTTPS (with `ca`, or `insecure: true` as curl -k), HTTP/2 where
-            the server offers it, proxies from the check's environment, kept-alive connections.
+            HTTP mode (`base-url`) reads each tenant's token from the environment variable its
+            `token-env` names, or logs the tenant in with the password in its `password-env` (`login`,
+            again after a 401 once the token had worked); passwords and tokens never appear in findings,
+            logs or reports. With `openapi`, the service's OpenAPI 3.0 or 3.1 document says what to
+            probe: operations with one path parameter and a security requirement, their methods and
+            example bodies, the list at the parent path (its id and owner fields) and the login;
+            `resources` and `login` override it. For every actor and owner (actor ≠ owner) and every
+            resource, it requests the owner's objects with the actor's credentials twice: at the owner's
+            path, and at the actor's own path carrying the owner's id (the classic IDOR, where the
+            handler checks the path's tenant and then loads by id alone). Anything but a 2xx is
+            enforcement. It also checks that each owner can read its own objects (else its cells prove
+            nothing: `owner-denied`), that nothing answers 2xx without credentials, that a list holds no
+            other owner's objects (`owner-field`), and that malformed ids (`../x`, very long,
+            non-numeric, unicode, empty, quotes, SQL and template metacharacters, NUL, numbers past 64
+            bits, encoded slashes) and duplicate creates never produce a 5xx. Only the host and port of
+            `base-url` are contacted and redirects are never followed; GET and HEAD are the default
+            methods, and mutating methods need `allow-mutations: true`. A method a resource answers only
+            with 405 or 501 is not supported there: it is left out of that resource's judgement (the
+            summary says so), and only a resource that supports none of `methods` is an error. Requests
+            go through gate's shared libcurl client (GateHTTP): HTTP or HTTPS (with `ca`, or `insecure:
+            true` as curl -k), HTTP/2 where the server offers it, proxies from the check's environment,
+            kept-alive connections.
 
             The stats hold the matrix in AuthMatrix's style: `http.matrix[resource][actor][owner]` is
             `enforced`, `bypassed`, `error` or `untested` (`own` or `denied` on the diagonal). JUnit has one
