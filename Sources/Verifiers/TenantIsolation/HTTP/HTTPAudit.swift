@@ -77,7 +77,12 @@ struct HTTPAudit {
         let plan = ProbePlan.probes(options, ids: ids)
         let hasCells = plan.contains { if case .cross = $0.kind { true } else { false } }
         guard hasCells else {
-            if !findings.isEmpty { return [] }  // the lists failed; their findings say why
+            if findings.contains(where: { $0.severity == .error }) { return [] }  // the lists failed; their findings say why
+            if let overlap = findings.first(where: { $0.rule == "tenant-isolation/ids-overlap" }) {
+                // A run that tested nothing must not pass on warnings alone.
+                throw VerifierError("no tenant has an object of its own to probe: the tenants' ids overlap (\(overlap.message)); "
+                    + "give 'ids-from' an 'owner-field' or a filter such as [?(@.owner == '{tenant}')]")
+            }
             throw VerifierError("no tenant has an object to probe: every resource's ids are empty; give 'ids', or make "
                 + "sure each tenant owns at least one object that its 'ids-from' list returns")
         }
