@@ -168,6 +168,8 @@ struct JSONScanner {
         let n = b.count
         i += 1
         while true {
+            // Printable ASCII other than '"' and '\\', most of a record's text, in a tight loop.
+            while i < n, b[i] &- 0x20 < 0x60, b[i] != UInt8(ascii: "\""), b[i] != UInt8(ascii: "\\") { i += 1 }
             guard i < n else { throw JSONProblem(.syntax, at: node.start, "a string is not terminated") }
             let c = b[i]
             if c == UInt8(ascii: "\"") { i += 1; break }
@@ -254,6 +256,11 @@ struct JSONScanner {
 
     /// Sorts one object's keys in place (insertion sort for the usual handful, the library sort beyond)
     /// and refuses a key that appears twice.
+    ///
+    /// The insertion sort finds duplicates itself: each key, once in place, was compared with the key
+    /// now before it (the comparison that stopped its move), and a key inserted later between two keys
+    /// is compared with the one before it in turn, so every pair of neighbours in the final order was
+    /// compared once; an equal pair is a duplicate. Keys written in order cost one comparison each.
     private mutating func sortKeys(from start: Int, count: Int) throws(JSONProblem) {
         guard count > 1 else { return }
         let end = start + count
@@ -262,23 +269,31 @@ struct JSONScanner {
             while k < end {
                 let key = sortedKeys[k]
                 var j = k - 1
-                while j >= start, compareKeys(sortedKeys[j], key) > 0 {
+                while j >= start {
+                    let order = compareKeys(sortedKeys[j], key)
+                    if order == 0 { throw duplicate(sortedKeys[j], key) }
+                    if order < 0 { break }
                     sortedKeys[j + 1] = sortedKeys[j]
                     j -= 1
                 }
                 sortedKeys[j + 1] = key
                 k += 1
             }
-        } else {
-            var run = Array(sortedKeys[start..<end])
-            run.sort { compareKeys($0, $1) < 0 }
-            sortedKeys.replaceSubrange(start..<end, with: run)
+            return
         }
+        var run = Array(sortedKeys[start..<end])
+        run.sort { compareKeys($0, $1) < 0 }
+        sortedKeys.replaceSubrange(start..<end, with: run)
         for k in (start + 1)..<end where compareKeys(sortedKeys[k - 1], sortedKeys[k]) == 0 {
-            let later = max(nodes[sortedKeys[k - 1]].start, nodes[sortedKeys[k]].start)
-            let name = JSONStrings.decode(b, nodes[sortedKeys[k]])
-            throw JSONProblem(.duplicateKey, at: later, "the key '\(name)' appears twice in one object", key: name)
+            throw duplicate(sortedKeys[k - 1], sortedKeys[k])
         }
+    }
+
+    /// The problem of a key that appears twice, placed at its later appearance.
+    private func duplicate(_ x: Int, _ y: Int) -> JSONProblem {
+        let later = max(nodes[x].start, nodes[y].start)
+        let name = JSONStrings.decode(b, nodes[y])
+        return JSONProblem(.duplicateKey, at: later, "the key '\(name)' appears twice in one object", key: name)
     }
 
     /// RFC 8785 §3.2.3 order: UTF-16 code units, compared as unsigned numbers.
