@@ -97,4 +97,32 @@ import Testing
         #expect(Self.problem(#"{"\ud83d\ude00":1,"😀":2}"#)?.key == "😀")
         #expect(Self.problem(#"{"\ud83d\ude00":1,"\uffff":2}"#) == nil)
     }
+
+    /// Strings are scanned eight bytes at a time: a byte that needs a look (a control character, a quote,
+    /// a backslash, a byte above 0x7F) is found wherever it stands in or across those words.
+    @Test func findsEveryByteThatNeedsALookWhereverItStands() throws {
+        let parser = JSONLineParser()
+        let open = Array(#"{"k":""#.utf8), close = Array(#""}"#.utf8)
+        for length in 1..<20 {
+            for at in 0..<length {
+                var text = Array(repeating: UInt8(ascii: "x"), count: length)
+                text[at] = 0x01
+                #expect(Self.problem(open + text + close)?.offset == open.count + at, "\(length) \(at)")
+                text[at] = UInt8(ascii: "\"")
+                #expect(Self.problem(open + text + close)?.kind == .syntax, "\(length) \(at)")
+                text[at] = 0xFF
+                #expect(Self.problem(open + text + close)?.kind == .invalidUTF8, "\(length) \(at)")
+                for (inserted, escaped, ascii) in [(Array(#"\""#.utf8), true, true), (Array("é".utf8), false, false)] {
+                    var good = Array(repeating: UInt8(ascii: "x"), count: length)
+                    good.replaceSubrange(at..<(at + 1), with: inserted)
+                    let line = open + good + close
+                    try line.withUnsafeBufferPointer { b in
+                        try parser.parse(b)
+                        let node = parser.nodes[2]
+                        #expect(node.end == line.count - 1 && node.escaped == escaped && node.ascii == ascii, "\(length) \(at)")
+                    }
+                }
+            }
+        }
+    }
 }
