@@ -63,4 +63,66 @@ import Testing
         members.append("\"k4321\":0")
         #expect(Self.problem("{" + members.joined(separator: ",") + "}")?.key == "k4321")
     }
+
+    /// The scan moves the parser's arrays out and back: after a line that throws midway (in a nested
+    /// object, in a key sort, in a string), the same parser must still read the next line in full.
+    @Test func readsALineAfterOneThatFailedMidway() throws {
+        let parser = JSONLineParser(maxDepth: 64)
+        let bad = [#"{"a":{"b":[1,2,{"c":"é","c":1}]}}"#, #"{"x":{"y":"\u00G1"}}"#, #"{"k":1,"j":{"#,
+                   #"{"a":"# + String(repeating: "[", count: 80)]
+        let good = #"{"z":1,"a":{"é":2,"e":[true,null]},"m":"\u0041"}"#
+        for line in bad {
+            #expect(throws: JSONProblem.self) { try Array(line.utf8).withUnsafeBufferPointer { try parser.parse($0) } }
+            try Array(good.utf8).withUnsafeBufferPointer { b in
+                try parser.parse(b)
+                #expect(parser.nodes.count == 13)
+                #expect(parser.nodes[0].count == 3 && parser.nodes[0].next == 13)
+                let keys = parser.sortedKeys[parser.nodes[0].sortedAt..<(parser.nodes[0].sortedAt + 3)]
+                #expect(keys.map { JSONStrings.decode(b, parser.nodes[$0]) } == ["a", "m", "z"])
+            }
+        }
+    }
+
+    /// `\u` needs four hex digits in either case; a non-hex byte in any of the four is refused.
+    @Test func checksEachDigitOfAUnicodeEscape() {
+        #expect(Self.problem(#"{"a":"\u00aF\u00Af"}"#) == nil)
+        for bad in [#"\uG000"#, #"\u0G00"#, #"\u00G0"#, #"\u000G"#, #"\u000 "#, #"\u00"#] {
+            #expect(Self.problem(#"{"a":""# + bad + #""}"#)?.kind == .syntax, "\(bad)")
+        }
+    }
+
+    /// A key written with an escape and the same key written plainly are one key (UTF-16 comparison).
+    @Test func findsADuplicateWrittenTwoWays() {
+        #expect(Self.problem(#"{"\u00e9":1,"z":2,"é":3}"#)?.key == "é")
+        #expect(Self.problem(#"{"\ud83d\ude00":1,"😀":2}"#)?.key == "😀")
+        #expect(Self.problem(#"{"\ud83d\ude00":1,"\uffff":2}"#) == nil)
+    }
+
+    /// Strings are scanned eight bytes at a time: a byte that needs a look (a control character, a quote,
+    /// a backslash, a byte above 0x7F) is found wherever it stands in or across those words.
+    @Test func findsEveryByteThatNeedsALookWhereverItStands() throws {
+        let parser = JSONLineParser()
+        let open = Array(#"{"k":""#.utf8), close = Array(#""}"#.utf8)
+        for length in 1..<20 {
+            for at in 0..<length {
+                var text = Array(repeating: UInt8(ascii: "x"), count: length)
+                text[at] = 0x01
+                #expect(Self.problem(open + text + close)?.offset == open.count + at, "\(length) \(at)")
+                text[at] = UInt8(ascii: "\"")
+                #expect(Self.problem(open + text + close)?.kind == .syntax, "\(length) \(at)")
+                text[at] = 0xFF
+                #expect(Self.problem(open + text + close)?.kind == .invalidUTF8, "\(length) \(at)")
+                for (inserted, escaped, ascii) in [(Array(#"\""#.utf8), true, true), (Array("é".utf8), false, false)] {
+                    var good = Array(repeating: UInt8(ascii: "x"), count: length)
+                    good.replaceSubrange(at..<(at + 1), with: inserted)
+                    let line = open + good + close
+                    try line.withUnsafeBufferPointer { b in
+                        try parser.parse(b)
+                        let node = parser.nodes[2]
+                        #expect(node.end == line.count - 1 && node.escaped == escaped && node.ascii == ascii, "\(length) \(at)")
+                    }
+                }
+            }
+        }
+    }
 }

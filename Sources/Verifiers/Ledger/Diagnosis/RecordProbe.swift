@@ -20,7 +20,7 @@ struct ProbedRecord {
 /// Reads records for the diagnosis and re-hashes them under other canonical forms.
 final class RecordProbe {
     let settings: CheckSettings
-    private let checker: RecordChecker
+    private var checker: RecordChecker
     private let parser = JSONLineParser()
 
     init(_ settings: CheckSettings) {

@@ -47,17 +47,19 @@ struct ChainStage {
         let n = settings.hashing.algorithm.length
         if chunk.part != part { part = chunk.part; line = 0 }
         if case .lines(let bytes) = chunk.body { outcome.bytes += Int64(bytes.count) } else if case .oversized(let l) = chunk.body { outcome.bytes += l }
+        // The chunk's last record becomes `outcome.last` at the end: its digests are copied once a chunk.
+        var last: (place: RecordPlace, index: Int, valid: Bool)?
+        defer { if let last { outcome.last = captured(last.place, r, last.index, valid: last.valid) } }
         for (i, fact) in r.facts.enumerated() {
             line += 1
             let place = RecordPlace(ordinal: outcome.records + 1, part: chunk.part, line: line, offset: fact.offset,
                                     length: fact.length, key: chunk.keys?[i])
-            let hash = Array(r.hashes[(i * n)..<((i + 1) * n)])
-            let chain = Array(r.chains[(i * n)..<((i + 1) * n)])
             let valid = !fact.flags.contains(.invalid)
             if let pin = resume {
                 // The pinned record itself: already counted; it must be exactly what the checkpoint saw.
                 resume = nil
-                guard valid, !fact.flags.contains(.hashBad), hash == pin.hash, chain == pin.chain else {
+                guard valid, !fact.flags.contains(.hashBad), r.hashes[(i * n)..<((i + 1) * n)].elementsEqual(pin.hash),
+                      r.chains[(i * n)..<((i + 1) * n)].elementsEqual(pin.chain) else {
                     outcome.resumeRefused = valid ? "the pinned record's hashes changed" : "the pinned record no longer reads as a record"
                     return false
                 }
@@ -65,7 +67,8 @@ struct ChainStage {
                 outcome.checked += 1
                 sequence = fact.flags.contains(.hasSequence) ? fact.sequence : pin.sequence
                 timestamp = fact.flags.contains(.hasTimestamp) ? fact.timestamp : pin.timestamp
-                remember(place, hash: hash, chain: chain, valid: true, fact: fact)
+                remember(place, r, i, valid: true, fact: fact)
+                last = (place, i, true)
                 continue
             }
             outcome.records += 1
@@ -94,7 +97,8 @@ struct ChainStage {
                     outcome.firstPrecisionLoss = (place, first.loss)
                 }
             }
-            remember(place, hash: hash, chain: chain, valid: valid, fact: fact)
+            remember(place, r, i, valid: valid, fact: fact)
+            last = (place, i, valid)
         }
         // The chunk's last record links the next chunk's first (unless it was unreadable).
         if let last = r.facts.last, !last.flags.contains(.invalid), let t = r.tail { tail = t } else if !r.facts.isEmpty { tail = nil }
@@ -102,10 +106,14 @@ struct ChainStage {
         return true
     }
 
-    private mutating func remember(_ place: RecordPlace, hash: [UInt8], chain: [UInt8], valid: Bool, fact: RecordFact) {
-        let captured = CapturedRecord(place: place, hash: hash, chain: chain, valid: valid)
-        if captures.contains(place.ordinal) { outcome.captured[place.ordinal] = captured }
-        outcome.last = captured
+    private func captured(_ place: RecordPlace, _ r: ChunkResult, _ i: Int, valid: Bool) -> CapturedRecord {
+        let n = settings.hashing.algorithm.length
+        return CapturedRecord(place: place, hash: Array(r.hashes[(i * n)..<((i + 1) * n)]),
+                              chain: Array(r.chains[(i * n)..<((i + 1) * n)]), valid: valid)
+    }
+
+    private mutating func remember(_ place: RecordPlace, _ r: ChunkResult, _ i: Int, valid: Bool, fact: RecordFact) {
+        if !captures.isEmpty, captures.contains(place.ordinal) { outcome.captured[place.ordinal] = captured(place, r, i, valid: valid) }
         outcome.lastSequence = fact.flags.contains(.hasSequence) ? fact.sequence : nil
         outcome.lastTimestamp = fact.flags.contains(.hasTimestamp) ? fact.timestamp : nil
     }

@@ -39,6 +39,16 @@ struct CheckSettings: Sendable {
         return hashing.algorithm.hash(joined)
     }
 
+    /// `link` into `out` (emptied first), with `joined` as scratch: no allocation once both have grown.
+    func link(_ previous: [UInt8], _ input: [UInt8], joined: inout [UInt8], into out: inout [UInt8]) {
+        joined.removeAll(keepingCapacity: true)
+        joined.append(contentsOf: previous)
+        joined.append(contentsOf: chain.separator)
+        joined.append(contentsOf: input)
+        out.removeAll(keepingCapacity: true)
+        hashing.algorithm.hash(joined, into: &out)
+    }
+
     /// The value before the first record, in the form the chain concatenates.
     var genesis: [UInt8] { chain.input == .bytes ? chain.genesisBytes : chain.genesisText }
 

@@ -34,12 +34,13 @@ struct LedgerScan {
     /// Checks chunks in parallel; results keep the chunks' order.
     static func check(_ chunks: [LineChunk], settings: CheckSettings, threads: Int) -> [ChunkResult] {
         if chunks.count == 1 || threads == 1 {
-            let checker = RecordChecker(settings)
+            var checker = RecordChecker(settings)
             return chunks.map { checker.check($0) }
         }
         let slots = Slots(count: chunks.count)
         DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-            slots.buffer[i] = RecordChecker(settings).check(chunks[i])
+            var checker = RecordChecker(settings)
+            slots.buffer[i] = checker.check(chunks[i])
         }
         return slots.buffer.map { $0! }
     }

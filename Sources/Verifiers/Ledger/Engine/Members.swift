@@ -37,6 +37,14 @@ struct Members {
         return Array(JSONStrings.decode(line, node).utf8)
     }
 
+    /// Appends a string value's decoded bytes to `out`, straight from the line when it holds no escape.
+    static func appendString(_ parser: JSONLineParser, _ line: UnsafeBufferPointer<UInt8>, _ index: Int, to out: inout [UInt8]) {
+        let node = parser.nodes[index]
+        guard node.kind == .string else { return }
+        if !node.escaped { out.append(contentsOf: UnsafeBufferPointer(rebasing: line[(node.start + 1)..<(node.end - 1)])) }
+        else { out.append(contentsOf: JSONStrings.decode(line, node).utf8) }
+    }
+
     /// An integer written as a JSON number without fraction or exponent, or as a string of digits.
     static func integer(_ parser: JSONLineParser, _ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int64? {
         let node = parser.nodes[index]

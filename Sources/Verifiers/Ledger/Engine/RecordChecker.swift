@@ -2,13 +2,22 @@ import Foundation
 
 /// Checks the records of one chunk: parses each line, canonicalises it without its hash members, hashes
 /// it, compares the stored hash, and checks each link to the record before it in the same chunk. One per
-/// worker; its buffers are reused from line to line.
-final class RecordChecker {
+/// worker; its buffers are reused from line to line, so a steady stream allocates nothing per record.
+/// A value type: its state is accessed without the dynamic exclusivity checks a class's properties need.
+struct RecordChecker {
     let settings: CheckSettings
     let parser = JSONLineParser()
     private var canonical: [UInt8] = []
     private var linkInput: [UInt8] = []
+    private var joined: [UInt8] = []
+    private var linked: [UInt8] = []
     private var excluded: [Int] = []
+    // This record's digests: stored (decoded) and computed.
+    private var storedHash: [UInt8] = []
+    private var storedChain: [UInt8] = []
+    private var storedPrev: [UInt8] = []
+    private var computed: [UInt8] = []
+    private var chainText: [UInt8] = []
     // The previous record of this chunk (valid only while `hasPrevious`).
     private var hasPrevious = false
     private var previousChain: [UInt8] = []
@@ -20,7 +29,7 @@ final class RecordChecker {
         canonical.reserveCapacity(4096)
     }
 
-    func check(_ chunk: LineChunk) -> ChunkResult {
+    mutating func check(_ chunk: LineChunk) -> ChunkResult {
         var result = ChunkResult()
         hasPrevious = false
         switch chunk.body {
@@ -45,6 +54,8 @@ final class RecordChecker {
                 }
             }
         }
+        // The chunk's last record links the next chunk's first (unless it could not be read).
+        if hasPrevious { result.tail = ChainTail(chain: previousChain, chainText: previousChainText, hash: previousHash) }
         return result
     }
 
@@ -55,17 +66,16 @@ final class RecordChecker {
         if settings.wantsLeaves { result.leaves.append(contentsOf: repeatElement(0, count: 32)) }
     }
 
-    private func fail(_ result: inout ChunkResult, _ fact: RecordFact, _ issue: RecordIssue) {
+    private mutating func fail(_ result: inout ChunkResult, _ fact: RecordFact, _ issue: RecordIssue) {
         var f = fact
         f.flags.insert(.invalid)
         if result.firstIssue == nil { result.firstIssue = (result.facts.count, issue) }
         result.facts.append(f)
         appendZeros(&result)
         hasPrevious = false
-        result.tail = nil
     }
 
-    private func check(line: UnsafeBufferPointer<UInt8>, offset: Int64, into result: inout ChunkResult) {
+    private mutating func check(line: UnsafeBufferPointer<UInt8>, offset: Int64, into result: inout ChunkResult) {
         let fact = RecordFact(offset: offset, length: line.count, flags: [])
         if line.count > settings.maxRecordBytes {
             fail(&result, fact, RecordIssue(message: "the line is \(line.count) bytes long, more than 'max-record-bytes' (\(settings.maxRecordBytes))",
@@ -88,30 +98,29 @@ final class RecordChecker {
         }
     }
 
-    private func record(_ line: UnsafeBufferPointer<UInt8>, _ m: Members, _ base: RecordFact,
-                        into result: inout ChunkResult) throws(RecordIssue) {
+    private mutating func record(_ line: UnsafeBufferPointer<UInt8>, _ m: Members, _ base: RecordFact,
+                                 into result: inout ChunkResult) throws(RecordIssue) {
         var fact = base
-        let s = settings
-        let length = s.hashing.algorithm.length
         // The stored hash and chain, decoded.
-        var storedHash: [UInt8]?
-        if let name = s.fields.hash { storedHash = try digest(m.hash, name, line) }
-        var storedChain: [UInt8]?
-        if let name = s.fields.chain { storedChain = try digest(m.chain, name, line) }
-        var storedPrev: [UInt8]?
-        if let name = s.fields.prev {
+        let hasStoredHash = settings.fields.hash != nil
+        if let name = settings.fields.hash { try Self.digest(parser, settings, m.hash, name, line, into: &storedHash) }
+        let hasStoredChain = settings.fields.chain != nil
+        if let name = settings.fields.chain { try Self.digest(parser, settings, m.chain, name, line, into: &storedChain) }
+        var hasStoredPrev = false
+        if let name = settings.fields.prev {
             guard let index = m.prev else { throw RecordIssue(message: "the record has no '\(name)' member", column: nil, key: name) }
             if parser.nodes[index].kind == .nullLiteral {
                 fact.flags.insert(.prevNull)
             } else {
-                storedPrev = try digest(index, name, line)
+                try Self.digest(parser, settings, index, name, line, into: &storedPrev)
+                hasStoredPrev = true
             }
         }
         // The record's own hash over its canonical form.
         canonical.removeAll(keepingCapacity: true)
-        var writer = CanonicalWriter(parser: parser, line: line, excluded: excluded, mode: s.fields.hashFieldsAs)
+        var writer = CanonicalWriter(parser: parser, line: line, excluded: excluded, mode: settings.fields.hashFieldsAs)
         do {
-            try writer.write(s.hashing.canonical, into: &canonical)
+            try writer.write(settings.hashing.canonical, into: &canonical)
         } catch {
             throw RecordIssue(message: "\(error.kind.rawValue): \(error.message)", column: error.offset + 1, key: error.key)
         }
@@ -119,66 +128,77 @@ final class RecordChecker {
             fact.flags.insert(.precisionLoss)
             if result.firstPrecisionLoss == nil { result.firstPrecisionLoss = (result.facts.count, loss) }
         }
-        var computed: [UInt8] = []
-        computed.reserveCapacity(length)
-        canonical.withUnsafeBytes { s.hashing.algorithm.hash($0, into: &computed) }
-        if let storedHash, storedHash != computed { fact.flags.insert(.hashBad) }
-        let recordHash = storedHash ?? computed
+        computed.removeAll(keepingCapacity: true)
+        settings.hashing.algorithm.hash(canonical, into: &computed)
+        if hasStoredHash, storedHash != computed { fact.flags.insert(.hashBad) }
+        // From here on `storedHash` is the record hash (stored, or computed when records store none).
+        if !hasStoredHash { swap(&storedHash, &computed) }
         // The link to the previous record of this chunk.
-        if let storedChain {
+        chainText.removeAll(keepingCapacity: true)
+        if let i = m.chain { Members.appendString(parser, line, i, to: &chainText) }
+        if hasStoredChain {
             linkInput.removeAll(keepingCapacity: true)
-            switch (s.chain.over, s.chain.input) {
+            switch (settings.chain.over, settings.chain.input) {
             case (.record, _): linkInput.append(contentsOf: canonical)
-            case (.hash, .bytes): linkInput.append(contentsOf: recordHash)
+            case (.hash, .bytes): linkInput.append(contentsOf: storedHash)
             case (.hash, .text):
-                if let i = m.hash { linkInput.append(contentsOf: Members.stringBytes(parser, line, i)) }
-                else { linkInput.append(contentsOf: s.hashing.text.encode(computed).utf8) }
+                if let i = m.hash { Members.appendString(parser, line, i, to: &linkInput) }
+                else { linkInput.append(contentsOf: settings.hashing.text.encode(storedHash).utf8) }
             }
             if hasPrevious {
                 fact.flags.insert(.linkChecked)
-                let previous = s.chain.input == .bytes ? previousChain : previousChainText
-                if s.link(previous, linkInput) != storedChain { fact.flags.insert(.linkBad) }
+                if settings.chain.input == .bytes {
+                    settings.link(previousChain, linkInput, joined: &joined, into: &linked)
+                } else {
+                    settings.link(previousChainText, linkInput, joined: &joined, into: &linked)
+                }
+                if linked != storedChain { fact.flags.insert(.linkBad) }
             } else if result.facts.isEmpty {
-                result.head = ChainHead(input: linkInput, chain: storedChain, prev: storedPrev)
+                result.head = ChainHead(input: linkInput, chain: storedChain, prev: hasStoredPrev ? storedPrev : nil)
             }
         } else if result.facts.isEmpty {
-            result.head = ChainHead(input: [], chain: [], prev: storedPrev)
+            result.head = ChainHead(input: [], chain: [], prev: hasStoredPrev ? storedPrev : nil)
         }
-        if let storedPrev, hasPrevious {
+        if hasStoredPrev, hasPrevious {
             fact.flags.insert(.prevChecked)
-            if storedPrev != (s.fields.prevPointsToChain ? previousChain : previousHash) { fact.flags.insert(.prevBad) }
+            if storedPrev != (settings.fields.prevPointsToChain ? previousChain : previousHash) { fact.flags.insert(.prevBad) }
         }
         try sequenceAndTime(m, line, &fact, &result)
-        // Remember this record for the next one.
+        // Remember this record for the next one (the buffers swap: nothing is copied or allocated).
         hasPrevious = true
-        previousHash = recordHash
-        previousChain = storedChain ?? []
-        previousChainText.removeAll(keepingCapacity: true)
-        if let i = m.chain { previousChainText.append(contentsOf: Members.stringBytes(parser, line, i)) }
+        swap(&previousHash, &storedHash)
+        if hasStoredChain { swap(&previousChain, &storedChain) } else { previousChain.removeAll(keepingCapacity: true) }
+        swap(&previousChainText, &chainText)
         result.facts.append(fact)
-        result.hashes.append(contentsOf: recordHash)
-        if let storedChain { result.chains.append(contentsOf: storedChain) } else { result.chains.append(contentsOf: repeatElement(0, count: length)) }
-        if s.wantsLeaves { result.leaves.append(contentsOf: MerkleTree.leafHash(recordHash)) }
-        result.tail = ChainTail(chain: previousChain, chainText: previousChainText, hash: recordHash)
+        result.hashes.append(contentsOf: previousHash)
+        if hasStoredChain { result.chains.append(contentsOf: previousChain) } else { result.chains.append(contentsOf: repeatElement(0, count: settings.hashing.algorithm.length)) }
+        if settings.wantsLeaves { result.leaves.append(contentsOf: MerkleTree.leafHash(previousHash)) }
     }
 
-    /// A stored digest member: a string in the configured encoding, of the algorithm's length.
-    private func digest(_ index: Int?, _ name: String, _ line: UnsafeBufferPointer<UInt8>) throws(RecordIssue) -> [UInt8] {
+    /// A stored digest member: a string in the configured encoding, of the algorithm's length, decoded
+    /// into `out` (which is emptied first). Static: a method on `self` given one of `self`'s buffers
+    /// inout makes Swift copy the whole checker for each call.
+    private static func digest(_ parser: JSONLineParser, _ settings: CheckSettings, _ index: Int?, _ name: String,
+                               _ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) throws(RecordIssue) {
         guard let index else { throw RecordIssue(message: "the record has no '\(name)' member", column: nil, key: name) }
         let node = parser.nodes[index]
         guard node.kind == .string else {
             throw RecordIssue(message: "'\(name)' must be a string holding a digest", column: node.start + 1, key: name)
         }
-        let text = Members.stringBytes(parser, line, index)
-        var out: [UInt8] = []
+        out.removeAll(keepingCapacity: true)
         let length = settings.hashing.algorithm.length
-        out.reserveCapacity(length)
-        let ok = text.withUnsafeBufferPointer { settings.hashing.text.decode($0, into: &out) }
+        let ok: Bool
+        if !node.escaped {
+            ok = settings.hashing.text.decode(UnsafeBufferPointer(rebasing: line[(node.start + 1)..<(node.end - 1)]), into: &out)
+        } else {
+            let text = Members.stringBytes(parser, line, index)
+            ok = text.withUnsafeBufferPointer { settings.hashing.text.decode($0, into: &out) }
+        }
         guard ok, out.count == length else {
+            let text = Members.stringBytes(parser, line, index)
             throw RecordIssue(message: settings.describeBadDigest(text, decoded: ok ? out.count : nil, name: name),
                               column: node.start + 1, key: name)
         }
-        return out
     }
 
     private func sequenceAndTime(_ m: Members, _ line: UnsafeBufferPointer<UInt8>, _ fact: inout RecordFact,

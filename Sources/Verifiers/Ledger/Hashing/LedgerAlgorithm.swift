@@ -47,6 +47,12 @@ enum LedgerAlgorithm: String, CaseIterable, Sendable {
         }
     }
 
+    /// Appends the digest of `bytes` to `out`.
+    @inline(__always)
+    func hash(_ bytes: [UInt8], into out: inout [UInt8]) {
+        bytes.withUnsafeBytes { hash($0, into: &out) }
+    }
+
     /// The digest of `bytes`.
     func hash(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []

@@ -1,7 +1,10 @@
 /// Writes a parsed record in one `CanonicalForm`, leaving out (or nulling) the top-level members whose
 /// key nodes are in `excluded`. The parser's tape is read, never changed; `out` is appended to.
 struct CanonicalWriter {
-    let parser: JSONLineParser
+    /// The parser's tape, held here: reading a class's properties costs a dynamic exclusivity check
+    /// on every access, and the writer reads the tape once per value.
+    let nodes: [JSONNode]
+    let sortedKeys: [Int]
     let line: UnsafeBufferPointer<UInt8>
     /// Tape indices of the top-level keys of the hash members.
     let excluded: [Int]
@@ -11,7 +14,8 @@ struct CanonicalWriter {
     private(set) var precisionLoss: PrecisionLoss?
 
     init(parser: JSONLineParser, line: UnsafeBufferPointer<UInt8>, excluded: [Int], mode: HashFieldsMode) {
-        self.parser = parser
+        nodes = parser.nodes
+        sortedKeys = parser.sortedKeys
         self.line = line
         self.excluded = excluded
         self.mode = mode
@@ -29,18 +33,18 @@ struct CanonicalWriter {
     // MARK: RFC 8785
 
     private mutating func jcs(_ index: Int, key: Int, into out: inout [UInt8]) throws(JSONProblem) {
-        let node = parser.nodes[index]
+        let node = nodes[index]
         switch node.kind {
         case .object:
             out.append(UInt8(ascii: "{"))
             var first = true
             for k in 0..<node.count {
-                let keyIndex = parser.sortedKeys[node.sortedAt + k]
+                let keyIndex = sortedKeys[node.sortedAt + k]
                 let hashMember = index == 0 && excluded.contains(keyIndex)
                 if hashMember && mode == .omit { continue }
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                try jcsString(parser.nodes[keyIndex], into: &out)
+                try jcsString(nodes[keyIndex], into: &out)
                 out.append(UInt8(ascii: ":"))
                 if hashMember { out.append(contentsOf: mode.placeholder) } else { try jcs(keyIndex + 1, key: keyIndex, into: &out) }
             }
@@ -51,7 +55,7 @@ struct CanonicalWriter {
             for e in 0..<node.count {
                 if e > 0 { out.append(UInt8(ascii: ",")) }
                 try jcs(child, key: key, into: &out)
-                child = parser.nodes[child].next
+                child = nodes[child].next
             }
             out.append(UInt8(ascii: "]"))
         case .string:
@@ -122,7 +126,7 @@ struct CanonicalWriter {
     }
 
     private func keyName(_ key: Int) -> String? {
-        key < 0 ? nil : JSONStrings.decode(line, parser.nodes[key])
+        key < 0 ? nil : JSONStrings.decode(line, nodes[key])
     }
 
     static func appendUTF8(_ s: UInt32, to out: inout [UInt8]) {
@@ -142,12 +146,12 @@ struct CanonicalWriter {
     // MARK: Values as written
 
     private func sorted(_ index: Int, into out: inout [UInt8]) {
-        let node = parser.nodes[index]
+        let node = nodes[index]
         switch node.kind {
         case .object:
             out.append(UInt8(ascii: "{"))
-            var keys = Array(parser.sortedKeys[node.sortedAt..<(node.sortedAt + node.count)])
-            if keys.contains(where: { !parser.nodes[$0].ascii }) {
+            var keys = Array(sortedKeys[node.sortedAt..<(node.sortedAt + node.count)])
+            if keys.contains(where: { !nodes[$0].ascii }) {
                 // UTF-16 order and code point order differ only above U+FFFF; sort those objects again.
                 keys.sort { codePointOrder($0, $1) }
             }
@@ -161,7 +165,7 @@ struct CanonicalWriter {
     }
 
     private func compact(_ index: Int, into out: inout [UInt8]) {
-        let node = parser.nodes[index]
+        let node = nodes[index]
         switch node.kind {
         case .object:
             out.append(UInt8(ascii: "{"))
@@ -169,7 +173,7 @@ struct CanonicalWriter {
             var child = index + 1
             for _ in 0..<node.count {
                 keys.append(child)
-                child = parser.nodes[child + 1].next
+                child = nodes[child + 1].next
             }
             members(keys, parent: index, into: &out) { s, i, o in s.compact(i, into: &o) }
             out.append(UInt8(ascii: "}"))
@@ -188,7 +192,7 @@ struct CanonicalWriter {
             if hashMember && mode == .omit { continue }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            let key = parser.nodes[keyIndex]
+            let key = nodes[keyIndex]
             raw(key.start, key.end, into: &out)
             out.append(UInt8(ascii: ":"))
             if hashMember { out.append(contentsOf: mode.placeholder) } else { value(self, keyIndex + 1, &out) }
@@ -202,14 +206,14 @@ struct CanonicalWriter {
         for e in 0..<node.count {
             if e > 0 { out.append(UInt8(ascii: ",")) }
             value(self, child, &out)
-            child = parser.nodes[child].next
+            child = nodes[child].next
         }
         out.append(UInt8(ascii: "]"))
     }
 
     private func codePointOrder(_ x: Int, _ y: Int) -> Bool {
-        let a = JSONStrings.decode(line, parser.nodes[x]).unicodeScalars.map(\.value)
-        let b = JSONStrings.decode(line, parser.nodes[y]).unicodeScalars.map(\.value)
+        let a = JSONStrings.decode(line, nodes[x]).unicodeScalars.map(\.value)
+        let b = JSONStrings.decode(line, nodes[y]).unicodeScalars.map(\.value)
         return a.lexicographicallyPrecedes(b)
     }
 
@@ -218,12 +222,12 @@ struct CanonicalWriter {
     /// Cuts each hash member out with the separator before it (or, for the first member, the one after
     /// it), so that `{"a":1,"hash":"…"}` and `{"hash":"…", "a":1}` both become `{"a":1}`.
     private func bytes(into out: inout [UInt8]) {
-        let root = parser.nodes[0]
+        let root = nodes[0]
         var spans: [(key: Int, start: Int, end: Int)] = []
         var child = 1
         for _ in 0..<root.count {
-            spans.append((child, parser.nodes[child].start, parser.nodes[child + 1].end))
-            child = parser.nodes[child + 1].next
+            spans.append((child, nodes[child].start, nodes[child + 1].end))
+            child = nodes[child + 1].next
         }
         guard !spans.isEmpty else { raw(0, line.count, into: &out); return }
         raw(0, spans[0].start, into: &out)
@@ -234,7 +238,7 @@ struct CanonicalWriter {
             if wroteMember { raw(spans[j - 1].end, span.start, into: &out) }
             wroteMember = true
             if hashMember {
-                raw(span.start, parser.nodes[span.key + 1].start, into: &out)
+                raw(span.start, nodes[span.key + 1].start, into: &out)
                 out.append(contentsOf: mode.placeholder)
             } else {
                 raw(span.start, span.end, into: &out)

@@ -1,3 +1,4 @@
+import Foundation
 import GateCore
 
 /// Byte-level helpers for JSON strings in a record line: UTF-8 sequence checks, escape decoding to
@@ -11,6 +12,9 @@ enum JSONStrings {
         default: nil
         }
     }
+
+    @inline(__always)
+    static func isHex(_ c: UInt8) -> Bool { Hex.nibbles[Int(c)] < 16 }
 
     static func hex2(_ c: UInt8) -> String {
         let digits = Array("0123456789ABCDEF")
@@ -62,7 +66,7 @@ enum JSONStrings {
 
     private static func hex4(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32 {
         var v: UInt32 = 0
-        for k in 0..<4 { v = v << 4 | (hexValue(b[at + k]) ?? 0) }
+        for k in 0..<4 { v = v << 4 | UInt32(Hex.nibbles[Int(b[at + k])] & 15) }
         return v
     }
 
@@ -92,11 +96,9 @@ enum JSONStrings {
     static func compareRaw(_ b: UnsafeBufferPointer<UInt8>, _ x: JSONNode, _ y: JSONNode) -> Int {
         let lx = x.end - x.start - 2, ly = y.end - y.start - 2
         let n = min(lx, ly)
-        var k = 0
-        while k < n {
-            let p = b[x.start + 1 + k], q = b[y.start + 1 + k]
-            if p != q { return p < q ? -1 : 1 }
-            k += 1
+        if n > 0, let base = b.baseAddress {
+            let c = memcmp(base + x.start + 1, base + y.start + 1, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
         }
         return lx == ly ? 0 : (lx < ly ? -1 : 1)
     }

@@ -106,8 +106,3 @@ extension LedgerRun {
                             encoding: text.encoding.rawValue))
     }
 }
-
-/// Lowercase hex, for Merkle hashes in checkpoints and findings.
-enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String { DigestText(encoding: .hex).encode(bytes) }
-}
