@@ -24,8 +24,8 @@ import Testing
     /// Two runs at once: the second, started while the first holds the history open, writes its reports
     /// and ends while the first still runs; the last one out removes the log.
     @Test func overlappingRunsBothWriteTheirReportsWithoutWaiting() async throws {
-        let m = UInt32.random(in: 100_000...999_999)
-        let dir = try Hardening.suite("suite: slow\nchecks:\n  - {id: slow, run: 'sleep 6.\(m)'}\n",
+        // The slow check runs until the test releases it, so that machine load cannot end it early.
+        let dir = try Hardening.suite("suite: slow\nchecks:\n  - {id: slow, timeout: 5m, run: 'touch started; while [ ! -f release ]; do sleep 0.05; done'}\n",
                                       files: ["quick.yaml": "suite: quick\nchecks:\n  - {id: quick, run: 'true'}\n"])
         defer { dir.remove() }
         _ = try await Exec.gate(["run", "quick.yaml", "-q"], cwd: dir.path)
@@ -33,12 +33,13 @@ import Testing
         try FileManager.default.removeItem(atPath: dir.file("Reports"))
         let slow = try GateProcess(["run", "suite.yaml"], cwd: dir.path, env: ["GATE_STATE_WAIT": "60"])
         defer { slow.signal(SIGKILL) }
-        #expect(try await Hardening.until(20) { !Hardening.survivors("sleep 6.\(m)").isEmpty }, "the slow check did not start")
+        #expect(try await Hardening.until(120) { FileManager.default.fileExists(atPath: dir.file("started")) }, "the slow check did not start")
         let quick = try await Exec.gate(["run", "quick.yaml"], cwd: dir.path, env: ["GATE_STATE_WAIT": "60"])
         #expect(quick.code == 0, "\(quick.stdout)\(quick.stderr)")
         #expect(slow.isRunning, "the second run ended only after the first")
         #expect(!quick.stdout.contains("not recorded"), "\(quick.stdout)")
         #expect(FileManager.default.fileExists(atPath: dir.file("Reports/quick/report.json")))
+        try dir.write(["release": ""])
         try await slow.wait()
         #expect(slow.exitCode == 0)
         #expect(FileManager.default.fileExists(atPath: dir.file("Reports/slow/report.json")))
@@ -56,9 +57,10 @@ import Testing
         try FileManager.default.removeItem(atPath: dir.file("Reports"))
         let holder = try await Hardening.lockHistory(in: dir)
         defer { holder.terminate() }
-        let p = try GateProcess(["run", "suite.yaml"], cwd: dir.path, env: ["GATE_STATE_WAIT": "40"])
+        // A wait far longer than the poll: on a loaded machine the test itself may not run for tens of seconds.
+        let p = try GateProcess(["run", "suite.yaml"], cwd: dir.path, env: ["GATE_STATE_WAIT": "300"])
         defer { p.signal(SIGKILL) }
-        let written = try await Hardening.until(20) { FileManager.default.fileExists(atPath: dir.file("Reports/s/report.json")) }
+        let written = try await Hardening.until(120) { FileManager.default.fileExists(atPath: dir.file("Reports/s/report.json")) }
         #expect(written && p.isRunning, "the reports waited on the locked history")
     }
 }

@@ -114,6 +114,11 @@ import Testing
         #expect(one.summary.contains("1 test (JUnit)"), "\(one.summary)")
     }
 
+    @Test func oneFindingFromTheProgramIsSingular() async throws {
+        let r = try await run("uses: command\nwith:\n  run: echo '{\"rule\":\"x/y\",\"severity\":\"warning\",\"message\":\"m\"}' >> \"$GATE_FINDINGS\"")
+        #expect(r.summary.contains("1 finding from GATE_FINDINGS"), "\(r.summary)")
+    }
+
     @Test func invalidOrMissingReportsAreFindings() async throws {
         let invalid = try await run("uses: command\nwith:\n  run: 'true'\n  report: {format: junit, path: j.xml}",
                                     files: ["j.xml": "<testsuite><testcase name='x'>"])
