@@ -87,6 +87,9 @@ let package = Package(
         .target(
             name: "GateHTTP", dependencies: ["GateCore", "CCurl", "CGateTLS"],
             swiftSettings: strict),
+        // OpenAPI 3.0/3.1 documents (YAML or JSON, local $refs) and values from their schemas, for health's
+        // sweep and tenant-isolation's discovery.
+        .target(name: "GateOpenAPI", dependencies: ["GateCore"], swiftSettings: strict),
         .target(
             name: "GateStore",
             dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
@@ -120,10 +123,11 @@ let package = Package(
             path: "Sources/Verifiers/Migrations", swiftSettings: strict),
         .target(
             name: "VerifierTenantIsolation",
-            dependencies: ["GateCore", "GateDatabase", "GateHTTP", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GateCore", "GateDatabase", "GateHTTP", "GateOpenAPI", "CStateSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Verifiers/TenantIsolation", swiftSettings: strict),
         .target(
-            name: "VerifierHealth", dependencies: ["GateCore", "GateHTTP"],
+            name: "VerifierHealth", dependencies: ["GateCore", "GateHTTP", "GateOpenAPI"],
             path: "Sources/Verifiers/Health", swiftSettings: strict),
         .target(
             name: "VerifierSecrets",
@@ -201,7 +205,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VerifierHealthTests",
-            dependencies: ["VerifierHealth", "GateHTTP", "GateCore", "GateTestSupport"], swiftSettings: strict),
+            dependencies: ["VerifierHealth", "GateHTTP", "GateOpenAPI", "GateCore", "GateTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VerifierSecretsTests",
             dependencies: [

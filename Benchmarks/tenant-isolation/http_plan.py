@@ -10,7 +10,10 @@ import os
 import sys
 from urllib.parse import quote
 
-MALFORMED = ["../x", "9" * 1000, "abc", "\u00fcn\u00ef-\u2603", ""]
+# The same list as ProbePlan.malformedIDs, in the same order.
+MALFORMED = ["../x", "9" * 1000, "abc", "\u00fcn\u00ef-\u2603", "", "x'", 'x"', "1' OR '1'='1", "1;--",
+             "{{7*7}}${7*7}<%= 7*7 %>", "x\x00y", "\u00e9\u4e2d\U0001F600" * 700, "-1", "9223372036854775808",
+             "-9223372036854775809", "a/b", "x/../../etc/passwd"]
 METHODS = ["GET", "HEAD"]
 
 

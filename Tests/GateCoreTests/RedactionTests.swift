@@ -132,6 +132,32 @@ import Testing
         }
     }
 
+    /// Values of keys named like credentials, however short (VAmPI's debug endpoint answers
+    /// `"password": "pass1"`), in JSON, form and query bodies, and header lines.
+    @Test func credentialKeysAnyLength() {
+        let v = "p" + LeakTokens.random(4)
+        let cases = [
+            (#"{"username": "alice", "password": "\#(v)"}"#, #"{"username": "alice", "password": "[redacted]"}"#),
+            (#"{"new_password":"\#(v)","email":"a@b.c"}"#, #"{"new_password":"[redacted]","email":"a@b.c"}"#),
+            (#"{"Client_Secret" : "\#(v)\"x"}"#, #"{"Client_Secret" : "[redacted]"}"#),
+            (#"{"api_key": 12345}"#, #"{"api_key": [redacted]}"#),
+            (#"{"auth_token": "\#(v)", "token_type": "bearer"}"#, #"{"auth_token": "[redacted]", "token_type": "bearer"}"#),
+            ("user=alice&password=\(v)&next=/home", "user=alice&password=[redacted]&next=/home"),
+            ("GET /cb?access_token=\(v) HTTP/1.1", "GET /cb?access_token=[redacted] HTTP/1.1"),
+            ("Host: x\nAuthorization: Basic \(v)\nAccept: */*", "Host: x\nAuthorization: [redacted]\nAccept: */*"),
+            ("x-api-key: \(v)", "x-api-key: [redacted]"),
+            // A body cut before its closing quote (a kept preview).
+            (#"{"secret": "\#(v)"#, #"{"secret": "[redacted]"#),
+        ]
+        for (text, expected) in cases { #expect(Redactor().redact(text) == expected, "\(text)") }
+        // Keys that only contain a credential word, counts, and prose stay.
+        for text in [#"{"token_type": "bearer", "secret_count": 3, "tokens": ["a"]}"#, "passwords must be long",
+                     "the api key rotates=daily", #"{"password_hint": "pet"}"#, "keyboard=us"] {
+            #expect(Redactor().redact(text) == text, "\(text)")
+        }
+        #expect(Redactor().redact(Redactor().redact(cases[0].0)) == cases[0].1)
+    }
+
     @Test func redactionIsIdempotentAndLeavesPlainTextAlone() {
         let tokens = LeakTokens.all()
         let text = tokens.map(\.text).joined(separator: " and ")

@@ -9,14 +9,17 @@ public final class FixtureService: @unchecked Sendable {
     public let scheme: String
     private let process = Process()
 
-    /// Starts `script` (relative to the repository) with `arguments`; with `tls`, over HTTPS.
-    public init(script: String = "Fixtures/health/server.py", arguments: [String] = [], tls: TLSMaterial? = nil) async throws {
+    /// Starts `script` (relative to the repository) with `arguments`; with `tls`, over HTTPS; `environment`
+    /// adds to the inherited variables.
+    public init(script: String = "Fixtures/health/server.py", arguments: [String] = [], tls: TLSMaterial? = nil,
+                environment: [String: String] = [:]) async throws {
         dir = try TempDir("fixture-service")
         scheme = tls == nil ? "http" : "https"
         var args = ["python3", Repo.path(script), "--port", "0", "--port-file", dir.file("port")] + arguments
         if let tls { args += ["--cert", tls.certFile, "--key", tls.keyFile] }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = args
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b } }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         var port: Int?

@@ -228,7 +228,7 @@ import Testing
         _ = try await Exec.gate(["run", "suite.yaml"], cwd: dir.path)
         try FileManager.default.removeItem(atPath: dir.file("Reports"))
         let holder = try await Hardening.lockHistory(in: dir)
-        defer { holder.terminate() }
+        defer { Hardening.stop(holder) }
         // A long wait on the lock keeps the window open on a loaded machine (10 s was missed under load 25).
         let p = try GateProcess(["run", "suite.yaml"], cwd: dir.path, env: ["GATE_STATE_WAIT": "40"], output: dir.file("out.txt"))
         defer { p.signal(SIGKILL) }
@@ -327,7 +327,7 @@ import Testing
         defer { dir.remove() }
         _ = try await Exec.gate(["run", "suite.yaml", "--only", "quick"], cwd: dir.path)
         let holder = try await Hardening.lockHistory(in: dir)
-        defer { holder.terminate() }
+        defer { Hardening.stop(holder) }
         let p = try GateProcess(["run", "suite.yaml"], cwd: dir.path, env: ["GATE_STATE_WAIT": "120"])
         defer { p.signal(SIGKILL) }
         #expect(try await ProcessSurvivalTests.started([m]), "the check did not start")

@@ -45,7 +45,7 @@ import Testing
         _ = try await Exec.gate(["run", "suite.yaml"], cwd: dir.path)
         // Another process holds an exclusive lock on the history for longer than gate waits.
         let holder = try await Hardening.lockHistory(in: dir)
-        defer { holder.terminate() }
+        defer { Hardening.stop(holder) }
         let r = try await Exec.gate(["run", "suite.yaml"], cwd: dir.path)
         #expect(r.code == 0, "\(r.stdout)\(r.stderr)")
         let all = r.stdout + r.stderr
@@ -70,7 +70,7 @@ import Testing
         writer.arguments = ["-c", "while :; do truncate -s 4096 big.bin; truncate -s \(size) big.bin; done"]
         writer.currentDirectoryURL = URL(fileURLWithPath: dir.path)
         try writer.run()
-        defer { writer.terminate() }
+        defer { Hardening.stop(writer) }
         var outcomes: Set<String> = []
         for _ in 0..<5 {
             let r = try await Exec.gate(["check", "cas", ".", "--set", "layout=checksums", "--set", "manifest=SHA256SUMS",

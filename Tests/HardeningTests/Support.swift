@@ -67,15 +67,30 @@ enum Hardening {
 
     /// Starts a process that holds an exclusive lock on `dir`'s `.gate/history.sqlite` for 40 s, and waits
     /// until it has the lock. Terminate it when done.
+    /// Stops a helper process for good: SIGKILL, then reaps it. (`Process.terminate()` sends SIGTERM, which a
+    /// child started from a Dispatch thread has blocked, inheriting that thread's mask: it would keep running,
+    /// and keep `swift test` waiting on the output pipe it inherited.)
+    static func stop(_ p: Process) {
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+    }
+
     static func lockHistory(in dir: TempDir) async throws -> Process {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = ["python3", "-c", """
-            import sqlite3, time, sys
+            import os, signal, sqlite3, time, sys
+            # Started from a Dispatch thread, which blocks nearly every signal: the mask is inherited.
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            parent = os.getppid()
             c = sqlite3.connect(sys.argv[1], isolation_level=None)
             c.execute('BEGIN EXCLUSIVE')
             open(sys.argv[2], 'w').close()
-            time.sleep(600)  # held until the test terminates it; on a loaded machine a test takes minutes
+            # Held until the test stops it (a loaded machine takes minutes), and never past the test process.
+            for _ in range(1200):
+                if os.getppid() != parent:
+                    break
+                time.sleep(0.5)
             """, dir.file(".gate/history.sqlite"), dir.file("locked")]
         try holder.run()
         #expect(try await until(20) { FileManager.default.fileExists(atPath: dir.file("locked")) })

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 import GateTestSupport
 import Testing
 @testable import VerifierHealth

@@ -39,10 +39,15 @@ import Testing
         #expect(message(Self.http.replacingOccurrences(of: "http://127", with: "ftp://127"))
             .hasPrefix("'base-url': 'ftp://127.0.0.1:9' is not an http:// or https:// URL"))
         #expect(message(Self.http + "\ninsecure: true\nca: ca.pem") == "'ca': 'ca' has no effect with 'insecure: true'; keep one")
-        #expect(message(Self.http.replacingOccurrences(of: "{id}", with: "{idd}"))
-            == "'path': the path '/t/{tenant}/d/{idd}' has the placeholder '{idd}'; only {tenant} and {id} are known")
+        // Any name is the object placeholder (the API's own, as its OpenAPI document spells it); two are refused.
+        #expect(configError(Self.http.replacingOccurrences(of: "{id}", with: "{book_title}")) == nil)
+        #expect(message(Self.http.replacingOccurrences(of: "{id}", with: "{a}/{b}"))
+            == "'path': the path '/t/{tenant}/d/{a}/{b}' has two object placeholders, '{a}' and '{b}'; keep one (the object's id) "
+            + "and write the other's value into the path")
+        #expect(message(Self.http.replacingOccurrences(of: "{id}", with: "{a b}"))
+            .hasPrefix("'path': the path '/t/{tenant}/d/{a b}' has the placeholder '{a b}'; name it with letters"))
         #expect(message(Self.http.replacingOccurrences(of: "/d/{id}", with: "/d"))
-            .hasPrefix("'path': the path '/t/{tenant}/d' has no {id} placeholder"))
+            .hasPrefix("'path': the path '/t/{tenant}/d' has no object placeholder"))
         #expect(message(Self.http + "methods: [GET, DELETE]").contains("set 'allow-mutations: true'"))
         #expect(configError(Self.http + "methods: [GET, DELETE]\nallow-mutations: true") == nil)
         #expect(message(Self.http.replacingOccurrences(of: ", {name: globex, token-env: G}", with: ""))
@@ -56,6 +61,33 @@ import Testing
         #expect(message(Self.http.replacingOccurrences(of: "token-env: G", with: "token-env: 'G-1'"))
             == "'token-env' must be the name of an environment variable, got 'G-1'")
         #expect(message(Self.http + "concurrency: 0") == "'concurrency' must be an integer from 1 to 256, got '0'")
+    }
+
+    @Test func badLoginAndOpenAPIParameters() throws {
+        let login = Self.http.replacingOccurrences(of: "token-env: G", with: "password-env: G")
+        #expect(message(login).hasPrefix("'password-env': tenant 'globex' logs in with 'password-env', so the check needs 'login'"))
+        #expect(configError(login + "login: {path: /login, token: $.token}") == nil)
+        #expect(message(login + "login: {path: /login, token: $.token, tokn: x}").contains("'tokn'"))
+        #expect(message(login + "login: {path: /login}").contains("'token'"))
+        #expect(message(login + "login: {path: login, token: $.t}").hasPrefix("'path': the login path 'login' must start with '/'"))
+        #expect(message(login + "login: {path: /login, token: t}").hasPrefix("'token': the selector 't' must start with '$'"))
+        #expect(message(Self.http.replacingOccurrences(of: "token-env: G", with: "token-env: G, password-env: P")
+            + "login: {path: /login, token: $.t}").contains("has both 'token-env' and 'password-env'"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids-from: {path: /d, owner: user}"))
+            .contains("'owner'"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids-from: {path: /d, owner-field: ''}"))
+            .contains("'owner-field' must be a non-empty string"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}",
+                                                       with: "ids-from: {path: /d, selector: \"$.a[?(@.u)]\"}"))
+            .contains("write it as [?(@.user == '{tenant}')]"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids: {acme: [1]}, body: x"))
+            .hasPrefix("'body' must be a JSON object or list"))
+        #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids: {acme: [1]}, methods: [PUT]"))
+            .contains("set 'allow-mutations: true'"))
+        #expect(message(Self.http.replacingOccurrences(of: "resources:", with: "rsrcs:")).hasPrefix("unknown key 'rsrcs'"))
+        #expect(message(Self.http.replacingOccurrences(of: "resources:", with: "resources: []\nx:")
+            .replacingOccurrences(of: "\nx: [", with: "\n#"))
+            .contains("or 'openapi' (the service's OpenAPI document) to learn them"))
     }
 
     @Test func configErrorsNameFileAndLine() throws {

@@ -126,7 +126,17 @@ import Testing
         #expect(try IDSelector("$.missing[*]").select(json) == [])
         let array = try JSONDecoder().decode(JSONValue.self, from: Data(#"[{"id": 3}, 4, "x"]"#.utf8))
         #expect(IDSelector.default.select(array) == ["3", "4", "x"])
-        for bad in ["documents", "$.", "$[", "$[x]", "$x"] {
+        // VAmPI's list: every user's books, each with its owner in 'user'; the filter keeps the tenant's own.
+        let books = try JSONDecoder().decode(JSONValue.self, from: Data("""
+            {"Books": [{"book_title": "a1", "user": "alice"}, {"book_title": "b1", "user": "bob"}, {"book_title": "a2", "user": "alice"}]}
+            """.utf8))
+        let own = try IDSelector("$.Books[?(@.user == '{tenant}')].book_title")
+        #expect(own.select(books, tenant: "alice") == ["a1", "a2"])
+        #expect(own.select(books, tenant: "carol") == [])
+        #expect(try IDSelector(#"$.Books[?(@.user == "bob")]"#).select(books, idField: "book_title") == ["b1"])
+        #expect(try IDSelector("$.Books[*]").select(books, idField: "book_title") == ["a1", "b1", "a2"])
+        for bad in ["documents", "$.", "$[", "$[x]", "$x", "$.Books[?(@.user)]", "$.Books[?(user == 'x')]",
+                    "$.Books[?(@.user == x)]"] {
             #expect(throws: TemplateError.self, "\(bad)") { try IDSelector(bad) }
         }
     }

@@ -74,7 +74,9 @@ struct RedactionRule: Sendable {
                       triggers: [":/"], style: .replace("***")),
         // NAME=value, NAME: value, "name": "value" where the name ends in a credential word. Plain PWD and
         // OLDPWD (the shell's working directory) have no separator before PWD, so they do not match.
-        RedactionRule("assignment", #"(?i)(?:password|passwd|passphrase|secret|token|api[_\-]?key|[_.\-](?:pwd|pass|key|dsn))["']?\s*[:=]\s*["']?([^\s"',;]{8,})"#,
+        // The value stops at `&` (the next field of a form or query) and never starts with `[`, so that an
+        // already redacted `"password": "[redacted]"` stays as it is.
+        RedactionRule("assignment", #"(?i)(?:password|passwd|passphrase|secret|token|api[_\-]?key|[_.\-](?:pwd|pass|key|dsn))["']?\s*[:=]\s*["']?([^\s"',;&\[][^\s"',;&]{7,})"#,
                       group: 1, triggers: ["pass", "secret", "token", "apikey", "api_key", "api-key", "pwd", "key", "dsn"],
                       anyCase: true),
         // Command-line flags: `--db-password VALUE`, `--token VALUE` (the `=` form is an assignment).
@@ -83,6 +85,13 @@ struct RedactionRule: Sendable {
         // Authorization headers and `token VALUE`: the value only, when it has a digit (so prose does not match).
         RedactionRule("auth-header", #"(?i)\b(?:bearer|token|basic)\s+((?=[^\s"',;]*[0-9])[A-Za-z0-9_\-.=+/~]{16,})"#, group: 1,
                       triggers: ["bearer", "token", "basic"], anyCase: true),
+        // Key-aware: the value of a key named like a credential, however short, in JSON ("password": "x",
+        // "api_key": 12), form and query bodies (password=x&...) and header lines (Authorization: ...). The
+        // key must end in the credential word (`token_type` and `secret_count` stay). Evidence kept from an
+        // answer ({"password": "pass1"}) carries short values that the assignment rule's 8 characters miss.
+        RedactionRule("credential-key", #"(?im)(?|"[A-Za-z0-9_.\-]*+(?<=password|passwd|passphrase|secret|token|apikey|api_key|api-key|private_key|privatekey|private-key|authorization|cookie)"\s*+:\s*+"((?:[^"\\\r\n]|\\.)++)"?|"[A-Za-z0-9_.\-]*+(?<=password|passwd|passphrase|secret|token|apikey|api_key|api-key|private_key|privatekey|private-key)"\s*+:\s*+(-?[0-9][0-9.eE+\-]*+)|(?<![A-Za-z0-9_.\-])[A-Za-z0-9_.\-]*+(?<=password|passwd|passphrase|secret|token|apikey|api_key|api-key|private_key|privatekey|private-key)=([^&\s"';]++)|^[ \t]*+(?:proxy-authorization|authorization|x-api-key|api-key|x-auth-token|cookie|set-cookie)[ \t]*+:[ \t]*+([^\r\n]++))"#,
+                      group: 1, triggers: ["pass", "secret", "token", "key", "authorization", "cookie"], anyCase: true,
+                      style: .replace("[redacted]")),
     ]
 
     /// Index of the PEM body rule, which the prefilter triggers by shape rather than by text.

@@ -22,20 +22,28 @@ extension TenantIsolationVerifier {
             table as that role with each of `probe-tenants` tenants set in `tenant-setting`, in a rolled-back
             read-only transaction: any row of another tenant is a `cross-tenant-read`.
 
-            HTTP mode (`base-url`) reads each tenant's token from the environment variable its `token-env`
-            names; tokens never appear in findings, logs or reports. For every actor and owner (actor ≠ owner)
-            and every resource, it requests the owner's objects with the actor's credentials twice: at the
-            owner's path, and at the actor's own path carrying the owner's id (the classic IDOR, where the
-            handler checks the path's tenant and then loads by id alone). Anything but a 2xx is enforcement.
-            It also checks that each owner can read its own objects (else its cells prove nothing:
-            `owner-denied`), that nothing answers 2xx without credentials, and that malformed ids
-            (`../x`, very long, non-numeric, unicode, empty) never produce a 5xx. Only the host and port of
-            `base-url` are contacted and redirects are never followed; GET and HEAD are the default methods,
-            and mutating methods need `allow-mutations: true`. A method a resource answers only with 405 or
-            501 is not supported there: it is left out of that resource's judgement (the summary says so),
-            and only a resource that supports none of `methods` is an error. Requests go through gate's shared
-            libcurl client (GateHTTP): HTTP or HTTPS (with `ca`, or `insecure: true` as curl -k), HTTP/2 where
-            the server offers it, proxies from the check's environment, kept-alive connections.
+            HTTP mode (`base-url`) reads each tenant's token from the environment variable its
+            `token-env` names, or logs the tenant in with the password in its `password-env` (`login`,
+            again after a 401 once the token had worked); passwords and tokens never appear in findings,
+            logs or reports. With `openapi`, the service's OpenAPI 3.0 or 3.1 document says what to
+            probe: operations with one path parameter and a security requirement, their methods and
+            example bodies, the list at the parent path (its id and owner fields) and the login;
+            `resources` and `login` override it. For every actor and owner (actor ≠ owner) and every
+            resource, it requests the owner's objects with the actor's credentials twice: at the owner's
+            path, and at the actor's own path carrying the owner's id (the classic IDOR, where the
+            handler checks the path's tenant and then loads by id alone). Anything but a 2xx is
+            enforcement. It also checks that each owner can read its own objects (else its cells prove
+            nothing: `owner-denied`), that nothing answers 2xx without credentials, that a list holds no
+            other owner's objects (`owner-field`), and that malformed ids (`../x`, very long,
+            non-numeric, unicode, empty, quotes, SQL and template metacharacters, NUL, numbers past 64
+            bits, encoded slashes) and duplicate creates never produce a 5xx. Only the host and port of
+            `base-url` are contacted and redirects are never followed; GET and HEAD are the default
+            methods, and mutating methods need `allow-mutations: true`. A method a resource answers only
+            with 405 or 501 is not supported there: it is left out of that resource's judgement (the
+            summary says so), and only a resource that supports none of `methods` is an error. Requests
+            go through gate's shared libcurl client (GateHTTP): HTTP or HTTPS (with `ca`, or `insecure:
+            true` as curl -k), HTTP/2 where the server offers it, proxies from the check's environment,
+            kept-alive connections.
 
             The stats hold the matrix in AuthMatrix's style: `http.matrix[resource][actor][owner]` is
             `enforced`, `bypassed`, `error` or `untested` (`own` or `denied` on the diagonal). JUnit has one
@@ -70,10 +78,21 @@ extension TenantIsolationVerifier {
             ParameterSpec("ca", .path, "HTTP mode: a PEM file of trusted CAs for https instead of the system's (curl --cacert)."),
             ParameterSpec("tenants", .mapList,
                           "At least two {name, token-env, slug?}: the token is read from the environment variable "
-                          + "token-env; slug replaces {tenant} in paths (default: name)."),
+                          + "token-env; slug replaces {tenant} in paths (default: name). With 'login': {name, username?, "
+                          + "password-env} instead, the password read from password-env and never shown."),
+            ParameterSpec("openapi", .path,
+                          "The service's OpenAPI 3.0 or 3.1 document (YAML or JSON): resources, methods, bodies, list "
+                          + "operations with their id and owner fields, and the login are learned from it; 'resources' and "
+                          + "'login' override what was learned."),
+            ParameterSpec("login", .map,
+                          "{path, method?, body?, token}: how tenants with 'password-env' log in (POST of "
+                          + "{username, password} by default; 'token' selects the token in the answer, such as $.auth_token). "
+                          + "Run again for a tenant whose probes answer 401 after its token worked."),
             ParameterSpec("resources", .mapList,
                           "Each {path: /tenants/{tenant}/documents/{id}} with 'ids' (tenant name to ids) or 'ids-from' "
-                          + "(a list path, or {path, selector} such as $.documents[*].id)."),
+                          + "(a list path, or {path, selector, id-field, owner-field} such as $.documents[*].id or "
+                          + "$.Books[?(@.user == '{tenant}')].book_title). The object placeholder may have any name. "
+                          + "'methods' overrides the check's for this resource; 'body' is the JSON that POST, PUT and PATCH send."),
             ParameterSpec("methods", .stringList, default: "[GET, HEAD]", "Methods to probe with."),
             ParameterSpec("allow-mutations", .bool, default: "false",
                           "Allow POST, PUT, PATCH and DELETE in 'methods' (they run with other tenants' credentials)."),
@@ -130,6 +149,15 @@ extension TenantIsolationVerifier {
             RuleDescriptor("tenant-isolation/owner-denied",
                            "A tenant cannot read or list its own objects, so its matrix cells prove nothing.",
                            help: "Fix the tenant's token or ids; drop HEAD from 'methods' if the service does not answer it."),
+            RuleDescriptor("tenant-isolation/cross-tenant-write",
+                           "A tenant's credentials change or delete another tenant's object (POST, PUT, PATCH or DELETE answered 2xx).",
+                           help: "Check that the caller's tenant owns the object before changing it, and answer 403 or 404."),
+            RuleDescriptor("tenant-isolation/cross-tenant-list",
+                           "A tenant's list endpoint returns objects whose owner field names another tenant.",
+                           help: "Filter lists by the caller's tenant on the server, as the object routes do."),
+            RuleDescriptor("tenant-isolation/ids-overlap",
+                           "Two tenants' ids (given or listed) share ids, which are then not probed.", severity: .warning,
+                           help: "Give 'ids-from' an 'owner-field' or a [?(@.owner == '{tenant}')] filter, or fix 'ids'."),
             RuleDescriptor("tenant-isolation/probe-failed", "A probe got no answer (timeout or connection error).",
                            help: "Raise 'timeout', lower 'concurrency', or find why the service hangs."),
         ],

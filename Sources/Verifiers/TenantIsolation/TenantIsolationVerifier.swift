@@ -26,12 +26,13 @@ public struct TenantIsolationVerifier: Verifier {
 
     static let databaseRules = ["null-tenant", "cross-tenant-reference", "missing-tenant-column", "unscoped-unique",
                                 "storage-prefix"].map { "tenant-isolation/" + $0 }
-    static let httpRules = ["cross-tenant-read", "unauthenticated-read", "server-error", "owner-denied", "probe-failed"]
+    static let httpRules = ["cross-tenant-read", "unauthenticated-read", "server-error", "owner-denied", "probe-failed",
+                            "cross-tenant-write", "cross-tenant-list", "ids-overlap"]
         .map { "tenant-isolation/" + $0 }
     static let databaseKeys = ["tenant-column", "tenant-table", "global-tables", "relations", "storage-prefix", "max-examples",
                                "statement-timeout", "app-role", "tenant-setting", "probe-tenants"]
     static let httpKeys = ["tenants", "resources", "timeout", "concurrency", "methods", "allow-mutations", "auth-header",
-                           "auth-scheme", "malformed-ids", "max-ids", "insecure", "ca"]
+                           "auth-scheme", "malformed-ids", "max-ids", "insecure", "ca", "login", "openapi"]
 
     public var evaluatedRules: [String] {
         var rules = database == nil ? [] : Self.databaseRules
@@ -152,12 +153,22 @@ public struct TenantIsolationVerifier: Verifier {
             "cells": .object(counts.mapValues { .int($0) }),
             "matrix": .object(matrix),
         ]
+        if o.login != nil { stats["logins"] = .int(audit.logins) }
+        if o.resources.contains(where: { $0.create != nil }) { stats["created"] = .int(audit.created) }
+        if let d = o.discovery {
+            stats["openapi"] = .object([
+                "learned": .array(d.resources.map { .string($0.path.description) }),
+                "login": d.login.map { .string("\($0.method) \($0.path)") } ?? .null,
+                "skipped": .object(d.skipped.mapValues { .string($0) }),
+            ])
+        }
         var line = "HTTP: \(o.tenants.count) tenants × \(o.resources.count) "
             + "\(o.resources.count == 1 ? "resource" : "resources"), \(audit.probesSent) probes: "
             + "\(counts["enforced"]!) cells enforced, \(counts["bypassed"]!) bypassed, \(counts["error"]!) error"
         if counts["untested"]! > 0 { line += ", \(counts["untested"]!) untested" }
         let crashes = audit.findings.filter { $0.rule == "tenant-isolation/server-error" }.count
         if crashes > 0 { line += "; \(crashes) server-error \(crashes == 1 ? "finding" : "findings")" }
+        if audit.created > 0 { line += "; \(audit.created) \(audit.created == 1 ? "object" : "objects") created for the purpose" }
         if !audit.unsupported.isEmpty {
             stats["unsupportedMethods"] = .object(audit.unsupported.mapValues { .array($0.map { .string($0) }) })
             let notes = audit.unsupported.sorted(by: { $0.key < $1.key }).map { "\($1.joined(separator: ", ")) on '\($0)'" }

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 
 /// Compares the version and the ABI/format fields of this run with the lock (or records the lock).
 /// A field that differs from the lock while the major version is the same is `health/compat-break`;

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 import GateHTTP
 
 /// Settings every request of a check shares unless a request overrides them.

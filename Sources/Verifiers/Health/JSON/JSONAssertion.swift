@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 
 /// One assertion on a JSON document, written as text: `$.status == "healthy"`, `$.checks.* == "ok"`,
 /// `$.uptime_seconds >= 0`, `$.version =~ "^1\."`, `$.items contains 3`, `$.id exists`, `$.debug absent`.

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 
 /// A JSON Schema subset for response bodies: `type` (one or a list), `required`, `enum`, `const`,
 /// `properties`, `items`, `additionalProperties` (true, false or a schema), `minimum`, `maximum`,

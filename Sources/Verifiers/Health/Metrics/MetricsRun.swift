@@ -1,4 +1,5 @@
 import GateCore
+import GateOpenAPI
 
 /// Scrapes and judges `metrics:`. Stats: families, samples, format, lint problems, requirements met.
 enum MetricsRun {

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 import GateHTTP
 
 /// The "no hard 500s" sweep over an OpenAPI document. For each operation it sends one request with

@@ -1,4 +1,5 @@
 import GateCore
+import GateOpenAPI
 
 /// `flow:` steps in order. Each step's captures (`capture: {job: $.thread_id}`) fill `{job}` in later
 /// steps. A step with `repeat: N` is sent N times alike; with `same: [$.thread_id]` those values must not

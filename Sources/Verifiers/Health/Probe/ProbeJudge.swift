@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 import GateHTTP
 
 /// Turns an answer into findings, one per failed expectation, each naming the request, where it failed,

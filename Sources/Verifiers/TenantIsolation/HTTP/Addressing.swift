@@ -70,8 +70,10 @@ struct TemplateError: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-/// A request path with `{tenant}` and `{id}` placeholders, such as `/tenants/{tenant}/documents/{id}`.
-/// Values are percent-encoded as one path segment each, so `../x` reaches the server as `..%2Fx`.
+/// A request path with a `{tenant}` placeholder and one object placeholder, named as the API names it:
+/// `/tenants/{tenant}/documents/{id}`, `/users/v1/{username}/password`, `/books/v1/{book_title}`. The
+/// tenant may instead be implied by the caller's token (no `{tenant}`). Values are percent-encoded as one
+/// path segment each, so `../x` reaches the server as `..%2Fx`.
 struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     enum Part: Sendable, Hashable {
         case literal(String)
@@ -81,6 +83,8 @@ struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
     let parts: [Part]
     let description: String
+    /// The object placeholder's name (`id`, `username`, `book_title`).
+    let idName: String
 
     var hasTenant: Bool { parts.contains(.tenant) }
     var hasID: Bool { parts.contains(.id) }
@@ -90,6 +94,7 @@ struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         guard text.hasPrefix("/") else { throw TemplateError("the path '\(text)' must start with '/'") }
         var parts: [Part] = []
         var literal = ""
+        var idName: String?
         var rest = Substring(text)
         while let c = rest.popFirst() {
             if c == "{" {
@@ -99,11 +104,18 @@ struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
                 let name = rest[..<close]
                 rest = rest[rest.index(after: close)...]
                 let part: Part
-                switch name {
-                case "tenant": part = .tenant
-                case "id": part = .id
-                default:
-                    throw TemplateError("the path '\(text)' has the placeholder '{\(name)}'; only {tenant} and {id} are known")
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else {
+                    throw TemplateError("the path '\(text)' has the placeholder '{\(name)}'; name it with letters, digits, '_', '-' or '.'")
+                }
+                if name == "tenant" {
+                    part = .tenant
+                } else {
+                    if let other = idName, other != name {
+                        throw TemplateError("the path '\(text)' has two object placeholders, '{\(other)}' and '{\(name)}'; "
+                            + "keep one (the object's id) and write the other's value into the path")
+                    }
+                    idName = String(name)
+                    part = .id
                 }
                 if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
                 parts.append(part)
@@ -117,11 +129,12 @@ struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         }
         if !literal.isEmpty { parts.append(.literal(literal)) }
         self.parts = parts
+        self.idName = idName ?? "id"
         if requireID && !parts.contains(.id) {
-            throw TemplateError("the path '\(text)' has no {id} placeholder; write where the object id goes, such as /documents/{id}")
+            throw TemplateError("the path '\(text)' has no object placeholder; write where the object id goes, such as /documents/{id}")
         }
         if !requireID && parts.contains(.id) {
-            throw TemplateError("the list path '\(text)' cannot contain {id}; it lists a tenant's objects")
+            throw TemplateError("the list path '\(text)' cannot contain '{\(self.idName)}'; it lists a tenant's objects")
         }
     }
 

@@ -87,6 +87,7 @@ extension HTTPAudit {
         case .anonymous: "anonymous"
         case .malformed(let v): "malformed-\(v)"
         case .list(let anonymous): anonymous ? "list-anonymous" : "list"
+        case .create(let step): "create-\(step.rawValue)"
         }
     }
 
@@ -103,19 +104,28 @@ extension HTTPAudit {
         if probes.isEmpty { return "untested" }
         let leaks = probes.filter { Self.ok($0.answer) }
         for actorPath in [false, true] {
-            let form = leaks.filter { $0.probe.kind == .cross(actorPath: actorPath) }
-            guard let first = form.first else { continue }
-            let total = probes.filter { $0.probe.kind == .cross(actorPath: actorPath) }.count
-            let actor = options.tenants[a].name, owner = options.tenants[o].name
-            let how = actorPath ? "through its own path carrying the other tenant's id (IDOR)" : "at the owner's path"
-            add(Finding(
-                rule: "tenant-isolation/cross-tenant-read",
-                message: "tenant '\(actor)' can read objects of tenant '\(owner)' \(how): \(first.probe.display) answered "
-                    + "\(first.answer.status!) (\(form.count) of \(total) probes)",
-                identity: "read|\(options.resources[r].path)|\(actor)|\(owner)|\(actorPath ? "actor-path" : "owner-path")",
-                evidence: evidence(first, ["actor": actor, "owner": owner, "probes": "\(form.count) of \(total)"]),
-                help: "Load objects by id and tenant together (WHERE id = ? AND tenant_id = ?) and answer 404 when the "
-                    + "caller's tenant does not own the object."), r)
+            for writes in [false, true] {
+                func mine(_ p: Answered) -> Bool {
+                    p.probe.kind == .cross(actorPath: actorPath) && HTTPOptions.mutatingMethods.contains(p.probe.request.method) == writes
+                }
+                let form = leaks.filter(mine)
+                guard let first = form.first else { continue }
+                let total = probes.filter(mine).count
+                let actor = options.tenants[a].name, owner = options.tenants[o].name
+                // With no {tenant} in the path there is one path per object, and the tenant is the token's.
+                let how = actorPath ? "through its own path carrying the other tenant's id (IDOR)"
+                    : options.resources[r].path.hasTenant ? "at the owner's path" : "by its id with its own token"
+                let verb = !writes ? "read" : first.probe.request.method == "DELETE" ? "delete" : "change"
+                let sent = first.probe.request.body == nil ? "" : " with a valid body"
+                add(Finding(
+                    rule: writes ? "tenant-isolation/cross-tenant-write" : "tenant-isolation/cross-tenant-read",
+                    message: "tenant '\(actor)' can \(verb) objects of tenant '\(owner)' \(how): \(first.probe.display)\(sent) "
+                        + "answered \(first.answer.status!) (\(form.count) of \(total) probes)",
+                    identity: "\(writes ? "write" : "read")|\(options.resources[r].path)|\(actor)|\(owner)|\(actorPath ? "actor-path" : "owner-path")",
+                    evidence: evidence(first, ["actor": actor, "owner": owner, "probes": "\(form.count) of \(total)"]),
+                    help: "Load objects by id and tenant together (WHERE id = ? AND tenant_id = ?) and answer 404 when the "
+                        + "caller's tenant does not own the object; check ownership before any change."), r)
+            }
         }
         if !leaks.isEmpty { return "bypassed" }
         if probes.contains(where: { $0.answer.status == nil || Self.crashed($0.answer) }) { return "error" }
@@ -146,6 +156,7 @@ extension HTTPAudit {
         case .anonymous: what = "without credentials"
         case .malformed(let v): what = "to \(ProbePlan.malformedIDs[v].label)"
         case .list: what = "to a list request"
+        case .create(let step): what = step.label
         }
         add(Finding(
             rule: "tenant-isolation/server-error",
@@ -166,7 +177,7 @@ extension HTTPAudit {
                 + "nothing",
             identity: "owner|\(options.resources[r].path)|\(t.name)|\(what)",
             evidence: evidence(first, ["tenant": t.name, "probes": String(items.count)]),
-            help: "Check the token in '\(t.tokenEnv)' and the ids given for '\(t.name)'; drop HEAD from 'methods' if the "
+            help: "Check \(t.credentialSource) and the ids given for '\(t.name)'; drop HEAD from 'methods' if the "
                 + "service does not answer it."), r)
     }
 
@@ -182,7 +193,7 @@ extension HTTPAudit {
             help: "Raise 'timeout', lower 'concurrency', or find why the service does not answer these requests."), r)
     }
 
-    private func evidence(_ item: Answered, _ extra: [String: String]) -> [String: String] {
+    func evidence(_ item: Answered, _ extra: [String: String]) -> [String: String] {
         var e = extra
         e["method"] = item.probe.request.method
         e["path"] = item.probe.request.target
@@ -192,7 +203,7 @@ extension HTTPAudit {
         return e
     }
 
-    private mutating func add(_ f: Finding, _ r: Int) {
+    mutating func add(_ f: Finding, _ r: Int) {
         findings.append(f)
         testcaseOf[f.fingerprint] = options.resources[r].path.description
     }

@@ -19,7 +19,18 @@ struct HTTPAudit {
     /// Resource pattern to the methods it answered 405 or 501 to (dropped from its judgement).
     var unsupported: [String: [String]] = [:]
 
-    private var tokens: [String] = []
+    /// Tenant index to its token (read from `token-env`, or from its login).
+    private(set) var tokens: [String] = []
+    /// Values never shown (tokens and passwords), each with what replaces it.
+    private var secrets: [(value: String, label: String)] = []
+    /// Tenant index to its password, for tenants that log in.
+    private var passwords: [Int: String] = [:]
+    /// Tenants whose token has worked at least once (a later 401 means it expired).
+    private var worked: Set<Int> = []
+    /// Logins made: one per tenant that logs in, plus one per renewal after a 401.
+    var logins = 0
+    /// Objects created for the purpose (2xx answers to `create`'s first batch).
+    var created = 0
 
     init(options: HTTPOptions, context: CheckContext, maxIDs: Int) {
         self.options = options
@@ -29,12 +40,14 @@ struct HTTPAudit {
 
     /// Returns the answered probes of the matrix phase, for the matrix.
     mutating func run() async throws -> [Answered] {
-        for t in options.tenants {
-            guard let token = context.environment[t.tokenEnv], !token.isEmpty else {
-                throw VerifierError("tenant '\(t.name)': the environment variable '\(t.tokenEnv)' (its 'token-env') is not "
+        for (i, t) in options.tenants.enumerated() {
+            let (key, env) = t.tokenEnv.map { ("token-env", $0) } ?? ("password-env", t.passwordEnv!)
+            guard let value = context.environment[env], !value.isEmpty else {
+                throw VerifierError("tenant '\(t.name)': the environment variable '\(env)' (its '\(key)') is not "
                     + "set or is empty; export it before running gate, or set it in the suite's or the check's 'env'")
             }
-            tokens.append(token)
+            secrets.append((value, "[redacted:\(env)]"))
+            if t.tokenEnv != nil { tokens.append(value) } else { passwords[i] = value; tokens.append("") }
         }
         let b = options.base
         // One connection before the probes, so that a service that is not up is an error, not a matrix of failures.
@@ -46,28 +59,80 @@ struct HTTPAudit {
             throw VerifierError("cannot reach 'base-url' \(b.origin)\(b.prefix): \(e.message); start the service first, or fix 'base-url'")
         }
 
+        if let spec = options.login {
+            for t in passwords.keys.sorted() {
+                context.progress("logging in as tenant '\(options.tenants[t].name)'")
+                try await renew(t, spec)
+            }
+        }
+
         ids = options.resources.map { r in options.tenants.map { Array((r.ids[$0.name] ?? []).prefix(maxIDs)) } }
         let lists = ProbePlan.lists(options)
         if !lists.isEmpty {
             context.progress("fetching ids from \(lists.count / 2) list endpoints")
-            let answers = await send(lists.map(\.request))
+            let answers = try await send(lists.map(\.request))
             try context.checkCancellation()
             try readLists(zip(lists, answers).map { ($0, $1) })
         }
         let plan = ProbePlan.probes(options, ids: ids)
         let hasCells = plan.contains { if case .cross = $0.kind { true } else { false } }
         guard hasCells else {
-            if !findings.isEmpty { return [] }  // the lists failed; their findings say why
+            if findings.contains(where: { $0.severity == .error }) { return [] }  // the lists failed; their findings say why
+            if let overlap = findings.first(where: { $0.rule == "tenant-isolation/ids-overlap" }) {
+                // A run that tested nothing must not pass on warnings alone.
+                throw VerifierError("no tenant has an object of its own to probe: the tenants' ids overlap (\(overlap.message)); "
+                    + "give 'ids-from' an 'owner-field' or a filter such as [?(@.owner == '{tenant}')]")
+            }
             throw VerifierError("no tenant has an object to probe: every resource's ids are empty; give 'ids', or make "
                 + "sure each tenant owns at least one object that its 'ids-from' list returns")
         }
         context.progress("sending \(plan.count) probes")
-        let answers = await send(plan.map(\.request))
+        let answers = try await send(plan.map(\.request))
         try context.checkCancellation()
-        return zip(plan, answers).map { ($0, $1) }
+        var answered = zip(plan, answers).map { ($0, $1) }
+        // Creates in two batches: the duplicates must follow the objects they duplicate.
+        let run = String(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF, radix: 16)
+        for second in [false, true] {
+            let creates = ProbePlan.creates(options, ids: ids, run: run, second: second)
+            guard !creates.isEmpty else { break }
+            context.progress("sending \(creates.count) create requests")
+            let got = try await send(creates.map(\.request))
+            try context.checkCancellation()
+            if !second { created += got.filter(Self.ok).count }
+            answered += zip(creates, got).map { ($0, $1) }
+        }
+        return answered
     }
 
-    private mutating func send(_ requests: [ProbeRequest]) async -> [ProbeAnswer] {
+    /// Logs tenant `t` in (again) and keeps its new token, redacted from then on.
+    private mutating func renew(_ t: Int, _ spec: LoginSpec) async throws {
+        let token = try await login(t, spec, password: passwords[t]!)
+        tokens[t] = token
+        secrets.append((token, "[redacted:login token of \(options.tenants[t].name)]"))
+        logins += 1
+    }
+
+    /// Sends the requests; a tenant that logs in and whose token had worked, and that is now answered 401,
+    /// logs in again and its 401 requests are sent once more with the new token.
+    private mutating func send(_ requests: [ProbeRequest]) async throws -> [ProbeAnswer] {
+        var answers = await sendOnce(requests)
+        for (r, a) in zip(requests, answers) where a.status.map({ $0 != 401 && $0 < 500 }) == true { if let t = r.tenant { worked.insert(t) } }
+        guard let spec = options.login else { return answers }
+        let expired = Set(zip(requests, answers).compactMap { r, a in
+            r.tenant.flatMap { t in a.status == 401 && passwords[t] != nil && worked.contains(t) ? t : nil }
+        })
+        guard !expired.isEmpty else { return answers }
+        for t in expired.sorted() {
+            context.progress("tenant '\(options.tenants[t].name)' was answered 401: logging in again")
+            try await renew(t, spec)
+        }
+        let again = requests.indices.filter { i in answers[i].status == 401 && requests[i].tenant.map(expired.contains) == true }
+        let retried = await sendOnce(again.map { requests[$0] })
+        for (i, a) in zip(again, retried) { answers[i] = a }
+        return answers
+    }
+
+    private mutating func sendOnce(_ requests: [ProbeRequest]) async -> [ProbeAnswer] {
         let headerSets: [[(String, String)]] = tokens.map { token in
             [("Accept", "application/json"), ("User-Agent", "gate-tenant-isolation"),
              (options.authHeader, options.authScheme.isEmpty ? token : "\(options.authScheme) \(token)")]
@@ -105,10 +170,66 @@ struct HTTPAudit {
                     throw VerifierError("\(p.display) (as tenant '\(options.tenants[p.owner].name)') did not answer JSON "
                         + "(\(a.body.count) bytes: '\(preview(a.body, limit: 60))'); fix 'ids-from' for '\(res.path)'")
                 }
-                var seen = Set<String>()
-                let found = res.idsFrom!.selector.select(json).filter { seen.insert($0).inserted }
-                ids[r][p.owner] = Array(found.prefix(maxIDs))
+                ids[r][p.owner] = Array(ownIDs(r, p, a, json).prefix(maxIDs))
             }
+        }
+        idsOverlap()
+    }
+
+    /// The ids a tenant's list answers, without those its `owner-field` gives to another tenant (their
+    /// presence is a `cross-tenant-list` finding).
+    private mutating func ownIDs(_ r: Int, _ p: PlannedProbe, _ a: ProbeAnswer, _ json: JSONValue) -> [String] {
+        let src = options.resources[r].idsFrom!, tenant = options.tenants[p.owner]
+        var seen = Set<String>(), others: [String: Int] = [:], out: [String] = []
+        for v in src.selector.values(json, tenant: tenant.slug) {
+            guard let id = IDSelector.id(v, field: src.idField) ?? IDSelector.id(v, field: "id") else { continue }
+            if let field = src.ownerField, let owner = IDSelector.text(IDSelector.field(v, field)),
+               owner != tenant.slug, owner != tenant.name {
+                others[owner, default: 0] += 1
+                continue
+            }
+            if seen.insert(id).inserted { out.append(id) }
+        }
+        if !others.isEmpty, let field = src.ownerField {
+            let count = others.values.reduce(0, +)
+            let whose = others.keys.sorted().prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+            add(Finding(
+                rule: "tenant-isolation/cross-tenant-list",
+                message: "\(p.display) as tenant '\(tenant.name)' lists \(count) \(count == 1 ? "object" : "objects") of other "
+                    + "owners (\(whose), by '\(field)'); they are left out of its ids",
+                identity: "list|\(options.resources[r].path)|\(tenant.name)",
+                evidence: evidence((p, a), ["tenant": tenant.name, "owner-field": field, "others": String(count)]),
+                help: "Filter the list by the caller's tenant on the server (WHERE owner = caller), as the object route does."), r)
+        }
+        return out
+    }
+
+    /// Two tenants with an id in common cannot both own it: a list that returns others' objects (or ids
+    /// typed twice) would make gate accuse a tenant of reading what may be its own. Such ids are warned
+    /// about and dropped from both tenants.
+    private mutating func idsOverlap() {
+        for r in options.resources.indices {
+            var dropped = Set<String>()
+            for a in options.tenants.indices {
+                for b in options.tenants.indices where b > a {
+                    let common = Set(ids[r][a]).intersection(ids[r][b]).sorted()
+                    guard !common.isEmpty else { continue }
+                    dropped.formUnion(common)
+                    let (ta, tb) = (options.tenants[a].name, options.tenants[b].name)
+                    let fix = options.resources[r].idsFrom == nil ? "fix 'ids'"
+                        : "give 'ids-from' an 'owner-field' or a filter such as [?(@.owner == '{tenant}')]"
+                    add(Finding(
+                        rule: "tenant-isolation/ids-overlap", severity: .warning,
+                        message: "tenants '\(ta)' and '\(tb)' both have \(common.count == 1 ? "the id" : "\(common.count) ids") "
+                            + "\(common.prefix(3).map { "'\($0)'" }.joined(separator: ", ")) for '\(options.resources[r].path)'; "
+                            + "\(common.count == 1 ? "it is" : "they are") not probed, since no one can tell whose \(common.count == 1 ? "it is" : "they are")",
+                        identity: "overlap|\(options.resources[r].path)|\(ta)|\(tb)",
+                        evidence: ["tenants": "\(ta), \(tb)", "ids": String(common.count)],
+                        help: "Each tenant's ids must be its own: \(fix)."), r)
+                }
+            }
+            guard !dropped.isEmpty else { continue }
+            for t in options.tenants.indices { ids[r][t].removeAll { dropped.contains($0) } }
         }
     }
 
@@ -116,8 +237,7 @@ struct HTTPAudit {
     /// token cut short where the captured body ends).
     func preview(_ body: [UInt8], limit: Int = 160) -> String {
         var text = String(decoding: body, as: UTF8.self)
-        for (i, token) in tokens.enumerated() {
-            let mark = "[redacted:\(options.tenants[i].tokenEnv)]"
+        for (token, mark) in secrets where !token.isEmpty {
             if text.contains(token) { text = text.replacingOccurrences(of: token, with: mark) }
             for k in stride(from: token.count - 1, through: 4, by: -1) where text.hasSuffix(token.prefix(k)) {
                 text = String(text.dropLast(k)) + mark

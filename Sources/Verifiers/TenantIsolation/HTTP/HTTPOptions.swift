@@ -1,14 +1,22 @@
 import GateCore
 import GateHTTP
+import GateOpenAPI
 
 /// The HTTP mode's parameters, validated at load time. Tokens are not read here: only the names of the
 /// environment variables that hold them, read when the check runs.
 struct HTTPOptions: Sendable {
     struct Tenant: Sendable, Hashable {
         var name: String
-        var tokenEnv: String
+        /// The variable that holds a ready token (nil: the tenant logs in).
+        var tokenEnv: String?
         /// What replaces `{tenant}` in paths; the name unless the entry gives `slug`.
         var slug: String
+        /// For `login`: the user name (default: the tenant's name) and the variable holding the password.
+        var username: String
+        var passwordEnv: String?
+
+        /// Where the tenant's credential comes from, for messages.
+        var credentialSource: String { tokenEnv.map { "the token in '\($0)'" } ?? "the login of '\(username)'" }
     }
 
     struct Resource: Sendable, Hashable {
@@ -17,11 +25,30 @@ struct HTTPOptions: Sendable {
         var ids: [String: [String]]
         /// A per-tenant list endpoint and the selector for its ids (ids fetched at run time).
         var idsFrom: IDSource?
+        /// This resource's methods (nil: the check's `methods`).
+        var methods: [String]? = nil
+        /// The JSON body that POST, PUT and PATCH probes send (`{tenant}` and the object placeholder filled in
+        /// its strings).
+        var body: JSONValue? = nil
+        /// How to create objects of this resource (learned from the document's POST on the collection).
+        var create: CreateSpec? = nil
+    }
+
+    /// A POST on a resource's collection: `body` with its `idField` set to the id of the object to create.
+    struct CreateSpec: Sendable, Hashable {
+        var path: PathTemplate
+        var body: JSONValue
+        var idField: String
     }
 
     struct IDSource: Sendable, Hashable {
         var path: PathTemplate
         var selector: IDSelector
+        /// The member of a selected object that holds its id.
+        var idField: String = "id"
+        /// The member that names the object's owner: items of other tenants are left out of the tenant's
+        /// ids, and their presence in its list is a finding.
+        var ownerField: String?
     }
 
     var base: BaseURL
@@ -35,6 +62,10 @@ struct HTTPOptions: Sendable {
     var malformedIDs: Bool
     /// Certificate checks on https: `insecure` (curl -k) or a CA file (curl --cacert).
     var tls: TLSOptions
+    /// How tenants without a `token-env` get their token.
+    var login: LoginSpec?
+    /// What `openapi` taught, for the stats.
+    var discovery: OpenAPIDiscovery?
 
     static let mutatingMethods: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
 
@@ -52,56 +83,117 @@ struct HTTPOptions: Sendable {
         tls = TLSOptions(insecure: try p.bool("insecure", default: false), caFile: try p.path("ca"))
         if tls.insecure && tls.caFile != nil { throw p.error("ca", "'ca' has no effect with 'insecure: true'; keep one") }
         let allowMutations = try p.bool("allow-mutations", default: false)
-        methods = try p.stringList("methods", default: ["GET", "HEAD"]).map { $0.uppercased() }
-        guard !methods.isEmpty else { throw p.error("methods", "give at least one method, such as GET") }
-        for m in methods {
-            guard m.allSatisfy({ $0.isASCII && $0.isLetter }) else { throw p.error("methods", "'\(m)' is not an HTTP method") }
-            if Self.mutatingMethods.contains(m) && !allowMutations {
-                throw p.error("methods", "'\(m)' changes data, and these probes send it with other tenants' credentials; "
-                    + "set 'allow-mutations: true' to accept that, against a disposable environment only")
-            }
-        }
-        methods = Array(Set(methods)).sorted()
+        methods = ["GET", "HEAD"]
+        if let mv = p["methods"] { methods = try Self.methods(mv, allowMutations: allowMutations, key: "methods") }
 
+        login = try p["login"].map { (v: ConfigValue) throws(ConfigError) in try LoginSpec(v) }
+        var document: OpenAPIDocument?
+        if let file = try p.path("openapi") {
+            let shown = p["openapi"]?.string ?? file
+            do { document = try OpenAPIDocument.load(path: file, display: shown) } catch {
+                throw p.error("openapi", "\((error as? VerifierError)?.message ?? "\(error)"); give an OpenAPI 3.0 or 3.1 "
+                    + "document (YAML or JSON)")
+            }
+            if login == nil { login = OpenAPIDiscovery.login(document!.operations) }
+        }
         guard let tv = p["tenants"], let items = tv.sequence, items.count >= 2 else {
             throw p.error("tenants", "give at least two tenants, each as {name: acme, token-env: ACME_TOKEN}")
         }
         tenants = []
-        for item in items { tenants.append(try Self.tenant(item, known: tenants)) }
+        for item in items { tenants.append(try Self.tenant(item, known: tenants, login: login != nil)) }
 
-        guard let rv = p["resources"], let ritems = rv.sequence, !ritems.isEmpty else {
-            throw p.error("resources", "give at least one resource, such as {path: /tenants/{tenant}/documents/{id}, ids-from: /tenants/{tenant}/documents}")
+        let ritems = p["resources"]?.sequence ?? []
+        if document == nil && ritems.isEmpty {
+            throw p.error("resources", "give at least one resource, such as {path: /tenants/{tenant}/documents/{id}, "
+                + "ids-from: /tenants/{tenant}/documents}, or 'openapi' (the service's OpenAPI document) to learn them")
         }
         resources = []
         for item in ritems {
-            let r = try Self.resource(item, tenants: tenants)
+            var r = try Self.resource(item, tenants: tenants)
+            if let mv = item["methods"] {
+                r.methods = try Self.methods(mv, allowMutations: allowMutations, key: "methods")
+            }
+            if let bv = item["body"] {
+                guard bv.mapping != nil || bv.sequence != nil else {
+                    throw .invalidValue(bv.location, key: "body", expected: "a JSON object or list, such as {password: x}",
+                                        got: bv.typeDescription)
+                }
+                r.body = bv.json
+            }
             if resources.contains(where: { $0.path == r.path }) {
                 throw .invalidParameter(item.location, key: "resources", message: "the path '\(r.path)' is listed twice")
             }
             resources.append(r)
         }
+        if let document {
+            // Learned resources, unless 'resources' gives the same path.
+            let learned = OpenAPIDiscovery(document, tenants: tenants, allowMutations: allowMutations)
+            for r in learned.resources where !resources.contains(where: { $0.path.description == r.path.description }) {
+                resources.append(r)
+            }
+            discovery = learned
+            guard !resources.isEmpty else {
+                let why = learned.skipped.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+                throw p.error("openapi", "the document has no operation to probe across tenants (one path parameter and a "
+                    + "security requirement)\(why.isEmpty ? "" : ": " + why); add 'resources'")
+            }
+        }
     }
 
-    private static func tenant(_ v: ConfigValue, known: [Tenant]) throws(ConfigError) -> Tenant {
+    /// A list of methods: known letters only, mutating ones only with `allow-mutations: true`; sorted.
+    static func methods(_ v: ConfigValue, allowMutations: Bool, key: String) throws(ConfigError) -> [String] {
+        guard let list = v.stringList?.map({ $0.uppercased() }) else {
+            throw .invalidValue(v.location, key: key, expected: "a list of methods, such as [GET, HEAD]", got: v.typeDescription)
+        }
+        guard !list.isEmpty else {
+            throw .invalidParameter(v.location, key: key, message: "give at least one method, such as GET")
+        }
+        for m in list {
+            guard m.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                throw .invalidParameter(v.location, key: key, message: "'\(m)' is not an HTTP method")
+            }
+            if mutatingMethods.contains(m) && !allowMutations {
+                throw .invalidParameter(v.location, key: key, message: "'\(m)' changes data, and these probes send it with "
+                    + "other tenants' credentials; set 'allow-mutations: true' to accept that, against a disposable environment only")
+            }
+        }
+        return Array(Set(list)).sorted()
+    }
+
+    private static func tenant(_ v: ConfigValue, known: [Tenant], login: Bool) throws(ConfigError) -> Tenant {
         guard let entries = v.mapping else {
             throw .invalidValue(v.location, key: "tenants", expected: "{name: acme, token-env: ACME_TOKEN}", got: v.typeDescription)
         }
-        let valid = ["name", "token-env", "slug"]
+        let valid = ["name", "token-env", "slug", "username", "password-env"]
         for e in entries where !valid.contains(e.key) {
             throw .unknownKey(e.keyLocation, key: e.key, context: "a tenant", valid: valid)
         }
         guard let name = v["name"]?.string, !name.isEmpty else { throw .missingKey(v.location, key: "name", context: "a tenant") }
-        guard let env = v["token-env"]?.string else { throw .missingKey(v.location, key: "token-env", context: "tenant '\(name)'") }
-        guard let first = env.first, first.isLetter || first == "_",
-              env.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-            throw .invalidValue(v["token-env"]!.location, key: "token-env", expected: "the name of an environment variable",
-                                got: v["token-env"]!.typeDescription)
+        func envName(_ key: String) throws(ConfigError) -> String? {
+            guard let ev = v[key] else { return nil }
+            guard let env = ev.string, let first = env.first, first.isLetter || first == "_",
+                  env.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw .invalidValue(ev.location, key: key, expected: "the name of an environment variable", got: ev.typeDescription)
+            }
+            return env
+        }
+        let tokenEnv = try envName("token-env"), passwordEnv = try envName("password-env")
+        if tokenEnv == nil && passwordEnv == nil {
+            throw .missingKey(v.location, key: login ? "token-env' or 'password-env" : "token-env", context: "tenant '\(name)'")
+        }
+        if tokenEnv != nil && passwordEnv != nil {
+            throw .invalidParameter(v.location, key: "tenants", message: "tenant '\(name)' has both 'token-env' and 'password-env'; keep one")
+        }
+        if passwordEnv != nil && !login {
+            throw .invalidParameter(v["password-env"]!.location, key: "password-env",
+                                    message: "tenant '\(name)' logs in with 'password-env', so the check needs 'login' "
+                                        + "({path: /login, token: $.token}) to say how")
         }
         if known.contains(where: { $0.name == name }) {
             throw .invalidParameter(v.location, key: "tenants", message: "the tenant '\(name)' is listed twice")
         }
-        let slug = v["slug"]?.string ?? name
-        return Tenant(name: name, tokenEnv: env, slug: slug)
+        return Tenant(name: name, tokenEnv: tokenEnv, slug: v["slug"]?.string ?? name, username: v["username"]?.string ?? name,
+                      passwordEnv: passwordEnv)
     }
 
     private static func resource(_ v: ConfigValue, tenants: [Tenant]) throws(ConfigError) -> Resource {
@@ -109,7 +201,7 @@ struct HTTPOptions: Sendable {
             throw .invalidValue(v.location, key: "resources", expected: "{path: ..., ids: ...} or {path: ..., ids-from: ...}",
                                 got: v.typeDescription)
         }
-        let valid = ["path", "ids", "ids-from"]
+        let valid = ["path", "ids", "ids-from", "methods", "body"]
         for e in entries where !valid.contains(e.key) {
             throw .unknownKey(e.keyLocation, key: e.key, context: "a resource", valid: valid)
         }
@@ -142,13 +234,20 @@ struct HTTPOptions: Sendable {
         if let fv = v["ids-from"], hasFrom {
             let pathText = fv.string ?? fv["path"]?.string
             guard let pathText else { throw .missingKey(fv.location, key: "path", context: "'ids-from'") }
-            for e in fv.mapping ?? [] where !["path", "selector"].contains(e.key) {
-                throw .unknownKey(e.keyLocation, key: e.key, context: "'ids-from'", valid: ["path", "selector"])
+            let validFrom = ["path", "selector", "id-field", "owner-field"]
+            for e in fv.mapping ?? [] where !validFrom.contains(e.key) {
+                throw .unknownKey(e.keyLocation, key: e.key, context: "'ids-from'", valid: validFrom)
+            }
+            for k in ["selector", "id-field", "owner-field"] {
+                if let x = fv[k], x.string.map({ $0.isEmpty }) ?? true {
+                    throw .invalidValue(x.location, key: k, expected: "a non-empty string", got: x.typeDescription)
+                }
             }
             do {
                 let list = try PathTemplate(pathText, requireID: false)
                 let selector = try fv["selector"]?.string.map { s throws(TemplateError) in try IDSelector(s) } ?? .default
-                source = IDSource(path: list, selector: selector)
+                source = IDSource(path: list, selector: selector, idField: fv["id-field"]?.string ?? path.idName,
+                                  ownerField: fv["owner-field"]?.string)
             } catch {
                 throw .invalidParameter(fv.location, key: "ids-from", message: error.description)
             }

@@ -1,3 +1,6 @@
+import Foundation
+import GateCore
+
 /// Every request of an HTTP run, with what each one means. Built in a fixed order (resource, method,
 /// owner, id, actor), so that the same configuration always sends the same probes and reports the same.
 struct PlannedProbe: Sendable {
@@ -13,6 +16,25 @@ struct PlannedProbe: Sendable {
         case malformed(Int)
         /// A tenant's list endpoint for `ids-from`, with its own credentials or with none.
         case list(anonymous: Bool)
+        /// A create request of the resource's collection (`create`), which must never produce a 5xx.
+        case create(CreateStep)
+    }
+
+    enum CreateStep: String, Sendable, Hashable {
+        /// A new object, with an id made for the purpose.
+        case new
+        /// The same body again: a duplicate must be refused with a 4xx (409), not crash.
+        case duplicate
+        /// A body carrying another tenant's existing id.
+        case othersID = "others-id"
+
+        var label: String {
+            switch self {
+            case .new: "to creating an object made for the purpose"
+            case .duplicate: "to a duplicate create (the same body twice)"
+            case .othersID: "to a create carrying another tenant's id"
+            }
+        }
     }
 
     var kind: Kind
@@ -28,17 +50,75 @@ struct PlannedProbe: Sendable {
 }
 
 enum ProbePlan {
-    /// Ids that must never produce a server error, with what each tries.
+    /// Ids that must never produce a server error, with what each tries. Each value is sent percent-encoded
+    /// as one path segment: the NUL byte reaches the server as `%00`, a slash as `%2F`.
     static let malformedIDs: [(label: String, value: String)] = [
         ("a path traversal", "../x"),
         ("a very long id", String(repeating: "9", count: 1000)),
         ("a non-numeric id", "abc"),
         ("a unicode id", "\u{00FC}n\u{00EF}-\u{2603}"),
         ("an empty id", ""),
+        // What schemathesis and VAmPI's write-up found 500s with: a quote breaks a hand-built SQL string.
+        ("a single quote", "x'"),
+        ("a double quote", "x\""),
+        ("an SQL fragment", "1' OR '1'='1"),
+        ("SQL comment and terminator", "1;--"),
+        ("a template expression", "{{7*7}}${7*7}<%= 7*7 %>"),
+        ("a NUL byte (%00)", "x\u{0}y"),
+        ("a very long unicode id", String(repeating: "\u{00E9}\u{4E2D}\u{1F600}", count: 700)),
+        ("a negative number", "-1"),
+        ("a number past 64 bits", "9223372036854775808"),
+        ("a number below -2^63", "-9223372036854775809"),
+        ("an encoded slash (%2F)", "a/b"),
+        ("an encoded traversal (%2F..%2F)", "x/../../etc/passwd"),
     ]
 
     static let previewBytes = 2048
     static let listBytes = 8 << 20
+
+    /// A body's strings with `{tenant}` and the object placeholder (`{id}`, `{username}`) filled in.
+    static func fill(_ v: JSONValue, tenant: String, idName: String, id: String) -> JSONValue {
+        switch v {
+        case .string(let s):
+            .string(s.replacingOccurrences(of: "{tenant}", with: tenant).replacingOccurrences(of: "{\(idName)}", with: id))
+        case .array(let a): .array(a.map { fill($0, tenant: tenant, idName: idName, id: id) })
+        case .object(let o): .object(o.mapValues { fill($0, tenant: tenant, idName: idName, id: id) })
+        default: v
+        }
+    }
+
+    /// Compact JSON with sorted keys: the same body for the same suite.
+    static func encode(_ v: JSONValue) -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? Array(e.encode(v))) ?? Array("null".utf8)
+    }
+
+    /// Create requests for resources with `create`: each tenant makes one object for the purpose (its id
+    /// `gate-<run>-<tenant>`, fresh each run so that runs do not collide), then, in a second batch, sends the
+    /// same body again and a body carrying the next tenant's first id.
+    static func creates(_ o: HTTPOptions, ids: [[[String]]], run: String, second: Bool) -> [PlannedProbe] {
+        var out: [PlannedProbe] = []
+        for (r, res) in o.resources.enumerated() {
+            guard let c = res.create else { continue }
+            for (t, tenant) in o.tenants.enumerated() {
+                let mine = "gate-\(run)-\(tenant.slug)"
+                let target = c.path.render(prefix: o.base.prefix, tenant: tenant.slug)
+                func add(_ step: PlannedProbe.CreateStep, _ id: String) {
+                    var body = c.body
+                    if case .object(var fields) = body { fields[c.idField] = .string(id); body = .object(fields) }
+                    out.append(PlannedProbe(kind: .create(step), resource: r, actor: t, owner: t, objectID: id,
+                                            request: ProbeRequest(method: "POST", target: target, tenant: t,
+                                                                  bodyLimit: previewBytes, body: encode(body))))
+                }
+                if !second { add(.new, mine); continue }
+                add(.duplicate, mine)
+                let next = (t + 1) % o.tenants.count
+                if let theirs = ids[r][next].first { add(.othersID, theirs) }
+            }
+        }
+        return out
+    }
 
     /// The list requests that fetch ids for resources with `ids-from`.
     static func lists(_ o: HTTPOptions) -> [PlannedProbe] {
@@ -63,12 +143,17 @@ enum ProbePlan {
     static func probes(_ o: HTTPOptions, ids: [[[String]]]) -> [PlannedProbe] {
         var out: [PlannedProbe] = []
         func add(_ kind: PlannedProbe.Kind, _ r: Int, _ method: String, actor: Int?, owner: Int, pathTenant: Int, id: String) {
-            let target = o.resources[r].path.render(prefix: o.base.prefix, tenant: o.tenants[pathTenant].slug, id: id)
+            let res = o.resources[r]
+            let target = res.path.render(prefix: o.base.prefix, tenant: o.tenants[pathTenant].slug, id: id)
+            let body = ["POST", "PUT", "PATCH"].contains(method)
+                ? res.body.map { Self.encode(Self.fill($0, tenant: o.tenants[pathTenant].slug, idName: res.path.idName, id: id)) }
+                : nil
             out.append(PlannedProbe(kind: kind, resource: r, actor: actor, owner: owner, objectID: id,
-                                    request: ProbeRequest(method: method, target: target, tenant: actor, bodyLimit: previewBytes)))
+                                    request: ProbeRequest(method: method, target: target, tenant: actor, bodyLimit: previewBytes,
+                                                          body: body)))
         }
         for (r, res) in o.resources.enumerated() {
-            for method in o.methods {
+            for method in res.methods ?? o.methods {
                 for owner in o.tenants.indices {
                     for id in ids[r][owner] {
                         add(.own, r, method, actor: owner, owner: owner, pathTenant: owner, id: id)

@@ -9,6 +9,8 @@ struct ProbeRequest: Sendable {
     /// Index into the tenants whose token goes in the auth header; nil sends no credentials.
     var tenant: Int?
     var bodyLimit: Int
+    /// A JSON body (sent with `Content-Type: application/json`).
+    var body: [UInt8]? = nil
 }
 
 /// What came back: a status and the first bytes of the body, or why nothing came back.
@@ -31,7 +33,9 @@ enum ProbePool {
         let client = HTTPClient(maxConnectionsPerHost: concurrency)
         defer { client.shutdown() }
         let http = requests.map { r in
-            HTTPRequest(method: r.method, url: base.origin + r.target, headers: headers(r.tenant).map { HTTPHeader($0.0, $0.1) },
+            HTTPRequest(method: r.method, url: base.origin + r.target,
+                        headers: headers(r.tenant).map { HTTPHeader($0.0, $0.1) }
+                            + (r.body == nil ? [] : [HTTPHeader("Content-Type", "application/json")]), body: r.body,
                         timeout: timeout, limits: HTTPLimits(keepBodyBytes: r.bodyLimit, maxBodyBytes: max(r.bodyLimit, 64 << 20)),
                         tls: tls, proxyEnvironment: environment)
         }

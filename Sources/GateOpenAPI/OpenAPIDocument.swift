@@ -7,31 +7,36 @@ import GateCore
 /// Hand-written over gate's YAML loader rather than OpenAPIKit, whose debug build took 142 s and release
 /// build 758 s on this 2-core machine (measured for this verifier; see docs/health.md): the sweep reads
 /// five fields, and the loader's positions let every error name the document's line.
-struct OpenAPIDocument: Sendable {
-    struct Parameter: Sendable {
-        var name: String
-        var location: String
-        var required: Bool
-        var schema: JSONValue
+public struct OpenAPIDocument: Sendable {
+    public struct Parameter: Sendable {
+        public var name: String
+        public var location: String
+        public var required: Bool
+        public var schema: JSONValue
     }
 
-    struct Operation: Sendable {
-        var method: String
-        var path: String
-        var id: String?
-        var parameters: [Parameter]
-        var bodySchema: JSONValue?
-        var line: Int
+    public struct Operation: Sendable {
+        public var method: String
+        public var path: String
+        public var id: String?
+        public var parameters: [Parameter]
+        public var bodySchema: JSONValue?
+        public var line: Int
+        /// The operation needs credentials: its own `security`, or the document's, names a scheme (an empty
+        /// list, or a list holding `{}`, makes it public).
+        public var secured: Bool
+        /// The JSON schema of its first 2xx answer, `$ref`s resolved.
+        public var responseSchema: JSONValue?
 
-        var label: String { "\(method) \(path)" }
+        public var label: String { "\(method) \(path)" }
     }
 
     static let methods = ["get", "put", "post", "delete", "options", "head", "patch"]
 
-    var version: String
-    var operations: [Operation]
+    public var version: String
+    public var operations: [Operation]
 
-    static func load(path: String, display: String) throws -> OpenAPIDocument {
+    public static func load(path: String, display: String) throws -> OpenAPIDocument {
         let root: ConfigValue
         do {
             guard let v = try YAMLLoader.load(path: path, displayPath: display) else {
@@ -73,11 +78,27 @@ struct OpenAPIDocument: Sendable {
                 }
                 let opID: String? = if case .string(let s)? = op["operationId"] { s } else { nil }
                 let line = entry.value[method]?.location.line ?? entry.value.location.line
+                var answer: JSONValue?
+                if case .object(let responses)? = op["responses"],
+                   let ok = responses.keys.sorted().first(where: { $0.hasPrefix("2") }).flatMap({ responses[$0] }) {
+                    let resolved = try resolve(ok, in: json, at: entry.value, fail: fail)
+                    if case .object(let content)? = resolved.member("content"),
+                       let media = content.first(where: { $0.key.contains("json") })?.value, let schema = media.member("schema") {
+                        answer = try resolveSchema(schema, in: json, at: entry.value, fail: fail)
+                    }
+                }
                 ops.append(Operation(method: method.uppercased(), path: entry.key, id: opID, parameters: params,
-                                     bodySchema: body, line: line))
+                                     bodySchema: body, line: line, secured: secured(op["security"] ?? json.member("security")),
+                                     responseSchema: answer))
             }
         }
         return OpenAPIDocument(version: version, operations: ops)
+    }
+
+    /// A security requirement list names a scheme unless it is absent, empty, or offers `{}` (anonymous).
+    private static func secured(_ v: JSONValue?) -> Bool {
+        guard case .array(let options)? = v, !options.isEmpty else { return false }
+        return !options.contains { if case .object(let o) = $0 { o.isEmpty } else { false } }
     }
 
     private static func parameters(_ v: JSONValue?, in doc: JSONValue, at where_: ConfigValue,
@@ -99,7 +120,7 @@ struct OpenAPIDocument: Sendable {
     }
 
     /// Follows a `$ref` (repeatedly) to what it names.
-    static func resolve(_ v: JSONValue, in doc: JSONValue, at where_: ConfigValue,
+    public static func resolve(_ v: JSONValue, in doc: JSONValue, at where_: ConfigValue,
                         fail: (ConfigValue?, String) -> VerifierError) throws -> JSONValue {
         var current = v
         for _ in 0..<32 {
@@ -117,7 +138,7 @@ struct OpenAPIDocument: Sendable {
     }
 
     /// A schema with `$ref`s resolved in its properties and items, to a bounded depth (recursive schemas stop).
-    static func resolveSchema(_ v: JSONValue, in doc: JSONValue, at where_: ConfigValue, depth: Int = 0,
+    public static func resolveSchema(_ v: JSONValue, in doc: JSONValue, at where_: ConfigValue, depth: Int = 0,
                               fail: (ConfigValue?, String) -> VerifierError) throws -> JSONValue {
         let s = try resolve(v, in: doc, at: where_, fail: fail)
         guard depth < 8, case .object(var o) = s else { return s }
@@ -133,13 +154,5 @@ struct OpenAPIDocument: Sendable {
             }
         }
         return .object(o)
-    }
-}
-
-extension JSONValue {
-    /// An object's member.
-    func member(_ key: String) -> JSONValue? {
-        if case .object(let o) = self { return o[key] }
-        return nil
     }
 }

@@ -4,14 +4,14 @@ import GateCore
 /// Values for one parameter: a valid one (used while other parameters vary), malformed ones that a
 /// validating service must refuse with a 4xx, and boundary ones at and past the schema's limits.
 /// Deterministic: the same schema always gives the same values.
-enum ValueGenerator {
-    struct Case: Sendable {
+public enum ValueGenerator {
+    public struct Case: Sendable {
         /// The raw value (before URL encoding); nil leaves the parameter out.
-        var value: String?
-        var kind: String
+        public var value: String?
+        public var kind: String
     }
 
-    static func valid(_ schema: JSONValue) -> String {
+    public static func valid(_ schema: JSONValue) -> String {
         if let e = schema.member("example") ?? schema.member("default") { return text(e) }
         if case .array(let options)? = schema.member("enum"), let first = options.first { return text(first) }
         if case .array(let parts)? = schema.member("allOf") ?? schema.member("oneOf") ?? schema.member("anyOf"), let first = parts.first {
@@ -43,7 +43,7 @@ enum ValueGenerator {
     }
 
     /// Every value to try for a parameter, the valid one first.
-    static func cases(_ schema: JSONValue, required: Bool, inPath: Bool) -> [Case] {
+    public static func cases(_ schema: JSONValue, required: Bool, inPath: Bool) -> [Case] {
         var out = [Case(value: valid(schema), kind: "valid")]
         let t = type(schema)
         // Malformed: the wrong type, the empty value, traversal, very long, non-ASCII, control bytes.
@@ -75,7 +75,7 @@ enum ValueGenerator {
     }
 
     /// A JSON body for an operation: a valid instance of its schema.
-    static func body(_ schema: JSONValue, depth: Int = 0) -> JSONValue {
+    public static func body(_ schema: JSONValue, depth: Int = 0) -> JSONValue {
         if let e = schema.member("example") ?? schema.member("default") { return e }
         if case .array(let options)? = schema.member("enum"), let first = options.first { return first }
         guard depth < 6 else { return .null }
@@ -94,7 +94,7 @@ enum ValueGenerator {
         }
     }
 
-    static func type(_ schema: JSONValue) -> String {
+    public static func type(_ schema: JSONValue) -> String {
         switch schema.member("type") {
         case .string(let s)?: return s
         case .array(let a)?: return a.compactMap { if case .string(let s) = $0, s != "null" { s } else { nil } }.first ?? ""

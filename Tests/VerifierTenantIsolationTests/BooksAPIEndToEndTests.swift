@@ -1,0 +1,192 @@
+import Foundation
+import GateCore
+import GateTestSupport
+import Testing
+
+/// The built `gate` binary against books_api.py (a VAmPI-like API) in its vulnerable and secure modes.
+@Suite struct BooksAPIEndToEndTests {
+    /// The debug endpoint answers every user's password to anyone. The finding keeps the body as
+    /// evidence; no password (nor a token) may reach any report or the console, however short.
+    @Test func passwordsInEvidenceAreRedactedEverywhere() async throws {
+        let api = try await BooksAPI(["--debug"])
+        defer { api.stop() }
+        let tokens = ["TOKEN_ALICE": try await api.login("alice"), "TOKEN_BOB": try await api.login("bob")]
+        let reports = api.dir.file("reports")
+        let r = try await Exec.gate(
+            ["check", "tenant-isolation", api.dir.path, "--reports", reports, "-v", "--set", "base-url=\(api.baseURL)",
+             "--set", "tenants=[{name: alice, token-env: TOKEN_ALICE}, {name: bob, token-env: TOKEN_BOB}]",
+             "--set", "resources=[{path: '/users/v1/{id}', ids: {alice: [_debug], bob: [bob]}}]",
+             "--set", "methods=[GET]", "--set", "malformed-ids=false"],
+            cwd: api.dir.path, env: tokens)
+        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
+        let rules = Set(try JSONValue.parse(file: reports + "/report.json").findings.map(\.rule))
+        #expect(rules == ["tenant-isolation/unauthenticated-read", "tenant-isolation/cross-tenant-read"])
+        let all = BooksAPI.everything(r, reports: reports)
+        // As report.json escapes it: the key stays, so a reader sees what was there.
+        #expect(all.contains(#"\"password\": \"[redacted]\""#), "the evidence should show where a password was")
+        for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
+        for token in tokens.values { #expect(!all.contains(token), "a token leaked") }
+    }
+
+    /// Configured from the OpenAPI document and the tenants' passwords alone: gate logs in by itself,
+    /// learns the three resources, and sends the password change with the document's example body.
+    static func openAPIArgs(_ api: BooksAPI, reports: String, mutations: Bool = true) -> [String] {
+        ["check", "tenant-isolation", api.dir.path, "--reports", reports, "-v", "--set", "base-url=\(api.baseURL)",
+         "--set", "openapi=\(Repo.path("Fixtures/tenant-isolation/openapi.yaml"))", "--set", "allow-mutations=\(mutations)",
+         "--set", "tenants=[" + BooksAPI.users.map { "{name: \($0), password-env: PASS_\($0.uppercased())}" }
+            .joined(separator: ", ") + "]"]
+    }
+
+    static let books = "/books/v1/{book_title}", users = "/users/v1/{username}", password = "/users/v1/{username}/password"
+
+    @Test func vulnerableModeFindsEveryPlantedFlaw() async throws {
+        let api = try await BooksAPI(BooksAPI.allFlaws)
+        defer { api.stop() }
+        let reports = api.dir.file("reports")
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports), cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
+        let report = try JSONValue.parse(file: reports + "/report.json")
+        let findings = report.findings
+        func count(_ rule: String) -> Int { findings.filter { $0.rule == "tenant-isolation/" + rule }.count }
+        // Every ordered pair of the three users, for reading books and for changing passwords.
+        #expect(count("cross-tenant-read") == 6, "\(findings)")
+        #expect(count("cross-tenant-write") == 6, "\(findings)")
+        #expect(count("cross-tenant-list") == 3, "\(findings)")
+        // A quote breaks the hand-built SQL of GET /users/v1/{username}: the single quote and the SQL fragment.
+        // Creating a book whose title exists (one's own again, or another user's) is an integrity error.
+        let crashes = findings.filter { $0.rule == "tenant-isolation/server-error" }.map(\.message).sorted()
+        #expect(crashes == [
+            "GET /users/v1/1%27%20OR%20%271%27%3D%271 answered 500 to an SQL fragment (3 probes of '\(Self.users)')",
+            "GET /users/v1/x%27 answered 500 to a single quote (3 probes of '\(Self.users)')",
+            "POST /books/v1 answered 500 to a create carrying another tenant's id (3 probes of '\(Self.books)')",
+            "POST /books/v1 answered 500 to a duplicate create (the same body twice) (3 probes of '\(Self.books)')",
+        ])
+        #expect(report.checks.first?.stats?["http"]?["created"] == .int(3))
+        #expect(findings.contains { $0.message.hasPrefix("tenant 'alice' can change objects of tenant 'bob' by its id with its own "
+            + "token: PUT /users/v1/bob/password with a valid body answered 204") })
+        #expect(findings.contains { $0.message.hasPrefix("tenant 'alice' can read objects of tenant 'bob' by its id with its own "
+            + "token: GET /books/v1/bob-book-1 answered 200") })
+        #expect(findings.allSatisfy { $0.rule != "tenant-isolation/ids-overlap" && $0.rule != "tenant-isolation/owner-denied" })
+        try await SchemaCheck.report(reports + "/report.json")
+        try await SchemaCheck.sarif(reports + "/report.sarif")
+        let all = BooksAPI.everything(r, reports: reports)
+        for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
+        #expect(!all.contains("secret-"), "a book's secret leaked")
+    }
+
+    @Test func secureModeRaisesNoAlarm() async throws {
+        let api = try await BooksAPI([])
+        defer { api.stop() }
+        let reports = api.dir.file("reports")
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports), cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 0, "\(r.stdout)\(r.stderr)")
+        let report = try JSONValue.parse(file: reports + "/report.json")
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        let http = report.checks.first?.stats?["http"]
+        #expect(http?["openapi"]?["learned"] == .array([.string(Self.books), .string(Self.users), .string(Self.password)]))
+        #expect(http?["openapi"]?["login"] == .string("POST /users/v1/login"))
+        #expect(http?["openapi"]?["skipped"]?["GET /users/v1/_debug"] != nil)
+        let cells = http?["cells"]
+        #expect(cells?["enforced"] == .int(18) && cells?["bypassed"] == .int(0), "\(String(describing: cells))")
+        // One book per user made for the purpose; the duplicate and the other user's title answered 409.
+        #expect(http?["created"] == .int(3))
+        let all = BooksAPI.everything(r, reports: reports)
+        for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
+    }
+
+    /// Tokens that die mid-run (after 40 requests each): each tenant logs in again once, and the run stays
+    /// clean. Without mutations, so that the passwords stay what the environment says. Same inputs give the
+    /// same JSON apart from time fields.
+    @Test func expiredTokensAreRenewedAndRunsAreDeterministic() async throws {
+        let api = try await BooksAPI(["--token-uses", "40"])
+        defer { api.stop() }
+        let reports = api.dir.file("reports")
+        let args = Self.openAPIArgs(api, reports: reports, mutations: false)
+        let r = try await Exec.gate(args, cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 0, "\(r.stdout)\(r.stderr)")
+        let report = try JSONValue.parse(file: reports + "/report.json")
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        let http = report.checks.first?.stats?["http"]
+        #expect(http?["logins"] == .int(6))
+        #expect(http?["openapi"]?["learned"] == .array([.string(Self.books), .string(Self.users)]))
+        #expect(http?["cells"]?["enforced"] == .int(12))
+
+        let again = try await Exec.gate(args.map { $0 == reports ? reports + "2" : $0 }, cwd: api.dir.path, env: api.passwords)
+        #expect(again.code == 0)
+        #expect(try JSONValue.parse(file: reports + "2/report.json").withoutTimes == report.withoutTimes)
+    }
+
+    @Test func badOpenAPIDocumentsExitTwoNamingTheKey() async throws {
+        let dir = try TempDir("tenant-openapi-bad")
+        defer { dir.remove() }
+        try "openapi: 3.0.3\ninfo: {title: x}\npaths:\n  /a/{id}:\n    get:\n      parameters: [{name: id}]\n"
+            .write(toFile: dir.file("bad.yaml"), atomically: true, encoding: .utf8)
+        try "swagger: '2.0'\n".write(toFile: dir.file("old.yaml"), atomically: true, encoding: .utf8)
+        let tenants = ["--set", "tenants=[{name: a, password-env: PA}, {name: b, password-env: PB}]"]
+        for (doc, expected) in [("bad.yaml", "bad.yaml:5:5: a parameter lacks 'name' or 'in'"),
+                                ("old.yaml", "old.yaml:1:1: not an OpenAPI 3 document"),
+                                ("missing.yaml", "cannot read the OpenAPI document")] {
+            let r = try await Exec.gate(["check", "tenant-isolation", dir.path, "--set", "base-url=http://127.0.0.1:9",
+                                         "--set", "openapi=\(doc)"] + tenants, cwd: dir.path)
+            #expect(r.code == 2, "\(doc): \(r.stdout)\(r.stderr)")
+            // The suite's position (the second --set), the key, then the document's own position.
+            #expect(r.stderr.contains("--set:2:9: error: 'openapi': ") && r.stderr.contains(expected),
+                    "\(doc): \(r.stderr)")
+        }
+        let unknown = try await Exec.gate(["check", "tenant-isolation", dir.path, "--set", "base-url=http://127.0.0.1:9",
+                                           "--set", "login={path: /login, token: $.t, tokn: x}"] + tenants, cwd: dir.path)
+        #expect(unknown.code == 2 && unknown.stderr.contains("'tokn'"), "\(unknown.stderr)")
+    }
+
+    /// Configured by hand (no document): an explicit login, and a list that returns every user's books.
+    /// Unfiltered, the three users get the same ids: gate probes none of them and says why, where it used to
+    /// accuse each user of reading books that were not the other's. Filtered by owner, the real flaw shows.
+    @Test func listsOfEveryonesObjectsAreFilteredOrWarnedAbout() async throws {
+        let api = try await BooksAPI(["--list-all", "--bola-books"])
+        defer { api.stop() }
+        func run(_ idsFrom: String, _ name: String) async throws -> (Completed, [ReportFinding]) {
+            let reports = api.dir.file(name)
+            let r = try await Exec.gate(
+                ["check", "tenant-isolation", api.dir.path, "--reports", reports, "--set", "base-url=\(api.baseURL)",
+                 "--set", "login={path: /users/v1/login, token: $.auth_token}",
+                 "--set", "tenants=[" + BooksAPI.users.map { "{name: \($0), password-env: PASS_\($0.uppercased())}" }
+                    .joined(separator: ", ") + "]",
+                 "--set", "resources=[{path: '/books/v1/{book_title}', ids-from: \(idsFrom)}]",
+                 "--set", "methods=[GET]", "--set", "malformed-ids=false"],
+                cwd: api.dir.path, env: api.passwords)
+            return (r, try JSONValue.parse(file: reports + "/report.json").findings)
+        }
+        // Nothing left to test is an error (exit 3), not a pass on warnings.
+        let (plain, _) = try await run("{path: /books/v1, selector: '$.Books[*]'}", "plain")
+        #expect(plain.code == 3, "\(plain.stdout)\(plain.stderr)")
+        #expect((plain.stdout + plain.stderr).contains("no tenant has an object of its own to probe: the tenants' ids overlap "
+            + "(tenants 'alice' and 'bob' both have 3 ids 'alice-book-1', 'alice-book-2', 'bob-book-1' for "
+            + "'/books/v1/{book_title}'; they are not probed"), "\(plain.stdout)\(plain.stderr)")
+        #expect(!(plain.stdout + plain.stderr).contains("cross-tenant-read"))
+
+        let (_, filtered) = try await run("{path: /books/v1, selector: \"$.Books[?(@.user == '{tenant}')]\"}", "filtered")
+        #expect(filtered.filter { $0.rule == "tenant-isolation/cross-tenant-read" }.count == 6, "\(filtered)")
+        #expect(!filtered.contains { $0.rule == "tenant-isolation/ids-overlap" })
+
+        let (_, owned) = try await run("{path: /books/v1, selector: '$.Books[*]', owner-field: user}", "owned")
+        #expect(owned.filter { $0.rule == "tenant-isolation/cross-tenant-read" }.count == 6, "\(owned)")
+        #expect(owned.filter { $0.rule == "tenant-isolation/cross-tenant-list" }.count == 3, "\(owned)")
+        #expect(owned.contains { $0.message == "GET /books/v1 as tenant 'alice' lists 4 objects of other owners ('bob', 'carol', "
+            + "by 'user'); they are left out of its ids" }, "\(owned)")
+    }
+
+    /// A wrong password is an error naming the tenant and the status, never the password.
+    @Test func aFailedLoginSaysSoWithoutThePassword() async throws {
+        let api = try await BooksAPI([])
+        defer { api.stop() }
+        var env = api.passwords
+        env["PASS_BOB"] = "pw" + String((0..<6).map { _ in "ghjkmnpqrstvwxyz".randomElement()! })
+        let reports = api.dir.file("reports")
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports, mutations: false), cwd: api.dir.path, env: env)
+        #expect(r.code == 3, "\(r.stdout)\(r.stderr)")
+        let all = BooksAPI.everything(r, reports: reports)
+        #expect(all.contains("tenant 'bob': the login POST /users/v1/login answered 401"), "\(all)")
+        for pw in env.values { #expect(!all.contains(pw), "a password leaked") }
+    }
+}
+
