@@ -56,7 +56,7 @@ import Testing
         #expect(Self.logs(dir).isEmpty)
         try FileManager.default.removeItem(atPath: dir.file("Reports"))
         let holder = try await Hardening.lockHistory(in: dir)
-        defer { holder.terminate() }
+        defer { Hardening.stop(holder) }
         // A wait far longer than the poll: on a loaded machine the test itself may not run for tens of seconds.
         let p = try GateProcess(["run", "suite.yaml"], cwd: dir.path, env: ["GATE_STATE_WAIT": "300"])
         defer { p.signal(SIGKILL) }
