@@ -9,16 +9,21 @@ public enum ExampleShell {
     }
 
     /// A printf of the one-line `text` in pieces, so that a generated test credential appears whole in no
-    /// printed example (secret scanners read docs, and gate's own console redacts what looks like a token):
-    /// the text is cut inside `marker` (a token prefix such as `ghp_`) and every 10 characters after it.
+    /// printed example (secret scanners read docs, and gate's own console redacts what looks like a token or
+    /// a `KEY=value` credential): the text is cut inside the name before `=`, inside `marker` (a token prefix
+    /// such as `ghp_`) and every 10 characters after it.
     public static func pieces(_ text: String, breaking marker: String) -> String {
         let line = Array(text.hasSuffix("\n") ? String(text.dropLast()) : text)
         let at = text.range(of: marker).map { text.distance(from: text.startIndex, to: $0.lowerBound) + 2 } ?? 0
-        var parts = [String(line[..<min(at, line.count)])]
-        var i = min(at, line.count)
-        while i < line.count {
-            parts.append(String(line[i..<min(i + 10, line.count)]))
-            i += 10
+        let equals = line.firstIndex(of: "=").map { max($0 - 3, 1) }
+        var cuts = [equals, min(at, line.count)].compactMap { $0 }.filter { $0 > 0 && $0 <= at }
+        var i = min(at, line.count) + 10
+        while i < line.count { cuts.append(i); i += 10 }
+        var parts: [String] = []
+        var start = 0
+        for cut in Set(cuts).sorted() + [line.count] where cut > start {
+            parts.append(String(line[start..<cut]))
+            start = cut
         }
         let format = String(repeating: "%s", count: parts.count) + "\\n"
         return "printf '\(format)' " + parts.map(quoted).joined(separator: " ")
