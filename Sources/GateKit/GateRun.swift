@@ -165,9 +165,11 @@ public struct GateRun: Sendable {
         var runOptions = options
         runOptions.waivers = options.waivers.asOf(startedAt)
         var notes: [String] = []
+        var openedCache: ResultCache?
         if useCache && runOptions.cache == nil && mayUseCache {
             do {
                 let cache = try ResultCache.open(stateDirectory: stateDirectory)
+                openedCache = cache
                 if let n = cache.database.recoveryNote { notes.append(n) }
                 runOptions.cache = cache
             } catch {
@@ -204,6 +206,10 @@ public struct GateRun: Sendable {
         PhaseTimer.mark("reports written")
         notes += await recorded
         PhaseTimer.mark("history recorded")
+        // Leave .gate/ holding only the databases: fold each log in and remove it, unless another run has
+        // the file open (then the last one to close does).
+        earlierRuns.store?.database.close()
+        openedCache?.database.close()
         let exit = failures.isEmpty || code == GateExit.interrupted ? code : GateExit.internalError
         return Result(report: report, writeFailures: failures, exitCode: exit, notes: notes)
     }
@@ -245,6 +251,7 @@ public struct GateRun: Sendable {
                 if let n = store.database.recoveryNote { notes.append(n) }
             }
             try store.record(report, retention: suite.historyRetention, facts: facts)
+            if opened == nil { store.database.close() }
         } catch {
             notes.append("the run was not recorded in the history: \(error)")
         }

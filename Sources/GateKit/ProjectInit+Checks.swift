@@ -79,11 +79,11 @@ extension ProjectInit {
             }
             let database = list(root).first { $0.hasSuffix(".db") || $0.hasSuffix(".sqlite") || $0.hasSuffix(".sqlite3") }
             let id = out.isEmpty ? "migrations" : "migrations-\(out.count + 1)"
-            let against = database.map { "and the history table in \($0)" }
-                ?? "(add 'database: FILE' to compare with a SQLite database's history table)"
+            let against = database.map { "Compared with the history table in \($0)." }
+                ?? "Add 'database: FILE' to compare them with a SQLite database's history table."
             var yaml = """
-                  # Migrations in \(dir)/ (\(tool)): order, edited or missing files, checksums,
-                  # \(against). 'gate explain migrations' has the rest.
+                  # Migrations in \(dir)/ (\(tool)): order, edited or missing files and checksums.
+                  # \(against) 'gate explain migrations' has the rest.
                   - id: \(id)
                     uses: migrations
                     with:

@@ -47,6 +47,7 @@ public enum VerifierDocs {
             out += "cat > '\(path)' <<'GATE_EOF'\n" + content + (content.hasSuffix("\n") || content.isEmpty ? "" : "\n") + "GATE_EOF\n"
         }
         if let shell = e.prepareShell {
+            if shell.hasPrefix("sqlite3 ") { out += "# needs sqlite3, the SQLite command-line shell\n" }
             out += shell + (shell.hasSuffix("\n") ? "" : "\n")
         } else if e.prepare != nil {
             out += "# also needs: \(e.prepareNote ?? "set-up that has no shell form here (see the verifier's docs)")\n"

@@ -140,6 +140,17 @@ public final class StateDatabase: Sendable {
         return busy == 0 && log == copied
     }
 
+    /// Closes the database and, when no other connection (another gate run) has it open, folds the
+    /// write-ahead log into the file and removes `-wal` and `-shm`: what a run does on its way out, so that
+    /// `.gate/` holds only the database between runs. Another run holding the file keeps the log; the last
+    /// one to close removes it.
+    public func close() {
+        try? queue.inDatabase { db in
+            if let connection = db.sqliteConnection { _ = gate_sqlite_checkpoint_on_close(UnsafeMutableRawPointer(connection)) }
+        }
+        try? queue.close()
+    }
+
     private func mapped(_ error: any Error) -> any Error {
         noteIfDamage(error)
         if let e = error as? DatabaseError, Self.isLocked(e) { return Self.lockedFailure(path, busyTimeout) }
@@ -149,7 +160,7 @@ public final class StateDatabase: Sendable {
     private func noteIfDamage(_ error: any Error) {
         guard let e = error as? DatabaseError, Self.isDamage(e) else { return }
         let fd = Glibc.open(path + Self.suspectSuffix, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { Glibc.close(fd) }
     }
 
     /// Opens the queue, checks it (see the type's comment) and migrates it. Returns whether the check was
@@ -159,12 +170,18 @@ public final class StateDatabase: Sendable {
         -> (DatabaseQueue, Bool) {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
-        config.journalMode = .wal
+        // WAL is set here, not with GRDB's `journalMode = .wal`: that one also writes to the file whenever
+        // the log is missing or empty (for DatabasePool readers; gate uses a queue), and a write waits on any
+        // other process's lock. After a run that removed the log on its way out, the next run then waited on
+        // a locked history before writing its reports. On a file already in WAL mode this pragma only reads.
         // WAL with synchronous=NORMAL cannot corrupt the file; a power cut may only lose the last
         // transactions, which for a cache or a run history is a miss or a missing row. It saves an fsync
         // on every commit (about 10 ms per run for the history).
         //
         config.prepareDatabase { db in
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                throw DatabaseError(message: "could not turn on write-ahead logging for '\(path)'")
+            }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             if keepLogOnClose, let connection = db.sqliteConnection {
                 _ = gate_sqlite_keep_wal_on_close(UnsafeMutableRawPointer(connection))

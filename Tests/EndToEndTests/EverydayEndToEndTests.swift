@@ -77,6 +77,7 @@ import Testing
         #expect(r.code == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.file(".gate")).sorted()
         #expect(files.contains(".gitignore"), "\(files)")
+        #expect(!files.contains { $0.hasSuffix("-wal") || $0.hasSuffix("-shm") }, "\(files)")
         let ignore = try dir.read(".gate/.gitignore")
         #expect(ignore.contains("!waivers.yaml") && ignore.contains("!attestations.yaml"))
     }

@@ -17,7 +17,7 @@ import Testing
             ("rules:\n  - independence: [a, b]\n    mode: sideways\n", "suite.yaml:3:11"),
             ("rules:\n  - {name: a, only: {to: x}}\n  - {name: a, only: {to: y}}\n", "suite.yaml:3:"),
             ("ignore-imports: [\"a => b\"]\n", "suite.yaml:1:"),
-            ("write-baseline: true\n", "suite.yaml:1:17"),
+            ("write-baseline: [a, b]\n", "suite.yaml:1:17"),
             ("languages: [cobol]\n", "suite.yaml:1:"),
         ]
         for (yaml, location) in cases {
@@ -73,6 +73,30 @@ import Testing
         #expect(outcome.errors == ["independence pkg/alpha.py:1"])
         let skipped = try #require(outcome.findings.first { $0.rule == "boundaries/skipped-file" })
         #expect(skipped.message.contains("2 symbolic link loops were not followed"))
+    }
+
+    /// `write-baseline` takes the same two forms as in secrets: `true` (the `baseline` file, or
+    /// .gate/boundaries-baseline.json without one) or a path; `false` writes nothing.
+    @Test func writeBaselineTakesTrueOrAPath() async throws {
+        let dir = try TempDir("baseline-forms")
+        defer { dir.remove() }
+        try dir.write(Self.package)
+        let rule = "rules:\n  - independence: [pkg.alpha, pkg.beta]\n"
+        let off = try await Harness.run(rule + "write-baseline: false\n", root: dir.path)
+        #expect(off.status == nil && off.errors.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".gate/boundaries-baseline.json")))
+        let byDefault = try await Harness.run(rule + "write-baseline: true\n", root: dir.path)
+        #expect(byDefault.status == .passed)
+        #expect(try dir.read(".gate/boundaries-baseline.json").contains("gate-boundaries-baseline/1"))
+        #expect(byDefault.summary.contains("set 'baseline: .gate/boundaries-baseline.json' so that later runs read it"),
+                "\(byDefault.summary)")
+        let byPath = try await Harness.run(rule + "write-baseline: known.json\n", root: dir.path)
+        #expect(byPath.status == .passed)
+        #expect(try dir.read("known.json") == dir.read(".gate/boundaries-baseline.json"))
+        let read = try await Harness.run(rule + "baseline: known.json\n", root: dir.path)
+        #expect(read.errors.isEmpty && read.summary.contains("1 known violations in the baseline"), "\(read.summary)")
+        let same = try await Harness.run(rule + "baseline: known.json\nwrite-baseline: true\n", root: dir.path)
+        #expect(same.status == .passed && !same.summary.contains("set 'baseline"), "\(same.summary)")
     }
 
     @Test func baselineKeepsKnownViolationsFromFailing() async throws {

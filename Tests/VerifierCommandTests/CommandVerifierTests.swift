@@ -108,6 +108,15 @@ import Testing
         #expect(r.stats["tests"] == 4)
         #expect(r.stats["testsSkipped"] == 1)
         #expect(r.rules.contains("command/test-failure"))
+        #expect(r.summary.contains("4 tests, 1 failed, 1 errored, 1 skipped (JUnit)"), "\(r.summary)")
+        let one = try await run("uses: command\nwith:\n  run: 'true'\n  report: {format: junit, path: j.xml}",
+                                files: ["j.xml": "<testsuite><testcase classname='t' name='ok'/></testsuite>"])
+        #expect(one.summary.contains("1 test (JUnit)"), "\(one.summary)")
+    }
+
+    @Test func oneFindingFromTheProgramIsSingular() async throws {
+        let r = try await run("uses: command\nwith:\n  run: echo '{\"rule\":\"x/y\",\"severity\":\"warning\",\"message\":\"m\"}' >> \"$GATE_FINDINGS\"")
+        #expect(r.summary.contains("1 finding from GATE_FINDINGS"), "\(r.summary)")
     }
 
     @Test func invalidOrMissingReportsAreFindings() async throws {

@@ -8,11 +8,12 @@ public enum StateDirectoryIgnore {
 
     public static let contents = """
         # Written by gate on first use. gate's local state (run history, result cache, locks) stays out of git.
-        # waivers.yaml and attestations.yaml are decisions to review: commit them.
+        # waivers.yaml, attestations.yaml and baselines (write-baseline: true) are decisions to review: commit them.
         *
         !.gitignore
         !\(WaiverFile.fileName)
         !\(AttestationFile.fileName)
+        !*-baseline.json
 
         """
 

@@ -13,6 +13,8 @@ public struct ParameterSpec: Sendable, Hashable {
         case stringList
         /// A path or a list of paths.
         case pathList
+        /// A path, or `true` for the parameter's default path and `false` for none (`write-baseline`).
+        case pathOrBool
         /// One of the listed words.
         case oneOf([String])
         /// A map; the verifier validates its contents.
@@ -34,6 +36,7 @@ public struct ParameterSpec: Sendable, Hashable {
             case .path: "path"
             case .stringList: "string | [string]"
             case .pathList: "path | [path]"
+            case .pathOrBool: "path | bool"
             case .oneOf(let words): words.joined(separator: " | ")
             case .map: "map"
             case .mapList: "[map]"
@@ -77,6 +80,8 @@ public struct ParameterSpec: Sendable, Hashable {
             if value.string == nil { throw bad("a string") }
         case .bool:
             if value.bool == nil { throw bad("true or false") }
+        case .pathOrBool:
+            if value.bool == nil && (value.string ?? "").isEmpty { throw bad("true, false or a path") }
         case .int:
             guard let i = value.int, range?.contains(i) ?? true else {
                 throw bad(range.map { "an integer from \($0.lowerBound) to \($0.upperBound)" } ?? "an integer")

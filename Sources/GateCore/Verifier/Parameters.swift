@@ -99,6 +99,15 @@ public struct Parameters: Sendable {
         try string(key).map(resolve)
     }
 
+    /// A `.pathOrBool` parameter (`write-baseline`): a string is the path; `true` is `whenTrue`; `false`
+    /// or no value is nil. Returns the path resolved against `root` and as written, for messages.
+    public func pathOrSwitch(_ key: String, whenTrue: String) throws(ConfigError) -> (path: String, display: String)? {
+        guard let v = present(key) else { return nil }
+        if let b = v.bool { return b ? (resolve(whenTrue), whenTrue) : nil }
+        guard let s = v.string, !s.isEmpty else { throw mismatch(key, "true, false or a path", v) }
+        return (resolve(s), s)
+    }
+
     public func paths(_ key: String) throws(ConfigError) -> [String] {
         try stringList(key).map(resolve)
     }

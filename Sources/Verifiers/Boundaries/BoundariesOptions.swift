@@ -25,12 +25,17 @@ struct BoundariesOptions: Sendable {
     var swiftManifest: SwiftManifestSource = .text
     var undeclaredDependencies = true
     var baseline: String?
-    var writeBaseline = false
+    /// `write-baseline`: where to write the current violations (`true`: the `baseline` file, or
+    /// `.gate/boundaries-baseline.json` without one), as a path and as written.
+    var writeBaseline: (path: String, display: String)?
     var graphOutput: String?
     /// Read past Python files that do not parse (a warning each) instead of erroring the check.
     var skipUnparseable = false
     /// `contract`: only these import-linter contracts (by id) and gate rules (by name) run.
     var onlyContracts: [String] = []
+
+    /// Where `write-baseline: true` writes when the check names no `baseline`.
+    static let defaultBaseline = ".gate/boundaries-baseline.json"
 
     init() {}
 
@@ -77,10 +82,7 @@ struct BoundariesOptions: Sendable {
         swiftManifest = try p.oneOf("swift-manifest", default: SwiftManifestSource.text)
         undeclaredDependencies = try p.bool("undeclared-dependencies", default: true)
         baseline = try p.path("baseline")
-        writeBaseline = try p.bool("write-baseline", default: false)
-        if writeBaseline && baseline == nil {
-            throw p.error("write-baseline", "needs 'baseline': the file to write the known violations to")
-        }
+        writeBaseline = try p.pathOrSwitch("write-baseline", whenTrue: try p.string("baseline") ?? Self.defaultBaseline)
         graphOutput = try p.path("graph-output")
         skipUnparseable = try p.bool("skip-unparseable", default: false)
         try selectContracts(p)

@@ -88,21 +88,25 @@ struct BoundariesRun {
 
         var status: CheckStatus?
         var known = 0
-        if let baseline = options.baseline {
+        if let target = options.writeBaseline {
             let violations = findings.filter { $0.severity == .error }
-            if options.writeBaseline {
-                try Baseline.write(violations, to: baseline)
-                notes.append("wrote \(violations.count) known violations to '\(context.relative(baseline))'")
-                status = .passed
-            } else {
-                let recorded = try Baseline.load(baseline, display: context.relative(baseline))
-                let before = findings.count
-                findings.removeAll { $0.severity == .error && recorded.contains($0.fingerprint) }
-                known = before - findings.count
-                let stale = recorded.subtracting(violations.map(\.fingerprint)).count
-                if known > 0 { notes.append("\(known) known violations in the baseline") }
-                if stale > 0 { notes.append("\(stale) baseline entries no longer occur; rewrite the baseline to drop them") }
+            try Baseline.write(violations, to: target.path)
+            var note = "wrote \(violations.count) known violations to '\(context.relative(target.path))'"
+            if options.baseline != target.path {
+                note += "; set 'baseline: \(target.display)' so that later runs read it"
             }
+            notes.append(note)
+            status = .passed
+            stats["baselineKnown"] = .int(0)
+        } else if let baseline = options.baseline {
+            let violations = findings.filter { $0.severity == .error }
+            let recorded = try Baseline.load(baseline, display: context.relative(baseline))
+            let before = findings.count
+            findings.removeAll { $0.severity == .error && recorded.contains($0.fingerprint) }
+            known = before - findings.count
+            let stale = recorded.subtracting(violations.map(\.fingerprint)).count
+            if known > 0 { notes.append("\(known) known violations in the baseline") }
+            if stale > 0 { notes.append("\(stale) baseline entries no longer occur; rewrite the baseline to drop them") }
             stats["baselineKnown"] = .int(known)
         }
         findings.sort(by: Finding.reportOrder)

@@ -58,7 +58,7 @@ public struct BoundariesVerifier: Verifier {
             ParameterSpec("swift-manifest", .oneOf(SwiftManifestSource.allCases.map(\.rawValue)), default: "text", "How to read Package.swift: as text, or with 'swift package dump-package' (exact for computed manifests, slower)."),
             ParameterSpec("undeclared-dependencies", .bool, default: "true", "Report Swift targets that import modules they do not declare as dependencies."),
             ParameterSpec("baseline", .path, "A file of known violations: findings recorded there do not fail the check; only new ones do."),
-            ParameterSpec("write-baseline", .bool, default: "false", "Write every current violation to 'baseline' and pass."),
+            ParameterSpec("write-baseline", .pathOrBool, default: "false", "Write every current violation to this file and pass: true for the 'baseline' file (.gate/boundaries-baseline.json when there is none), or a path. Same form as in secrets."),
             ParameterSpec("skip-unparseable", .bool, default: "false", "Read past Python files that do not parse, each reported as a warning, instead of erroring the check (import-linter stops on them)."),
             ParameterSpec("contract", .stringList, "Run only these import-linter contracts (by id, like 'lint-imports --contract') and gate rules (by name)."),
             ParameterSpec("graph-output", .path, "Write the resolved import graph (modules and imports with file:line) as JSON to this file."),

@@ -190,7 +190,7 @@ public struct CommandVerifier: Verifier {
         if let f = findingsFile {
             let ingested = FindingsFile.read(f, root: context.root, into: &collector)
             if ingested.lines > 0 { stats["gateFindingsLines"] = .int(ingested.lines) }
-            if ingested.findings > 0 { notes.append("\(ingested.findings) findings from GATE_FINDINGS") }
+            if ingested.findings > 0 { notes.append("\(ingested.findings) \(ingested.findings == 1 ? "finding" : "findings") from GATE_FINDINGS") }
             reported += ingested.findings
         }
         var reportMissing = false

@@ -49,7 +49,7 @@ enum JUnitIngest {
             "testErrors": .int(sink.errors), "testsSkipped": .int(sink.skipped),
         ]
         if sink.tests > 0 {
-            var s = "\(sink.tests) tests"
+            var s = "\(sink.tests) \(sink.tests == 1 ? "test" : "tests")"
             if sink.failures + sink.errors > 0 { s += ", \(sink.failures) failed, \(sink.errors) errored" }
             if sink.skipped > 0 { s += ", \(sink.skipped) skipped" }
             result.summary = s + " (JUnit)"

@@ -123,9 +123,9 @@ extension HealthVerifier {
         VerifierExample("Latency bands per component", with: """
             \(service())
             requests:
-              - {name: database, url: /components/database, latency: {samples: 5, p95: {degraded: 100ms, critical: 500ms}}}
-              - {name: cas, url: /components/cas, latency: {samples: 5, p95: {degraded: 50ms, critical: 200ms}}}
-              - {name: engine, url: /components/engine, latency: {samples: 3, p95: {degraded: 1s, critical: 5s}}}
+              - {name: database, url: /components/database, latency: {samples: 5, p95: {degraded: 2s, critical: 10s}}}
+              - {name: cas, url: /components/cas, latency: {samples: 5, p95: {degraded: 1s, critical: 8s}}}
+              - {name: engine, url: /components/engine, latency: {samples: 3, p95: {degraded: 3s, critical: 15s}}}
             """, files: files, expect: .passed),
         VerifierExample("A database slower than 500 ms is critical", with: """
             \(service("--slow database=600"))

@@ -148,6 +148,9 @@ extension MigrationsVerifier {
         "20260103000000_index": "CREATE INDEX users_name ON users(name);\n",
     ]
 
+    /// The first examples' history: one migration applied.
+    static let usersApplied = ["0001_create_users": ExampleHistory.createUsers]
+
     static let examples: [VerifierExample] = [
         VerifierExample(
             "Applied migration unchanged, one pending that dry-runs cleanly",
@@ -157,13 +160,15 @@ extension MigrationsVerifier {
                 "migrations/0002_add_email.sql": "ALTER TABLE users ADD COLUMN email TEXT;\n",
             ],
             expect: .passed, expectRules: ["migrations/pending"],
-            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001_create_users": ExampleHistory.createUsers]) }),
+            prepare: { root in try ExampleHistory.native(root: root, applied: usersApplied) },
+            prepareShell: ExampleHistory.shell(ExampleHistory.nativeSQL(usersApplied))),
         VerifierExample(
             "An applied migration was edited after it ran",
             with: "database: history.sqlite",
             files: ["migrations/0001_create_users.sql": ExampleHistory.createUsers + "CREATE INDEX users_name ON users(name);\n"],
             expect: .failed, expectRules: ["migrations/modified"],
-            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001_create_users": ExampleHistory.createUsers]) }),
+            prepare: { root in try ExampleHistory.native(root: root, applied: usersApplied) },
+            prepareShell: ExampleHistory.shell(ExampleHistory.nativeSQL(usersApplied))),
         VerifierExample(
             "A pending DROP TABLE with destructive: deny",
             with: "database: history.sqlite\ndestructive: deny",
@@ -172,7 +177,8 @@ extension MigrationsVerifier {
                 "migrations/0002_drop_users.sql": "DROP TABLE users;\n",
             ],
             expect: .failed, expectRules: ["migrations/destructive"],
-            prepare: { root in try ExampleHistory.native(root: root, applied: ["0001_create_users": ExampleHistory.createUsers]) }),
+            prepare: { root in try ExampleHistory.native(root: root, applied: usersApplied) },
+            prepareShell: ExampleHistory.shell(ExampleHistory.nativeSQL(usersApplied))),
         VerifierExample(
             "A Prisma migration deleted from the middle: Prisma would not notice, gate's strict rule does",
             with: "database: history.sqlite\nformat: prisma",
@@ -181,7 +187,8 @@ extension MigrationsVerifier {
                 "migrations/20260103000000_index/migration.sql": "CREATE INDEX users_name ON users(name);\n",
             ],
             expect: .failed, expectRules: ["migrations/strict-missing-file"],
-            prepare: { root in try ExampleHistory.prisma(root: root, applied: prismaApplied) }),
+            prepare: { root in try ExampleHistory.prisma(root: root, applied: prismaApplied) },
+            prepareShell: ExampleHistory.shell(ExampleHistory.prismaSQL(prismaApplied))),
         VerifierExample(
             "The same with strict: false: a warning, and the check passes as 'prisma migrate deploy' would",
             with: "database: history.sqlite\nformat: prisma\nstrict: false",
@@ -190,7 +197,8 @@ extension MigrationsVerifier {
                 "migrations/20260103000000_index/migration.sql": "CREATE INDEX users_name ON users(name);\n",
             ],
             expect: .passed, expectRules: ["migrations/strict-missing-file"],
-            prepare: { root in try ExampleHistory.prisma(root: root, applied: prismaApplied) }),
+            prepare: { root in try ExampleHistory.prisma(root: root, applied: prismaApplied) },
+            prepareShell: ExampleHistory.shell(ExampleHistory.prismaSQL(prismaApplied))),
         VerifierExample(
             "atlas.sum matches the files (no database needed)",
             with: "format: atlas",

@@ -27,6 +27,9 @@ struct SecretsOptions: Sendable {
     var jobs = ProcessInfo.processInfo.activeProcessorCount
     var decodeDepth = SecretEngine.defaultDecodeDepth
 
+    /// Where `write-baseline: true` writes when the check names no `baseline`.
+    static let defaultBaseline = ".gate/secrets-baseline.json"
+
     static let parameters: [ParameterSpec] = [
         ParameterSpec("config", .path, "A ruleset in gitleaks' TOML format (rules, allowlists, [extend] useDefault, "
                       + "disabledRules, regexTarget). Without '[extend] useDefault = true' it replaces the built-in rules."),
@@ -55,7 +58,7 @@ struct SecretsOptions: Sendable {
                       "Honour 'gate:allow', 'gitleaks:allow', 'pragma: allowlist secret', 'trufflehog:ignore' and "
                       + "'gate:allow-next-line' markers. Set false in CI to refuse them."),
         ParameterSpec("baseline", .path, "A baseline file: findings listed there (by rule, path and secret hash) are waived."),
-        ParameterSpec("write-baseline", .path, "Write every current finding to this baseline file (sorted, no line numbers)."),
+        ParameterSpec("write-baseline", .pathOrBool, default: "false", "Write every current finding to this baseline file (sorted, no line numbers) and pass: true for the 'baseline' file (.gate/secrets-baseline.json when there is none), or a path. Same form as in boundaries."),
         ParameterSpec("jobs", .int, default: "the number of cores", range: 1...256, "Files scanned in parallel."),
         ParameterSpec("decode-depth", .int, default: "\(SecretEngine.defaultDecodeDepth)", range: 0...4,
                       "Decode base64, hex and percent-encoded text that decodes to text, and scan it too: 1 decodes "
@@ -98,7 +101,9 @@ struct SecretsOptions: Sendable {
         }
         inlineIgnores = try p.bool("inline-ignores", default: true)
         if let b = try p.string("baseline") { baseline = p.resolve(b); baselineDisplay = b }
-        if let w = try p.string("write-baseline") { writeBaseline = p.resolve(w); writeBaselineDisplay = w }
+        if let w = try p.pathOrSwitch("write-baseline", whenTrue: baselineDisplay ?? Self.defaultBaseline) {
+            (writeBaseline, writeBaselineDisplay) = (w.path, w.display)
+        }
         // The baseline holds hashes that look like secrets to the generic rule; it is never scanned.
         for file in [baseline, writeBaseline].compactMap({ $0 }) where PathUtil.isInside(file, p.root) {
             exclude.append(Glob(PathUtil.relative(file, to: p.root)))

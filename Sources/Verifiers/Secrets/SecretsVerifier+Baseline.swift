@@ -1,3 +1,4 @@
+import Foundation
 import GateCore
 
 extension SecretsVerifier {
@@ -14,6 +15,8 @@ extension SecretsVerifier {
     func applyBaseline(_ reported: [(hit: SecretHit, place: Baseline.Place)], to findings: inout [Finding],
                        notes: inout [String], log: inout [String]) throws -> BaselineResult {
         guard let path = options.baseline else { return BaselineResult() }
+        // 'write-baseline: true' with a 'baseline' not written yet: this run creates it.
+        if options.writeBaseline == path && !FileManager.default.fileExists(atPath: path) { return BaselineResult() }
         let display = options.baselineDisplay ?? path
         let baseline = try Baseline.read(path, display: display)
         let places = baseline.places

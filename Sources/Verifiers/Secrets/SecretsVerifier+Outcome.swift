@@ -76,12 +76,18 @@ extension SecretsVerifier {
         if gitleaksWaived > 0 { notes.append("\(gitleaksWaived) in \(GitleaksIgnore.fileName)") }
         if documentation > 0 { notes.append("\(documentation) in documentation (warnings)") }
         if refusedMarkers > 0 { notes.append("\(refusedMarkers) inline markers refused") }
+        if let w = options.writeBaselineDisplay, written != nil, options.baseline != options.writeBaseline {
+            notes.append("set 'baseline: \(w)' so that later runs read it")
+        }
         let skipped = stats.binary + stats.tooLarge
         if skipped > 0 { notes.append("\(Format.count(skipped)) binary or large files skipped") }
         if !notes.isEmpty { summary += "; " + notes.joined(separator: ", ") }
 
         log = stats.logLines + engine.notes.map { "note: " + $0 } + log
-        if let w = options.writeBaselineDisplay, let written { log.append("wrote \(written) entries to the baseline '\(w)'") }
+        if let w = options.writeBaselineDisplay, let written {
+            log.append("wrote \(written) entries to the baseline '\(w)'"
+                + (options.baseline == options.writeBaseline ? "" : "; set 'baseline: \(w)' so that later runs read it"))
+        }
 
         let builtinIDs = Set(Self.descriptor.rules.map(\.id))
         let extra = engine.rules.map(\.spec).filter { !builtinIDs.contains($0.qualifiedID) }.map(Self.describe)

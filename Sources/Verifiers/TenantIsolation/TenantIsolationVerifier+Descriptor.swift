@@ -163,15 +163,16 @@ extension TenantIsolationVerifier {
         ],
         examples: [
             VerifierExample("A database where every reference stays inside its tenant", with: "database: app.db",
-                            expect: .passed, prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.clean) }),
+                            expect: .passed, prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.clean) },
+                            prepareShell: ExampleDatabase.shell(rows: ExampleDatabase.clean)),
             VerifierExample("A document filed in another tenant's folder", with: "database: app.db",
                             expect: .failed, expectRules: ["tenant-isolation/cross-tenant-reference"],
-                            prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.clean
-                                        + "INSERT INTO documents VALUES (12, 1, 20, 'misfiled');") }),
+                            prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.misfiled) },
+                            prepareShell: ExampleDatabase.shell(rows: ExampleDatabase.misfiled)),
             VerifierExample("A document without a tenant", with: "database: app.db",
                             expect: .failed, expectRules: ["tenant-isolation/null-tenant"],
-                            prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.clean
-                                        + "INSERT INTO documents VALUES (13, NULL, NULL, 'orphan');") }),
+                            prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.orphan) },
+                            prepareShell: ExampleDatabase.shell(rows: ExampleDatabase.orphan)),
         ])
 }
 
@@ -188,6 +189,12 @@ enum ExampleDatabase {
         INSERT INTO folders VALUES (10, 1, 'contracts'), (20, 2, 'contracts');
         INSERT INTO documents VALUES (1, 1, 10, 'nda'), (2, 2, 20, 'msa');
         """
+
+    static let misfiled = clean + "INSERT INTO documents VALUES (12, 1, 20, 'misfiled');\n"
+    static let orphan = clean + "INSERT INTO documents VALUES (13, NULL, NULL, 'orphan');\n"
+
+    /// The same database made by the sqlite3 shell, as `gate explain` prints it.
+    static func shell(rows: String) -> String { ExampleShell.sqlite("app.db", schema + "\n" + rows) }
 
     static func create(_ root: String, rows: String) throws {
         let queue = try DatabaseQueue(path: root + "/app.db")
