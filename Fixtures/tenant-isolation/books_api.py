@@ -26,6 +26,7 @@ Switches (each plants one flaw):
   --sqli             a quote in {username} makes GET /users/v1/{username} answer 500 (a broken SQL string)
   --dup-500          POST /books/v1 with an existing title answers 500 (an integrity error)
   --debug            GET /users/v1/_debug answers every user with their password, without credentials
+  --no-create        POST /books/v1 answers 403 (nothing can be created: probes fall back to real books)
   --token-uses N     a token expires after N authenticated requests (401 afterwards; log in again)
 """
 import argparse
@@ -44,7 +45,7 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--users", default="alice,bob,carol")
     ap.add_argument("--token-uses", type=int, default=0)
-    for flag in ["bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
+    for flag in ["no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
         ap.add_argument("--" + flag, action="store_true")
     args = ap.parse_args()
 
@@ -146,6 +147,8 @@ def main():
                              if args.list_all or b["user"] == who]
                 return self.reply(200, {"Books": sorted(items, key=lambda b: b["book_title"])})
             if parts == ["books", "v1"] and m == "POST":
+                if args.no_create:
+                    return self.reply(403, {"error": "creating books is closed"})
                 body = self.read_json()
                 if not body or not isinstance(body.get("book_title"), str) or not isinstance(body.get("secret"), str):
                     return self.reply(400, {"error": "give book_title and secret"})

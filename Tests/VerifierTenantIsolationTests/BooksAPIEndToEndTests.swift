@@ -113,6 +113,22 @@ import Testing
             + "tenants' own objects (nothing could be created): \(Self.password)"), "\(r.stdout)")
     }
 
+    /// When nothing can be created (POST answers 403), the writes fall back to the users' real books, and
+    /// the stats and the summary say so; the DELETEs go last, so the reads before them still find the books.
+    @Test func writesFallBackToRealObjectsWhenNothingCanBeCreated() async throws {
+        let api = try await BooksAPI(["--no-create"])
+        defer { api.stop() }
+        let reports = api.dir.file("reports")
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports), cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 0, "\(r.stdout)\(r.stderr)")
+        let http = try JSONValue.parse(file: reports + "/report.json").checks.first?.stats?["http"]
+        #expect(http?["created"] == .int(0) && http?["createdForWrites"] == .int(0), "\(String(describing: http))")
+        #expect(http?["writesOn"]?[Self.books] == .string("the tenants' own objects: none of 24 creates succeeded (403)"))
+        #expect(http?["cells"]?["enforced"] == .int(18) && http?["cells"]?["own"] == .int(9), "\(String(describing: http))")
+        #expect(r.stdout.contains("writes on the tenants' own objects (nothing could be created): \(Self.books), \(Self.password)"),
+                "\(r.stdout)")
+    }
+
     @Test func secureModeRaisesNoAlarm() async throws {
         let api = try await BooksAPI([])
         defer { api.stop() }
