@@ -27,6 +27,8 @@ Switches (each plants one flaw):
   --dup-500          POST /books/v1 with an existing title answers 500 (an integrity error)
   --debug            GET /users/v1/_debug answers every user with their password, without credentials
   --no-create        POST /books/v1 answers 403 (nothing can be created: probes fall back to real books)
+  --nonce            the login needs a fresh single-use nonce in an X-Nonce header, from GET /users/v1/nonce
+                     (public; {"nonce": ...}), as a CSRF-protected login form does
   --token-uses N     a token expires after N authenticated requests (401 afterwards; log in again)
 """
 import argparse
@@ -45,12 +47,12 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--users", default="alice,bob,carol")
     ap.add_argument("--token-uses", type=int, default=0)
-    for flag in ["no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
+    for flag in ["nonce", "no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
         ap.add_argument("--" + flag, action="store_true")
     args = ap.parse_args()
 
     lock = threading.Lock()
-    users, books, tokens = {}, {}, {}
+    users, books, tokens, nonces = {}, {}, {}, set()
     for name in args.users.split(","):
         password = os.environ.get("PASS_" + name.upper())
         if not password:
@@ -108,7 +110,18 @@ def main():
                     return self.reply(404, {"error": "not found"})
                 with lock:
                     return self.reply(200, {"users": sorted(users.values(), key=lambda u: u["username"])})
+            if m == "GET" and parts == ["users", "v1", "nonce"]:
+                nonce = secrets.token_hex(12)
+                with lock:
+                    nonces.add(nonce)
+                return self.reply(200, {"nonce": nonce})
             if m == "POST" and parts == ["users", "v1", "login"]:
+                if args.nonce:
+                    with lock:
+                        given = self.headers.get("X-Nonce", "")
+                        if given not in nonces:
+                            return self.reply(401, {"error": "missing or used nonce"})
+                        nonces.discard(given)
                 body = self.read_json() or {}
                 name = body.get("username")
                 u = users.get(name) if isinstance(name, str) else None

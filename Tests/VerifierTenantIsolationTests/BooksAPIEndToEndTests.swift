@@ -231,6 +231,53 @@ import Testing
             + "by 'user'); they are left out of its ids" }, "\(owned)")
     }
 
+    /// A login that needs a fresh nonce: a flow of two steps, the first capturing the nonce that the second
+    /// sends in a header and the second capturing the token. Tokens that die after 40 requests are renewed
+    /// by running the whole flow again (a nonce is single-use). No password, token or nonce is shown.
+    @Test func loginFlowWithCapturesRunsPerTenantAndOnRenewal() async throws {
+        let api = try await BooksAPI(["--nonce", "--token-uses", "40", "--bola-books"])
+        defer { api.stop() }
+        let reports = api.dir.file("reports")
+        let flow = "login=[{path: /users/v1/nonce, capture: {nonce: $.nonce}}, {path: /users/v1/login, headers: {X-Nonce: '{nonce}'}, "
+            + "body: {username: '{username}', password: '{password}'}, capture: {token: $.auth_token}}]"
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports, mutations: false) + ["--set", flow],
+                                    cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
+        let report = try JSONValue.parse(file: reports + "/report.json")
+        #expect(report.findings.filter { $0.rule == "tenant-isolation/cross-tenant-read" }.count == 6, "\(report.findings)")
+        #expect(report.findings.allSatisfy { $0.rule == "tenant-isolation/cross-tenant-read" }, "\(report.findings)")
+        #expect(report.checks.first?.stats?["http"]?["logins"] == .int(6))
+        let all = BooksAPI.everything(r, reports: reports)
+        for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
+
+        // The one-request login of the document cannot log in here: the error names the step and its status.
+        let plain = try await Exec.gate(Self.openAPIArgs(api, reports: reports + "2", mutations: false), cwd: api.dir.path,
+                                        env: api.passwords)
+        #expect(plain.code == 3 && (plain.stdout + plain.stderr).contains("tenant 'alice': the login POST /users/v1/login answered 401 "
+            + "('{\"error\": \"missing or used nonce\"}')"), "\(plain.stdout)\(plain.stderr)")
+    }
+
+    /// A step that uses what no earlier step captured, and a flow that never captures the token: exit 2
+    /// naming the key.
+    @Test func badLoginFlowsExitTwo() async throws {
+        let dir = try TempDir("tenant-login-flow")
+        defer { dir.remove() }
+        let base = ["check", "tenant-isolation", dir.path, "--set", "base-url=http://127.0.0.1:9",
+                    "--set", "tenants=[{name: a, password-env: PA}, {name: b, password-env: PB}]",
+                    "--set", "resources=[{path: '/x/{id}', ids: {a: [1], b: [2]}}]"]
+        for (flow, expected) in [
+            ("[{path: /login, headers: {X-Nonce: '{nonce}'}, capture: {token: $.t}}]",
+             "'login': login step 1 uses '{nonce}', which no earlier step captures"),
+            ("[{path: /nonce, capture: {nonce: $.n}}, {path: /login, body: {n: '{nonce}'}, capture: {t: $.t}}]",
+             "'token'"),
+            ("[{path: /nonce, captur: {nonce: $.n}}]", "'captur'"),
+            ("{path: /login, body: {n: '{nonce}'}, token: $.t}", "one request knows only"),
+        ] {
+            let r = try await Exec.gate(base + ["--set", "login=" + flow], cwd: dir.path)
+            #expect(r.code == 2 && r.stderr.contains(expected) && r.stderr.contains("--set:"), "\(flow): \(r.stderr)")
+        }
+    }
+
     /// A wrong password is an error naming the tenant and the status, never the password.
     @Test func aFailedLoginSaysSoWithoutThePassword() async throws {
         let api = try await BooksAPI([])

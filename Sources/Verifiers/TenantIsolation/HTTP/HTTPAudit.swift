@@ -174,9 +174,10 @@ struct HTTPAudit {
 
     /// Logs tenant `t` in (again) and keeps its new token, redacted from then on.
     private mutating func renew(_ t: Int, _ spec: LoginSpec) async throws {
-        let token = try await login(t, spec, password: passwords[t]!)
+        let (token, captured) = try await login(t, spec, password: passwords[t]!)
         tokens[t] = token
         secrets.append((token, "[redacted:login token of \(options.tenants[t].name)]"))
+        for v in captured { secrets.append((v, "[redacted:login capture of \(options.tenants[t].name)]")) }
         logins += 1
     }
 
@@ -303,9 +304,12 @@ struct HTTPAudit {
 
     /// A body as one line of text: control characters become spaces, credentials are redacted (also a
     /// token cut short where the captured body ends).
-    func preview(_ body: [UInt8], limit: Int = 160) -> String {
+    func preview(_ body: [UInt8], limit: Int = 160, also values: [String: String] = [:]) -> String {
         var text = String(decoding: body, as: UTF8.self)
-        for (token, mark) in secrets where !token.isEmpty {
+        // A login flow's values so far (the password, what earlier steps captured), but not the names.
+        let more = values.filter { !["username", "tenant"].contains($0.key) && $0.value.count >= 4 }.sorted { $0.key < $1.key }
+            .map { ($0.value, "[redacted:{\($0.key)}]") }
+        for (token, mark) in more + secrets where !token.isEmpty {
             if text.contains(token) { text = text.replacingOccurrences(of: token, with: mark) }
             for k in stride(from: token.count - 1, through: 4, by: -1) where text.hasSuffix(token.prefix(k)) {
                 text = String(text.dropLast(k)) + mark

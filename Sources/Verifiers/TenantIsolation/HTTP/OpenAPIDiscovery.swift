@@ -108,7 +108,7 @@ struct OpenAPIDiscovery: Sendable {
                   let password = props.keys.sorted().first(where: { $0.lowercased().contains("password") }),
                   case .object(let answer)? = op.responseSchema?.member("properties"),
                   let token = answer.keys.sorted().first(where: { $0.lowercased().contains("token") }),
-                  let selector = try? IDSelector("$['\(token)']") else { continue }
+                  let selector = try? JSONPath("$['\(token)']") else { continue }
             var body: [String: JSONValue] = [:]
             for key in props.keys.sorted() {
                 let lower = key.lowercased()
