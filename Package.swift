@@ -89,7 +89,7 @@ let package = Package(
             swiftSettings: strict),
         // OpenAPI 3.0/3.1 documents (YAML or JSON, local $refs) and values from their schemas, for health's
         // sweep and tenant-isolation's discovery.
-        .target(name: "GateOpenAPI", dependencies: ["GateCore"], swiftSettings: strict),
+        .target(name: "GateOpenAPI", dependencies: ["GateCore", "GateHTTP"], swiftSettings: strict),
         .target(
             name: "GateStore",
             dependencies: ["GateCore", "CStateSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -14,15 +14,21 @@ Routes (JSON in and out; 'auth' means `Authorization: Bearer <token>` from the l
   GET  /books/v1                        auth; the caller's books [{book_title, user}]
   POST /books/v1                        auth; {book_title, secret} -> 201; 409 when the title exists
   GET  /books/v1/{book_title}           auth; {book_title, secret, user}; 404 when not the caller's
+  PUT  /books/v1/{book_title}           auth; {"secret": ...} -> 204; 400 without a secret; 404 when not the caller's
+  DELETE /books/v1/{book_title}         auth; 204; 404 when not the caller's
   GET  /users/v1/_debug                 404 (secure)
 
 Switches (each plants one flaw):
   --bola-books       GET /books/v1/{book_title} returns any user's book (reading another user's secret)
+  --bola-book-writes PUT and DELETE /books/v1/{book_title} change or delete any user's book
   --bola-password    PUT /users/v1/{username}/password changes any user's password
   --list-all         GET /books/v1 returns every user's books, with their owner in 'user'
   --sqli             a quote in {username} makes GET /users/v1/{username} answer 500 (a broken SQL string)
   --dup-500          POST /books/v1 with an existing title answers 500 (an integrity error)
   --debug            GET /users/v1/_debug answers every user with their password, without credentials
+  --no-create        POST /books/v1 answers 403 (nothing can be created: probes fall back to real books)
+  --nonce            the login needs a fresh single-use nonce in an X-Nonce header, from GET /users/v1/nonce
+                     (public; {"nonce": ...}), as a CSRF-protected login form does
   --token-uses N     a token expires after N authenticated requests (401 afterwards; log in again)
 """
 import argparse
@@ -41,12 +47,12 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--users", default="alice,bob,carol")
     ap.add_argument("--token-uses", type=int, default=0)
-    for flag in ["bola-books", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
+    for flag in ["nonce", "no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
         ap.add_argument("--" + flag, action="store_true")
     args = ap.parse_args()
 
     lock = threading.Lock()
-    users, books, tokens = {}, {}, {}
+    users, books, tokens, nonces = {}, {}, {}, set()
     for name in args.users.split(","):
         password = os.environ.get("PASS_" + name.upper())
         if not password:
@@ -104,7 +110,18 @@ def main():
                     return self.reply(404, {"error": "not found"})
                 with lock:
                     return self.reply(200, {"users": sorted(users.values(), key=lambda u: u["username"])})
+            if m == "GET" and parts == ["users", "v1", "nonce"]:
+                nonce = secrets.token_hex(12)
+                with lock:
+                    nonces.add(nonce)
+                return self.reply(200, {"nonce": nonce})
             if m == "POST" and parts == ["users", "v1", "login"]:
+                if args.nonce:
+                    with lock:
+                        given = self.headers.get("X-Nonce", "")
+                        if given not in nonces:
+                            return self.reply(401, {"error": "missing or used nonce"})
+                        nonces.discard(given)
                 body = self.read_json() or {}
                 name = body.get("username")
                 u = users.get(name) if isinstance(name, str) else None
@@ -143,6 +160,8 @@ def main():
                              if args.list_all or b["user"] == who]
                 return self.reply(200, {"Books": sorted(items, key=lambda b: b["book_title"])})
             if parts == ["books", "v1"] and m == "POST":
+                if args.no_create:
+                    return self.reply(403, {"error": "creating books is closed"})
                 body = self.read_json()
                 if not body or not isinstance(body.get("book_title"), str) or not isinstance(body.get("secret"), str):
                     return self.reply(400, {"error": "give book_title and secret"})
@@ -159,6 +178,19 @@ def main():
                 if b is None or (b["user"] != who and not args.bola_books):
                     return self.reply(404, {"error": "no such book"})
                 return self.reply(200, b)
+            if len(parts) == 3 and parts[:2] == ["books", "v1"] and m in ("PUT", "DELETE"):
+                body = self.read_json() if m == "PUT" else {}
+                if m == "PUT" and (not body or not isinstance(body.get("secret"), str)):
+                    return self.reply(400, {"error": "give a secret"})
+                with lock:
+                    b = books.get(parts[2])
+                    if b is None or (b["user"] != who and not args.bola_book_writes):
+                        return self.reply(404, {"error": "no such book"})
+                    if m == "PUT":
+                        b["secret"] = body["secret"]
+                    else:
+                        del books[parts[2]]
+                return self.reply(204)
             if parts and parts[0] in ("users", "books", "me"):
                 return self.reply(405, {"error": "method not allowed"})
             return self.reply(404, {"error": "not found"})

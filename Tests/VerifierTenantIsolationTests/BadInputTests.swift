@@ -70,7 +70,7 @@ import Testing
         #expect(message(login + "login: {path: /login, token: $.token, tokn: x}").contains("'tokn'"))
         #expect(message(login + "login: {path: /login}").contains("'token'"))
         #expect(message(login + "login: {path: login, token: $.t}").hasPrefix("'path': the login path 'login' must start with '/'"))
-        #expect(message(login + "login: {path: /login, token: t}").hasPrefix("'token': the selector 't' must start with '$'"))
+        #expect(message(login + "login: {path: /login, token: t}").hasPrefix("'token': 't' must start with '$'"))
         #expect(message(Self.http.replacingOccurrences(of: "token-env: G", with: "token-env: G, password-env: P")
             + "login: {path: /login, token: $.t}").contains("has both 'token-env' and 'password-env'"))
         #expect(message(Self.http.replacingOccurrences(of: "ids: {acme: [1]}", with: "ids-from: {path: /d, owner: user}"))

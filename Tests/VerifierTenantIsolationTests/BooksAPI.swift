@@ -8,7 +8,7 @@ import Testing
 /// (PASS_<NAME>), with the switches that plant its flaws.
 final class BooksAPI: @unchecked Sendable {
     static let users = ["alice", "bob", "carol"]
-    static let allFlaws = ["--bola-books", "--bola-password", "--list-all", "--sqli", "--dup-500", "--debug"]
+    static let allFlaws = ["--bola-books", "--bola-book-writes", "--bola-password", "--list-all", "--sqli", "--dup-500", "--debug"]
 
     let service: FixtureService
     /// PASS_<NAME> to that user's password.
@@ -43,6 +43,23 @@ final class BooksAPI: @unchecked Sendable {
               case .object(let o) = try JSONDecoder().decode(JSONValue.self, from: Data(answer.body)),
               case .string(let token)? = o["auth_token"] else { throw VerifierError("login of \(user) failed: \(r)") }
         return token
+    }
+
+    /// `user`'s books as `token` sees them: title to secret (GET /books/v1, then each book).
+    func books(_ token: String) async throws -> [String: String] {
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        func get(_ path: String) async throws -> JSONValue {
+            let r = await client.send(HTTPRequest(url: service.url(path), headers: [HTTPHeader("Authorization", "Bearer " + token)]))
+            guard case .success(let answer) = r, answer.status == 200 else { throw VerifierError("GET \(path) failed: \(r)") }
+            return try JSONDecoder().decode(JSONValue.self, from: Data(answer.body))
+        }
+        var out: [String: String] = [:]
+        for case .object(let item) in (try await get("/books/v1"))["Books"]?.items ?? [] {
+            guard case .string(let title)? = item["book_title"] else { continue }
+            if case .string(let secret)? = try await get("/books/v1/" + title)["secret"] { out[title] = secret }
+        }
+        return out
     }
 
     /// Everything gate wrote: its console and every file under `reports`.

@@ -50,7 +50,8 @@ import Testing
         func count(_ rule: String) -> Int { findings.filter { $0.rule == "tenant-isolation/" + rule }.count }
         // Every ordered pair of the three users, for reading books and for changing passwords.
         #expect(count("cross-tenant-read") == 6, "\(findings)")
-        #expect(count("cross-tenant-write") == 6, "\(findings)")
+        // Books changed and deleted (on books made for the purpose) and passwords changed.
+        #expect(count("cross-tenant-write") == 12, "\(findings)")
         #expect(count("cross-tenant-list") == 3, "\(findings)")
         // A quote breaks the hand-built SQL of GET /users/v1/{username}: the single quote and the SQL fragment.
         // Creating a book whose title exists (one's own again, or another user's) is an integrity error.
@@ -61,7 +62,7 @@ import Testing
             "POST /books/v1 answered 500 to a create carrying another tenant's id (3 probes of '\(Self.books)')",
             "POST /books/v1 answered 500 to a duplicate create (the same body twice) (3 probes of '\(Self.books)')",
         ])
-        #expect(report.checks.first?.stats?["http"]?["created"] == .int(3))
+        #expect(report.checks.first?.stats?["http"]?["created"] == .int(27))
         #expect(findings.contains { $0.message.hasPrefix("tenant 'alice' can change objects of tenant 'bob' by its id with its own "
             + "token: PUT /users/v1/bob/password with a valid body answered 204") })
         #expect(findings.contains { $0.message.hasPrefix("tenant 'alice' can read objects of tenant 'bob' by its id with its own "
@@ -72,6 +73,60 @@ import Testing
         let all = BooksAPI.everything(r, reports: reports)
         for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
         #expect(!all.contains("secret-"), "a book's secret leaked")
+    }
+
+    /// With `allow-mutations: true` the PUT and DELETE probes of books run on books each owner created for
+    /// the purpose, never on the users' real books, even when the API lets anyone change or delete any book;
+    /// gate removes what it created. The password change, which nothing can create a target for, runs on
+    /// the users themselves, and the stats say so.
+    @Test func writesRunOnObjectsCreatedForThePurpose() async throws {
+        let api = try await BooksAPI(["--bola-book-writes"])
+        defer { api.stop() }
+        // Tokens taken before the run stay valid after gate's own password changes.
+        var tokens: [String: String] = [:], before: [String: [String: String]] = [:]
+        for u in BooksAPI.users {
+            tokens[u] = try await api.login(u)
+            before[u] = try await api.books(tokens[u]!)
+        }
+        #expect(before["alice"]?.keys.sorted() == ["alice-book-1", "alice-book-2"])
+        let reports = api.dir.file("reports")
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports), cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
+        for u in BooksAPI.users {
+            #expect(try await api.books(tokens[u]!) == before[u], "\(u)'s real books changed, or gate left some behind")
+        }
+        let report = try JSONValue.parse(file: reports + "/report.json")
+        let writes = report.findings.filter { $0.rule == "tenant-isolation/cross-tenant-write" }
+        #expect(writes.count == 6 && writes.allSatisfy { $0.message.contains("on an object it created for the purpose") }, "\(writes)")
+        #expect(writes.contains { $0.message.hasPrefix("tenant 'alice' can delete objects of tenant 'bob' by its id with its own token: "
+            + "DELETE /books/v1/gate-") }, "\(writes)")
+        let http = report.checks.first?.stats?["http"]
+        // Per owner: PUT and DELETE, each for the owner, no one and the two others: 8 books; plus one to
+        // create-test each: 27 in all. The owners' and the other users' DELETEs removed 9, gate the rest.
+        #expect(http?["created"] == .int(27) && http?["createdForWrites"] == .int(24), "\(String(describing: http))")
+        #expect(http?["removed"] == .int(18) && http?["removedByProbes"] == .int(9), "\(String(describing: http))")
+        #expect(http?["writesOn"] == .object([
+            Self.books: .string("24 objects created for the purpose"),
+            Self.password: .string("the tenants' own objects: the API has no create operation for it"),
+        ]))
+        #expect(r.stdout.contains("27 objects created for the purpose (24 for the mutating probes), all removed; writes on the "
+            + "tenants' own objects (nothing could be created): \(Self.password)"), "\(r.stdout)")
+    }
+
+    /// When nothing can be created (POST answers 403), the writes fall back to the users' real books, and
+    /// the stats and the summary say so; the DELETEs go last, so the reads before them still find the books.
+    @Test func writesFallBackToRealObjectsWhenNothingCanBeCreated() async throws {
+        let api = try await BooksAPI(["--no-create"])
+        defer { api.stop() }
+        let reports = api.dir.file("reports")
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports), cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 0, "\(r.stdout)\(r.stderr)")
+        let http = try JSONValue.parse(file: reports + "/report.json").checks.first?.stats?["http"]
+        #expect(http?["created"] == .int(0) && http?["createdForWrites"] == .int(0), "\(String(describing: http))")
+        #expect(http?["writesOn"]?[Self.books] == .string("the tenants' own objects: none of 24 creates succeeded (403)"))
+        #expect(http?["cells"]?["enforced"] == .int(18) && http?["cells"]?["own"] == .int(9), "\(String(describing: http))")
+        #expect(r.stdout.contains("writes on the tenants' own objects (nothing could be created): \(Self.books), \(Self.password)"),
+                "\(r.stdout)")
     }
 
     @Test func secureModeRaisesNoAlarm() async throws {
@@ -88,8 +143,9 @@ import Testing
         #expect(http?["openapi"]?["skipped"]?["GET /users/v1/_debug"] != nil)
         let cells = http?["cells"]
         #expect(cells?["enforced"] == .int(18) && cells?["bypassed"] == .int(0), "\(String(describing: cells))")
-        // One book per user made for the purpose; the duplicate and the other user's title answered 409.
-        #expect(http?["created"] == .int(3))
+        // One book per user made to test creating (the duplicate and the other user's title answered 409),
+        // and 8 per user for the PUT and DELETE probes; every one removed at the end.
+        #expect(http?["created"] == .int(27) && http?["removed"] == .int(24) && http?["removedByProbes"] == .int(3))
         let all = BooksAPI.everything(r, reports: reports)
         for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
     }
@@ -173,6 +229,53 @@ import Testing
         #expect(owned.filter { $0.rule == "tenant-isolation/cross-tenant-list" }.count == 3, "\(owned)")
         #expect(owned.contains { $0.message == "GET /books/v1 as tenant 'alice' lists 4 objects of other owners ('bob', 'carol', "
             + "by 'user'); they are left out of its ids" }, "\(owned)")
+    }
+
+    /// A login that needs a fresh nonce: a flow of two steps, the first capturing the nonce that the second
+    /// sends in a header and the second capturing the token. Tokens that die after 40 requests are renewed
+    /// by running the whole flow again (a nonce is single-use). No password, token or nonce is shown.
+    @Test func loginFlowWithCapturesRunsPerTenantAndOnRenewal() async throws {
+        let api = try await BooksAPI(["--nonce", "--token-uses", "40", "--bola-books"])
+        defer { api.stop() }
+        let reports = api.dir.file("reports")
+        let flow = "login=[{path: /users/v1/nonce, capture: {nonce: $.nonce}}, {path: /users/v1/login, headers: {X-Nonce: '{nonce}'}, "
+            + "body: {username: '{username}', password: '{password}'}, capture: {token: $.auth_token}}]"
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports, mutations: false) + ["--set", flow],
+                                    cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
+        let report = try JSONValue.parse(file: reports + "/report.json")
+        #expect(report.findings.filter { $0.rule == "tenant-isolation/cross-tenant-read" }.count == 6, "\(report.findings)")
+        #expect(report.findings.allSatisfy { $0.rule == "tenant-isolation/cross-tenant-read" }, "\(report.findings)")
+        #expect(report.checks.first?.stats?["http"]?["logins"] == .int(6))
+        let all = BooksAPI.everything(r, reports: reports)
+        for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
+
+        // The one-request login of the document cannot log in here: the error names the step and its status.
+        let plain = try await Exec.gate(Self.openAPIArgs(api, reports: reports + "2", mutations: false), cwd: api.dir.path,
+                                        env: api.passwords)
+        #expect(plain.code == 3 && (plain.stdout + plain.stderr).contains("tenant 'alice': the login POST /users/v1/login answered 401 "
+            + "('{\"error\": \"missing or used nonce\"}')"), "\(plain.stdout)\(plain.stderr)")
+    }
+
+    /// A step that uses what no earlier step captured, and a flow that never captures the token: exit 2
+    /// naming the key.
+    @Test func badLoginFlowsExitTwo() async throws {
+        let dir = try TempDir("tenant-login-flow")
+        defer { dir.remove() }
+        let base = ["check", "tenant-isolation", dir.path, "--set", "base-url=http://127.0.0.1:9",
+                    "--set", "tenants=[{name: a, password-env: PA}, {name: b, password-env: PB}]",
+                    "--set", "resources=[{path: '/x/{id}', ids: {a: [1], b: [2]}}]"]
+        for (flow, expected) in [
+            ("[{path: /login, headers: {X-Nonce: '{nonce}'}, capture: {token: $.t}}]",
+             "'login': login step 1 uses '{nonce}', which no earlier step captures"),
+            ("[{path: /nonce, capture: {nonce: $.n}}, {path: /login, body: {n: '{nonce}'}, capture: {t: $.t}}]",
+             "'token'"),
+            ("[{path: /nonce, captur: {nonce: $.n}}]", "'captur'"),
+            ("{path: /login, body: {n: '{nonce}'}, token: $.t}", "one request knows only"),
+        ] {
+            let r = try await Exec.gate(base + ["--set", "login=" + flow], cwd: dir.path)
+            #expect(r.code == 2 && r.stderr.contains(expected) && r.stderr.contains("--set:"), "\(flow): \(r.stderr)")
+        }
     }
 
     /// A wrong password is an error naming the tenant and the status, never the password.

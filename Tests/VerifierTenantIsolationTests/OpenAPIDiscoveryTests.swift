@@ -79,6 +79,8 @@ import Testing
         #expect(o.resources[1].ids == ["acme": ["acme"], "globex": ["globex"]])
         #expect(o.resources[2].body == .object(["password": .string("a-new-password")]))
         #expect(o.resources[0].create?.path.description == "/books/v1" && o.resources[0].create?.idField == "book_title")
+        #expect(o.resources[0].methods == ["DELETE", "GET", "PUT"] && o.resources[0].create?.deletable == true)
+        #expect(o.resources[0].body == .object(["secret": .string("a-changed-secret")]))
         #expect(o.discovery?.skipped["GET /me"] == "no object parameter: the tenant is the token's, nothing to cross")
     }
 }

@@ -84,10 +84,12 @@ extension TenantIsolationVerifier {
                           "The service's OpenAPI 3.0 or 3.1 document (YAML or JSON): resources, methods, bodies, list "
                           + "operations with their id and owner fields, and the login are learned from it; 'resources' and "
                           + "'login' override what was learned."),
-            ParameterSpec("login", .map,
+            ParameterSpec("login", .any,
                           "{path, method?, body?, token}: how tenants with 'password-env' log in (POST of "
                           + "{username, password} by default; 'token' selects the token in the answer, such as $.auth_token). "
-                          + "Run again for a tenant whose probes answer 401 after its token worked."),
+                          + "Or a flow: a list of steps {path, method?, headers?, body?, capture?}, each capture ({nonce: "
+                          + "$.nonce}) filling {nonce} in later steps, one capturing {token: ...}. Strings may hold {username}, "
+                          + "{password} and {tenant}. Run again for a tenant whose probes answer 401 after its token worked."),
             ParameterSpec("resources", .mapList,
                           "Each {path: /tenants/{tenant}/documents/{id}} with 'ids' (tenant name to ids) or 'ids-from' "
                           + "(a list path, or {path, selector, id-field, owner-field} such as $.documents[*].id or "

@@ -154,7 +154,13 @@ public struct TenantIsolationVerifier: Verifier {
             "matrix": .object(matrix),
         ]
         if o.login != nil { stats["logins"] = .int(audit.logins) }
-        if o.resources.contains(where: { $0.create != nil }) { stats["created"] = .int(audit.created) }
+        if o.resources.contains(where: { $0.create != nil }) {
+            stats["created"] = .int(audit.created)
+            stats["createdForWrites"] = .int(audit.createdForWrites)
+            stats["removed"] = .int(audit.removed)
+            stats["removedByProbes"] = .int(audit.alreadyGone)
+        }
+        if !audit.writeTargets.isEmpty { stats["writesOn"] = .object(audit.writeTargets.mapValues { .string($0) }) }
         if let d = o.discovery {
             stats["openapi"] = .object([
                 "learned": .array(d.resources.map { .string($0.path.description) }),
@@ -168,7 +174,14 @@ public struct TenantIsolationVerifier: Verifier {
         if counts["untested"]! > 0 { line += ", \(counts["untested"]!) untested" }
         let crashes = audit.findings.filter { $0.rule == "tenant-isolation/server-error" }.count
         if crashes > 0 { line += "; \(crashes) server-error \(crashes == 1 ? "finding" : "findings")" }
-        if audit.created > 0 { line += "; \(audit.created) \(audit.created == 1 ? "object" : "objects") created for the purpose" }
+        if audit.created > 0 {
+            line += "; \(audit.created) \(audit.created == 1 ? "object" : "objects") created for the purpose"
+            if audit.createdForWrites > 0 { line += " (\(audit.createdForWrites) for the mutating probes)" }
+            let left = audit.created - audit.removed - audit.alreadyGone
+            line += left == 0 ? ", all removed" : ", \(left) left in place (no DELETE, or it failed)"
+        }
+        let onReal = audit.writeTargets.filter { $0.value.hasPrefix("the tenants' own objects") }.keys.sorted()
+        if !onReal.isEmpty { line += "; writes on the tenants' own objects (nothing could be created): " + onReal.joined(separator: ", ") }
         if !audit.unsupported.isEmpty {
             stats["unsupportedMethods"] = .object(audit.unsupported.mapValues { .array($0.map { .string($0) }) })
             let notes = audit.unsupported.sorted(by: { $0.key < $1.key }).map { "\($1.joined(separator: ", ")) on '\($0)'" }

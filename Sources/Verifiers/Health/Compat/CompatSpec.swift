@@ -1,4 +1,5 @@
 import GateCore
+import GateOpenAPI
 
 /// `compat-lock:` the version and ABI/format fields a release recorded. A field that changed while the
 /// major version did not is a break. `compat-fields` names the fields (JSON paths); by default every

@@ -1,4 +1,5 @@
 import GateCore
+import GateOpenAPI
 
 /// `version: ">=1.4.0 <2.0.0"` (the body's `$.version`) or `version: {path: $.engine.version, range: ^1.4}`:
 /// the version found must parse as semver and lie in the range.

@@ -1,4 +1,5 @@
 import GateCore
+import GateOpenAPI
 
 /// `service:` a program the check starts before probing and stops after: `{run: ..., port-file: ...}`.
 /// With `port-file`, the service picks a free port and writes it there; `{port}` is that port.

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 
 /// What an answer must look like. Every failed expectation is its own finding.
 struct Expectations: Sendable, Hashable {

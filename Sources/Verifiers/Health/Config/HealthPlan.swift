@@ -1,4 +1,5 @@
 import GateCore
+import GateOpenAPI
 import GateHTTP
 
 /// A health check's `with:` block, validated at load time: what to start, what to wait for, and the

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 
 /// `metrics:` scrape an exposition and judge it: `{url: /metrics, require: [...], lint: true}`, or just the
 /// path. The exposition must parse (a malformed one is what `promtool check metrics` rejects); with `lint`

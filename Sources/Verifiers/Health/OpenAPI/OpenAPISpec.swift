@@ -1,4 +1,5 @@
 import GateCore
+import GateOpenAPI
 
 /// `openapi:` the "no hard 500s" sweep: every GET operation of the document (and the others with
 /// `allow-mutations: true`) is called with valid, malformed and boundary values for each path and query

@@ -53,18 +53,13 @@ enum FlowRun {
                 }
             }
             if answers.count > 1 { record["repeats"] = .int(answers.count) }
-            var missing = false
-            for c in step.capture {
-                guard let json, let v = c.path.evaluate(json).first?.value else {
-                    judge.add("capture", "\(step.name): nothing at \(c.path) to capture as '{\(c.name)}'; the later steps need it",
-                              identity: "\(step.name)|capture|\(c.name)")
-                    missing = true
-                    continue
-                }
-                values[c.name] = if case .string(let s) = v { s } else { v.compactText }
+            let missing = FlowCapture.apply(step.capture, to: json, values: &values)
+            for c in step.capture where missing.contains(c.name) {
+                judge.add("capture", "\(step.name): nothing at \(c.path) to capture as '{\(c.name)}'; the later steps need it",
+                          identity: "\(step.name)|capture|\(c.name)")
             }
             done.append(.object(record))
-            if missing { break }
+            if !missing.isEmpty { break }
         }
         return .object(["steps": .array(done), "completed": .int(done.count), "of": .int(steps.count)])
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GateCore
+import GateOpenAPI
 import GateHTTP
 
 /// Everything probes of one check share while it runs: the HTTP client, the tokens read from the

@@ -116,7 +116,8 @@ extension HTTPAudit {
                 let how = actorPath ? "through its own path carrying the other tenant's id (IDOR)"
                     : options.resources[r].path.hasTenant ? "at the owner's path" : "by its id with its own token"
                 let verb = !writes ? "read" : first.probe.request.method == "DELETE" ? "delete" : "change"
-                let sent = first.probe.request.body == nil ? "" : " with a valid body"
+                let sent = (first.probe.request.body == nil ? "" : " with a valid body")
+                    + (first.probe.madeForProbe ? " on an object it created for the purpose" : "")
                 add(Finding(
                     rule: writes ? "tenant-isolation/cross-tenant-write" : "tenant-isolation/cross-tenant-read",
                     message: "tenant '\(actor)' can \(verb) objects of tenant '\(owner)' \(how): \(first.probe.display)\(sent) "

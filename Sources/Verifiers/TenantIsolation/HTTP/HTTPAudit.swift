@@ -29,8 +29,17 @@ struct HTTPAudit {
     private var worked: Set<Int> = []
     /// Logins made: one per tenant that logs in, plus one per renewal after a 401.
     var logins = 0
-    /// Objects created for the purpose (2xx answers to `create`'s first batch).
+    /// Objects created for the purpose (2xx answers to `create`'s first batch and to the creates made for
+    /// the mutating probes).
     var created = 0
+    /// Of those, the objects made for mutating probes to change or delete.
+    var createdForWrites = 0
+    /// Objects gate removed at the end (2xx to the owner's DELETE), and those a probe had removed already (404/410).
+    var removed = 0, alreadyGone = 0
+    /// Resource pattern to what its mutating probes ran against (objects created for them, or the tenants' own).
+    var writeTargets: [String: String] = [:]
+    /// Resource to tenant to the ids of the objects gate created, for the cleanup.
+    private var made: [Int: [Int: [String]]] = [:]
 
     init(options: HTTPOptions, context: CheckContext, maxIDs: Int) {
         self.options = options
@@ -74,7 +83,11 @@ struct HTTPAudit {
             try context.checkCancellation()
             try readLists(zip(lists, answers).map { ($0, $1) })
         }
-        let plan = ProbePlan.probes(options, ids: ids)
+        // Fresh each run, so that runs do not collide on the objects they create.
+        let run = String(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF, radix: 16)
+        var answered: [Answered] = []
+        let forWrites = try await createForWrites(run: run, answered: &answered)
+        let plan = ProbePlan.probes(options, ids: ids, made: forWrites)
         let hasCells = plan.contains { if case .cross = $0.kind { true } else { false } }
         guard hasCells else {
             if findings.contains(where: { $0.severity == .error }) { return [] }  // the lists failed; their findings say why
@@ -87,28 +100,84 @@ struct HTTPAudit {
                 + "sure each tenant owns at least one object that its 'ids-from' list returns")
         }
         context.progress("sending \(plan.count) probes")
-        let answers = try await send(plan.map(\.request))
-        try context.checkCancellation()
-        var answered = zip(plan, answers).map { ($0, $1) }
+        // DELETEs of real objects (nothing could be created) go last, so that they do not void the other probes.
+        func last(_ p: PlannedProbe) -> Bool {
+            if case .malformed = p.kind { return false }
+            return p.request.method == "DELETE" && !p.madeForProbe
+        }
+        for batch in [plan.filter { !last($0) }, plan.filter(last)] where !batch.isEmpty {
+            let answers = try await send(batch.map(\.request))
+            try context.checkCancellation()
+            answered += zip(batch, answers).map { ($0, $1) }
+        }
         // Creates in two batches: the duplicates must follow the objects they duplicate.
-        let run = String(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF, radix: 16)
         for second in [false, true] {
             let creates = ProbePlan.creates(options, ids: ids, run: run, second: second)
             guard !creates.isEmpty else { break }
             context.progress("sending \(creates.count) create requests")
             let got = try await send(creates.map(\.request))
             try context.checkCancellation()
-            if !second { created += got.filter(Self.ok).count }
+            if !second {
+                for (p, a) in zip(creates, got) where Self.ok(a) { created += 1; made[p.resource, default: [:]][p.owner, default: []].append(p.objectID) }
+            }
             answered += zip(creates, got).map { ($0, $1) }
         }
+        try await removeMade()
         return answered
+    }
+
+    /// Creates the objects the mutating probes will change or delete, as their owners; the objects made per
+    /// resource and tenant. A resource whose creates all fail, or that the API cannot create, is probed on
+    /// the tenants' own objects, and `writeTargets` says so.
+    private mutating func createForWrites(run: String, answered: inout [Answered]) async throws -> [Int: [Int: [String]]] {
+        for r in options.resources.indices where !ProbePlan.writes(options, r).isEmpty && options.resources[r].create == nil {
+            writeTargets[options.resources[r].path.description] = "the tenants' own objects: the API has no create operation for it"
+        }
+        let plan = ProbePlan.forProbes(options, run: run)
+        guard !plan.isEmpty else { return [:] }
+        context.progress("creating \(plan.count) objects for the mutating probes")
+        let got = try await send(plan.map(\.request))
+        try context.checkCancellation()
+        answered += zip(plan, got).map { ($0, $1) }
+        var out: [Int: [Int: [String]]] = [:]
+        for (p, a) in zip(plan, got) where Self.ok(a) { out[p.resource, default: [:]][p.owner, default: []].append(p.objectID) }
+        for r in Set(plan.map(\.resource)).sorted() {
+            let path = options.resources[r].path.description
+            let asked = plan.filter { $0.resource == r }
+            let ok = out[r]?.values.map(\.count).reduce(0, +) ?? 0
+            if ok == 0 {
+                let statuses = Set(zip(plan, got).filter { $0.0.resource == r }.map { $0.1.status.map(String.init) ?? "no answer" }).sorted()
+                writeTargets[path] = "the tenants' own objects: none of \(asked.count) creates succeeded (\(statuses.joined(separator: ", ")))"
+                out[r] = nil
+                continue
+            }
+            writeTargets[path] = ok == asked.count ? "\(ok) objects created for the purpose"
+                : "\(ok) objects created for the purpose (\(asked.count - ok) creates failed: their probes were not sent)"
+            created += ok
+            createdForWrites += ok
+            for (t, list) in out[r]! { made[r, default: [:]][t, default: []] += list }
+        }
+        return out
+    }
+
+    /// Removes what gate created, with each owner's DELETE, where the API has one. A 404 or 410 means a probe
+    /// (the owner's DELETE, or another tenant's that got through) removed it already.
+    private mutating func removeMade() async throws {
+        let deletable = made.filter { options.resources[$0.key].create?.deletable == true }
+        let plan = ProbePlan.cleanup(options, created: deletable)
+        guard !plan.isEmpty else { return }
+        context.progress("removing \(plan.count) objects gate created")
+        let got = try await send(plan.map(\.request))
+        removed += got.filter(Self.ok).count
+        alreadyGone += got.filter { [404, 410].contains($0.status ?? 0) }.count
     }
 
     /// Logs tenant `t` in (again) and keeps its new token, redacted from then on.
     private mutating func renew(_ t: Int, _ spec: LoginSpec) async throws {
-        let token = try await login(t, spec, password: passwords[t]!)
+        let (token, captured) = try await login(t, spec, password: passwords[t]!)
         tokens[t] = token
         secrets.append((token, "[redacted:login token of \(options.tenants[t].name)]"))
+        for v in captured { secrets.append((v, "[redacted:login capture of \(options.tenants[t].name)]")) }
         logins += 1
     }
 
@@ -235,9 +304,12 @@ struct HTTPAudit {
 
     /// A body as one line of text: control characters become spaces, credentials are redacted (also a
     /// token cut short where the captured body ends).
-    func preview(_ body: [UInt8], limit: Int = 160) -> String {
+    func preview(_ body: [UInt8], limit: Int = 160, also values: [String: String] = [:]) -> String {
         var text = String(decoding: body, as: UTF8.self)
-        for (token, mark) in secrets where !token.isEmpty {
+        // A login flow's values so far (the password, what earlier steps captured), but not the names.
+        let more = values.filter { !["username", "tenant"].contains($0.key) && $0.value.count >= 4 }.sorted { $0.key < $1.key }
+            .map { ($0.value, "[redacted:{\($0.key)}]") }
+        for (token, mark) in more + secrets where !token.isEmpty {
             if text.contains(token) { text = text.replacingOccurrences(of: token, with: mark) }
             for k in stride(from: token.count - 1, through: 4, by: -1) where text.hasSuffix(token.prefix(k)) {
                 text = String(text.dropLast(k)) + mark

@@ -39,6 +39,8 @@ struct HTTPOptions: Sendable {
         var path: PathTemplate
         var body: JSONValue
         var idField: String
+        /// The object path answers DELETE: gate removes what it created, as the owner, at the end of the run.
+        var deletable = false
     }
 
     struct IDSource: Sendable, Hashable {

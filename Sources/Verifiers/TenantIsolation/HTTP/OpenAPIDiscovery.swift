@@ -65,7 +65,8 @@ struct OpenAPIDiscovery: Sendable {
                let post = byPath[String(path[..<cut.lowerBound])]?.first(where: { $0.method == "POST" && $0.secured }),
                let schema = post.bodySchema, case .object(let props)? = schema.member("properties"), props[name] != nil,
                let collection = try? PathTemplate(post.path, requireID: false) {
-                resource.create = HTTPOptions.CreateSpec(path: collection, body: ValueGenerator.body(schema), idField: name)
+                resource.create = HTTPOptions.CreateSpec(path: collection, body: ValueGenerator.body(schema), idField: name,
+                                                         deletable: ops.contains { $0.method == "DELETE" && $0.secured })
             }
             resources.append(resource)
         }
@@ -107,7 +108,7 @@ struct OpenAPIDiscovery: Sendable {
                   let password = props.keys.sorted().first(where: { $0.lowercased().contains("password") }),
                   case .object(let answer)? = op.responseSchema?.member("properties"),
                   let token = answer.keys.sorted().first(where: { $0.lowercased().contains("token") }),
-                  let selector = try? IDSelector("$['\(token)']") else { continue }
+                  let selector = try? JSONPath("$['\(token)']") else { continue }
             var body: [String: JSONValue] = [:]
             for key in props.keys.sorted() {
                 let lower = key.lowercased()

@@ -27,12 +27,15 @@ struct PlannedProbe: Sendable {
         case duplicate
         /// A body carrying another tenant's existing id.
         case othersID = "others-id"
+        /// An object the owner creates for one mutating probe to change or delete (never a real object).
+        case forProbe = "for-probe"
 
         var label: String {
             switch self {
             case .new: "to creating an object made for the purpose"
             case .duplicate: "to a duplicate create (the same body twice)"
             case .othersID: "to a create carrying another tenant's id"
+            case .forProbe: "to creating an object for a mutating probe"
             }
         }
     }
@@ -45,6 +48,8 @@ struct PlannedProbe: Sendable {
     var owner: Int
     var objectID: String
     var request: ProbeRequest
+    /// The object was created by gate for this probe (a mutating probe never touches a real object then).
+    var madeForProbe = false
 
     var display: String { "\(request.method) \(request.target)" }
 }
@@ -120,6 +125,61 @@ enum ProbePlan {
         return out
     }
 
+    /// The methods of resource `r` that change data other than by creating (PUT, PATCH, DELETE, POST on an object).
+    static func writes(_ o: HTTPOptions, _ r: Int) -> [String] {
+        (o.resources[r].methods ?? o.methods).filter { mutatingMethods.contains($0) }
+    }
+
+    static let mutatingMethods = HTTPOptions.mutatingMethods
+
+    /// How many objects one owner needs for the mutating probes of resource `r`: one per write method and
+    /// per probe of that owner's objects (own, anonymous, each other tenant at the owner's path and, with a
+    /// `{tenant}` in the path, at its own), since a DELETE consumes its object.
+    static func writeSlots(_ o: HTTPOptions, _ r: Int, owner: Int) -> Int {
+        let res = o.resources[r]
+        let cross = o.tenants.indices.filter { $0 != owner }.map { a in
+            res.path.hasTenant && o.tenants[a].slug != o.tenants[owner].slug ? 2 : 1
+        }.reduce(0, +)
+        return writes(o, r).count * (2 + cross)
+    }
+
+    /// Creates, as each owner, the objects its mutating probes will change or delete, for resources the API
+    /// can create (`create`): ids `gate-<run>-<tenant>-w<k>`, so that no probe touches a tenant's real data.
+    static func forProbes(_ o: HTTPOptions, run: String) -> [PlannedProbe] {
+        var out: [PlannedProbe] = []
+        for (r, res) in o.resources.enumerated() {
+            guard let c = res.create, !writes(o, r).isEmpty else { continue }
+            for (t, tenant) in o.tenants.enumerated() {
+                for k in 0..<writeSlots(o, r, owner: t) {
+                    let id = "gate-\(run)-\(tenant.slug)-w\(k + 1)"
+                    var body = c.body
+                    if case .object(var fields) = body { fields[c.idField] = .string(id); body = .object(fields) }
+                    out.append(PlannedProbe(kind: .create(.forProbe), resource: r, actor: t, owner: t, objectID: id,
+                                            request: ProbeRequest(method: "POST", target: c.path.render(prefix: o.base.prefix, tenant: tenant.slug),
+                                                                  tenant: t, bodyLimit: previewBytes, body: encode(body)),
+                                            madeForProbe: true))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The DELETE requests that remove objects gate created (`created[r][t]`), as their owner.
+    static func cleanup(_ o: HTTPOptions, created: [Int: [Int: [String]]]) -> [PlannedProbe] {
+        var out: [PlannedProbe] = []
+        for r in created.keys.sorted() {
+            for t in created[r]!.keys.sorted() {
+                for id in created[r]![t]! {
+                    let target = o.resources[r].path.render(prefix: o.base.prefix, tenant: o.tenants[t].slug, id: id)
+                    out.append(PlannedProbe(kind: .own, resource: r, actor: t, owner: t, objectID: id,
+                                            request: ProbeRequest(method: "DELETE", target: target, tenant: t, bodyLimit: 512),
+                                            madeForProbe: true))
+                }
+            }
+        }
+        return out
+    }
+
     /// The list requests that fetch ids for resources with `ids-from`.
     static func lists(_ o: HTTPOptions) -> [PlannedProbe] {
         var out: [PlannedProbe] = []
@@ -139,10 +199,20 @@ enum ProbePlan {
     }
 
     /// The matrix: own, anonymous and cross-tenant reads of every owner's objects, then malformed ids.
-    /// `ids[r][t]` holds tenant t's object ids for resource r.
-    static func probes(_ o: HTTPOptions, ids: [[[String]]]) -> [PlannedProbe] {
+    /// `ids[r][t]` holds tenant t's object ids for resource r. `made[r][t]`, when given for a resource, holds
+    /// objects tenant t created for the mutating probes: each such probe then takes the next one, in the
+    /// order `forProbes` created them, and a probe left without one is not sent.
+    static func probes(_ o: HTTPOptions, ids: [[[String]]], made: [Int: [Int: [String]]] = [:]) -> [PlannedProbe] {
         var out: [PlannedProbe] = []
+        var made = made
         func add(_ kind: PlannedProbe.Kind, _ r: Int, _ method: String, actor: Int?, owner: Int, pathTenant: Int, id: String) {
+            var id = id, forProbe = false
+            if case .malformed = kind {} else if mutatingMethods.contains(method), made[r] != nil {
+                guard let next = made[r]?[owner]?.first else { return }
+                made[r]![owner]!.removeFirst()
+                id = next
+                forProbe = true
+            }
             let res = o.resources[r]
             let target = res.path.render(prefix: o.base.prefix, tenant: o.tenants[pathTenant].slug, id: id)
             let body = ["POST", "PUT", "PATCH"].contains(method)
@@ -150,12 +220,14 @@ enum ProbePlan {
                 : nil
             out.append(PlannedProbe(kind: kind, resource: r, actor: actor, owner: owner, objectID: id,
                                     request: ProbeRequest(method: method, target: target, tenant: actor, bodyLimit: previewBytes,
-                                                          body: body)))
+                                                          body: body), madeForProbe: forProbe))
         }
         for (r, res) in o.resources.enumerated() {
             for method in res.methods ?? o.methods {
                 for owner in o.tenants.indices {
-                    for id in ids[r][owner] {
+                    // Objects made for the purpose: one round of probes per owner, whatever its real ids.
+                    let targets = mutatingMethods.contains(method) && made[r] != nil ? [""] : ids[r][owner]
+                    for id in targets {
                         add(.own, r, method, actor: owner, owner: owner, pathTenant: owner, id: id)
                         add(.anonymous, r, method, actor: nil, owner: owner, pathTenant: owner, id: id)
                         for actor in o.tenants.indices where actor != owner {

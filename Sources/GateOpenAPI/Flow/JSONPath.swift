@@ -1,27 +1,28 @@
 import GateCore
 
-/// A JSONPath subset for assertions and captures: `$`, `.name`, `['name']`, `[index]` (negative from the
+/// A JSONPath subset for assertions and captures (health's assertions, the request flows of health and of
+/// tenant-isolation's login): `$`, `.name`, `['name']`, `[index]` (negative from the
 /// end), and the wildcards `.*` and `[*]`. Evaluating gives every match with its concrete path, so that a
 /// failed `$.checks.* == "ok"` names `$.checks.cas`.
-struct JSONPath: Sendable, Hashable, CustomStringConvertible {
-    enum Step: Sendable, Hashable {
+public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+    public enum Step: Sendable, Hashable {
         case key(String)
         case index(Int)
         case wildcard
     }
 
-    let steps: [Step]
-    let description: String
+    public let steps: [Step]
+    public let description: String
 
-    var hasWildcard: Bool { steps.contains(.wildcard) }
+    public var hasWildcard: Bool { steps.contains(.wildcard) }
 
     /// `$.key`, for paths built in code.
-    init(key: String) {
+    public init(key: String) {
         steps = [.key(key)]
         description = "$." + key
     }
 
-    init(_ text: String) throws(JSONPathError) {
+    public init(_ text: String) throws(JSONPathError) {
         description = text
         var s = Substring(text)
         guard s.hasPrefix("$") else { throw JSONPathError("'\(text)' must start with '$' (for example $.status)") }
@@ -66,7 +67,7 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Every value the path reaches, with its concrete path.
-    func evaluate(_ root: JSONValue) -> [(path: String, value: JSONValue)] {
+    public func evaluate(_ root: JSONValue) -> [(path: String, value: JSONValue)] {
         var current: [(String, JSONValue)] = [("$", root)]
         for step in steps {
             var next: [(String, JSONValue)] = []
@@ -96,21 +97,7 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-struct JSONPathError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}
-
-extension JSONValue {
-    var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .int: "integer"
-        case .double: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
+public struct JSONPathError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
 }
