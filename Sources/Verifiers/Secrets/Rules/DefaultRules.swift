@@ -15,6 +15,7 @@ enum DefaultRules {
 #   validate        crc32-base62 (GitHub and npm checksums) | jwt-header (the header is JSON with "alg")
 #   filters         assignment (value checks for free-form `name = value` secrets)
 #   window          bytes around a keyword hit that the regex sees (default 512, clipped to the line)
+#   windowBefore    bytes before a keyword hit that the regex sees, when fewer than window
 #   multiline       true lets the window cross line ends
 #   allowHex        true keeps secrets made only of hex digits (otherwise dropped as digests)
 #   allowUUID       true keeps UUIDs (otherwise dropped as identifiers), for services whose keys are UUIDs
@@ -2141,7 +2142,8 @@ description = "Value in the data of a Kubernetes Secret manifest"
 # `kind: Secret` within 300 bytes of a `data:` or `stringData:` map, in either order; the first entry whose
 # value is base64 of 10 or more characters.
 regex = '''(?i)(?|kind:[ \t]*["']?secret["']?[ \t]*(?:#[^\r\n]*)?\r?\n[\s\S]{0,300}?\b(?:data|stringData):[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*#[^\r\n]*\r?\n)*[ \t]+[\w.\-]+:(?:[ \t]*[|>][-+]?[ \t]*\r?\n)?[ \t]*["']?([A-Za-z0-9+/]{10,}={0,3})["']?[ \t]*(?:#[^\r\n]*)?(?=\r?\n|$)|\b(?:data|stringData):[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*#[^\r\n]*\r?\n)*[ \t]+[\w.\-]+:(?:[ \t]*[|>][-+]?[ \t]*\r?\n)?[ \t]*["']?([A-Za-z0-9+/]{10,}={0,3})["']?[ \t]*(?:#[^\r\n]*)?\r?\n[\s\S]{0,300}?kind:[ \t]*["']?secret["']?[ \t]*(?:#|\r?\n|$))'''
-keywords = ["secret"]
+# Every match holds `kind:`, which is far rarer than `secret` (a keyword in most code).
+keywords = ["kind:"]
 multiline = true
 window = 1024
 confidence = "medium"
@@ -2344,6 +2346,8 @@ regex = '''(?i)(?|(?:{{strong-names}}){{name-rest}}{{pair}}{{value}}|{{compared-
 keywords = ["password", "passwd", "passphrase", "pwd", "pass", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential", "creds", "contrase", "?key=", "&key="]
 multiline = true
 window = 320
+# A match starts at its keyword, or after a compared value of 64 characters at most ("v" == password).
+windowBefore = 128
 confidence = "low"
 entropy = 3.0
 allowHex = true
