@@ -2123,12 +2123,19 @@ multiline = true
 window = 1024
 confidence = "medium"
 entropy = 2.75
+# The header names a credential: a hex or UUID value in it is the credential, not a digest or an id
+# (gitleaks' curl-auth-header tests: Token 22cb98..., apikey: c4ed6c21-...).
+allowHex = true
+allowUUID = true
 filters = ["assignment"]
 help = "Revoke the credential, and read it from the environment in the command ($TOKEN) instead of writing it."
 examples = [
   "curl -k -X POST --header \"Authorization: Basic {r:64:60}\" \"https://api.example.invalid/token\"",
   "curl -H \"Authorization: Token {r:62:40}\" --request PUT https://api.example.invalid/use",
   "curl https://api.example.invalid/v1/chat \\{nl}  -H \"Content-Type: application/json\" \\{nl}  -H 'X-Api-Key: {r:62:32}'",
+  "curl -H \"Authorization: Token {r:h:40}\" --request PUT https://api.example.invalid/use",
+  "curl -X GET \\{nl}     -H \"apikey: {r:h:8}-{r:h:4}-4{r:h:3}-a{r:h:3}-{r:h:12}\" \\{nl}     -H \"Accept: application/json\"",
+  "curl -XPOST http://localhost:8080/api/tasks -H \"Token: {r:h:16}\" -d \"content=hello\"",
 ]
 counterexamples = [
   "curl https://example.invalid/micropub -H \"Authorization: Bearer XXXXXXXXXXXX\"",
@@ -2451,6 +2458,48 @@ description = "placeholder and sample values"
 # Words that mark prose, templates and samples wherever they stand; `test` only when the value is made of
 # it (`test`, `test123`), since `test` followed by a random password is a password.
 stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "secret", "password", "passwd", "token", "fake"]
+placeholders = ["test"]
+
+[[rules]]
+id = "config-named-key"
+description = "Token-shaped value of a configuration entry whose name ends in _key"
+# A YAML-style entry on its own line (`currencylayer_key: "..."`, `- stripe-key: '...'`): a name of words
+# joined by _ . or - ending in `key`, then a quoted value of 16 characters or more. On trufflehog's detector
+# tests this form found 26 more positive files and no negative one; the same names with `=`, `:=` or in
+# log lines (`Using Key=...`) flagged as many negatives as positives, so they are left to the service rules.
+# It runs after generic-secret, which keeps the findings both rules make (api_key, access_key...).
+regex = '''(?m)^[ \t]*(?:- )?((?:[A-Za-z0-9]+[_.\-])+(?i:key))[ \t]*:[ \t]*(?|"([^"\s]{16,200})"|'([^'\s]{16,200})')[ \t]*(?:#[^\r\n]*)?$'''
+secretGroup = 2
+keywords = ["key"]
+window = 256
+windowBefore = 128
+confidence = "low"
+entropy = 3.5
+filters = ["assignment", "password-or-token"]
+help = "Move the value to the environment or a secret manager and rotate it; if it is not a secret, add 'gate:allow' on the line."
+examples = [
+  "api:{nl}  auth_type: \"API-Key\"{nl}  currencylayer_key: \"{r:a9:32}\"{nl}",
+  "services:{nl}  - stripe-key: '{r:62:32}'",
+  "companyhub_key: \"{r:62:20}\"  # rotate every 90 days",
+  "weather-service.KEY: \"{r:62:24}\"",
+]
+counterexamples = [
+  "  public_key: \"{r:64:44}\"",
+  "  cache_key: \"{r:62:24}\"",
+  "  sort_key: \"created_at_descending_order\"",
+  "  translation_key: \"checkout.payment.title.long\"",
+  "monkey: \"{r:62:24}\"",
+  "  api_key: \"{r:62:12}\"",
+  "  signing_key: \"${SIGNING_KEY_FROM_ENVIRONMENT}\"",
+  "  \"stripe_key\": \"{r:62:32}\",",
+]
+[[rules.allowlists]]
+description = "names of keys that are not credentials"
+regexTarget = "match"
+regexes = ['''(?i)^[ \t]*(?:- )?(?:[a-z0-9_.\-]*[_.\-])?(?:public|publishable|pub|primary|foreign|sort|sorting|partition|cache|idempotency|row|hash|range|lookup|object|s3|redis|translation|i18n|index|unique|composite|site|map|dict|group|routing|message|event|query|search)[_.\-]?key''']
+[[rules.allowlists]]
+description = "placeholder and sample values"
+stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "fake"]
 placeholders = ["test"]
 """##
 }
