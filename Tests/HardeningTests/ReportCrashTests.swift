@@ -50,13 +50,16 @@ import Testing
         let order = ["report.html", "report.json", "junit.xml", "report.md", "report.sarif"]
         var caughtMidWrite = 0
         var mixed = 0
-        for attempt in 0..<order.count {
+        // Every format once, then more rounds (up to four) while no kill has landed mid-write yet: on a
+        // loaded machine the poll below can miss the few milliseconds a report takes to write.
+        for attempt in 0..<(order.count * 4) {
+            if attempt >= order.count && caughtMidWrite > 0 && mixed > 0 { break }
             let p = try Hardening.spawn(["run", "suite.yaml", "--no-history"], cwd: dir.path)
             var killedDuring: String?
             let deadline = Date().addingTimeInterval(120)
             while p.isRunning && Date() < deadline {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: reports)) ?? []
-                if let tmp = names.first(where: { $0.hasPrefix("." + order[attempt] + ".tmp-") }) {
+                if let tmp = names.first(where: { $0.hasPrefix("." + order[attempt % order.count] + ".tmp-") }) {
                     kill(p.processIdentifier, SIGKILL)
                     killedDuring = tmp
                     break

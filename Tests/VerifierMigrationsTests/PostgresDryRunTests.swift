@@ -60,16 +60,23 @@ import Testing
         defer { w.remove(); pg.dropDatabase(db) }
         // The application stays connected: PostgreSQL refuses a template that others are using.
         let marker = Int.random(in: 100_000...999_999)
+        // A thread of its own, not Dispatch's pool, which the other tests' blocking waits can exhaust.
         let app = DispatchGroup()
-        DispatchQueue.global().async(group: app) { _ = try? pg.psqlNow("SELECT pg_sleep(120.\(marker))", database: db) }
+        app.enter()
+        Thread { _ = try? pg.psqlNow("SELECT pg_sleep(120.\(marker))", database: db); app.leave() }.start()
         defer {
             _ = try? pg.psqlNow("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%120.\(marker)%' AND pid <> pg_backend_pid()")
             app.wait()
         }
-        for _ in 0..<300 where try await pg.psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%120.\(marker)%' AND pid <> pg_backend_pid()")
-            .trimmingCharacters(in: .whitespacesAndNewlines) == "0" {
+        // Wait until that session is really there (a loaded machine can take many seconds to start psql):
+        // without it the template is allowed and the test would prove nothing.
+        var connected = false
+        for _ in 0..<1200 {
+            let n = try await pg.psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%120.\(marker)%' AND pid <> pg_backend_pid()")
+            if n.trimmingCharacters(in: .whitespacesAndNewlines) != "0" { connected = true; break }
             try await Task.sleep(for: .milliseconds(100))
         }
+        try #require(connected, "the application's session never connected")
         let o = try await check(pg, db, w)
         #expect(o.rulesFound == ["migrations/pending"], "\(o.findings.map(\.message))")
         #expect(o.summary.contains("made with pg_dump --schema-only"), "\(o.summary)")
