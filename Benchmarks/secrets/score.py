@@ -65,7 +65,7 @@ def score(run):
         by_path[l["path"]].append(l)
     found = findings(run["format"], run["output"], run["root"]) if run["format"] else None
     row = {"tool": run["tool"], "target": run["target"], "mbps": run["bytes"] / 1e6 / max(run["seconds"], 1e-9),
-           "peak_mb": run["peak_kb"] / 1024, "seconds": run["seconds"]}
+           "peak_mb": run["peak_kb"] / 1024, "seconds": run["seconds"], "cpu": run.get("cpu_seconds")}
     if found is None:
         return row
     # Findings per label (the label whose line range holds the finding's line).
@@ -132,6 +132,9 @@ def main():
     if gate and kf:
         print(f"\ngate / kingfisher throughput on the corpus: {gate['mbps'] / kf['mbps']:.2f}x "
               f"(target >= 1.0x and >= 100 MB/s; gate {gate['mbps']:.0f} MB/s)")
+        if gate.get("cpu") and kf.get("cpu"):
+            print(f"gate / kingfisher in CPU time on the corpus: {kf['cpu'] / gate['cpu']:.2f}x "
+                  f"(gate {gate['cpu']:.2f} s, kingfisher {kf['cpu']:.2f} s of user and system time)")
     if gate and "recall" in gate:
         missed = gate["missed_fixed"]
         print(f"gate: recall {gate['recall']:.3f} (target >= 0.95), precision {gate['precision']:.3f} (target >= 0.98), "

@@ -62,7 +62,9 @@ import Testing
         for id in required { #expect(ids.contains(id), "missing rule '\(id)'") }
         let generic = Self.rules.first { $0.id == "generic-secret" }
         #expect(generic?.confidence == .low, "the generic rule has the lowest confidence")
-        #expect(Self.rules.filter { $0.id != "generic-secret" }.allSatisfy { $0.confidence > .low })
+        // config-named-key is generic too (any `<name>_key: "<token>"` entry), and the last rule.
+        #expect(Self.rules.last?.id == "config-named-key" && Self.rules.last?.confidence == .low)
+        #expect(Self.rules.filter { !["generic-secret", "config-named-key"].contains($0.id) }.allSatisfy { $0.confidence > .low })
         for id in ["github-pat", "github-oauth", "github-fine-grained-pat", "npm-token"] {
             #expect(Self.rules.first { $0.id == id }?.validators == [.crc32Base62], "\(id) validates its checksum")
         }

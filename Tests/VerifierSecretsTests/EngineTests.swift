@@ -108,4 +108,26 @@ import Testing
         #expect(hits.count == 10)
         #expect(hits.map(\.line) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
     }
+
+    /// `windowBefore` bounds what the regex sees before a keyword hit; `window` still bounds what follows.
+    /// The generic rule uses it: its match starts at the name, or a compared value of 64 characters before it.
+    @Test func windowBeforeLimitsTheContextBeforeAKeyword() throws {
+        func engine(_ before: Int?) throws -> SecretEngine {
+            var r = RuleSpec(id: "pair", description: "a value before its marker")
+            r.regex = "ID-([A-Za-z0-9]{20})[ \\t]+=[ \\t]+[a-z ]{0,80}MARK"
+            r.keywords = ["mark"]
+            r.window = 200
+            r.windowBefore = before
+            return try SecretEngine(Ruleset(rules: [r], allowlists: []))
+        }
+        let id = token("{r:62:20}")
+        let near = "ID-\(id) = MARK", far = "ID-\(id) = " + String(repeating: "x", count: 60) + " MARK"
+        #expect(scan(near, engine: try engine(nil)).count == 1)
+        #expect(scan(far, engine: try engine(nil)).count == 1)
+        #expect(scan(near, engine: try engine(32)).count == 1)
+        #expect(scan(far, engine: try engine(32)).isEmpty, "the match starts 86 bytes before the keyword")
+        // The built-in generic rule still sees a compared value of 64 characters before its name.
+        let value = token("{r:62:64}")
+        #expect(ruleIDs(scan("if (\"\(value)\" == password) {")) == ["generic-secret"])
+    }
 }

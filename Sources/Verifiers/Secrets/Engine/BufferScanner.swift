@@ -55,11 +55,15 @@ final class BufferScanner {
     func begin(path: String) -> Bool {
         guard engine.pathSensitive else { return true }
         if engine.fileAllowlisted(path, scratch: scratch) { return false }
-        for r in engine.rules {
+        // Only the rules a path can turn off: the others stay on (looping over all of them cost a few
+        // per cent of a scan of many small files in reference counting alone).
+        let bytes = Array(path.utf8)
+        for i in engine.pathRules {
+            let r = engine.rules[i]
             var on = true
-            if let p = r.pathRegex, r.regex != nil { on = p.matches(Array(path.utf8), scratch: scratch) }
+            if let p = r.pathRegex, r.regex != nil { on = p.matches(bytes, scratch: scratch) }
             if on, r.allowlists.contains(where: { $0.pathsOnly && $0.pathAllowed(path, scratch: scratch) }) { on = false }
-            enabled[r.index] = on
+            enabled[i] = on
         }
         return true
     }
@@ -116,13 +120,14 @@ final class BufferScanner {
 
         // 1. One pass of the keyword automaton marks a bounded window per rule around each hit.
         let keywordRules = engine.keywordRules, windowOf = engine.windowOf, multilineOf = engine.multilineOf
+        let windowBeforeOf = engine.windowBeforeOf
         let lengths = engine.matcher.lengths
         engine.matcher.scan(buf) { kw, start in
             let len = lengths[kw]
             for r in keywordRules[kw] where enabled[r] {
                 let w = windowOf[r]
                 let multiline = multilineOf[r]
-                let floor = max(0, start - w)
+                let floor = max(0, start - windowBeforeOf[r])
                 var we = min(n, start + len + w)
                 if !multiline { we = Self.lineEnd(base, start + len, ceiling: we) }
                 // Hits close to the previous window extend it. Only a line end in between (for rules that

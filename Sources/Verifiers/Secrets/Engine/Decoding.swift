@@ -1,3 +1,5 @@
+import Glibc
+
 /// Finds encoded stretches of a buffer (base64, hex, percent-encoding) and decodes those that hold text,
 /// so that secrets written encoded (a base64 `.dockerconfigjson`, a hex-encoded `.env`, a percent-encoded
 /// query string) are scanned too.
@@ -21,12 +23,13 @@ enum Decoding {
     /// Longest stretch decoded: larger blobs are images, archives and fonts, not configuration.
     static let maxSegment = 256 << 10
 
-    // Byte classes: 1 base64 (standard and URL-safe alphabets), 2 hex digit (also base64), 4 percent-safe.
+    // Byte classes: 1 base64 (standard and URL-safe alphabets), 2 hex digit (also base64), 4 percent-safe;
+    // and the kind of a base64 byte: 8 upper case, 16 lower case, 32 digit.
     private static let classes: [UInt8] = {
         var t = [UInt8](repeating: 0, count: 256)
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] |= 1 | 4 }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] |= 1 | 4 }
-        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] |= 1 | 2 | 4 }
+        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(b)] |= 1 | 4 | 8 }
+        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(b)] |= 1 | 4 | 16 }
+        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(b)] |= 1 | 2 | 4 | 32 }
         for b in UInt8(ascii: "a")...UInt8(ascii: "f") { t[Int(b)] |= 2 }
         for b in UInt8(ascii: "A")...UInt8(ascii: "F") { t[Int(b)] |= 2 }
         for c in "+/-_" { t[Int(c.asciiValue!)] |= 1 }
@@ -36,32 +39,67 @@ enum Decoding {
 
     /// Encoded stretches starting inside `range`, in order.
     static func segments(_ buf: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> [Segment] {
+        guard let base = buf.baseAddress, !range.isEmpty else { return [] }
+        return classes.withUnsafeBufferPointer { segments(base, count: buf.count, in: range, classes: $0.baseAddress!) }
+    }
+
+    // Every stretch is `minLength` bytes or more of base64 characters (or of URL characters, for a
+    // percent-encoded one), so one that starts at or after `i` holds every byte up to `i + minLength - 1`:
+    // the last byte there that can be in none is found reading backwards from that end, and the scan jumps
+    // past it. URL characters count only where a '%' they could reach is near. Most lines of code have a
+    // space, a quote or a bracket every 24 bytes, so few bytes are read one by one (this loop was a
+    // quarter of a scan's time).
+    private static func segments(_ buf: UnsafePointer<UInt8>, count n: Int, in range: Range<Int>,
+                                 classes cls: UnsafePointer<UInt8>) -> [Segment] {
         var out: [Segment] = []
-        let cls = classes
+        // The next '%' at or after `i`, and the start of the run of URL characters that holds it (n: none).
+        var nextPercent = -1, percentRun = n
         var i = range.lowerBound
-        let n = buf.count
         while i < range.upperBound {
-            let c = cls[Int(buf[i])]
-            if c & 1 == 0 && buf[i] != UInt8(ascii: "%") {
+            guard i + minLength <= n else { break }
+            if nextPercent < i {
+                if let p = memchr(buf + i, Int32(UInt8(ascii: "%")), n - i) {
+                    nextPercent = buf.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    var start = nextPercent
+                    while start > i, cls[Int(buf[start - 1])] & 4 != 0 { start -= 1 }
+                    percentRun = start
+                } else {
+                    nextPercent = n
+                    percentRun = n
+                }
+            }
+            let last = i + minLength - 1
+            let mask: UInt8 = last >= percentRun ? 1 | 4 : 1
+            var p = last
+            while p >= i, cls[Int(buf[p])] & mask != 0 { p -= 1 }
+            if p >= i {
+                i = p + 1
+                continue
+            }
+            // Only a base64 character or a '%' starts a stretch.
+            if cls[Int(buf[i])] & 1 == 0 && buf[i] != UInt8(ascii: "%") {
                 i += 1
+                while i < range.upperBound, cls[Int(buf[i])] & 1 == 0, buf[i] != UInt8(ascii: "%") { i += 1 }
                 continue
             }
             // A run of base64 characters; `=` padding after it. Base64 of text mixes upper case, lower
             // case and digits; identifiers (`load_user_profile`) and paths (`src/main/java`) do not, and
             // are not decoded.
-            var j = i, allHex = true, percent = false
-            var kinds = 0
-            while j < n, cls[Int(buf[j])] & 1 != 0 {
-                let b = buf[j]
-                allHex = allHex && cls[Int(b)] & 2 != 0
-                kinds |= b >= 65 && b <= 90 ? 1 : b >= 97 && b <= 122 ? 2 : b >= 48 && b <= 57 ? 4 : 0
+            var j = i
+            var all: UInt8 = 0xFF, kinds: UInt8 = 0
+            while j < n {
+                let k = cls[Int(buf[j])]
+                guard k & 1 != 0 else { break }
+                all &= k
+                kinds |= k
                 j += 1
             }
+            let allHex = all & 2 != 0
             var end = j
             while end < n, end < j + 2, buf[end] == UInt8(ascii: "=") { end += 1 }
             // A run of URL characters holding %XX escapes.
             if j < n, buf[j] == UInt8(ascii: "%") || (j == i) {
-                var k = i
+                var k = i, percent = false
                 while k < n, cls[Int(buf[k])] & 4 != 0 {
                     if buf[k] == UInt8(ascii: "%"), k + 2 < n, cls[Int(buf[k + 1])] & 2 != 0, cls[Int(buf[k + 2])] & 2 != 0 {
                         percent = true
@@ -78,7 +116,7 @@ enum Decoding {
             if length >= minLength, end - i <= maxSegment, i > 0 ? cls[Int(buf[i - 1])] & 1 == 0 : true {
                 if allHex && length % 2 == 0 {
                     out.append(Segment(range: i..<j, encoding: .hex))
-                } else if !allHex, kinds == 7 {
+                } else if !allHex, kinds & (8 | 16 | 32) == 8 | 16 | 32 {
                     out.append(Segment(range: i..<end, encoding: .base64))
                 }
             }
@@ -121,6 +159,7 @@ enum Decoding {
     /// Standard or URL-safe base64, padded or not. Stops (nil) at the first byte that is not base64 text,
     /// and gives up early when the first 48 decoded bytes are not text.
     static func base64(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard textStart(s, bitsPerChar: 6, value: { base64Values[Int($0)] }) else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(s.count * 3 / 4)
         var acc: UInt32 = 0, bits = 0
@@ -139,7 +178,43 @@ enum Decoding {
         return out
     }
 
+    /// Whether the first 48 bytes that `s` decodes to (`bitsPerChar` bits a character) can start text, read
+    /// without allocating: false at a control byte, or at a fifth byte above 0x7F (more than a tenth of 48,
+    /// which `isText` refuses). Most runs of base64 or hex letters in code are identifiers, digests and
+    /// random keys, whose first bytes are not text: they are dropped here, before the decoded copy is made.
+    @inline(__always)
+    private static func textStart(_ s: UnsafeBufferPointer<UInt8>, bitsPerChar: Int, value: (UInt8) -> UInt8) -> Bool {
+        var acc: UInt32 = 0, bits = 0, produced = 0, high = 0
+        for c in s {
+            if c == UInt8(ascii: "=") { break }
+            let v = value(c)
+            guard v != 255 else { return true }  // the full decode says what this is
+            acc = (acc << UInt32(bitsPerChar) | UInt32(v)) & 0xFFFF
+            bits += bitsPerChar
+            if bits >= 8 {
+                bits -= 8
+                let x = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                if (x < 0x20 && x != 9 && x != 10 && x != 13) || x == 0x7F { return false }
+                if x >= 0x80 {
+                    high += 1
+                    if high > 4 { return false }
+                }
+                produced += 1
+                if produced == 48 { return true }
+            }
+        }
+        return true
+    }
+
+    private static let hexValues: [UInt8] = {
+        var t = [UInt8](repeating: 255, count: 256)
+        for (i, c) in "0123456789abcdef".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        for (i, c) in "ABCDEF".utf8.enumerated() { t[Int(c)] = UInt8(10 + i) }
+        return t
+    }()
+
     static func hex(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard s.count < 6 || textStart(s, bitsPerChar: 4, value: { hexValues[Int($0)] }) else { return nil }
         func v(_ c: UInt8) -> UInt8? {
             switch c {
             case 48...57: c - 48

@@ -20,9 +20,14 @@ final class SecretEngine: Sendable {
     let allowlistsOf: [[CompiledAllowlist]]
     /// Per-rule facts the hot loop reads, kept flat so that it never copies a `RuleSpec`.
     let windowOf: [Int]
+    /// Bytes a rule's window reaches before a keyword hit (its `windowBefore`, else its `window`).
+    let windowBeforeOf: [Int]
     let multilineOf: [Bool]
     /// Whether any rule or allowlist looks at file paths (otherwise per-file set-up is skipped).
     let pathSensitive: Bool
+    /// The rules a file's path can turn off (a `path` regex beside a content regex, or an allowlist of paths
+    /// alone): the only ones per-file set-up looks at.
+    let pathRules: [Int]
     /// The lowercase keywords (4 bytes or more) of the high-confidence rules: prefixes of known formats.
     let formatPrefixes: [[UInt8]]
     /// How deep encodings are decoded (base64 inside hex is depth 2); 0 turns decoding off.
@@ -78,9 +83,13 @@ final class SecretEngine: Sendable {
         maxCaptures = captures
         notes = ruleset.notes
         windowOf = ruleset.rules.map(\.window)
+        windowBeforeOf = ruleset.rules.map { min($0.window, $0.windowBefore ?? $0.window) }
         multilineOf = ruleset.rules.map(\.multiline)
         formatPrefixes = Array(Set(ruleset.rules.filter { $0.confidence == .high }.flatMap(\.keywords)
             .filter { $0.utf8.count >= 4 })).sorted().map { Array($0.utf8) }
+        pathRules = compiled.indices.filter { i in
+            (compiled[i].pathRegex != nil && compiled[i].regex != nil) || compiled[i].allowlists.contains(where: \.pathsOnly)
+        }
         pathSensitive = compiled.contains { r in r.pathRegex != nil || r.allowlists.contains { !$0.paths.isEmpty } }
             || globals.contains { !$0.paths.isEmpty }
     }

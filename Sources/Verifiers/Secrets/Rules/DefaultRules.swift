@@ -15,6 +15,7 @@ enum DefaultRules {
 #   validate        crc32-base62 (GitHub and npm checksums) | jwt-header (the header is JSON with "alg")
 #   filters         assignment (value checks for free-form `name = value` secrets)
 #   window          bytes around a keyword hit that the regex sees (default 512, clipped to the line)
+#   windowBefore    bytes before a keyword hit that the regex sees, when fewer than window
 #   multiline       true lets the window cross line ends
 #   allowHex        true keeps secrets made only of hex digits (otherwise dropped as digests)
 #   allowUUID       true keeps UUIDs (otherwise dropped as identifiers), for services whose keys are UUIDs
@@ -2122,12 +2123,19 @@ multiline = true
 window = 1024
 confidence = "medium"
 entropy = 2.75
+# The header names a credential: a hex or UUID value in it is the credential, not a digest or an id
+# (gitleaks' curl-auth-header tests: Token 22cb98..., apikey: c4ed6c21-...).
+allowHex = true
+allowUUID = true
 filters = ["assignment"]
 help = "Revoke the credential, and read it from the environment in the command ($TOKEN) instead of writing it."
 examples = [
   "curl -k -X POST --header \"Authorization: Basic {r:64:60}\" \"https://api.example.invalid/token\"",
   "curl -H \"Authorization: Token {r:62:40}\" --request PUT https://api.example.invalid/use",
   "curl https://api.example.invalid/v1/chat \\{nl}  -H \"Content-Type: application/json\" \\{nl}  -H 'X-Api-Key: {r:62:32}'",
+  "curl -H \"Authorization: Token {r:h:40}\" --request PUT https://api.example.invalid/use",
+  "curl -X GET \\{nl}     -H \"apikey: {r:h:8}-{r:h:4}-4{r:h:3}-a{r:h:3}-{r:h:12}\" \\{nl}     -H \"Accept: application/json\"",
+  "curl -XPOST http://localhost:8080/api/tasks -H \"Token: {r:h:16}\" -d \"content=hello\"",
 ]
 counterexamples = [
   "curl https://example.invalid/micropub -H \"Authorization: Bearer XXXXXXXXXXXX\"",
@@ -2141,7 +2149,8 @@ description = "Value in the data of a Kubernetes Secret manifest"
 # `kind: Secret` within 300 bytes of a `data:` or `stringData:` map, in either order; the first entry whose
 # value is base64 of 10 or more characters.
 regex = '''(?i)(?|kind:[ \t]*["']?secret["']?[ \t]*(?:#[^\r\n]*)?\r?\n[\s\S]{0,300}?\b(?:data|stringData):[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*#[^\r\n]*\r?\n)*[ \t]+[\w.\-]+:(?:[ \t]*[|>][-+]?[ \t]*\r?\n)?[ \t]*["']?([A-Za-z0-9+/]{10,}={0,3})["']?[ \t]*(?:#[^\r\n]*)?(?=\r?\n|$)|\b(?:data|stringData):[ \t]*(?:#[^\r\n]*)?\r?\n(?:[ \t]*#[^\r\n]*\r?\n)*[ \t]+[\w.\-]+:(?:[ \t]*[|>][-+]?[ \t]*\r?\n)?[ \t]*["']?([A-Za-z0-9+/]{10,}={0,3})["']?[ \t]*(?:#[^\r\n]*)?\r?\n[\s\S]{0,300}?kind:[ \t]*["']?secret["']?[ \t]*(?:#|\r?\n|$))'''
-keywords = ["secret"]
+# Every match holds `kind:`, which is far rarer than `secret` (a keyword in most code).
+keywords = ["kind:"]
 multiline = true
 window = 1024
 confidence = "medium"
@@ -2344,6 +2353,8 @@ regex = '''(?i)(?|(?:{{strong-names}}){{name-rest}}{{pair}}{{value}}|{{compared-
 keywords = ["password", "passwd", "passphrase", "pwd", "pass", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential", "creds", "contrase", "?key=", "&key="]
 multiline = true
 window = 320
+# A match starts at its keyword, or after a compared value of 64 characters at most ("v" == password).
+windowBefore = 128
 confidence = "low"
 entropy = 3.0
 allowHex = true
@@ -2447,6 +2458,48 @@ description = "placeholder and sample values"
 # Words that mark prose, templates and samples wherever they stand; `test` only when the value is made of
 # it (`test`, `test123`), since `test` followed by a random password is a password.
 stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "secret", "password", "passwd", "token", "fake"]
+placeholders = ["test"]
+
+[[rules]]
+id = "config-named-key"
+description = "Token-shaped value of a configuration entry whose name ends in _key"
+# A YAML-style entry on its own line (`currencylayer_key: "..."`, `- stripe-key: '...'`): a name of words
+# joined by _ . or - ending in `key`, then a quoted value of 16 characters or more. On trufflehog's detector
+# tests this form found 26 more positive files and no negative one; the same names with `=`, `:=` or in
+# log lines (`Using Key=...`) flagged as many negatives as positives, so they are left to the service rules.
+# It runs after generic-secret, which keeps the findings both rules make (api_key, access_key...).
+regex = '''(?m)^[ \t]*(?:- )?((?:[A-Za-z0-9]+[_.\-])+(?i:key))[ \t]*:[ \t]*(?|"([^"\s]{16,200})"|'([^'\s]{16,200})')[ \t]*(?:#[^\r\n]*)?$'''
+secretGroup = 2
+keywords = ["key"]
+window = 256
+windowBefore = 128
+confidence = "low"
+entropy = 3.5
+filters = ["assignment", "password-or-token"]
+help = "Move the value to the environment or a secret manager and rotate it; if it is not a secret, add 'gate:allow' on the line."
+examples = [
+  "api:{nl}  auth_type: \"API-Key\"{nl}  currencylayer_key: \"{r:a9:32}\"{nl}",
+  "services:{nl}  - stripe-key: '{r:62:32}'",
+  "companyhub_key: \"{r:62:20}\"  # rotate every 90 days",
+  "weather-service.KEY: \"{r:62:24}\"",
+]
+counterexamples = [
+  "  public_key: \"{r:64:44}\"",
+  "  cache_key: \"{r:62:24}\"",
+  "  sort_key: \"created_at_descending_order\"",
+  "  translation_key: \"checkout.payment.title.long\"",
+  "monkey: \"{r:62:24}\"",
+  "  api_key: \"{r:62:12}\"",
+  "  signing_key: \"${SIGNING_KEY_FROM_ENVIRONMENT}\"",
+  "  \"stripe_key\": \"{r:62:32}\",",
+]
+[[rules.allowlists]]
+description = "names of keys that are not credentials"
+regexTarget = "match"
+regexes = ['''(?i)^[ \t]*(?:- )?(?:[a-z0-9_.\-]*[_.\-])?(?:public|publishable|pub|primary|foreign|sort|sorting|partition|cache|idempotency|row|hash|range|lookup|object|s3|redis|translation|i18n|index|unique|composite|site|map|dict|group|routing|message|event|query|search)[_.\-]?key''']
+[[rules.allowlists]]
+description = "placeholder and sample values"
+stopwords = ["example", "sample", "dummy", "placeholder", "changeme", "change_me", "change-me", "redacted", "replace", "your", "todo", "fixme", "fake"]
 placeholders = ["test"]
 """##
 }

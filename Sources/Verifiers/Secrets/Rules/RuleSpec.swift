@@ -54,6 +54,9 @@ struct RuleSpec: Sendable {
     var valueFilters: [ValueFilter] = []
     /// Bytes around a keyword hit that the regex may see.
     var window: Int = 512
+    /// Bytes before a keyword hit that the regex may see, when fewer than `window` (a rule whose match
+    /// starts at its keyword, or a bounded distance before it, needs no context before it).
+    var windowBefore: Int?
     /// Whether the window may cross line ends (PEM blocks, keys found near their ids).
     var multiline = false
     /// Pure-hex secrets are dropped as digests unless the rule expects hex.

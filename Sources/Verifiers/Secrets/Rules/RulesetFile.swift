@@ -8,7 +8,7 @@ import TOMLKit
 /// `secretGroup`, `entropy`, `keywords`, `path` and per-rule `[[rules.allowlists]]` (or the older
 /// `[rules.allowlist]`); global `[allowlist]` and `[[allowlists]]` (with `targetRules`); `[extend]` with
 /// `useDefault`, `path` and `disabledRules`; `regexTarget` on allowlists. gate's own keys (`severity`,
-/// `confidence`, `validate`, `filters`, `window`, `multiline`, `allowHex`, `allowUUID`, `examples`,
+/// `confidence`, `validate`, `filters`, `window`, `windowBefore`, `multiline`, `allowHex`, `allowUUID`, `examples`,
 /// `counterexamples`, `aliases`, `help`; allowlist `hashes` and `placeholders`; a top-level `[macros]` table whose entries a
 /// regex names as `{{name}}`) are optional additions.
 struct RulesetFile: Sendable {
@@ -24,7 +24,7 @@ struct RulesetFile: Sendable {
 
     static let ruleKeys = ["id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
                            "allowlist", "allowlists", "skipReport", "severity", "confidence", "validate", "filters",
-                           "window", "multiline", "allowHex", "allowUUID", "allowRuns", "examples", "counterexamples", "aliases",
+                           "window", "windowBefore", "multiline", "allowHex", "allowUUID", "allowRuns", "examples", "counterexamples", "aliases",
                            "help"]
     static let topKeys = ["title", "description", "minVersion", "extend", "rules", "allowlist", "allowlists", "macros"]
     static let allowlistKeys = ["description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits",
@@ -248,6 +248,13 @@ struct RulesetFile: Sendable {
                 throw .invalidValue(at("window"), key: "window", expected: "a byte count from 16 to 1048576", got: "\(w.type)")
             }
             r.window = n
+        }
+        if let w = t["windowBefore"] {
+            guard let n = w.int, (0...1 << 20).contains(n) else {
+                throw .invalidValue(at("windowBefore"), key: "windowBefore", expected: "a byte count from 0 to 1048576",
+                                    got: "\(w.type)")
+            }
+            r.windowBefore = n
         }
         r.multiline = t["multiline"]?.bool ?? false
         if let h = t["allowHex"]?.bool { r.allowHex = h }

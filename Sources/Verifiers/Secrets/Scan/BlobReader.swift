@@ -61,7 +61,7 @@ final class BlobReader {
         if process != nil { return true }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "cat-file", "--batch"]
+        p.arguments = ["git"] + GitDiffScan.boundedGitMemory + ["cat-file", "--batch"]
         p.currentDirectoryURL = URL(fileURLWithPath: root)
         p.environment = environment
         let inPipe = Pipe(), outPipe = Pipe()
