@@ -24,8 +24,8 @@ public struct RunOptions: Sendable {
     public var allowPendingManual: Bool = false
     /// The result cache; nil runs every check (`--no-cache`, `gate check`).
     public var cache: (any ResultCacheStore)?
-    /// The version that keys cached results (tests change it to prove a new version misses).
-    public var cacheVersion: String = GateVersion.current
+    /// The gate that keys cached results (`BuildInfo.cacheIdentity`; tests change it to prove another misses).
+    public var cacheVersion: String = BuildInfo.cacheIdentity
     /// The shard this run is (`--shard K/N`): split checks do only this slice of their work.
     public var shard: ShardSlice?
     /// How long a check that was timed out or interrupted may take to stop before gate stops waiting for

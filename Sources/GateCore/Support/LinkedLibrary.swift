@@ -1,3 +1,4 @@
+import Glibc
 import CGateSupport
 import CPCRE2
 import ContentHash
@@ -52,4 +53,17 @@ public struct LinkedLibrary: Sendable, Equatable {
 public enum BuildInfo {
     public static var commit: String { String(cString: gate_build_commit()) }
     public static var date: String { String(cString: gate_build_date()) }
+
+    /// Which gate produced a cached result: the version, the commit it was built from, and its executable's
+    /// size and modification time. Another build that kept the version string (a rebuild from source, an
+    /// uncommitted tree, an upgrade between releases) then verifies again instead of replaying this one's
+    /// results, which its rules might not share. The executable is read once per process.
+    public static let cacheIdentity: String = {
+        var id = GateVersion.current + "+" + commit
+        var st = stat()
+        if stat("/proc/self/exe", &st) == 0 {
+            id += "+\(st.st_size).\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        }
+        return id
+    }()
 }
