@@ -33,6 +33,9 @@ final class BufferScanner {
 
     private var windows: [[Range<Int>]]
     private var touched: [Int] = []
+    /// Keyword hit offsets of the rules with known match starts, in file order.
+    private var hitsOf: [[Int]]
+    private var starts: [Int] = []
     private var enabled: [Bool]
     private var candidates: [Candidate] = []
 
@@ -48,6 +51,7 @@ final class BufferScanner {
         self.engine = engine
         scratch = RegexScratch(captures: engine.maxCaptures)
         windows = Array(repeating: [], count: engine.rules.count)
+        hitsOf = Array(repeating: [], count: engine.rules.count)
         enabled = Array(repeating: true, count: engine.rules.count)
     }
 
@@ -114,17 +118,21 @@ final class BufferScanner {
     private func scanPlain(_ buf: UnsafeBufferPointer<UInt8>, report: Range<Int>, path: String, commit: String?) -> [BufferHit] {
         guard let base = buf.baseAddress, !buf.isEmpty else { return [] }
         let n = buf.count
-        for r in touched { windows[r].removeAll(keepingCapacity: true) }
+        for r in touched {
+            windows[r].removeAll(keepingCapacity: true)
+            hitsOf[r].removeAll(keepingCapacity: true)
+        }
         touched.removeAll(keepingCapacity: true)
         candidates.removeAll(keepingCapacity: true)
 
         // 1. One pass of the keyword automaton marks a bounded window per rule around each hit.
         let keywordRules = engine.keywordRules, windowOf = engine.windowOf, multilineOf = engine.multilineOf
         let windowBeforeOf = engine.windowBeforeOf
-        let lengths = engine.matcher.lengths
+        let lengths = engine.matcher.lengths, anchoredOf = engine.anchoredOf
         engine.matcher.scan(buf) { kw, start in
             let len = lengths[kw]
             for r in keywordRules[kw] where enabled[r] {
+                if anchoredOf[r] { hitsOf[r].append(start) }
                 let w = windowOf[r]
                 let multiline = multilineOf[r]
                 let floor = max(0, start - windowBeforeOf[r])
@@ -150,6 +158,13 @@ final class BufferScanner {
 
         // 2. Each rule's regex runs on its windows only.
         for r in touched {
+            if let anchored = engine.rules[r].anchored, let plan = engine.rules[r].starts {
+                var next = 0
+                for window in windows[r] {
+                    runAnchored(anchored, plan, rule: r, window: window, next: &next, base: base, n: n)
+                }
+                continue
+            }
             guard let regex = engine.rules[r].regex else { continue }
             for window in windows[r] { run(regex, rule: r, window: window, base: base, n: n) }
         }
@@ -178,6 +193,56 @@ final class BufferScanner {
                 }
                 candidates.append(Candidate(rule: r, secret: secret, match: m, valid: false, confidence: rule.confidence))
             case .noMatch, .failed:
+                return
+            case .limit:
+                regexLimitHits += 1
+                return
+            }
+        }
+    }
+
+    /// `run` for a rule whose matches can start only near its keyword hits or at its `startsAt` bytes: the
+    /// anchored regex is tried at those offsets alone, in order, resuming after each match as the unanchored
+    /// search does, so it finds the same matches without trying every byte of the window.
+    private func runAnchored(_ regex: PCRE2Regex, _ plan: RuleSpec.MatchStarts, rule r: Int, window: Range<Int>,
+                             next: inout Int, base: UnsafePointer<UInt8>, n: Int) {
+        starts.removeAll(keepingCapacity: true)
+        let hits = hitsOf[r]
+        while next < hits.count, hits[next] < window.upperBound {
+            let h = hits[next]
+            for p in max(window.lowerBound, h - plan.before)...max(window.lowerBound, min(window.upperBound - 1, h + plan.after)) {
+                starts.append(p)
+            }
+            next += 1
+        }
+        // memchr per start byte: a byte loop over every window cost as much as the search it replaces.
+        for b in plan.bytes {
+            var p = window.lowerBound
+            while p < window.upperBound, let q = memchr(base + p, Int32(b), window.upperBound - p) {
+                let at = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+                starts.append(at)
+                p = at + 1
+            }
+        }
+        guard !starts.isEmpty else { return }
+        starts.sort()
+        var from = window.lowerBound
+        var last = -1
+        for p in starts where p >= from && p != last {
+            last = p
+            switch regex.match(base, length: window.upperBound, from: p, scratch: scratch) {
+            case .match:
+                guard let m = scratch.group(0) else { return }
+                from = m.isEmpty ? m.lowerBound + 1 : m.upperBound
+                guard let secret = secretRange(engine.rules[r].secretGroup, regex, match: m), !secret.isEmpty else { continue }
+                if secret.upperBound == window.upperBound, window.upperBound < n,
+                   KnownNonSecrets.isAlphanumeric(base[window.upperBound]) {
+                    continue
+                }
+                candidates.append(Candidate(rule: r, secret: secret, match: m, valid: false, confidence: engine.rules[r].confidence))
+            case .noMatch:
+                continue
+            case .failed:
                 return
             case .limit:
                 regexLimitHits += 1

@@ -19,13 +19,15 @@ final class PCRE2Regex: @unchecked Sendable {
     let captureCount: Int
     let isJIT: Bool
 
-    init(_ pattern: String) throws(CompileError) {
+    /// `options`: PCRE2 compile options (`PCRE2_ANCHORED` for a pattern tried at chosen offsets only; set at
+    /// compile time, because the JIT does not honour it at match time).
+    init(_ pattern: String, options: UInt32 = 0) throws(CompileError) {
         self.pattern = pattern
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let bytes = Array(pattern.utf8)
         let compiled = bytes.withUnsafeBufferPointer { p in
-            pcre2_compile_8(p.baseAddress, p.count, 0, &errorCode, &errorOffset, nil)
+            pcre2_compile_8(p.baseAddress, p.count, options, &errorCode, &errorOffset, nil)
         }
         guard let compiled else {
             throw CompileError(message: Self.message(for: errorCode), offset: errorOffset)
@@ -38,6 +40,9 @@ final class PCRE2Regex: @unchecked Sendable {
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// The compile option that makes every match start at the offset it is tried at.
+    static let anchoredOption = UInt32(PCRE2_ANCHORED)
 
     /// The number of the named group `name`, or nil when the pattern has no such group.
     func groupNumber(_ name: String) -> Int? {

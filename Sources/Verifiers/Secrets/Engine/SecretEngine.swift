@@ -23,6 +23,8 @@ final class SecretEngine: Sendable {
     /// Bytes a rule's window reaches before a keyword hit (its `windowBefore`, else its `window`).
     let windowBeforeOf: [Int]
     let multilineOf: [Bool]
+    /// Rules whose regex runs anchored at known match starts (they record their keyword hits).
+    let anchoredOf: [Bool]
     /// Whether any rule or allowlist looks at file paths (otherwise per-file set-up is skipped).
     let pathSensitive: Bool
     /// The rules a file's path can turn off (a `path` regex beside a content regex, or an allowlist of paths
@@ -85,6 +87,7 @@ final class SecretEngine: Sendable {
         windowOf = ruleset.rules.map(\.window)
         windowBeforeOf = ruleset.rules.map { min($0.window, $0.windowBefore ?? $0.window) }
         multilineOf = ruleset.rules.map(\.multiline)
+        anchoredOf = compiled.map { $0.anchored != nil }
         formatPrefixes = Array(Set(ruleset.rules.filter { $0.confidence == .high }.flatMap(\.keywords)
             .filter { $0.utf8.count >= 4 })).sorted().map { Array($0.utf8) }
         pathRules = compiled.indices.filter { i in
@@ -115,6 +118,9 @@ final class CompiledRule: Sendable {
     let spec: RuleSpec
     let index: Int
     let regex: PCRE2Regex?
+    /// The regex compiled anchored, for a rule whose match starts are known (`starts`).
+    let anchored: PCRE2Regex?
+    let starts: RuleSpec.MatchStarts?
     let pathRegex: PCRE2Regex?
     let allowlists: [CompiledAllowlist]
     let maxCaptures: Int
@@ -140,15 +146,19 @@ final class CompiledRule: Sendable {
         allowUUID = spec.allowUUID
         allowRuns = spec.allowRuns
         let where_ = spec.source ?? SourceLocation(file: "<rules>", line: 1, column: 1)
-        func compile(_ pattern: String, key: String) throws(ConfigError) -> PCRE2Regex {
+        func compile(_ pattern: String, key: String, options: UInt32 = 0) throws(ConfigError) -> PCRE2Regex {
             do {
-                return try PCRE2Regex(pattern)
+                return try PCRE2Regex(pattern, options: options)
             } catch {
                 throw .invalidParameter(where_, key: key,
                                         message: "rule '\(spec.id)': invalid regex at offset \(error.offset): \(error.message)")
             }
         }
         regex = try spec.regex.map { p throws(ConfigError) in try compile(p, key: "regex") }
+        starts = spec.regex != nil && !spec.keywords.isEmpty ? spec.starts : nil
+        anchored = try starts.flatMap { _ in spec.regex }.map { p throws(ConfigError) in
+            try compile(p, key: "regex", options: PCRE2Regex.anchoredOption)
+        }
         pathRegex = try spec.path.map { p throws(ConfigError) in try compile(p, key: "path") }
         var lists: [CompiledAllowlist] = []
         for a in spec.allowlists { lists.append(try CompiledAllowlist(a, context: "rule '\(spec.id)'")) }

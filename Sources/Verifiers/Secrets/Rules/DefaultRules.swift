@@ -17,6 +17,10 @@ enum DefaultRules {
 #   window          bytes around a keyword hit that the regex sees (default 512, clipped to the line)
 #   windowBefore    bytes before a keyword hit that the regex sees, when fewer than window
 #   multiline       true lets the window cross line ends
+#   startsBefore, startsAfter, startsAt
+#                   where a match can start: from startsBefore bytes before a keyword hit to startsAfter
+#                   bytes after it, or at any byte of the startsAt string; the regex is then tried there
+#                   only (a speed-up: set them only when the regex cannot start anywhere else)
 #   allowHex        true keeps secrets made only of hex digits (otherwise dropped as digests)
 #   allowUUID       true keeps UUIDs (otherwise dropped as identifiers), for services whose keys are UUIDs
 #   allowRuns       true keeps secrets with runs of six repeated or ascending characters (formats that start
@@ -2350,11 +2354,16 @@ description = "Secret-looking value assigned to a password, secret, token or key
 # A name holding a keyword, then one of the ways code and configs pair a name with a value ({{pair}}),
 # then the value; or a quoted value compared with such a name ("v" == password).
 regex = '''(?i)(?|(?:{{strong-names}}){{name-rest}}{{pair}}{{value}}|{{compared-value}}[ \t]*[!=]==?[ \t]*[a-z0-9_.\-]{0,30}?(?:{{strong-names}}))'''
-keywords = ["password", "passwd", "passphrase", "pwd", "pass", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "private_key", "private-key", "privatekey", "auth_key", "authkey", "credential", "creds", "contrase", "?key=", "&key="]
+keywords = ["password", "passwd", "passphrase", "pwd", "pass", "secret", "token", "api_key", "api-key", "apikey", "api.key", "access_key", "access-key", "accesskey", "access.key", "private_key", "private-key", "privatekey", "private.key", "auth_key", "auth-key", "auth.key", "authkey", "credential", "creds", "contrase", "?key=", "&key="]
 multiline = true
 window = 320
 # A match starts at its keyword, or after a compared value of 64 characters at most ("v" == password).
 windowBefore = 128
+# Every name the regex begins with is a keyword, or holds one 6 or 7 bytes in (client_secret), or starts a
+# byte after one (?key=); a compared value starts at its quote. The regex is tried at those places only.
+startsBefore = 7
+startsAfter = 1
+startsAt = "\"'"
 confidence = "low"
 entropy = 3.0
 allowHex = true

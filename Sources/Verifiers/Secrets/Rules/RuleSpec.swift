@@ -57,6 +57,17 @@ struct RuleSpec: Sendable {
     /// Bytes before a keyword hit that the regex may see, when fewer than `window` (a rule whose match
     /// starts at its keyword, or a bounded distance before it, needs no context before it).
     var windowBefore: Int?
+    /// Where a match may start: within `startsBefore` bytes before to `startsAfter` bytes after a keyword hit,
+    /// or at one of the `startsAt` bytes. When set, the regex runs anchored at those places only, instead
+    /// of trying every byte of the window (the regex must not be able to start anywhere else).
+    var starts: MatchStarts?
+
+    /// See `starts`.
+    struct MatchStarts: Sendable, Equatable {
+        var before: Int
+        var after: Int
+        var bytes: [UInt8]
+    }
     /// Whether the window may cross line ends (PEM blocks, keys found near their ids).
     var multiline = false
     /// Pure-hex secrets are dropped as digests unless the rule expects hex.

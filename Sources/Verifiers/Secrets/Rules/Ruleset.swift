@@ -119,6 +119,8 @@ extension RuleSpec {
             examples = []
             counterexamples = []
             source = other.source
+            // The base's match starts describe the base's regex only.
+            starts = other.starts
         }
         if let e = other.entropy { entropy = e }
         if let g = other.secretGroup { secretGroup = g }

@@ -8,7 +8,7 @@ import TOMLKit
 /// `secretGroup`, `entropy`, `keywords`, `path` and per-rule `[[rules.allowlists]]` (or the older
 /// `[rules.allowlist]`); global `[allowlist]` and `[[allowlists]]` (with `targetRules`); `[extend]` with
 /// `useDefault`, `path` and `disabledRules`; `regexTarget` on allowlists. gate's own keys (`severity`,
-/// `confidence`, `validate`, `filters`, `window`, `windowBefore`, `multiline`, `allowHex`, `allowUUID`, `examples`,
+/// `confidence`, `validate`, `filters`, `window`, `windowBefore`, `startsBefore`, `startsAfter`, `startsAt`, `multiline`, `allowHex`, `allowUUID`, `examples`,
 /// `counterexamples`, `aliases`, `help`; allowlist `hashes` and `placeholders`; a top-level `[macros]` table whose entries a
 /// regex names as `{{name}}`) are optional additions.
 struct RulesetFile: Sendable {
@@ -24,7 +24,7 @@ struct RulesetFile: Sendable {
 
     static let ruleKeys = ["id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
                            "allowlist", "allowlists", "skipReport", "severity", "confidence", "validate", "filters",
-                           "window", "windowBefore", "multiline", "allowHex", "allowUUID", "allowRuns", "examples", "counterexamples", "aliases",
+                           "window", "windowBefore", "startsBefore", "startsAfter", "startsAt", "multiline", "allowHex", "allowUUID", "allowRuns", "examples", "counterexamples", "aliases",
                            "help"]
     static let topKeys = ["title", "description", "minVersion", "extend", "rules", "allowlist", "allowlists", "macros"]
     static let allowlistKeys = ["description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits",
@@ -255,6 +255,23 @@ struct RulesetFile: Sendable {
                                     got: "\(w.type)")
             }
             r.windowBefore = n
+        }
+        if t["startsBefore"] != nil || t["startsAfter"] != nil || t["startsAt"] != nil {
+            var starts = RuleSpec.MatchStarts(before: 0, after: 0, bytes: [])
+            for key in ["startsBefore", "startsAfter"] {
+                guard let v = t[key] else { continue }
+                guard let n = v.int, (0...64).contains(n) else {
+                    throw .invalidValue(at(key), key: key, expected: "a byte count from 0 to 64", got: "\(v.type)")
+                }
+                if key == "startsBefore" { starts.before = n } else { starts.after = n }
+            }
+            if let v = t["startsAt"] {
+                guard let s = v.string, s.utf8.allSatisfy({ $0 < 128 }) else {
+                    throw .invalidValue(at("startsAt"), key: "startsAt", expected: "a string of ASCII bytes", got: "\(v.type)")
+                }
+                starts.bytes = Array(s.utf8)
+            }
+            r.starts = starts
         }
         r.multiline = t["multiline"]?.bool ?? false
         if let h = t["allowHex"]?.bool { r.allowHex = h }
