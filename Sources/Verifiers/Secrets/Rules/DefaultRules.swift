@@ -2128,7 +2128,7 @@ window = 1024
 confidence = "medium"
 entropy = 2.75
 # The header names a credential: a hex or UUID value in it is the credential, not a digest or an id
-# (gitleaks' curl-auth-header tests: Token 22cb98..., apikey: c4ed6c21-...).
+# (gitleaks cmd/generate/config/rules/curl.go, CurlHeaderAuth()'s true positives: Token 22cb98..., apikey: c4ed6c21-...).
 allowHex = true
 allowUUID = true
 filters = ["assignment"]
