@@ -82,6 +82,36 @@ import Testing
         #expect(ignore.contains("!waivers.yaml") && ignore.contains("!attestations.yaml"))
     }
 
+    /// The first gates wrote a .gitignore without the baseline line, so `write-baseline: true` files stayed
+    /// out of git. A file with exactly those bytes is brought up to date; an edited one is left alone.
+    @Test func anUntouchedGitignoreFromAnEarlierGateIsUpdatedAndAnEditedOneIsNot() async throws {
+        let earlier = """
+            # Written by gate on first use. gate's local state (run history, result cache, locks) stays out of git.
+            # waivers.yaml and attestations.yaml are decisions to review: commit them.
+            *
+            !.gitignore
+            !waivers.yaml
+            !attestations.yaml
+
+            """
+        for edited in [false, true] {
+            let dir = try TempDir("old-ignore")
+            defer { dir.remove() }
+            let old = edited ? earlier + "!notes.md\n" : earlier
+            try dir.write(["gate.yaml": "suite: s\nchecks:\n  - {id: a, run: 'true'}\n", ".gate/.gitignore": old])
+            let r = try await Exec.gate(["run", "-q"], cwd: dir.path)
+            #expect(r.code == 0, "\(r.stderr)")
+            let ignore = try dir.read(".gate/.gitignore")
+            if edited {
+                #expect(ignore == old, "an edited .gitignore was rewritten:\n\(ignore)")
+            } else {
+                #expect(ignore.contains("!*-baseline.json\n") && ignore.contains("!waivers.yaml\n"), "\(ignore)")
+            }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.file(".gate")).filter { $0.contains(".gitignore.") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+        }
+    }
+
     @Test func gateCheckSaysWhereReportsGoAndLeavesNoEmptyDirectories() async throws {
         let dir = try TempDir("adhoc")
         defer { dir.remove() }

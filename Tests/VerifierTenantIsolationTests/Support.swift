@@ -64,58 +64,32 @@ func summary(_ findings: [Finding]) -> [String] {
     }.sorted()
 }
 
-/// The fixture HTTP app (Fixtures/tenant-isolation/app.py) as a real process on a free loopback port.
+/// The fixture HTTP app (Fixtures/tenant-isolation/app.py) as a real process on a free loopback port
+/// (started and stopped by GateTestSupport's `FixtureService`).
 final class FixtureServer: @unchecked Sendable {
-    let process = Process()
-    let dir: TempDir
-    let port: Int
+    private let service: FixtureService
+    var dir: TempDir { service.dir }
+    var port: Int { service.port }
     /// TOKEN_<TENANT> variables with tokens made up for this run.
     let tokens: [String: String]
 
     static let tenants = ["acme", "globex", "initech"]
 
     init(_ flags: [String] = [], tenants: [String] = FixtureServer.tenants) async throws {
-        dir = try TempDir("tenant-http")
-        var env = ProcessInfo.processInfo.environment
         var tokens: [String: String] = [:]
         for t in tenants {
             // Made up at test time; never a realistic credential shape.
             tokens["TOKEN_" + t.uppercased()] = "fixture-\(t)-" + UUID().uuidString.lowercased()
         }
-        for (k, v) in tokens { env[k] = v }
         self.tokens = tokens
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Repo.path("Fixtures/tenant-isolation/app.py"), "--port", "0",
-                             "--port-file", dir.file("port"), "--tenants", tenants.joined(separator: ",")] + flags
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var port: Int?
-        for _ in 0..<600 {  // python can take seconds to start on a loaded machine
-            if let text = try? String(contentsOfFile: dir.file("port"), encoding: .utf8), let p = Int(text) {
-                port = p
-                break
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        guard let port else {
-            kill(process.processIdentifier, SIGKILL)
-            throw VerifierError("the fixture server did not start")
-        }
-        self.port = port
+        service = try await FixtureService(script: "Fixtures/tenant-isolation/app.py",
+                                           arguments: ["--tenants", tenants.joined(separator: ",")] + flags,
+                                           environment: tokens)
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    func stop() {
-        if process.isRunning {
-            // SIGKILL: the test runner's children may inherit an ignored or blocked SIGTERM.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        dir.remove()
-    }
+    func stop() { service.stop() }
 
     /// The `tenants:` block naming each tenant's token variable.
     static func tenantsYAML(_ tenants: [String] = FixtureServer.tenants) -> String {
