@@ -223,12 +223,12 @@ class Handler(BaseHTTPRequestHandler):
             key = self.headers.get("Idempotency-Key")
             with LOCK:
                 if key and key in KEYS and not ARGS.non_idempotent:
-                    return self.send(200, JOBS[KEYS[key]])
+                    return self.send(200, JOBS[KEYS[key]], headers=[("Location", "/v1/jobs/" + KEYS[key])])
                 job_id = uuid.uuid4().hex[:12]
                 JOBS[job_id] = {"thread_id": job_id, "status": "queued", "request": request}
                 if key:
                     KEYS[key] = job_id
-            return self.send(201, JOBS[job_id])
+            return self.send(201, JOBS[job_id], headers=[("Location", "/v1/jobs/" + job_id)])
         if path == "/echo":
             return self.send(200, {"method": "POST", "body": body.decode("utf-8", "replace")})
         return self.send(404, {"error": "not found"})

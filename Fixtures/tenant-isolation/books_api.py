@@ -30,6 +30,13 @@ Switches (each plants one flaw):
   --nonce            the login needs a fresh single-use nonce in an X-Nonce header, from GET /users/v1/nonce
                      (public; {"nonce": ...}), as a CSRF-protected login form does
   --token-uses N     a token expires after N authenticated requests (401 afterwards; log in again)
+
+Session cookies instead of bearer tokens (not flaws; how many web frameworks log in):
+  --cookie-session   the login answers no token: it sets `Set-Cookie: session=<token>; HttpOnly`, and 'auth'
+                     means that cookie (a bearer token is refused)
+  --csrf             the login needs the `csrftoken` cookie set by GET /users/v1/csrf, sent back both as a
+                     cookie and in an X-CSRFToken header (a double-submit CSRF check, as Django does)
+  --issued FILE      append every token the login issues to FILE, one per line (for tests that look for leaks)
 """
 import argparse
 import json
@@ -47,7 +54,8 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--users", default="alice,bob,carol")
     ap.add_argument("--token-uses", type=int, default=0)
-    for flag in ["nonce", "no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
+    ap.add_argument("--issued")
+    for flag in ["cookie-session", "csrf", "nonce", "no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
         ap.add_argument("--" + flag, action="store_true")
     args = ap.parse_args()
 
@@ -69,9 +77,11 @@ def main():
         def log_message(self, fmt, *a):
             pass
 
-        def reply(self, status, body=None):
+        def reply(self, status, body=None, cookies=()):
             data = b"" if body is None else json.dumps(body, sort_keys=True).encode()
             self.send_response(status)
+            for c in cookies:
+                self.send_header("Set-Cookie", c)
             if body is not None:
                 self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -79,12 +89,23 @@ def main():
             if self.command != "HEAD":
                 self.wfile.write(data)
 
+        def cookie(self, name):
+            for part in self.headers.get("Cookie", "").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name:
+                    return v
+            return None
+
         def caller(self):
-            auth = self.headers.get("Authorization", "")
-            if not auth.startswith("Bearer "):
+            if args.cookie_session:
+                token = self.cookie("session")
+            else:
+                auth = self.headers.get("Authorization", "")
+                token = auth[7:] if auth.startswith("Bearer ") else None
+            if token is None:
                 return None
             with lock:
-                entry = tokens.get(auth[7:])
+                entry = tokens.get(token)
                 if entry is None or (args.token_uses and entry[1] >= args.token_uses):
                     return None
                 entry[1] += 1
@@ -115,7 +136,16 @@ def main():
                 with lock:
                     nonces.add(nonce)
                 return self.reply(200, {"nonce": nonce})
+            if m == "GET" and parts == ["users", "v1", "csrf"]:
+                # The cookie first, and a decoy cookie that the login must not need.
+                return self.reply(200, {"detail": "CSRF cookie set"},
+                                  cookies=["csrftoken=%s; Path=/; SameSite=Lax" % secrets.token_hex(16),
+                                           "theme=dark; Path=/", "gone=1; Path=/; Max-Age=0"])
             if m == "POST" and parts == ["users", "v1", "login"]:
+                if args.csrf:
+                    sent = self.cookie("csrftoken")
+                    if not sent or self.headers.get("X-CSRFToken") != sent or self.cookie("gone") is not None:
+                        return self.reply(403, {"error": "CSRF verification failed"})
                 if args.nonce:
                     with lock:
                         given = self.headers.get("X-Nonce", "")
@@ -130,6 +160,12 @@ def main():
                 token = secrets.token_urlsafe(24)
                 with lock:
                     tokens[token] = [u["username"], 0]
+                    if args.issued:
+                        with open(args.issued, "a") as f:
+                            f.write(token + "\n")
+                if args.cookie_session:
+                    return self.reply(200, {"message": "logged in"},
+                                      cookies=["session=%s; Path=/; HttpOnly; SameSite=Lax" % token])
                 return self.reply(200, {"auth_token": token, "message": "logged in"})
             who = self.caller()
             if who is None:

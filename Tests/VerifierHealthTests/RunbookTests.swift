@@ -176,6 +176,35 @@ import Testing
         #expect(lost.rules == ["health/capture"], "\(lost.messages)")
     }
 
+    /// Captures from the answer's headers: the job's `Location` (followed by a URL that is that placeholder
+    /// alone) and a header that is not there; a cookie capture reads `Set-Cookie`, and a bad source is exit-2
+    /// material naming the key.
+    @Test func flowCapturesHeadersAndFollowsALocation() async throws {
+        let service = try await FixtureService()
+        defer { service.stop() }
+        let follow = try await check("""
+            base-url: \(service.base)
+            flow:
+              - {name: run job, url: /v1/jobs/run, body: {engine: demo}, capture: {job: $.thread_id, where: 'header:Location'}}
+              - {name: follow, url: '{where}', json: ['$.status == "queued"', '$.request.engine == "demo"']}
+            """)
+        #expect(follow.outcome?.findings.isEmpty == true, "\(follow.messages)")
+        let missing = try await check("""
+            base-url: \(service.base)
+            flow:
+              - {name: run job, url: /v1/jobs/run, body: {engine: demo}, capture: {where: 'header:X-Not-There', s: 'cookie:session'}}
+              - {url: '{where}'}
+            """)
+        #expect(missing.rules == ["health/capture", "health/capture"], "\(missing.messages)")
+        #expect(missing.messages.contains { $0.contains("nothing at header:X-Not-There to capture as '{where}'") }, "\(missing.messages)")
+        do {
+            _ = try await check("base-url: \(service.base)\nflow:\n  - {url: /health, capture: {x: 'headers:Location'}}")
+            Issue.record("'headers:Location' was taken as a capture")
+        } catch {
+            #expect("\(error)".contains("'headers:Location' is no capture: give a JSON path ($.token), header:NAME or cookie:NAME"), "\(error)")
+        }
+    }
+
     /// `requiem version` prints the version and ABI fields, which must match what this release expects.
     @Test func versionAndABIFields() async throws {
         let dir = try TempDir("health-compat")

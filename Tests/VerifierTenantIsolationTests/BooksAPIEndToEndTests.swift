@@ -231,6 +231,18 @@ import Testing
             + "by 'user'); they are left out of its ids" }, "\(owned)")
     }
 
+    /// Runs the document's check (no mutations) with `login`, on a server planting only `--bola-books`:
+    /// six cross-tenant reads (each of the 3 users reads the others' books) and nothing else.
+    static func runFindingTheSixReads(_ api: BooksAPI, reports: String, login: String) async throws -> (Completed, JSONValue) {
+        let r = try await Exec.gate(openAPIArgs(api, reports: reports, mutations: false) + ["--set", login],
+                                    cwd: api.dir.path, env: api.passwords)
+        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
+        let report = try JSONValue.parse(file: reports + "/report.json")
+        #expect(report.findings.filter { $0.rule == "tenant-isolation/cross-tenant-read" }.count == 6, "\(report.findings)")
+        #expect(report.findings.allSatisfy { $0.rule == "tenant-isolation/cross-tenant-read" }, "\(report.findings)")
+        return (r, report)
+    }
+
     /// A login that needs a fresh nonce: a flow of two steps, the first capturing the nonce that the second
     /// sends in a header and the second capturing the token. Tokens that die after 40 requests are renewed
     /// by running the whole flow again (a nonce is single-use). No password, token or nonce is shown.
@@ -240,12 +252,7 @@ import Testing
         let reports = api.dir.file("reports")
         let flow = "login=[{path: /users/v1/nonce, capture: {nonce: $.nonce}}, {path: /users/v1/login, headers: {X-Nonce: '{nonce}'}, "
             + "body: {username: '{username}', password: '{password}'}, capture: {token: $.auth_token}}]"
-        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports, mutations: false) + ["--set", flow],
-                                    cwd: api.dir.path, env: api.passwords)
-        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
-        let report = try JSONValue.parse(file: reports + "/report.json")
-        #expect(report.findings.filter { $0.rule == "tenant-isolation/cross-tenant-read" }.count == 6, "\(report.findings)")
-        #expect(report.findings.allSatisfy { $0.rule == "tenant-isolation/cross-tenant-read" }, "\(report.findings)")
+        let (r, report) = try await Self.runFindingTheSixReads(api, reports: reports, login: flow)
         #expect(report.checks.first?.stats?["http"]?["logins"] == .int(6))
         let all = BooksAPI.everything(r, reports: reports)
         for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
@@ -255,6 +262,40 @@ import Testing
                                         env: api.passwords)
         #expect(plain.code == 3 && (plain.stdout + plain.stderr).contains("tenant 'alice': the login POST /users/v1/login answered 401 "
             + "('{\"error\": \"missing or used nonce\"}')"), "\(plain.stdout)\(plain.stderr)")
+    }
+
+    /// A login made of cookies, as many web frameworks do it: GET a CSRF cookie (with a decoy cookie and one
+    /// that is removed at once), POST the login with that cookie and the same value in a header, and get the
+    /// session as a cookie. The flow carries the cookies from step to step (the server refuses the login
+    /// otherwise, and refuses it too when the removed cookie comes back), the probes send the session
+    /// cookie, and no session token the server issued reaches any output.
+    @Test func aCookieLoginWithACSRFCookieAndASessionCookie() async throws {
+        let issued = try TempDir("tenant-cookie-issued")
+        defer { issued.remove() }
+        let api = try await BooksAPI(["--cookie-session", "--csrf", "--token-uses", "40", "--bola-books",
+                                      "--issued", issued.file("tokens")])
+        defer { api.stop() }
+        let reports = api.dir.file("reports")
+        let flow = "login=[{path: /users/v1/csrf, capture: {csrf: 'cookie:csrftoken'}}, {path: /users/v1/login, "
+            + "headers: {X-CSRFToken: '{csrf}'}, body: {username: '{username}', password: '{password}'}, "
+            + "capture: {token: 'cookie:session'}}]"
+        let (r, report) = try await Self.runFindingTheSixReads(api, reports: reports, login: flow)
+        // Renewed after 40 requests: more logins than tenants.
+        if case .int(let logins)? = report.checks.first?.stats?["http"]?["logins"] { #expect(logins > 3) } else {
+            Issue.record("no http.logins in \(String(describing: report.checks.first?.stats))")
+        }
+        let all = BooksAPI.everything(r, reports: reports)
+        let tokens = try issued.read("tokens").split(separator: "\n").map(String.init)
+        #expect(tokens.count > 3, "\(tokens)")
+        for token in tokens { #expect(!all.contains(token), "a session token leaked") }
+        for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
+
+        // Without the CSRF step the login is refused, and the error says which step and why.
+        let bare = "login=[{path: /users/v1/login, body: {username: '{username}', password: '{password}'}, capture: {token: 'cookie:session'}}]"
+        let refused = try await Exec.gate(Self.openAPIArgs(api, reports: reports + "2", mutations: false) + ["--set", bare],
+                                          cwd: api.dir.path, env: api.passwords)
+        #expect(refused.code == 3 && (refused.stdout + refused.stderr).contains("the login POST /users/v1/login answered 403 "
+            + "('{\"error\": \"CSRF verification failed\"}')"), "\(refused.stdout)\(refused.stderr)")
     }
 
     /// A step that uses what no earlier step captured, and a flow that never captures the token: exit 2
@@ -272,6 +313,8 @@ import Testing
              "'token'"),
             ("[{path: /nonce, captur: {nonce: $.n}}]", "'captur'"),
             ("{path: /login, body: {n: '{nonce}'}, token: $.t}", "one request knows only"),
+            ("[{path: /login, capture: {token: 'cookie:'}}]", "needs a cookie name after 'cookie:'"),
+            ("[{path: /login, capture: {token: 'body.token'}}]", "is no capture: give a JSON path ($.token), header:NAME or cookie:NAME"),
         ] {
             let r = try await Exec.gate(base + ["--set", "login=" + flow], cwd: dir.path)
             #expect(r.code == 2 && r.stderr.contains(expected) && r.stderr.contains("--set:"), "\(flow): \(r.stderr)")

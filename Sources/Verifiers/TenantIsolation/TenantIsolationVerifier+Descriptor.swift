@@ -89,7 +89,10 @@ extension TenantIsolationVerifier {
                           + "{username, password} by default; 'token' selects the token in the answer, such as $.auth_token). "
                           + "Or a flow: a list of steps {path, method?, headers?, body?, capture?}, each capture ({nonce: "
                           + "$.nonce}) filling {nonce} in later steps, one capturing {token: ...}. Strings may hold {username}, "
-                          + "{password} and {tenant}. Run again for a tenant whose probes answer 401 after its token worked."),
+                          + "{password} and {tenant}. A capture may read a header (header:Location) or a cookie "
+                          + "(cookie:csrftoken); cookies the answers set are sent on the later steps, and a token captured as "
+                          + "cookie:NAME is sent as that cookie on the probes. Run again for a tenant whose probes answer 401 "
+                          + "after its token worked."),
             ParameterSpec("resources", .mapList,
                           "Each {path: /tenants/{tenant}/documents/{id}} with 'ids' (tenant name to ids) or 'ids-from' "
                           + "(a list path, or {path, selector, id-field, owner-field} such as $.documents[*].id or "
@@ -101,7 +104,7 @@ extension TenantIsolationVerifier {
             ParameterSpec("timeout", .duration, default: "10s", "Time limit of one probe; a probe that exceeds it is an error cell."),
             ParameterSpec("concurrency", .int, default: "4", range: 1...256, "Probes in flight at once."),
             ParameterSpec("max-ids", .int, default: "3", range: 1...1000, "Object ids probed per tenant and resource."),
-            ParameterSpec("auth-header", .string, default: "Authorization", "The header that carries the token."),
+            ParameterSpec("auth-header", .string, default: "Authorization", "The header that carries the token (Cookie, sending NAME=token, when the login captures the token as cookie:NAME)."),
             ParameterSpec("auth-scheme", .string, default: "Bearer", "Written before the token; empty sends the token alone."),
             ParameterSpec("malformed-ids", .bool, default: "true", "Also probe malformed ids, which must never produce a 5xx."),
         ],

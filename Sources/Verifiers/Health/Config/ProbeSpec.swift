@@ -48,7 +48,7 @@ struct ProbeSpec: Sendable {
     var auth: AuthSpec?
     var expect: Expectations
     var latency: LatencySpec?
-    var capture: [(name: String, path: JSONPath)]
+    var capture: [(name: String, source: CaptureSource)]
     var repeatCount: Int
     var same: [JSONPath]
     var timeout: Duration
@@ -73,8 +73,11 @@ struct ProbeSpec: Sendable {
         case "url":
             let text = try b.string("url")!
             if !text.lowercased().hasPrefix("http://") && !text.lowercased().hasPrefix("https://") {
-                guard text.hasPrefix("/") else {
-                    throw b.error("url", "'\(text)' is neither an http(s) URL nor a path starting with '/'")
+                // '{where}' alone: a path an earlier flow step captured (capture: {where: header:Location}).
+                let placeholder = Template(text)
+                guard text.hasPrefix("/") || (placeholder.names.count == 1 && text == "{\(placeholder.names[0])}") else {
+                    throw b.error("url", "'\(text)' is neither an http(s) URL nor a path starting with '/' (nor '{name}' alone, "
+                        + "a path captured by an earlier flow step)")
                 }
                 guard defaults.baseURL != nil else {
                     throw b.error("url", "'\(text)' is a path; give 'base-url' (or 'service', which implies http://127.0.0.1:{port})")
@@ -129,10 +132,12 @@ struct ProbeSpec: Sendable {
         latency = try b["latency"].map { (v: ConfigValue) throws(ConfigError) in try LatencySpec(v) }
         capture = []
         if let cv = b["capture"] {
-            guard let map = cv.mapping else { throw b.mismatch("capture", "a map of names to JSON paths, such as {job: $.thread_id}") }
+            guard let map = cv.mapping else { throw b.mismatch("capture", "a map of names to JSON paths, headers or cookies, such as {job: $.thread_id, next: header:Location}") }
             for e in map {
-                guard let text = e.value.string else { throw .invalidValue(e.value.location, key: e.key, expected: "a JSON path", got: e.value.typeDescription) }
-                do { capture.append((e.key, try JSONPath(text))) } catch {
+                guard let text = e.value.string else {
+                    throw .invalidValue(e.value.location, key: e.key, expected: "a JSON path, header:NAME or cookie:NAME", got: e.value.typeDescription)
+                }
+                do { capture.append((e.key, try CaptureSource(text))) } catch {
                     throw .invalidParameter(e.value.location, key: e.key, message: error.description)
                 }
             }

@@ -53,9 +53,9 @@ enum FlowRun {
                 }
             }
             if answers.count > 1 { record["repeats"] = .int(answers.count) }
-            let missing = FlowCapture.apply(step.capture, to: json, values: &values)
+            let missing = FlowCapture.apply(step.capture, json: json, headers: first.headers, values: &values)
             for c in step.capture where missing.contains(c.name) {
-                judge.add("capture", "\(step.name): nothing at \(c.path) to capture as '{\(c.name)}'; the later steps need it",
+                judge.add("capture", "\(step.name): nothing at \(c.source) to capture as '{\(c.name)}'; the later steps need it",
                           identity: "\(step.name)|capture|\(c.name)")
             }
             done.append(.object(record))

@@ -82,7 +82,13 @@ struct ProbeSession: Sendable {
 
     /// A URL template made absolute against `base-url`.
     func resolve(_ t: Template, values: [String: String]) -> String {
-        // Captured values go in as one encoded piece each, so `../x` or a space cannot change the URL's shape.
+        // A URL that is one placeholder and nothing else follows what was captured (`url: '{where}'` after
+        // `capture: {where: header:Location}`) when it is a path of the same service.
+        if t.names.count == 1, t.description == "{\(t.names[0])}", let v = values[t.names[0]], v.hasPrefix("/"), !v.hasPrefix("//"),
+           !v.contains(where: { $0.isWhitespace || $0.isNewline }), let base = defaults.baseURL {
+            return base.render(values, encode: true) + v
+        }
+        // Otherwise captured values go in as one encoded piece each, so `../x` or a space cannot change the URL's shape.
         let text = t.render(values, encode: true)
         if text.hasPrefix("/"), let base = defaults.baseURL { return base.render(values, encode: true) + text }
         return text

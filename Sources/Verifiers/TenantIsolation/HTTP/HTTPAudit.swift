@@ -204,7 +204,8 @@ struct HTTPAudit {
     private mutating func sendOnce(_ requests: [ProbeRequest]) async -> [ProbeAnswer] {
         let headerSets: [[(String, String)]] = tokens.map { token in
             [("Accept", "application/json"), ("User-Agent", "gate-tenant-isolation"),
-             (options.authHeader, options.authScheme.isEmpty ? token : "\(options.authScheme) \(token)")]
+             (options.authHeader, options.authCookie.map { "\($0)=\(token)" }
+                ?? (options.authScheme.isEmpty ? token : "\(options.authScheme) \(token)"))]
         }
         let anonymous = [("Accept", "application/json"), ("User-Agent", "gate-tenant-isolation")]
         let context = self.context

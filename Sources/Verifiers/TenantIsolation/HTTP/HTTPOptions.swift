@@ -61,6 +61,8 @@ struct HTTPOptions: Sendable {
     var methods: [String]
     var authHeader: String
     var authScheme: String
+    /// The probes send the token as this cookie (`Cookie: NAME=token`): a login whose token is a cookie.
+    var authCookie: String?
     var malformedIDs: Bool
     /// Certificate checks on https: `insecure` (curl -k) or a CA file (curl --cacert).
     var tls: TLSOptions
@@ -97,6 +99,11 @@ struct HTTPOptions: Sendable {
                     + "document (YAML or JSON)")
             }
             if login == nil { login = OpenAPIDiscovery.login(document!.operations) }
+        }
+        if let name = login?.tokenCookie, p["auth-header"] == nil, p["auth-scheme"] == nil {
+            authHeader = "Cookie"
+            authScheme = ""
+            authCookie = name
         }
         guard let tv = p["tenants"], let items = tv.sequence, items.count >= 2 else {
             throw p.error("tenants", "give at least two tenants, each as {name: acme, token-env: ACME_TOKEN}")

@@ -10,7 +10,9 @@ import GateOpenAPI
 /// earlier steps captured. Run before the probes, and again for a tenant whose probes answer 401 after
 /// its token had worked (an expired token). Templates and captures are health's request-flow code
 /// (GateOpenAPI's `Template`, `JSONPath`, `FlowCapture`). The password, the token and every captured
-/// value of 8 characters or more never reach a report; a failed step says only its status.
+/// value of 8 characters or more never reach a report; a failed step says only its status. Cookies that
+/// the answers set are sent on the later steps (a CSRF cookie, a session), and a token captured as
+/// `cookie:NAME` is sent as that cookie on the probes unless `auth-header` says otherwise.
 struct LoginSpec: Sendable {
     struct Step: Sendable {
         var method: String
@@ -18,7 +20,7 @@ struct LoginSpec: Sendable {
         var headers: [(name: String, value: Template)] = []
         /// A JSON body whose strings are templates (nil: no body).
         var body: JSONValue?
-        var capture: [(name: String, path: JSONPath)]
+        var capture: [(name: String, source: CaptureSource)]
 
         var shown: String { "\(method) \(path)" }
     }
@@ -30,7 +32,9 @@ struct LoginSpec: Sendable {
     var method: String { tokenStep.method }
     var path: String { tokenStep.path.description }
     var body: JSONValue? { tokenStep.body }
-    var token: JSONPath { tokenStep.capture.first { $0.name == "token" }!.path }
+    var token: CaptureSource { tokenStep.capture.first { $0.name == "token" }!.source }
+    /// The cookie that is the token (`capture: {token: cookie:sessionid}`), if it is one.
+    var tokenCookie: String? { if case .cookie(let name) = token { name } else { nil } }
 
     static let keys = ["path", "method", "body", "token"]
     static let stepKeys = ["path", "method", "headers", "body", "capture"]
@@ -38,7 +42,7 @@ struct LoginSpec: Sendable {
 
     /// One request, as `openapi` learns it.
     init(method: String, path: String, body: JSONValue, token: JSONPath) {
-        steps = [Step(method: method, path: Template(path), body: body, capture: [("token", token)])]
+        steps = [Step(method: method, path: Template(path), body: body, capture: [("token", .json(token))])]
     }
 
     init(_ v: ConfigValue) throws(ConfigError) {
@@ -113,22 +117,24 @@ struct LoginSpec: Sendable {
                 headers.append((e.key, Template(value)))
             }
         }
-        var capture: [(name: String, path: JSONPath)] = []
+        var capture: [(name: String, source: CaptureSource)] = []
         if tokenKey {
             guard let tv = v["token"], let t = tv.string else {
                 throw .missingKey(v.location, key: "token", context: "'login' (where the token is in the answer, such as $.auth_token)")
             }
-            do { capture = [("token", try JSONPath(t))] } catch { throw .invalidParameter(tv.location, key: "token", message: error.description) }
+            do { capture = [("token", try CaptureSource(t))] } catch { throw .invalidParameter(tv.location, key: "token", message: error.description) }
         } else if let cv = v["capture"] {
             guard let map = cv.mapping, !map.isEmpty else {
-                throw .invalidValue(cv.location, key: "capture", expected: "a map of names to JSON paths, such as {token: $.auth_token}",
+                throw .invalidValue(cv.location, key: "capture", expected: "a map of names to JSON paths, header:NAME or cookie:NAME, "
+                                    + "such as {token: $.auth_token}",
                                     got: cv.typeDescription)
             }
             for e in map {
                 guard let text = e.value.string else {
-                    throw .invalidValue(e.value.location, key: e.key, expected: "a JSON path", got: e.value.typeDescription)
+                    throw .invalidValue(e.value.location, key: e.key, expected: "a JSON path, header:NAME or cookie:NAME",
+                                        got: e.value.typeDescription)
                 }
-                do { capture.append((e.key, try JSONPath(text))) } catch {
+                do { capture.append((e.key, try CaptureSource(text))) } catch {
                     throw .invalidParameter(e.value.location, key: e.key, message: error.description)
                 }
             }
@@ -172,12 +178,16 @@ extension HTTPAudit {
         let client = HTTPClient()
         defer { client.shutdown() }
         var values = ["username": tenant.username, "password": password, "tenant": tenant.slug]
+        var jar = CookieJar()
         for (i, step) in spec.steps.enumerated() {
             let which = spec.steps.count == 1 ? "the login" : "login step \(i + 1)"
             let shown = "\(step.method) \(options.base.prefix)\(step.path)"
             var headers = [HTTPHeader("Accept", "application/json"), HTTPHeader("User-Agent", "gate-tenant-isolation")]
             if step.body != nil { headers.append(HTTPHeader("Content-Type", "application/json")) }
             for h in step.headers { headers.append(HTTPHeader(h.name, h.value.render(values))) }
+            if let cookie = jar.header, !step.headers.contains(where: { $0.name.lowercased() == "cookie" }) {
+                headers.append(HTTPHeader("Cookie", cookie))
+            }
             let request = HTTPRequest(
                 method: step.method, url: options.base.origin + options.base.prefix + step.path.render(values, encode: true),
                 headers: headers, body: step.body.map { LoginSpec.body($0, values) },
@@ -192,15 +202,18 @@ extension HTTPAudit {
                         + "('\(preview(r.body, limit: 80, also: values))'); check its 'username' and the password in "
                         + "'\(tenant.passwordEnv ?? "")'\(spec.steps.count > 1 ? ", and the earlier steps' captures" : "")")
                 }
+                jar.take(r.headers)
                 let json = try? JSONDecoder().decode(JSONValue.self, from: Data(r.body))
-                let missing = FlowCapture.apply(step.capture, to: json, values: &values)
+                let missing = FlowCapture.apply(step.capture, json: json, headers: r.headers, values: &values)
                 if let name = missing.first, let c = step.capture.first(where: { $0.name == name }) {
                     throw VerifierError("tenant '\(tenant.name)': \(which) \(shown) answered \(r.status) with nothing at "
-                        + "\(c.path) to capture as '{\(name)}'; fix the login's capture ('\(preview(r.body, limit: 80, also: values))')")
+                        + "\(c.source) to capture as '{\(name)}'; fix the login's capture ('\(preview(r.body, limit: 80, also: values))')")
                 }
             }
         }
+        // Every cookie of the flow is kept out of reports as a captured value is (a CSRF cookie, a session).
         let captured = spec.steps.flatMap { $0.capture.map(\.name) }.filter { $0 != "token" }.compactMap { values[$0] }
-        return (values["token"] ?? "", captured.filter { $0.count >= 8 })
+            + jar.cookies.map(\.value)
+        return (values["token"] ?? "", captured.filter { $0.count >= 8 && $0 != values["token"] })
     }
 }
