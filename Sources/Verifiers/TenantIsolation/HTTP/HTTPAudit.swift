@@ -87,7 +87,7 @@ struct HTTPAudit {
         let run = String(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF, radix: 16)
         var answered: [Answered] = []
         let forWrites = try await createForWrites(run: run, answered: &answered)
-        let plan = ProbePlan.probes(options, ids: ids, made: forWrites)
+        let plan = ProbePlan.probes(options, ids: ids, made: forWrites, passwords: passwords)
         let hasCells = plan.contains { if case .cross = $0.kind { true } else { false } }
         guard hasCells else {
             if findings.contains(where: { $0.severity == .error }) { return [] }  // the lists failed; their findings say why

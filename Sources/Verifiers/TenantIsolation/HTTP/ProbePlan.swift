@@ -198,11 +198,33 @@ enum ProbePlan {
         return out
     }
 
+    /// Whether a body key names a password (`password`, `new_password`, `currentPassword`, `passwd`, `pwd`).
+    static func isPasswordKey(_ key: String) -> Bool {
+        let k = key.lowercased()
+        return k.contains("password") || k.contains("passwd") || k == "pwd" || k == "pass" || k.hasSuffix("_pwd")
+    }
+
+    /// `v` with every password-named string field set to `password`: a write on a real user (a password
+    /// change) then sets the password it already has, so a probe that succeeds proves the flaw and changes
+    /// nothing.
+    static func keepingPassword(_ v: JSONValue, _ password: String) -> JSONValue {
+        switch v {
+        case .object(let o):
+            .object(Dictionary(uniqueKeysWithValues: o.map { k, x in
+                if case .string = x, isPasswordKey(k) { (k, JSONValue.string(password)) } else { (k, keepingPassword(x, password)) }
+            }))
+        case .array(let a): .array(a.map { keepingPassword($0, password) })
+        default: v
+        }
+    }
+
     /// The matrix: own, anonymous and cross-tenant reads of every owner's objects, then malformed ids.
     /// `ids[r][t]` holds tenant t's object ids for resource r. `made[r][t]`, when given for a resource, holds
     /// objects tenant t created for the mutating probes: each such probe then takes the next one, in the
-    /// order `forProbes` created them, and a probe left without one is not sent.
-    static func probes(_ o: HTTPOptions, ids: [[[String]]], made: [Int: [Int: [String]]] = [:]) -> [PlannedProbe] {
+    /// order `forProbes` created them, and a probe left without one is not sent. `passwords[t]`, tenant t's
+    /// current password (it logs in), goes into the password fields of writes on t's real objects.
+    static func probes(_ o: HTTPOptions, ids: [[[String]]], made: [Int: [Int: [String]]] = [:],
+                       passwords: [Int: String] = [:]) -> [PlannedProbe] {
         var out: [PlannedProbe] = []
         var made = made
         func add(_ kind: PlannedProbe.Kind, _ r: Int, _ method: String, actor: Int?, owner: Int, pathTenant: Int, id: String) {
@@ -216,7 +238,11 @@ enum ProbePlan {
             let res = o.resources[r]
             let target = res.path.render(prefix: o.base.prefix, tenant: o.tenants[pathTenant].slug, id: id)
             let body = ["POST", "PUT", "PATCH"].contains(method)
-                ? res.body.map { Self.encode(Self.fill($0, tenant: o.tenants[pathTenant].slug, idName: res.path.idName, id: id)) }
+                ? res.body.map { b in
+                    let filled = Self.fill(b, tenant: o.tenants[pathTenant].slug, idName: res.path.idName, id: id)
+                    guard !forProbe, let pw = passwords[owner] else { return Self.encode(filled) }
+                    return Self.encode(Self.keepingPassword(filled, pw))
+                }
                 : nil
             out.append(PlannedProbe(kind: kind, resource: r, actor: actor, owner: owner, objectID: id,
                                     request: ProbeRequest(method: method, target: target, tenant: actor, bodyLimit: previewBytes,
