@@ -64,6 +64,24 @@ import Testing
         #expect(Self.problem("{" + members.joined(separator: ",") + "}")?.key == "k4321")
     }
 
+    /// With two keys repeated, the one named is the first that repeats an earlier key in the text (where a
+    /// reader going left to right first sees the record is invalid), whatever the object's size: small
+    /// objects are sorted one way and large ones another, and both must name the same key at the same place.
+    @Test func namesTheFirstRepeatInTheTextInObjectsOfAnySize() throws {
+        for filler in [0, 3, 20, 300] {
+            let extra = (0..<filler).map { "\"f\($0)\":0" }
+            let members = ["\"zz\":1", "\"zz\":2"] + extra + ["\"aa\":1", "\"aa\":2"]
+            let text = "{" + members.joined(separator: ",") + "}"
+            let p = try #require(Self.problem(text), "\(filler)")
+            #expect(p.key == "zz", "\(filler) more keys: named \(p.key ?? "nothing")")
+            #expect(p.offset == 8, "\(filler) more keys")
+            // Three times: the second appearance is the place.
+            let thrice = "{" + (extra + ["\"k\":1", "\"k\":2", "\"k\":3"]).joined(separator: ",") + "}"
+            let q = try #require(Self.problem(thrice))
+            #expect(q.key == "k" && q.offset == thrice.utf8.count - 12, "\(filler) more keys: \(String(describing: q.offset))")
+        }
+    }
+
     /// The scan moves the parser's arrays out and back: after a line that throws midway (in a nested
     /// object, in a key sort, in a string), the same parser must still read the next line in full.
     @Test func readsALineAfterOneThatFailedMidway() throws {

@@ -264,7 +264,10 @@ struct JSONScanner {
     /// The insertion sort finds duplicates itself: each key, once in place, was compared with the key
     /// now before it (the comparison that stopped its move), and a key inserted later between two keys
     /// is compared with the one before it in turn, so every pair of neighbours in the final order was
-    /// compared once; an equal pair is a duplicate. Keys written in order cost one comparison each.
+    /// compared once; an equal pair is a duplicate. Keys written in order cost one comparison each. It
+    /// names the first key that repeats an earlier one in the text; the large-object path names the same
+    /// (equal keys sorted by position, then the pair whose later key comes first), so the message does not
+    /// depend on the object's size.
     private mutating func sortKeys(from start: Int, count: Int) throws(JSONProblem) {
         guard count > 1 else { return }
         let end = start + count
@@ -286,11 +289,16 @@ struct JSONScanner {
             return
         }
         var run = Array(sortedKeys[start..<end])
-        run.sort { compareKeys($0, $1) < 0 }
-        sortedKeys.replaceSubrange(start..<end, with: run)
-        for k in (start + 1)..<end where compareKeys(sortedKeys[k - 1], sortedKeys[k]) == 0 {
-            throw duplicate(sortedKeys[k - 1], sortedKeys[k])
+        run.sort { x, y in
+            let order = compareKeys(x, y)
+            return order != 0 ? order < 0 : nodes[x].start < nodes[y].start
         }
+        sortedKeys.replaceSubrange(start..<end, with: run)
+        var first: (earlier: Int, later: Int)?
+        for k in (start + 1)..<end where compareKeys(sortedKeys[k - 1], sortedKeys[k]) == 0 {
+            if first.map({ nodes[sortedKeys[k]].start < nodes[$0.later].start }) ?? true { first = (sortedKeys[k - 1], sortedKeys[k]) }
+        }
+        if let first { throw duplicate(first.earlier, first.later) }
     }
 
     /// The problem of a key that appears twice, placed at its later appearance.
