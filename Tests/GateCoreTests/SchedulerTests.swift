@@ -10,6 +10,7 @@ import Testing
 
     func suite(_ yaml: String) throws -> Suite {
         let dir = try TempDir("sched")
+        defer { dir.remove() }  // the suite is read whole: nothing refers to the files afterwards
         try dir.write(["s.yaml": yaml])
         return try SuiteLoader(registry: registry, workingDirectory: dir.path).load("s.yaml")
     }

@@ -10,6 +10,7 @@ import Testing
 
     func load(_ yaml: String, files: [String: String] = [:]) throws(ConfigError) -> Suite {
         let dir = try! TempDir("suite")
+        defer { dir.remove() }  // the suite is read whole: nothing refers to the files afterwards
         try! dir.write(files.merging(["s.yaml": yaml]) { a, _ in a })
         return try SuiteLoader(registry: registry, workingDirectory: dir.path).load("s.yaml")
     }
