@@ -192,7 +192,8 @@ import Testing
         let r = try await task.value
         #expect(r.cancelled)
         #expect(r.termination == .signaled(SIGTERM))
-        #expect(clock.now - start < .seconds(60))
+        // Not a timing: the child sleeps 300 s, so ending well before that means the cancel stopped it.
+        #expect(clock.now - start < .seconds(200))
     }
 
     @Test func cancelledBeforeStartingThrows() async throws {

@@ -14,7 +14,7 @@ import Testing
         // The service takes a second before it listens; the check starts it and must wait.
         let r = try await check("""
             service: {run: "sleep 1 && exec python3 \(Repo.path("Fixtures/health/server.py")) --port-file port", port-file: port}
-            wait: {timeout: 20s, interval: 200ms, url: /health, status: 200}
+            wait: {timeout: 90s, interval: 200ms, url: /health, status: 200}  # ready in about a second; 90 s for a loaded machine
             url: /api/health
             json: ['$.status == "healthy"']
             """, root: dir.path)
