@@ -73,12 +73,18 @@ extension TenantIsolationVerifier {
                           "PostgreSQL: the setting the policies read the tenant from (current_setting('app.tenant_id'))."),
             ParameterSpec("probe-tenants", .int, default: "3", range: 1...100, "PostgreSQL: how many tenants the live probe sets in turn."),
             ParameterSpec("base-url", .string,
-                          "HTTP mode: http(s)://host:port[/prefix] of the running service; loopback or an address you name."),
+                          "HTTP mode: http(s)://host:port[/prefix] of the running service; loopback or an address you name. "
+                          + "{port} is the port 'service' writes (default with 'service': http://127.0.0.1:{port})."),
+            ParameterSpec("service", .any,
+                          "HTTP mode: {run, port-file?, cwd?, env?, start-timeout?}: starts the service under test before the "
+                          + "probes, in its own process group, waits until it writes its port to port-file, and stops it "
+                          + "afterwards (as health's 'service')."),
             ParameterSpec("insecure", .bool, default: "false", "HTTP mode: skip certificate verification on https (curl -k)."),
             ParameterSpec("ca", .path, "HTTP mode: a PEM file of trusted CAs for https instead of the system's (curl --cacert)."),
             ParameterSpec("tenants", .mapList,
                           "At least two {name, token-env, slug?}: the token is read from the environment variable "
-                          + "token-env; slug replaces {tenant} in paths (default: name). With 'login': {name, username?, "
+                          + "token-env (or from the file token-file, read when the check runs: a mounted secret, or a token "
+                          + "the service writes as it starts); slug replaces {tenant} in paths (default: name). With 'login': {name, username?, "
                           + "password-env} instead, the password read from password-env and never shown."),
             ParameterSpec("openapi", .path,
                           "The service's OpenAPI 3.0 or 3.1 document (YAML or JSON): resources, methods, bodies, list "
@@ -178,7 +184,81 @@ extension TenantIsolationVerifier {
                             expect: .failed, expectRules: ["tenant-isolation/null-tenant"],
                             prepare: { try ExampleDatabase.create($0, rows: ExampleDatabase.orphan) },
                             prepareShell: ExampleDatabase.shell(rows: ExampleDatabase.orphan)),
+            VerifierExample("A service where each tenant reaches only its own documents", with: ExampleService.check(),
+                            files: ExampleService.files, expect: .passed),
+            VerifierExample("An IDOR: the service checks the tenant in the path, then loads any document by its id",
+                            with: ExampleService.check(flags: " --idor"), files: ExampleService.files, expect: .failed,
+                            expectRules: ["tenant-isolation/cross-tenant-read"]),
         ])
+}
+
+/// The small service behind the HTTP examples: two tenants with two documents each, tokens made up at
+/// start and written to `<tenant>.token` (read through `token-file`), the port written to `port`.
+enum ExampleService {
+    static let app = #"""
+        import argparse, json, os, re, secrets
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        p = argparse.ArgumentParser()
+        p.add_argument("--port-file", required=True)
+        p.add_argument("--idor", action="store_true")
+        a = p.parse_args()
+        docs = {1: "acme", 2: "acme", 3: "globex", 4: "globex"}
+        tokens = {}
+        for tenant in ("acme", "globex"):
+            tokens[secrets.token_hex(16)] = tenant
+        for token, tenant in tokens.items():
+            with open(tenant + ".token", "w") as f:
+                f.write(token)
+
+        class H(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def log_message(self, *args): pass
+            def reply(self, code, body):
+                data = json.dumps(body).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+            def do_GET(self):
+                auth = self.headers.get("Authorization", "")
+                caller = tokens.get(auth[7:]) if auth.startswith("Bearer ") else None
+                if caller is None:
+                    return self.reply(401, {"error": "log in"})
+                m = re.fullmatch(r"/tenants/(\w+)/documents(?:/([^/]*))?", self.path)
+                if not m:
+                    return self.reply(404, {"error": "not found"})
+                if m[1] != caller:
+                    return self.reply(403, {"error": "not your tenant"})
+                if m[2] is None:
+                    return self.reply(200, [{"id": i} for i, t in docs.items() if t == caller])
+                doc = int(m[2]) if m[2].isdigit() else None
+                if doc not in docs or (docs[doc] != caller and not a.idor):
+                    return self.reply(404, {"error": "no such document"})
+                self.reply(200, {"id": doc, "tenant": docs[doc]})
+            do_HEAD = do_GET
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        server.daemon_threads = True
+        with open(a.port_file + ".tmp", "w") as f:
+            f.write(str(server.server_address[1]))
+        os.replace(a.port_file + ".tmp", a.port_file)
+        server.serve_forever()
+        """#
+
+    static let files = ["api.py": app]
+
+    static func check(flags: String = "") -> String {
+        """
+        service: {run: "python3 api.py --port-file port\(flags)", port-file: port}
+        tenants:
+          - {name: acme, token-file: acme.token}
+          - {name: globex, token-file: globex.token}
+        resources:
+          - {path: "/tenants/{tenant}/documents/{id}", ids-from: "/tenants/{tenant}/documents"}
+        """
+    }
 }
 
 /// The small schema behind the examples: two tenants, their folders and documents.

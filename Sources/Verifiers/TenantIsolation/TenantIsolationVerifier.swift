@@ -17,11 +17,16 @@ import GateDatabase
 ///   objects with the other tenant's credentials, through the owner's path and through the actor's own
 ///   path (IDOR), without credentials, and with malformed ids. A 2xx to another tenant is
 ///   `cross-tenant-read`, a 2xx without credentials `unauthenticated-read`, any 5xx `server-error`.
-///   Parameters: `tenants`, `resources`, `methods`, `timeout`, `concurrency`, `max-ids` and the rest.
+///   Parameters: `tenants`, `resources`, `methods`, `timeout`, `concurrency`, `max-ids` and the rest;
+///   `service` starts the service under test first (GateCore's `ServiceRun`, as health does) and
+///   `{port}` in `base-url` is the port it writes to its `port-file`.
 ///   The stats hold the tenant × tenant × resource matrix; JUnit has one testcase per resource.
 public struct TenantIsolationVerifier: Verifier {
     let database: DatabaseOptions?
     let http: HTTPOptions?
+    /// The service the check starts itself, and `base-url` with `{port}` still in it.
+    let service: ServiceSpec?
+    let baseTemplate: String?
     let maxIDs: Int
 
     static let databaseRules = ["null-tenant", "cross-tenant-reference", "missing-tenant-column", "unscoped-unique",
@@ -32,7 +37,7 @@ public struct TenantIsolationVerifier: Verifier {
     static let databaseKeys = ["tenant-column", "tenant-table", "global-tables", "relations", "storage-prefix", "max-examples",
                                "statement-timeout", "app-role", "tenant-setting", "probe-tenants"]
     static let httpKeys = ["tenants", "resources", "timeout", "concurrency", "methods", "allow-mutations", "auth-header",
-                           "auth-scheme", "malformed-ids", "max-ids", "insecure", "ca", "login", "openapi"]
+                           "auth-scheme", "malformed-ids", "max-ids", "insecure", "ca", "login", "openapi", "service"]
 
     public var evaluatedRules: [String] {
         var rules = database == nil ? [] : Self.databaseRules
@@ -43,7 +48,14 @@ public struct TenantIsolationVerifier: Verifier {
 
     public init(parameters p: Parameters) throws(ConfigError) {
         let location = try p.database()
-        let base = try p.string("base-url")
+        service = try p["service"].map { (v: ConfigValue) throws(ConfigError) in try ServiceSpec(v, root: p.root) }
+        // With a service, the base URL defaults to it on loopback.
+        let base = try p.string("base-url") ?? (service?.portFile != nil ? "http://127.0.0.1:{port}" : nil)
+        if let base, base.contains("{port}"), service?.portFile == nil {
+            throw p.error(p.has("service") ? "service" : "base-url", "'{port}' in 'base-url' is the port a 'service' writes to "
+                + "its 'port-file'; give 'service: {run: ..., port-file: port}', or write the port in 'base-url'")
+        }
+        baseTemplate = base?.contains("{port}") == true ? base : nil
         if location == nil, let k = Self.databaseKeys.first(where: p.has) {
             throw p.error(k, "'\(k)' belongs to the database mode; give 'database' as well")
         }
@@ -55,7 +67,8 @@ public struct TenantIsolationVerifier: Verifier {
                 + "'base-url' (a running service to probe), or both")
         }
         database = try location.map { (l: DatabaseLocation) throws(ConfigError) in try DatabaseOptions(p, location: l) }
-        http = try base.map { (s: String) throws(ConfigError) in try HTTPOptions(p, baseURL: s) }
+        // A port that parses stands in for {port} until the service says which it is.
+        http = try base.map { (s: String) throws(ConfigError) in try HTTPOptions(p, baseURL: s.replacingOccurrences(of: "{port}", with: "65535")) }
         maxIDs = try p.int("max-ids", default: 3, range: 1...1000)
     }
 
@@ -73,9 +86,26 @@ public struct TenantIsolationVerifier: Verifier {
             summary.append(line)
             testcases += Self.databaseRules
         }
-        if let options = http {
+        if var options = http {
+            var started: ServiceRun?
+            if let s = service {
+                context.progress("starting the service")
+                let (run, port) = try await ServiceRun.start(s, context: context)
+                started = run
+                if let template = baseTemplate, let port {
+                    do { options.base = try BaseURL(template.replacingOccurrences(of: "{port}", with: port)) } catch {
+                        await run.stop()
+                        throw VerifierError("the service wrote the port '\(port)', which does not make 'base-url' a URL: \(error.description)")
+                    }
+                }
+            }
             var audit = HTTPAudit(options: options, context: context, maxIDs: maxIDs)
-            let answered = try await audit.run()
+            let answered: [HTTPAudit.Answered]
+            do { answered = try await audit.run() } catch {
+                await started?.stop()
+                throw error
+            }
+            await started?.stop()
             let matrix = audit.judge(answered)
             findings += audit.findings
             assignments = audit.testcaseOf

@@ -1,41 +1,6 @@
 import GateCore
 import GateOpenAPI
 
-/// `service:` a program the check starts before probing and stops after: `{run: ..., port-file: ...}`.
-/// With `port-file`, the service picks a free port and writes it there; `{port}` is that port.
-struct ServiceSpec: Sendable {
-    var command: ProcessSpec.Command
-    var portFile: String?
-    var cwd: String?
-    var env: [String: String]
-    var startTimeout: Duration
-
-    init(_ v: ConfigValue, root: String) throws(ConfigError) {
-        let b = try Block(v, context: "'service'")
-        try b.only(["run", "port-file", "cwd", "env", "start-timeout"])
-        guard let rv = b["run"] else { throw .missingKey(v.location, key: "run", context: "'service'") }
-        if let s = rv.sequence {
-            let argv = s.compactMap(\.string)
-            guard argv.count == s.count, !argv.isEmpty else { throw b.mismatch("run", "a command string or a list of strings") }
-            command = .argv(argv)
-        } else {
-            guard let s = rv.string, !s.isEmpty else { throw b.mismatch("run", "a command string or a list of strings") }
-            command = .shell(s)
-        }
-        portFile = try b.string("port-file").map { PathUtil.resolve($0, against: root) }
-        cwd = try b.string("cwd").map { PathUtil.resolve($0, against: root) }
-        env = [:]
-        if let ev = b["env"] {
-            guard let map = ev.mapping else { throw b.mismatch("env", "a map of variable names to values") }
-            for e in map {
-                guard let s = e.value.string else { throw .invalidValue(e.value.location, key: e.key, expected: "a string", got: e.value.typeDescription) }
-                env[e.key] = s
-            }
-        }
-        startTimeout = try b.duration("start-timeout") ?? .seconds(120)
-    }
-}
-
 /// `wait:` readiness before anything else: first the port accepts connections, then the startup probe
 /// passes once. `{timeout: 5m, interval: 10s}` retries every 10 s for up to 5 minutes.
 struct WaitSpec: Sendable {

@@ -50,6 +50,21 @@ struct HTTPAudit {
     /// Returns the answered probes of the matrix phase, for the matrix.
     mutating func run() async throws -> [Answered] {
         for (i, t) in options.tenants.enumerated() {
+            if let file = t.tokenFile {
+                guard let data = FileManager.default.contents(atPath: file), data.count <= 64 << 10,
+                      let text = String(data: data, encoding: .utf8) else {
+                    throw VerifierError("tenant '\(t.name)': cannot read its 'token-file' '\(context.relative(file))' (missing, "
+                        + "unreadable, over 64 KiB or not UTF-8); write the token there before the check runs")
+                }
+                let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !token.isEmpty, !token.contains(where: \.isNewline) else {
+                    throw VerifierError("tenant '\(t.name)': its 'token-file' '\(context.relative(file))' is empty or holds "
+                        + "more than one line; it must hold the token alone")
+                }
+                secrets.append((token, "[redacted:token-file of \(t.name)]"))
+                tokens.append(token)
+                continue
+            }
             let (key, env) = t.tokenEnv.map { ("token-env", $0) } ?? ("password-env", t.passwordEnv!)
             guard let value = context.environment[env], !value.isEmpty else {
                 throw VerifierError("tenant '\(t.name)': the environment variable '\(env)' (its '\(key)') is not "

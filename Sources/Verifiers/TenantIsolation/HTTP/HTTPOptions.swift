@@ -7,8 +7,11 @@ import GateOpenAPI
 struct HTTPOptions: Sendable {
     struct Tenant: Sendable, Hashable {
         var name: String
-        /// The variable that holds a ready token (nil: the tenant logs in).
+        /// The variable that holds a ready token (nil: the tenant logs in, or reads `tokenFile`).
         var tokenEnv: String?
+        /// A file that holds a ready token (a mounted secret, or one the `service` writes as it starts),
+        /// read when the check runs.
+        var tokenFile: String?
         /// What replaces `{tenant}` in paths; the name unless the entry gives `slug`.
         var slug: String
         /// For `login`: the user name (default: the tenant's name) and the variable holding the password.
@@ -16,7 +19,10 @@ struct HTTPOptions: Sendable {
         var passwordEnv: String?
 
         /// Where the tenant's credential comes from, for messages.
-        var credentialSource: String { tokenEnv.map { "the token in '\($0)'" } ?? "the login of '\(username)'" }
+        var credentialSource: String {
+            tokenEnv.map { "the token in '\($0)'" } ?? tokenFile.map { "the token in '\(PathUtil.basename($0))'" }
+                ?? "the login of '\(username)'"
+        }
     }
 
     struct Resource: Sendable, Hashable {
@@ -109,7 +115,7 @@ struct HTTPOptions: Sendable {
             throw p.error("tenants", "give at least two tenants, each as {name: acme, token-env: ACME_TOKEN}")
         }
         tenants = []
-        for item in items { tenants.append(try Self.tenant(item, known: tenants, login: login != nil)) }
+        for item in items { tenants.append(try Self.tenant(item, known: tenants, login: login != nil, root: p.root)) }
 
         let ritems = p["resources"]?.sequence ?? []
         if document == nil && ritems.isEmpty {
@@ -169,11 +175,11 @@ struct HTTPOptions: Sendable {
         return Array(Set(list)).sorted()
     }
 
-    private static func tenant(_ v: ConfigValue, known: [Tenant], login: Bool) throws(ConfigError) -> Tenant {
+    private static func tenant(_ v: ConfigValue, known: [Tenant], login: Bool, root: String) throws(ConfigError) -> Tenant {
         guard let entries = v.mapping else {
             throw .invalidValue(v.location, key: "tenants", expected: "{name: acme, token-env: ACME_TOKEN}", got: v.typeDescription)
         }
-        let valid = ["name", "token-env", "slug", "username", "password-env"]
+        let valid = ["name", "token-env", "token-file", "slug", "username", "password-env"]
         for e in entries where !valid.contains(e.key) {
             throw .unknownKey(e.keyLocation, key: e.key, context: "a tenant", valid: valid)
         }
@@ -187,11 +193,19 @@ struct HTTPOptions: Sendable {
             return env
         }
         let tokenEnv = try envName("token-env"), passwordEnv = try envName("password-env")
-        if tokenEnv == nil && passwordEnv == nil {
+        var tokenFile: String?
+        if let fv = v["token-file"] {
+            guard let f = fv.string, !f.isEmpty else {
+                throw .invalidValue(fv.location, key: "token-file", expected: "the path of a file holding the token", got: fv.typeDescription)
+            }
+            tokenFile = PathUtil.resolve(f, against: root)
+        }
+        let given = [("token-env", tokenEnv), ("token-file", tokenFile), ("password-env", passwordEnv)].filter { $0.1 != nil }.map(\.0)
+        if given.isEmpty {
             throw .missingKey(v.location, key: login ? "token-env' or 'password-env" : "token-env", context: "tenant '\(name)'")
         }
-        if tokenEnv != nil && passwordEnv != nil {
-            throw .invalidParameter(v.location, key: "tenants", message: "tenant '\(name)' has both 'token-env' and 'password-env'; keep one")
+        if given.count > 1 {
+            throw .invalidParameter(v.location, key: "tenants", message: "tenant '\(name)' has both '\(given[0])' and '\(given[1])'; keep one")
         }
         if passwordEnv != nil && !login {
             throw .invalidParameter(v["password-env"]!.location, key: "password-env",
@@ -201,8 +215,8 @@ struct HTTPOptions: Sendable {
         if known.contains(where: { $0.name == name }) {
             throw .invalidParameter(v.location, key: "tenants", message: "the tenant '\(name)' is listed twice")
         }
-        return Tenant(name: name, tokenEnv: tokenEnv, slug: v["slug"]?.string ?? name, username: v["username"]?.string ?? name,
-                      passwordEnv: passwordEnv)
+        return Tenant(name: name, tokenEnv: tokenEnv, tokenFile: tokenFile, slug: v["slug"]?.string ?? name,
+                      username: v["username"]?.string ?? name, passwordEnv: passwordEnv)
     }
 
     private static func resource(_ v: ConfigValue, tenants: [Tenant]) throws(ConfigError) -> Resource {
