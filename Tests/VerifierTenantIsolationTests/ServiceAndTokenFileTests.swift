@@ -54,7 +54,20 @@ import Testing
         defer { dir.remove() }
         let yaml = "base-url: http://127.0.0.1:9\n" + Self.tenants + "resources: [{path: \"/t/{tenant}/d/{id}\", ids: {acme: [1], globex: [2]}}]\n"
         let missing = try await check(yaml, root: dir.path)
-        #expect(missing.message?.hasPrefix("tenant 'acme': cannot read its 'token-file' 'acme.token'") == true, "\(missing.message ?? "")")
+        #expect(missing.message?.hasPrefix("tenant 'acme': cannot read its 'token-file' 'acme.token': No such file") == true,
+                "\(missing.message ?? "")")
+        // A FIFO nobody writes, and a device that never ends: refused at once, never waited on or read whole.
+        #expect(mkfifo(dir.file("acme.token"), 0o600) == 0)
+        let fifo = try await check(yaml, root: dir.path)
+        #expect(fifo.message?.contains("'acme.token': it is not a regular file") == true, "\(fifo.message ?? "")")
+        try FileManager.default.removeItem(atPath: dir.file("acme.token"))
+        try FileManager.default.createSymbolicLink(atPath: dir.file("acme.token"), withDestinationPath: "/dev/zero")
+        let zero = try await check(yaml, root: dir.path)
+        #expect(zero.message?.contains("'acme.token': it is not a regular file") == true, "\(zero.message ?? "")")
+        try FileManager.default.removeItem(atPath: dir.file("acme.token"))
+        try dir.write(["acme.token": String(repeating: "t", count: 70_000)])
+        let large = try await check(yaml, root: dir.path)
+        #expect(large.message?.contains("'acme.token': it is larger than 64 KiB") == true, "\(large.message ?? "")")
         try dir.write(["acme.token": "one\n", "globex.token": "two\nlines\n"])
         let twoLines = try await check(yaml, root: dir.path)
         #expect(twoLines.message?.hasPrefix("tenant 'globex': its 'token-file' 'globex.token' is empty or holds more than one line")

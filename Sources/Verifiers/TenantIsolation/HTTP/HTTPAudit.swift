@@ -51,10 +51,13 @@ struct HTTPAudit {
     mutating func run() async throws -> [Answered] {
         for (i, t) in options.tenants.enumerated() {
             if let file = t.tokenFile {
-                guard let data = FileManager.default.contents(atPath: file), data.count <= 64 << 10,
-                      let text = String(data: data, encoding: .utf8) else {
-                    throw VerifierError("tenant '\(t.name)': cannot read its 'token-file' '\(context.relative(file))' (missing, "
-                        + "unreadable, over 64 KiB or not UTF-8); write the token there before the check runs")
+                // Bounded, and never blocking: a FIFO or a device at the path is refused, not read for ever.
+                let read = BoundedFile.read(file, limit: 64 << 10)
+                guard case .success(let got) = read, !got.truncated, let text = String(data: got.data, encoding: .utf8) else {
+                    let why = if case .failure(let e) = read { e.message } else if case .success(let g) = read, g.truncated {
+                        "it is larger than 64 KiB" } else { "it is not UTF-8 text" }
+                    throw VerifierError("tenant '\(t.name)': cannot read its 'token-file' '\(context.relative(file))': \(why); "
+                        + "write the token there before the check runs")
                 }
                 let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !token.isEmpty, !token.contains(where: \.isNewline) else {

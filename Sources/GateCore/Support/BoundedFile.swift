@@ -1,21 +1,21 @@
 import Foundation
-import GateCore
 
-/// Reads files a plugin wrote (GATE_FINDINGS, native reports) with a ceiling: a program that writes
-/// gigabytes, or leaves a FIFO or a device at the path, must not make gate block or hold it all in memory.
-enum BoundedFile {
+/// Reads files that someone else wrote (a plugin's GATE_FINDINGS and native reports, a tenant's
+/// token-file) with a ceiling: a program that writes gigabytes, or leaves a FIFO or a device at the path,
+/// must not make gate block or hold it all in memory.
+public enum BoundedFile {
     /// Larger than any real report; small enough to parse in memory.
-    static let limit = 256 << 20
+    public static let limit = 256 << 20
 
-    struct Read {
-        var data: Data
+    public struct Read: Sendable {
+        public var data: Data
         /// True when the file was longer than the limit and only its start was read.
-        var truncated: Bool
+        public var truncated: Bool
     }
 
     /// Opens a regular file for reading (never blocking on a FIFO or a device), with its size. The caller
     /// closes the descriptor. Fails with a reason in words.
-    static func openRegular(_ path: String) -> Result<(fd: Int32, size: Int), VerifierError> {
+    public static func openRegular(_ path: String) -> Result<(fd: Int32, size: Int), VerifierError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(VerifierError(String(cString: strerror(errno)))) }
         var st = stat()
@@ -32,7 +32,7 @@ enum BoundedFile {
     }
 
     /// Reads at most `limit` bytes of a regular file. Fails with a reason in words.
-    static func read(_ path: String, limit: Int = limit) -> Result<Read, VerifierError> {
+    public static func read(_ path: String, limit: Int = limit) -> Result<Read, VerifierError> {
         let opened: (fd: Int32, size: Int)
         switch openRegular(path) {
         case .success(let o): opened = o
