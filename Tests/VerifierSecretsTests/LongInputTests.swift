@@ -65,8 +65,6 @@ import Testing
     /// A file larger than the chunk is scanned in overlapping pieces: a token on either side of every
     /// boundary is found exactly once, at the same line as in a single-buffer scan.
     @Test func chunkedFilesLoseAndDuplicateNothing() throws {
-        let dir = try TempDir("secrets-chunks")
-        defer { dir.remove() }
         var text = ""
         var expected = 0
         var seed: UInt64 = 100
@@ -78,10 +76,7 @@ import Testing
                 expected += 1
             }
         }
-        try dir.write(["big.txt": text])
-        let whole = scan(text, path: "big.txt")
-        let chunked = FileScanner(engine: .builtin, chunk: 4096, overlap: 512)
-            .scanFile(absolute: dir.file("big.txt"), path: "big.txt", maxSize: 1 << 30)
+        let (whole, chunked) = try scanWholeAndChunked(text)
         #expect(expected > 5)
         #expect(whole.count == expected)
         #expect(chunked.map(\.line) == whole.map(\.line))

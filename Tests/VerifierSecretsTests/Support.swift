@@ -10,6 +10,17 @@ func scan(_ text: String, engine: SecretEngine = .builtin, path: String = "examp
     return FileScanner(engine: engine).scanText(bytes, path: path, lineNumbers: Array(1...lines), commit: nil)
 }
 
+/// `text` scanned as one buffer and as a file read in 4 KiB pieces that overlap by 512 bytes.
+func scanWholeAndChunked(_ text: String) throws -> (whole: [SecretHit], chunked: [SecretHit]) {
+    let dir = try TempDir("secrets-chunks")
+    defer { dir.remove() }
+    try dir.write(["big.txt": text])
+    let whole = scan(text, path: "big.txt")
+    let chunked = FileScanner(engine: .builtin, chunk: 4096, overlap: 512)
+        .scanFile(absolute: dir.file("big.txt"), path: "big.txt", maxSize: 1 << 30)
+    return (whole, chunked)
+}
+
 /// The ids (without the `secrets/` prefix) of the rules that fired.
 func ruleIDs(_ hits: [SecretHit], engine: SecretEngine = .builtin) -> [String] {
     hits.map { engine.rules[$0.rule].spec.id }

@@ -118,6 +118,18 @@ final class BufferScanner {
     private func scanPlain(_ buf: UnsafeBufferPointer<UInt8>, report: Range<Int>, path: String, commit: String?) -> [BufferHit] {
         guard let base = buf.baseAddress, !buf.isEmpty else { return [] }
         let n = buf.count
+        // The scratch arrays are moved into locals for the keyword pass (and back after it): the closure
+        // then updates them without the exclusivity checks and reference counting a class's properties
+        // cost on every hit.
+        var windows = self.windows, hitsOf = self.hitsOf, touched = self.touched
+        self.windows = []
+        self.hitsOf = []
+        self.touched = []
+        defer {
+            self.windows = windows
+            self.hitsOf = hitsOf
+            self.touched = touched
+        }
         for r in touched {
             windows[r].removeAll(keepingCapacity: true)
             hitsOf[r].removeAll(keepingCapacity: true)
@@ -126,12 +138,16 @@ final class BufferScanner {
         candidates.removeAll(keepingCapacity: true)
 
         // 1. One pass of the keyword automaton marks a bounded window per rule around each hit.
-        let keywordRules = engine.keywordRules, windowOf = engine.windowOf, multilineOf = engine.multilineOf
-        let windowBeforeOf = engine.windowBeforeOf
+        let ruleStart = engine.keywordRuleStart, ruleList = engine.keywordRuleList
+        let windowOf = engine.windowOf, multilineOf = engine.multilineOf
+        let windowBeforeOf = engine.windowBeforeOf, enabled = self.enabled, isExact = engine.isExact
         let lengths = engine.matcher.lengths, anchoredOf = engine.anchoredOf
         engine.matcher.scan(buf) { kw, start in
             let len = lengths[kw]
-            for r in keywordRules[kw] where enabled[r] {
+            if isExact[kw], !Self.spelled(base + start, as: engine.exactSpellings[kw]!) { return }
+            for j in ruleStart[kw]..<ruleStart[kw + 1] {
+                let r = ruleList[j]
+                guard enabled[r] else { continue }
                 if anchoredOf[r] { hitsOf[r].append(start) }
                 let w = windowOf[r]
                 let multiline = multilineOf[r]
@@ -161,7 +177,7 @@ final class BufferScanner {
             if let anchored = engine.rules[r].anchored, let plan = engine.rules[r].starts {
                 var next = 0
                 for window in windows[r] {
-                    runAnchored(anchored, plan, rule: r, window: window, next: &next, base: base, n: n)
+                    runAnchored(anchored, plan, hits: hitsOf[r], rule: r, window: window, next: &next, base: base, n: n)
                 }
                 continue
             }
@@ -204,10 +220,9 @@ final class BufferScanner {
     /// `run` for a rule whose matches can start only near its keyword hits or at its `startsAt` bytes: the
     /// anchored regex is tried at those offsets alone, in order, resuming after each match as the unanchored
     /// search does, so it finds the same matches without trying every byte of the window.
-    private func runAnchored(_ regex: PCRE2Regex, _ plan: RuleSpec.MatchStarts, rule r: Int, window: Range<Int>,
-                             next: inout Int, base: UnsafePointer<UInt8>, n: Int) {
+    private func runAnchored(_ regex: PCRE2Regex, _ plan: RuleSpec.MatchStarts, hits: [Int], rule r: Int,
+                             window: Range<Int>, next: inout Int, base: UnsafePointer<UInt8>, n: Int) {
         starts.removeAll(keepingCapacity: true)
-        let hits = hitsOf[r]
         while next < hits.count, hits[next] < window.upperBound {
             let h = hits[next]
             for p in max(window.lowerBound, h - plan.before)...max(window.lowerBound, min(window.upperBound - 1, h + plan.after)) {
@@ -367,6 +382,13 @@ final class BufferScanner {
     }
 
     private func hit(_ c: Candidate) -> BufferHit { BufferHit(rule: c.rule, secret: c.secret, match: c.match) }
+
+    /// Whether the bytes at `p` are `spelling`, case included (the automaton found them in some case).
+    @inline(__always)
+    static func spelled(_ p: UnsafePointer<UInt8>, as spelling: [UInt8]) -> Bool {
+        for (i, b) in spelling.enumerated() where p[i] != b { return false }
+        return true
+    }
 
     /// Start of the line containing `i`, but not before `floor`.
     @inline(__always)

@@ -7,8 +7,15 @@ final class SecretEngine: Sendable {
     let rules: [CompiledRule]
     let allowlists: [CompiledAllowlist]
     let matcher: KeywordMatcher
-    /// Keyword index → the rules that listed it.
-    let keywordRules: [[Int]]
+    /// Keyword index → the rules that listed it: `keywordRuleList[keywordRuleStart[k]..<keywordRuleStart[k + 1]]`
+    /// (flat: reading an inner array of an array of arrays costs reference counting on every hit).
+    let keywordRuleStart: [Int]
+    let keywordRuleList: [Int]
+    /// Keyword index → the spelling a hit must have, for keywords listed with `keywordCase = "exact"` (the
+    /// automaton finds them in any case; the few hits in another case are dropped before any window opens).
+    let exactSpellings: [[UInt8]?]
+    /// Whether `exactSpellings` is set for the keyword: read for every hit, so kept flat.
+    let isExact: [Bool]
     /// Rules without keywords: their regex runs over whole files.
     let unkeyedRules: [Int]
     /// Rules with a `path` and no `regex`: they flag files by name.
@@ -42,7 +49,9 @@ final class SecretEngine: Sendable {
         self.decodeDepth = decodeDepth
         var compiled: [CompiledRule] = []
         var keywordIndex: [String: Int] = [:]
+        var exactIndex: [String: Int] = [:]
         var keywords: [String] = []
+        var spellings: [[UInt8]?] = []
         var byKeyword: [[Int]] = []
         var unkeyed: [Int] = []
         var pathOnly: [Int] = []
@@ -57,11 +66,16 @@ final class SecretEngine: Sendable {
                 unkeyed.append(i)
             }
             for k in Set(spec.keywords) {
-                if let existing = keywordIndex[k] {
-                    byKeyword[existing].append(i)
-                } else {
-                    keywordIndex[k] = keywords.count
+                let exact = Set(spec.exactKeywords.filter { $0.lowercased() == k })
+                for spelling in exact.isEmpty ? [nil] : exact.sorted().map(Optional.some) {
+                    let known = if let spelling { exactIndex[spelling] } else { keywordIndex[k] }
+                    if let existing = known {
+                        byKeyword[existing].append(i)
+                        continue
+                    }
+                    if let spelling { exactIndex[spelling] = keywords.count } else { keywordIndex[k] = keywords.count }
                     keywords.append(k)
+                    spellings.append(spelling.map { Array($0.utf8) })
                     byKeyword.append([i])
                 }
             }
@@ -79,7 +93,10 @@ final class SecretEngine: Sendable {
         rules = compiled
         allowlists = globals
         matcher = KeywordMatcher(keywords)
-        keywordRules = byKeyword
+        keywordRuleList = byKeyword.flatMap { $0 }
+        keywordRuleStart = byKeyword.reduce(into: [0]) { starts, rules in starts.append(starts.last! + rules.count) }
+        exactSpellings = spellings
+        isExact = spellings.map { $0 != nil }
         unkeyedRules = unkeyed
         pathOnlyRules = pathOnly
         maxCaptures = captures

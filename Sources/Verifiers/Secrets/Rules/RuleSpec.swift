@@ -40,6 +40,10 @@ struct RuleSpec: Sendable {
     var regex: String?
     /// Lowercase literals; the regex runs only near one of them. Empty: the regex runs on whole files.
     var keywords: [String] = []
+    /// The keywords that match only as written, case-sensitively (`keywordCase = "exact"`, gate's addition):
+    /// for formats whose fixed prefix has one case (Twilio's `SK`), so that the prefilter does not open a
+    /// window at every `sk` of ordinary text. Each is also in `keywords`, lowercased.
+    var exactKeywords: [String] = []
     /// The capture group holding the secret; nil takes the first non-empty group, or the whole match.
     var secretGroup: Int?
     /// Minimum Shannon entropy of the secret, in bits per byte.

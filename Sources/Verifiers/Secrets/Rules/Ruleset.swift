@@ -129,6 +129,11 @@ extension RuleSpec {
             validators = other.validators
             validatorsSet = true
         }
+        // A keyword either side lists in any case matches in any case; exact spellings stay exact.
+        let anyCase = { (r: RuleSpec) in Set(r.keywords).subtracting(r.exactKeywords.map { $0.lowercased() }) }
+        let baseAny = anyCase(self), otherAny = anyCase(other)
+        exactKeywords = (exactKeywords + other.exactKeywords.filter { !exactKeywords.contains($0) })
+            .filter { !baseAny.contains($0.lowercased()) && !otherAny.contains($0.lowercased()) }
         keywords += other.keywords.filter { !keywords.contains($0) }
         allowlists += other.allowlists
     }

@@ -8,7 +8,7 @@ import TOMLKit
 /// `secretGroup`, `entropy`, `keywords`, `path` and per-rule `[[rules.allowlists]]` (or the older
 /// `[rules.allowlist]`); global `[allowlist]` and `[[allowlists]]` (with `targetRules`); `[extend]` with
 /// `useDefault`, `path` and `disabledRules`; `regexTarget` on allowlists. gate's own keys (`severity`,
-/// `confidence`, `validate`, `filters`, `window`, `windowBefore`, `startsBefore`, `startsAfter`, `startsAt`, `multiline`, `allowHex`, `allowUUID`, `examples`,
+/// `confidence`, `validate`, `filters`, `keywordCase`, `window`, `windowBefore`, `startsBefore`, `startsAfter`, `startsAt`, `multiline`, `allowHex`, `allowUUID`, `examples`,
 /// `counterexamples`, `aliases`, `help`; allowlist `hashes` and `placeholders`; a top-level `[macros]` table whose entries a
 /// regex names as `{{name}}`) are optional additions.
 struct RulesetFile: Sendable {
@@ -24,7 +24,7 @@ struct RulesetFile: Sendable {
 
     static let ruleKeys = ["id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
                            "allowlist", "allowlists", "skipReport", "severity", "confidence", "validate", "filters",
-                           "window", "windowBefore", "startsBefore", "startsAfter", "startsAt", "multiline", "allowHex", "allowUUID", "allowRuns", "examples", "counterexamples", "aliases",
+                           "keywordCase", "window", "windowBefore", "startsBefore", "startsAfter", "startsAt", "multiline", "allowHex", "allowUUID", "allowRuns", "examples", "counterexamples", "aliases",
                            "help"]
     static let topKeys = ["title", "description", "minVersion", "extend", "rules", "allowlist", "allowlists", "macros"]
     static let allowlistKeys = ["description", "condition", "paths", "regexes", "regexTarget", "stopwords", "commits",
@@ -201,6 +201,13 @@ struct RulesetFile: Sendable {
         r.regex = t["regex"]?.string
         r.path = t["path"]?.string
         r.keywords = strings(t["keywords"]).map { $0.lowercased() }.filter { !$0.isEmpty }
+        if let c = t["keywordCase"] {
+            guard let s = c.string, s == "exact" || s == "any" else {
+                throw .invalidValue(at("keywordCase"), key: "keywordCase", expected: "'exact' or 'any'",
+                                    got: c.string.map { "'\($0)'" } ?? "\(c.type)")
+            }
+            if s == "exact" { r.exactKeywords = strings(t["keywords"]).filter { !$0.isEmpty } }
+        }
         if let g = t["secretGroup"] {
             guard let n = g.int, n >= 0 else {
                 throw .invalidValue(at("secretGroup"), key: "secretGroup", expected: "a group number", got: "\(g.type)")
