@@ -14,6 +14,7 @@ enum DefaultRules {
 #   confidence      high | medium | low; when two findings overlap, the more confident one is kept
 #   validate        crc32-base62 (GitHub and npm checksums) | jwt-header (the header is JSON with "alg")
 #   filters         assignment (value checks for free-form `name = value` secrets)
+#   keywordCase     exact: the keywords match only as written (default any: in any case, as in gitleaks)
 #   window          bytes around a keyword hit that the regex sees (default 512, clipped to the line)
 #   windowBefore    bytes before a keyword hit that the regex sees, when fewer than window
 #   multiline       true lets the window cross line ends
@@ -562,7 +563,8 @@ counterexamples = ["SENDGRID_API_KEY=SG.{r:u:22}"]
 id = "twilio-api-key"
 description = "Twilio API key"
 regex = '''(?<![A-Za-z0-9])(SK[0-9a-fA-F]{32})(?![A-Za-z0-9])'''
-keywords = ["sk"]
+keywords = ["SK"]
+keywordCase = "exact"
 confidence = "medium"
 entropy = 3.0
 examples = ["TWILIO_API_KEY=SK{r:h:32}"]
