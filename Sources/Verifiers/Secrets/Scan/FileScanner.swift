@@ -67,11 +67,12 @@ final class FileScanner {
             let found = scanner.scan(view, report: (reportFrom - base)..<(reportTo - base), path: path, commit: nil)
                 .sorted { $0.secret.lowerBound < $1.secret.lowerBound }
             for h in found { hits.append(locate(h, view, base: base, path: path, cursor: &cursor, commit: nil)) }
-            cursor.advance(to: reportTo, in: view, base: base)
             if eof {
                 stats.bytes += base + filled
                 break
             }
+            // Lines are counted up to the boundary only when another piece follows (and needs them).
+            cursor.advance(to: reportTo, in: view, base: base)
             // Keep `overlap` bytes before the boundary as context for the next piece, and what follows it.
             let keep = reportTo - overlap - base
             memmove(buffer, buffer + keep, filled - keep)
