@@ -128,28 +128,4 @@ import Testing
             }
         }
     }
-
-    /// The segment scan classifies the 24 bytes ahead in blocks of eight: runs of base64 letters just
-    /// shorter and just longer than a stretch, with one separator at every place in a block, must give
-    /// what the byte-by-byte reference gives.
-    @Test func segmentScanAgreesWithTheReferenceOnRunsNearTheMinimumLength() {
-        var rng = ExampleTemplate.Generator(seed: 2024)
-        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        let separators = Array(" \n\"'.,;:=%&".utf8)
-        for round in 0..<300 {
-            var buf: [UInt8] = []
-            while buf.count < 400 {
-                let run = 18 + Int(rng.next() % 12)
-                buf += (0..<run).map { _ in letters[Int(rng.next() % UInt64(letters.count))] }
-                buf.append(separators[Int(rng.next() % UInt64(separators.count))])
-                if round % 3 == 0 { buf += Array("%2F".utf8) }
-            }
-            let lo = Int(rng.next() % 40)
-            buf.withUnsafeBufferPointer { b in
-                let fast = Decoding.segments(b, in: lo..<b.count).map { "\($0.encoding)\($0.range)" }
-                let plain = DecodingTests.plainSegments(b, in: lo..<b.count).map { "\($0.encoding)\($0.range)" }
-                #expect(fast == plain, "round \(round)")
-            }
-        }
-    }
 }

@@ -1,4 +1,4 @@
-/// UTF-8 validation over a byte range, with an ASCII fast path (eight bytes at a time). Scanning works on
+/// UTF-8 validation over a byte range, with an ASCII fast path (32, then eight bytes at a time). Scanning works on
 /// bytes either way; this only counts files that are not valid UTF-8, for the stats.
 enum UTF8Check {
     /// Validates `buffer[from..<to]`. A sequence may start before `to` and end after it (the bytes are in
@@ -10,6 +10,13 @@ enum UTF8Check {
         while i < to && p[i] & 0xC0 == 0x80 && skipped < 3 { i += 1; skipped += 1 }
         let raw = UnsafeRawPointer(p)
         while i < to {
+            if i + 32 <= to, (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0 {
+                i += 32
+                continue
+            }
             if i + 8 <= to && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
                 continue
