@@ -45,6 +45,15 @@ import Testing
         }
     }
 
+    /// A keyword longer than a quarter of the buffer: the lanes would overlap by more than their length.
+    @Test func keywordsLongerThanALaneAreFound() {
+        let long = String(repeating: "k", count: 1500) + "ey"
+        let m = KeywordMatcher([long, "key"])
+        let text = Array((String(repeating: "x", count: 100) + long + String(repeating: "y", count: 1000) + long).utf8)
+        #expect(text.count >= 4096 && long.utf8.count > text.count / 4)
+        #expect(Self.hits(m, text) == Self.naive(text, [long, "key"]))
+    }
+
     @Test func emptyInputsAreHarmless() {
         #expect(Self.hits(KeywordMatcher([]), Array("abc".utf8)).isEmpty)
         #expect(Self.hits(KeywordMatcher(["abc"]), []).isEmpty)

@@ -106,7 +106,9 @@ struct KeywordMatcher: Sendable {
         classOf.withUnsafeBufferPointer { clsBuffer in
             delta.withUnsafeBufferPointer { deltaBuffer in
                 let cls = clsBuffer.baseAddress!, d = deltaBuffer.baseAddress!
-                if n < 4096 {
+                // Lanes must be longer than the keywords they overlap by (a user's rule may have a long
+                // one): lane 0 would otherwise finish from before the buffer's start.
+                if n < 4096 || n / 4 <= 2 * longest {
                     var s = 0
                     run(base, from: 0, to: n, reportFrom: 0, state: &s, clsBuffer, deltaBuffer, hit)
                     return
