@@ -128,4 +128,43 @@ import Testing
             }
         }
     }
+
+    /// The start bytes PCRE2 reports for a pattern: a fixed first byte in both cases, a set, or none.
+    @Test func startBytesComeFromPCRE2sStudyOfThePattern() throws {
+        func set(_ pattern: String) throws -> String? {
+            try PCRE2Regex(pattern).startBytes.map { t in String(decoding: (0..<256).filter { t[$0] }.map(UInt8.init), as: UTF8.self) }
+        }
+        #expect(try set("(?i)(?:abc|xyz)") == "AXax")
+        #expect(try set("foo[0-9]") == "Ff", "a fixed first byte is taken in both cases")
+        #expect(try set("(?<![a-z])(?:ghp|gho)_") == "Gg")
+        #expect(try set("[0-9]{4}") == "0123456789")
+        #expect(try set("a?") == nil, "a pattern that can match the empty string has no start set")
+    }
+
+    /// The anchored tries skip offsets whose byte is outside the start set: at every offset of texts made
+    /// of every rule's examples, an anchored match of any built-in rule must start with a byte of its set.
+    @Test func noAnchoredMatchStartsOutsideTheStartBytes() throws {
+        let engine = SecretEngine.builtin
+        let scratch = RegexScratch(captures: engine.maxCaptures)
+        var text: [UInt8] = []
+        for (i, rule) in engine.rules.enumerated() {
+            for example in rule.spec.examples { text += Array(token(example, seed: UInt64(i)).utf8) + [10] }
+        }
+        #expect(text.count > 10_000)
+        var checked = 0
+        try text.withUnsafeBufferPointer { buf in
+            let base = try #require(buf.baseAddress)
+            for rule in engine.rules {
+                guard let regex = rule.regex, let starts = regex.startBytes else { continue }
+                let anchored = try PCRE2Regex(regex.pattern, options: PCRE2Regex.anchoredOption)
+                for p in 0..<buf.count where !starts[Int(buf[p])] {
+                    if case .match = anchored.match(base, length: buf.count, from: p, scratch: scratch) {
+                        Issue.record("\(rule.spec.id) matches at \(p), byte \(buf[p]) outside its start set")
+                    }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 100_000)
+    }
 }

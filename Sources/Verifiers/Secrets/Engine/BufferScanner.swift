@@ -243,8 +243,12 @@ final class BufferScanner {
         starts.sort()
         var from = window.lowerBound
         var last = -1
+        // A start whose byte cannot begin a match is not tried: most of the offsets around a keyword hit
+        // are (a PCRE2 call costs more than its quick failure).
+        let startBytes = engine.rules[r].regex?.startBytes
         for p in starts where p >= from && p != last {
             last = p
+            if let startBytes, !startBytes[Int(base[p])] { continue }
             switch regex.match(base, length: window.upperBound, from: p, scratch: scratch) {
             case .match:
                 guard let m = scratch.group(0) else { return }

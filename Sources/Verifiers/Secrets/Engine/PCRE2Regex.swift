@@ -18,6 +18,11 @@ final class PCRE2Regex: @unchecked Sendable {
     /// Number of capturing groups (group 0, the whole match, not counted).
     let captureCount: Int
     let isJIT: Bool
+    /// The bytes a match can start with, from PCRE2's own study of the pattern (its fixed first code unit,
+    /// in both cases, or its start bitmap); nil when PCRE2 knows no such set. PCRE2 skips other start
+    /// positions in an unanchored search, so a match of the same pattern tried anchored at a byte outside
+    /// the set cannot succeed.
+    let startBytes: [Bool]?
 
     /// `options`: PCRE2 compile options (`PCRE2_ANCHORED` for a pattern tried at chosen offsets only; set at
     /// compile time, because the JIT does not honour it at match time).
@@ -37,6 +42,27 @@ final class PCRE2Regex: @unchecked Sendable {
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         captureCount = Int(count)
         isJIT = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        startBytes = Self.startBytes(compiled)
+    }
+
+    private static func startBytes(_ code: OpaquePointer) -> [Bool]? {
+        var type: UInt32 = 0
+        guard pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTCODETYPE), &type) == 0 else { return nil }
+        var table = [Bool](repeating: false, count: 256)
+        if type == 1 {
+            var unit: UInt32 = 0
+            guard pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTCODEUNIT), &unit) == 0, unit < 256 else { return nil }
+            // PCRE2 does not say whether the unit is caseless: both cases of a letter are taken.
+            let b = UInt8(unit)
+            table[Int(b)] = true
+            if (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") { table[Int(b ^ 0x20)] = true }
+            return table
+        }
+        guard type == 0 else { return nil }  // 2: at line starts only, which a table of bytes cannot say
+        var bits: UnsafePointer<UInt8>?
+        guard pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTBITMAP), &bits) == 0, let bits else { return nil }
+        for b in 0..<256 where bits[b >> 3] & (1 << UInt8(b & 7)) != 0 { table[b] = true }
+        return table
     }
 
     deinit { pcre2_code_free_8(code) }
