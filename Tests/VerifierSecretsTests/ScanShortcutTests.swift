@@ -167,4 +167,47 @@ import Testing
         }
         #expect(checked > 100_000)
     }
+
+    /// The eight-bytes-at-a-time base64 test against the definition, for every byte value in every lane.
+    @Test func nonBase64AgreesWithTheAlphabetForEveryByteInEveryLane() {
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_".utf8)
+        for lane in 0..<8 {
+            for b in 0..<256 {
+                // The other lanes hold a member and a non-member in turn, so that neighbours cannot leak in.
+                for filler: UInt8 in [UInt8(ascii: "a"), UInt8(ascii: " ")] {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[lane] = UInt8(b)
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    let flags = Decoding.nonBase64(word)
+                    let expected = (0..<8).map { alphabet.contains(bytes[$0]) ? UInt8(0) : 0x80 }
+                    let got = (0..<8).map { UInt8(truncatingIfNeeded: flags >> (8 * UInt64($0))) }
+                    #expect(got == expected, "byte \(b) in lane \(lane)")
+                }
+            }
+        }
+    }
+
+    /// The segment scan tests the 24 bytes ahead in words of eight: runs of base64 letters just shorter
+    /// and just longer than a stretch, with one separator at every place in a word, must give what the
+    /// byte-by-byte reference gives.
+    @Test func segmentScanAgreesWithTheReferenceOnRunsNearTheMinimumLength() {
+        var rng = ExampleTemplate.Generator(seed: 2024)
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_".utf8)
+        let separators = Array(" \n\"'.,;:=%&\u{80}\u{FF}@[`{".utf8)
+        for round in 0..<300 {
+            var buf: [UInt8] = []
+            while buf.count < 400 {
+                let run = 18 + Int(rng.next() % 12)
+                buf += (0..<run).map { _ in letters[Int(rng.next() % UInt64(letters.count))] }
+                buf.append(separators[Int(rng.next() % UInt64(separators.count))])
+                if round % 3 == 0 { buf += Array("%2F".utf8) }
+            }
+            let lo = Int(rng.next() % 40)
+            buf.withUnsafeBufferPointer { b in
+                let fast = Decoding.segments(b, in: lo..<b.count).map { "\($0.encoding)\($0.range)" }
+                let plain = DecodingTests.plainSegments(b, in: lo..<b.count).map { "\($0.encoding)\($0.range)" }
+                #expect(fast == plain, "round \(round)")
+            }
+        }
+    }
 }
