@@ -249,7 +249,7 @@ entropy = 3.0
 examples = [
   "curl -F token=glptt-{r:h:40} -F ref=main",
   # detect-secrets detect_secrets/plugins/gitlab_token.py GitLabTokenDetector.denylist, tests/plugins/gitlab_token_test.py TestGitLabTokenDetector.test_trigger_token
-  "glptt-{r:62:5}_{r:62:3}-{r:62:10}-{r:62:6}--{r:62:4}_{r:62:4}",
+  "glptt-{r:62:5}_{r:62:3}-{r:62:10}-{r:62:6}--{r:62:4}_{r:62:6}",
 ]
 counterexamples = ["token=glptt-{r:h:39}", "token=glptt-{r:62:46}", "token=glptt-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]
 
@@ -387,10 +387,15 @@ counterexamples = ["token: xoxp-{r:9:12}-{r:9:12}-{r:9:13}"]
 [[rules]]
 id = "slack-app-token"
 description = "Slack app-level token"
-regex = '''(?<![A-Za-z0-9_\-])(xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64})(?![A-Za-z0-9_\-])'''
+# The last part is 64 hex digits in real tokens; gitleaks' tests also write it in lower-case alphanumerics.
+regex = '''(?<![A-Za-z0-9_\-])(xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-z0-9]{64})(?![A-Za-z0-9_\-])'''
 keywords = ["xapp-"]
 confidence = "high"
-examples = ["SLACK_APP_TOKEN=xapp-1-A{r:A9:10}-{r:9:13}-{r:h:64}"]
+examples = [
+  "SLACK_APP_TOKEN=xapp-1-A{r:A9:10}-{r:9:13}-{r:h:64}",
+  # gitleaks cmd/generate/config/rules/slack.go SlackAppLevelToken's true positive "token4": 64 alphanumerics
+  "\"token4\": \"xapp-1-A{r:9:10}-{r:9:13}-{r:a9:64}\"",
+]
 counterexamples = ["SLACK_APP_TOKEN=xapp-1-A{r:A9:10}-{r:9:13}-{r:h:32}"]
 
 [[rules]]
@@ -820,22 +825,42 @@ counterexamples = ["LINEAR_API_KEY=lin_api_{r:62:30}"]
 [[rules]]
 id = "postman-api-key"
 description = "Postman API key"
-regex = '''(?<![A-Za-z0-9_\-])(PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write 24 and 34 hex digits; trufflehog's any 59 letters, digits and `-`.
+regex = '''(?<![A-Za-z0-9_\-])(PMAK-(?:[a-fA-F0-9]{24}-[a-fA-F0-9]{34}|[A-Za-z0-9\-]{59}))(?![A-Za-z0-9_\-])'''
 keywords = ["pmak-"]
 aliases = ["postman-api-token"]
 confidence = "high"
-examples = ["x-api-key: PMAK-{r:h:24}-{r:h:34}"]
-counterexamples = ["x-api-key: PMAK-{r:h:24}"]
+entropy = 3.0
+examples = [
+  "x-api-key: PMAK-{r:h:24}-{r:h:34}",
+  # trufflehog pkg/detectors/postman/postman.go keyPat, postman_test.go TestPostman_Pattern
+  "postman token = 'PMAK-{r:62:59}'",
+]
+counterexamples = [
+  "x-api-key: PMAK-{r:h:24}",
+  # trufflehog postman_test.go TestPostman_Pattern's invalid pattern: a `?` inside
+  "postman = 'PMAK-{r:62:27}?{r:62:31}'",
+]
 
 [[rules]]
 id = "pulumi-access-token"
 description = "Pulumi access token"
-regex = '''(?<![A-Za-z0-9_\-])(pul-[a-f0-9]{40})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write hex; trufflehog's lower-case letters and digits.
+regex = '''(?<![A-Za-z0-9_\-])(pul-[a-z0-9]{40})(?![A-Za-z0-9_\-])'''
 keywords = ["pul-"]
 confidence = "high"
+entropy = 3.0
 aliases = ["pulumi-api-token"]
-examples = ["PULUMI_ACCESS_TOKEN=pul-{r:h:40}"]
-counterexamples = ["PULUMI_ACCESS_TOKEN=pul-{r:h:20}"]
+examples = [
+  "PULUMI_ACCESS_TOKEN=pul-{r:h:40}",
+  # trufflehog pkg/detectors/pulumi/pulumi.go keyPat, pulumi_test.go TestPulumi_Pattern
+  "pulumi token = 'pul-{r:a9:40}'",
+]
+counterexamples = [
+  "PULUMI_ACCESS_TOKEN=pul-{r:h:20}",
+  # trufflehog pulumi_test.go TestPulumi_Pattern's invalid pattern: a `?` inside
+  "pulumi = 'pul-{r:a9:18}?{r:a9:21}'",
+]
 
 [[rules]]
 id = "doppler-token"
@@ -934,12 +959,22 @@ counterexamples = ["DATABASE_PASSWORD=pscale_pw_{r:u:10}"]
 [[rules]]
 id = "rubygems-api-key"
 description = "RubyGems API key"
-regex = '''(?<![A-Za-z0-9_])(rubygems_[a-f0-9]{48})(?![A-Za-z0-9_])'''
+# gitleaks' tests write hex; trufflehog's lower-case letters and digits.
+regex = '''(?<![A-Za-z0-9_])(rubygems_[a-z0-9]{48})(?![A-Za-z0-9_])'''
 keywords = ["rubygems_"]
 confidence = "high"
+entropy = 3.0
 aliases = ["rubygems-api-token"]
-examples = [":rubygems_api_key: rubygems_{r:h:48}"]
-counterexamples = [":rubygems_api_key: rubygems_{r:h:40}"]
+examples = [
+  ":rubygems_api_key: rubygems_{r:h:48}",
+  # trufflehog pkg/detectors/rubygems/rubygems.go keyPat, rubygems_test.go TestRubyGems_Pattern
+  "rubygems token = 'rubygems_{r:a9:48}'",
+]
+counterexamples = [
+  ":rubygems_api_key: rubygems_{r:h:40}",
+  # trufflehog rubygems_test.go TestRubyGems_Pattern's invalid pattern: a `?` inside
+  "rubygems = 'rubygems_{r:a9:19}?{r:a9:28}'",
+]
 
 [[rules]]
 id = "dockerhub-pat"
@@ -986,12 +1021,22 @@ counterexamples = [
 [[rules]]
 id = "brevo-api-key"
 description = "Brevo (Sendinblue) API key"
-regex = '''(?<![A-Za-z0-9_\-])(xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write 64 hex digits, `-` and 16 alphanumerics; trufflehog's any 81 base64url characters.
+regex = '''(?<![A-Za-z0-9_\-])(xkeysib-(?:[a-f0-9]{64}-[A-Za-z0-9]{16}|[A-Za-z0-9_\-]{81}))(?![A-Za-z0-9_\-])'''
 keywords = ["xkeysib-"]
 confidence = "high"
+entropy = 3.0
 aliases = ["sendinblue-api-token"]
-examples = ["BREVO_API_KEY=xkeysib-{r:h:64}-{r:62:16}"]
-counterexamples = ["BREVO_API_KEY=xkeysib-{r:h:64}"]
+examples = [
+  "BREVO_API_KEY=xkeysib-{r:h:64}-{r:62:16}",
+  # trufflehog pkg/detectors/sendinbluev2/sendinbluev2.go keyPat, sendinbluev2_test.go TestSendinBlueV2_Pattern
+  "sendinbluev2 token = 'xkeysib-{r:u:81}'",
+]
+counterexamples = [
+  "BREVO_API_KEY=xkeysib-{r:h:64}",
+  # trufflehog sendinbluev2_test.go TestSendinBlueV2_Pattern's invalid pattern: a `?` inside
+  "sendinbluev2 = 'xkeysib-{r:62:36}?{r:62:44}'",
+]
 
 [[rules]]
 id = "figma-pat"
@@ -1534,12 +1579,73 @@ counterexamples = ["NEW_RELIC_BROWSER_KEY=NRJS-{r:h:10}"]
 [[rules]]
 id = "new-relic-insert-key"
 description = "New Relic insert key"
-regex = '''(?<![A-Za-z0-9_\-])(NRII-[A-Za-z0-9\-_]{32})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write 32 characters after NRII-; trufflehog's 25.
+regex = '''(?<![A-Za-z0-9_\-])(NRII-(?:[A-Za-z0-9\-_]{32}|[A-Za-z0-9\-_]{25}))(?![A-Za-z0-9_\-])'''
 keywords = ["nrii-"]
 confidence = "high"
 entropy = 3.0
-examples = ["NEW_RELIC_INSERT_KEY=NRII-{r:u:32}"]
-counterexamples = ["NEW_RELIC_INSERT_KEY=NRII-{r:u:20}"]
+examples = [
+  "NEW_RELIC_INSERT_KEY=NRII-{r:u:32}",
+  # trufflehog pkg/detectors/newrelicinsightsinsertkey/newrelicinsightsinsertkey.go keyPat, newrelicinsightsinsertkey_test.go
+  # TestNewRelicInsightsInsertKey_Pattern
+  "new relic insights insert key = 'NRII-{r:u:25}'",
+]
+counterexamples = [
+  "NEW_RELIC_INSERT_KEY=NRII-{r:u:20}",
+  # trufflehog newrelicinsightsinsertkey_test.go: one character short
+  "new relic insights insert key = 'NRII-{r:62:24}'",
+]
+
+[[rules]]
+id = "new-relic-insights-query-key"
+description = "New Relic Insights query key"
+regex = '''(?<![A-Za-z0-9_\-])(NRIQ-[A-Za-z0-9\-_]{25})(?![A-Za-z0-9_\-])'''
+keywords = ["nriq-"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/newrelicinsightsquerykey/newrelicinsightsquerykey.go keyPat, newrelicinsightsquerykey_test.go
+  # TestNewRelicInsightsQueryKey_Pattern
+  "new relic insights query key = 'NRIQ-{r:u:25}' account ID = '{r:9:7}'",
+]
+counterexamples = [
+  # trufflehog newrelicinsightsquerykey_test.go: one character short
+  "new relic insights query key = 'NRIQ-{r:62:24}' account ID = '{r:9:7}'",
+]
+
+[[rules]]
+id = "new-relic-browser-key"
+description = "New Relic browser key"
+regex = '''(?<![A-Za-z0-9_\-])(NRBR-[0-9a-f]{19})(?![A-Za-z0-9_\-])'''
+keywords = ["nrbr-"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/newrelicbrowserkey/newrelicbrowserkey.go keyPat, newrelicbrowserkey_test.go TestNewRelicBrowserKey_Pattern
+  "new relic browser key = 'NRBR-{r:h:19}'",
+]
+counterexamples = [
+  # trufflehog newrelicbrowserkey_test.go: one character short
+  "new relic browser key = 'NRBR-{r:h:18}'",
+]
+
+[[rules]]
+id = "new-relic-mobile-app-token"
+description = "New Relic mobile app token"
+regex = '''(?<![A-Za-z0-9_\-])((?:AA[0-9a-f]{40}|eu01xx[0-9a-f]{36})-NRMA)(?![A-Za-z0-9_\-])'''
+keywords = ["-nrma"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/newrelicmobileapptoken/newrelicmobileapptoken.go keyPat, newrelicmobileapptoken_test.go
+  # TestNewRelicMobileAppToken_Pattern
+  "new relic mobile app token = 'AA{r:h:40}-NRMA'",
+  "new relic mobile app token EU = 'eu01xx{r:h:36}-NRMA'",
+]
+counterexamples = [
+  # trufflehog newrelicmobileapptoken_test.go: two hex digits short
+  "new relic mobile app token = 'AA{r:h:38}-NRMA'",
+]
 
 [[rules]]
 id = "nuget-config-password"
@@ -1804,6 +1910,79 @@ counterexamples = [
   "pcsk__{r:62:63}",
   "pcsk_{r:62:4}_{r:62:63}",
   "pcsk_{r:62:6}_{r:62:68}",
+]
+
+
+[[rules]]
+id = "new-relic-license-key"
+description = "New Relic ingest license key"
+regex = '''(?<![A-Za-z0-9_])((?:[0-9a-f]{32}|eu01xx[0-9a-f]{26})FFFFNRAL)(?![A-Za-z0-9_])'''
+keywords = ["ffffnral"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/newreliclicensekey/newreliclicensekey.go keyPat; newreliclicensekey_test.go
+  # TestNewRelicLicenseKey_Pattern "valid pattern", "valid pattern EU"
+  "new relic license key = '{r:h:32}FFFFNRAL'",
+  "NEW_RELIC_LICENSE_KEY=eu01xx{r:h:26}FFFFNRAL",
+]
+counterexamples = [
+  # trufflehog newreliclicensekey_test.go TestNewRelicLicenseKey_Pattern "invalid pattern": 30 hex digits
+  "new relic license key = '{r:h:30}FFFFNRAL'",
+]
+
+[[rules]]
+id = "power-automate-webhook"
+description = "Teams workflow (Power Automate) webhook URL with its signature"
+regex = '''https://[a-z0-9]+\.[0-9]+\.environment\.api\.powerplatform\.com(?::[0-9]+)?/powerautomate/automations/direct/workflows/[a-f0-9]{32}/triggers/manual/paths/invoke\?[^\s"'<>]*?(?<=[?&])sig=([A-Za-z0-9_\-]{20,128})(?![A-Za-z0-9_\-])'''
+keywords = ["environment.api.powerplatform.com"]
+confidence = "high"
+entropy = 3.0
+help = "Delete the workflow's trigger URL (or the workflow) in Power Automate and create a new one; keep the URL in a secret store."
+examples = [
+  # trufflehog pkg/detectors/microsoftteamswebhook/v2/microsoftteamswebhook.go urlPat and sigPat;
+  # microsoftteamswebhook_test.go TestScanner_Pattern "valid pattern", "valid pattern - sig first"
+  "teams webhook url = 'https://default{r:h:30}.62.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/{r:h:32}/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={r:u:43}'",
+  "url: https://default{r:h:30}.62.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/{r:h:32}/triggers/manual/paths/invoke?sig={r:u:43}&api-version=1",
+]
+counterexamples = [
+  # trufflehog microsoftteamswebhook_test.go TestScanner_Pattern "invalid pattern - missing sig"
+  "webhook = 'https://default{r:h:30}.62.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/{r:h:32}/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0'",
+]
+
+
+[[rules]]
+id = "tines-webhook"
+description = "Tines webhook URL (its path holds the secret)"
+regex = '''https://[\w\-]+\.tines\.com/webhook/[a-z0-9]{32}/([a-z0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["tines.com/webhook/"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/tineswebhook/tineswebhook.go keyPat, tineswebhook_test.go TestTinesWebhook_Pattern
+  "tineswebhook token = 'https://{r:a:3}.tines.com/webhook/{r:a9:32}/{r:a9:32}'",
+]
+counterexamples = [
+  # trufflehog tineswebhook_test.go TestTinesWebhook_Pattern's invalid pattern: a `?` in the path
+  "tineswebhook = 'https://{r:a:3}.tines.com/webhook/{r:a9:11}?{r:a9:20}/{r:a9:32}'",
+]
+
+[[rules]]
+id = "zapier-webhook"
+description = "Zapier catch hook URL"
+regex = '''https://hooks\.zapier\.com/hooks/catch/([A-Za-z0-9/]{16,64})(?![A-Za-z0-9/])'''
+keywords = ["hooks.zapier.com/hooks/catch/"]
+confidence = "high"
+entropy = 2.5
+examples = [
+  # trufflehog pkg/detectors/zapierwebhook/zapierwebhook.go keyPat (16 letters, digits or `/` after catch/),
+  # zapierwebhook_test.go TestZapierWebhook_Pattern
+  "zapierwebhook token = 'https://hooks.zapier.com/hooks/catch/{r:62:16}'",
+  "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/{r:9:7}/{r:62:7}/",
+]
+counterexamples = [
+  # trufflehog zapierwebhook_test.go TestZapierWebhook_Pattern's invalid pattern: `=?` in the path
+  "zapierwebhook = 'https://hooks.zapier.com/hooks/catch/{r:a:1}=?{r:62:13}'",
 ]
 
 [[rules]]
