@@ -66,9 +66,10 @@ name-rest = '''[a-z0-9_.\-]{0,30}'''
 # x.assign("value"); a Kubernetes `- name:` line followed by `value:`; `name - 'value'`; `name "value";`.
 pair = '''(?:(?:\\?["'\]]){0,2}(?:\[[0-9]{0,4}\])?(?:[ \t]*:?[ \t]*(?:string|str|String|char|CharSequence|\[\]byte|&str|std::string)[ \t]*\*?)?[ \t]{0,4}(?:::?:?=|[?.+]=|\?\?=|!==?|===?|=>|=|:|>(?![ \t]*\r?\n))[ \t]{0,4}@?|>[ \t]*\r?\n[ \t]*(?=[^\s<]{8,200}[ \t]*\r?\n[ \t]*</)|["'][ \t]*,[ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["'][ \t]+value[ \t]*=[ \t]*(?=["'])|(?:\.assign)?[ \t]*\([ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["']?[ \t]*\r?\n[ \t]*value:[ \t]*|[ \t]+-[ \t]+(?=["'])|[ \t]+(?="[^"\r\n]{8,200}"[ \t]*;|'[^'\r\n]{8,200}'[ \t]*;))'''
 # A value: quoted (also with escaped quotes; a space of padding inside the quotes is not part of it, as in
-# trufflehog's generated pattern tests `pandascore token = ' v '`), or bare up to a space, quote, bracket or
-# escaped line break.
-value = '''(?|\\"([^"\\\r\n]{8,280})\\"|"[ \t]?([^"\r\n]{8,280}?)[ \t]?"|'[ \t]?([^'\r\n]{8,280}?)[ \t]?'|`([^`\r\n]{8,280})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
+# trufflehog's generated pattern tests `pandascore token = ' v '`; up to 1,024 characters between plain
+# quotes, for long tokens such as trufflehog's lexigram and rentman tests), or bare up to a space, quote,
+# bracket or escaped line break.
+value = '''(?|\\"([^"\\\r\n]{8,280})\\"|"[ \t]?([^"\r\n]{8,1024}?)[ \t]?"|'[ \t]?([^'\r\n]{8,1024}?)[ \t]?'|`([^`\r\n]{8,280})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
 # Up to 40 bytes, line breaks included, between a service's name and its value: `asana_token: v`,
 # `<asanaToken>` with v on the next line, `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
 near = '''[\s\S]{0,40}?'''
@@ -2867,6 +2868,8 @@ filters = ["assignment", "password-or-token"]
 aliases = ["generic-api-key"]
 help = "Move the value to the environment or a secret manager and rotate it; if it is not a secret, add 'gate:allow' on the line."
 examples = [
+  # trufflehog pkg/detectors/lexigram/lexigram_test.go TestLexigram_Pattern: a 301-character token
+  "lexigram token = '{r:62:301}'",
   # trufflehog pkg/detectors/pandascore/pandascore_test.go TestPandaScore_Pattern "valid pattern - with keyword
   # pandascore": a space of padding inside the quotes.
   "pandascore token = ' {r:62:51} '",
