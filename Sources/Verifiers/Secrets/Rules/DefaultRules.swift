@@ -1749,12 +1749,17 @@ counterexamples = ["STRIPE_PUBLISHABLE_KEY=pk_test_{r:62:24}", "STRIPE_SECRET_KE
 [[rules]]
 id = "typeform-api-token"
 description = "Typeform personal access token"
-regex = '''(?<![A-Za-z0-9_])(tfp_[A-Za-z0-9\-_.=]{59})(?![A-Za-z0-9\-_.=])'''
+# gitleaks' tests write 59 characters after tfp_; trufflehog's (v2) 40 to 59 letters, digits and `_`.
+regex = '''(?<![A-Za-z0-9_])(tfp_(?:[A-Za-z0-9\-_.=]{59}|[A-Za-z0-9_]{40,58}))(?![A-Za-z0-9\-_.=])'''
 keywords = ["tfp_"]
 confidence = "high"
 entropy = 3.5
-examples = ["TYPEFORM_TOKEN=tfp_{r:u:59}"]
-counterexamples = ["TYPEFORM_TOKEN=tfp_{r:u:20}"]
+examples = [
+  "TYPEFORM_TOKEN=tfp_{r:u:59}",
+  # trufflehog pkg/detectors/typeform/v2/typeform.go keyPat, typeform_test.go TestTypeformV2_Pattern
+  "typeform_token2 = 'tfp_{r:h:40}'",
+]
+counterexamples = ["TYPEFORM_TOKEN=tfp_{r:u:20}", "typeform_token = 'tfp_1'"]
 
 [[rules]]
 id = "yandex-api-key"
@@ -2005,6 +2010,27 @@ counterexamples = [
   "[DEBUG] braintrust_key=sk-1234",
   "[DEBUG] braintrust_key=sk-{r:62:52}",
   "[DEBUG] braintrust_key=sk-{r:62:47}!",
+]
+
+
+[[rules]]
+id = "notion-integration-secret"
+description = "Notion internal integration secret (the older secret_ form)"
+regex = '''(?i)notion{{near}}(?<![A-Za-z0-9_])((?-i:secret_[A-Za-z0-9]{43}))(?![A-Za-z0-9_])'''
+keywords = ["notion"]
+multiline = true
+window = 256
+entropy = 3.5
+examples = [
+  # trufflehog pkg/detectors/notion/notion.go keyPat (secret_ and 43 letters or digits, the keyword notion);
+  # notion_test.go TestNotion_Pattern "valid pattern - with keyword notion"
+  "notion token = 'secret_{r:62:43}'",
+  "NOTION_API_KEY=secret_{r:62:43}",
+]
+counterexamples = [
+  # trufflehog notion_test.go TestNotion_Pattern "invalid pattern": a `?` inside
+  "notion = 'secret_{r:62:17}?{r:62:25}'",
+  "client_secret = 'secret_{r:62:43}'",
 ]
 
 [[rules]]
