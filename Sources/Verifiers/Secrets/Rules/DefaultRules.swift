@@ -1122,13 +1122,22 @@ counterexamples = ["LANGSMITH_API_KEY=lsv2_pt_{r:h:32}"]
 [[rules]]
 id = "mailgun-api-key"
 description = "Mailgun API key"
-regex = '''(?<![A-Za-z0-9_\-])(key-[0-9a-f]{32})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write 32 hex digits after key-; trufflehog's 32 lower-case letters and digits.
+regex = '''(?<![A-Za-z0-9_\-])(key-[0-9a-z]{32})(?![A-Za-z0-9_\-])'''
 keywords = ["key-"]
 confidence = "medium"
 entropy = 3.0
 aliases = ["mailgun-private-api-token"]
-examples = ["MAILGUN_API_KEY=key-{r:h:32}"]
-counterexamples = ["MAILGUN_API_KEY=key-{r:h:31}", "ssh-key-{r:h:32}"]
+examples = [
+  "MAILGUN_API_KEY=key-{r:h:32}",
+  # trufflehog pkg/detectors/mailgun/mailgun.go "Key-MailGun Token", mailgun_test.go TestMailgun_Pattern
+  "mailgun 'x' pass 'y' key-{r:a9:32}",
+]
+counterexamples = [
+  "MAILGUN_API_KEY=key-{r:h:31}", "ssh-key-{r:h:32}",
+  # trufflehog mailgun_test.go TestMailgun_Pattern "invalid pattern": a `=` at the end
+  "'key-{r:a9:31}='",
+]
 
 [[rules]]
 id = "mailchimp-api-key"
