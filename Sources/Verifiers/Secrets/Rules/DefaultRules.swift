@@ -1928,6 +1928,24 @@ counterexamples = [
 ]
 
 
+
+[[rules]]
+id = "alchemy-api-key"
+description = "Alchemy API key (alcht_ form)"
+regex = '''(?<![A-Za-z0-9_])(alcht_[0-9a-zA-Z]{30})(?![A-Za-z0-9_])'''
+keywords = ["alcht_"]
+confidence = "high"
+entropy = 3.5
+examples = [
+  # trufflehog pkg/detectors/alchemy/alchemy.go keyPat (alcht_ and 30 letters or digits); alchemy_test.go
+  # TestAlchemy_Pattern "valid pattern"
+  "[DEBUG] Using Key=alcht_{r:62:30}",
+]
+counterexamples = [
+  # trufflehog alchemy_test.go TestAlchemy_Pattern "invalid pattern": one character too many
+  "[DEBUG] Using Key=alcht_{r:62:31}",
+]
+
 [[rules]]
 id = "new-relic-license-key"
 description = "New Relic ingest license key"
@@ -2040,6 +2058,48 @@ counterexamples = [
   # trufflehog notion_test.go TestNotion_Pattern "invalid pattern": a `?` inside
   "notion = 'secret_{r:62:17}?{r:62:25}'",
   "client_secret = 'secret_{r:62:43}'",
+]
+
+
+[[rules]]
+id = "ipinfo-token"
+description = "IPinfo access token"
+regex = '''(?i)ipinfo{{near}}(?<![A-Za-z0-9])([a-f0-9]{14})(?![A-Za-z0-9])'''
+keywords = ["ipinfo"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 2.0
+examples = [
+  # trufflehog pkg/detectors/ipinfo/ipinfo.go keyPat (14 hex digits within 40 bytes of ipinfo); ipinfo_test.go
+  # TestIpinfo_Pattern "valid pattern - with keyword ipinfo"
+  "ipinfo token = '{r:h:14}'",
+  "IPINFO_TOKEN={r:h:14}",
+]
+counterexamples = [
+  # trufflehog ipinfo_test.go TestIpinfo_Pattern "invalid pattern" and "valid pattern - key out of prefix range"
+  "ipinfo = '{r:h:13}'",
+  "ipinfo keyword is not close to the real key in the data{nl} = '{r:h:14}'",
+]
+
+[[rules]]
+id = "aha-api-key"
+description = "Aha! API key"
+regex = '''(?i)aha\.io{{near}}(?<![A-Za-z0-9])([0-9a-f]{64})(?![A-Za-z0-9])'''
+keywords = ["aha.io"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/aha/aha.go keyPat (64 hex digits within 40 bytes of aha; its keyword is aha.io);
+  # aha_test.go TestAha_Pattern "valid pattern - only key"
+  "[INFO] sending request to the aha.io API{nl}[DEBUG] using key = {r:h:64}",
+]
+counterexamples = [
+  # trufflehog aha_test.go TestAha_Pattern "invalid pattern" (a J in the key) and "key out of prefix range"
+  "[INFO] sending request to the aha.io API{nl}[DEBUG] using key = {r:h:27}J{r:h:36}",
+  "[INFO] sending request to the aha.io API{nl}[WARN] Do not commit the secrets{nl}[DEBUG] using key = {r:h:64}",
 ]
 
 [[rules]]
