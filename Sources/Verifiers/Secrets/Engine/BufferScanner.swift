@@ -299,6 +299,9 @@ final class BufferScanner {
                 if ValueFilters.assignmentReason(secret, quoted: quoted, following: following) != nil { return false }
             case .mixed:
                 if !ValueFilters.isMixed(secret) { return false }
+            case .randomTail:
+                let tail = (secret.lastIndex(of: UInt8(ascii: "-")) ?? -1) + 1
+                if KnownNonSecrets.hasRun(UnsafeBufferPointer(rebasing: secret[tail...])) { return false }
             case .passwordOrToken:
                 let name = Array(buf[c.match.lowerBound..<c.secret.lowerBound]) + Array(buf[c.secret.upperBound..<c.match.upperBound])
                 if !ValueFilters.namesAPassword(name), secret.count < 10 || !ValueFilters.isTokenOrChosen(secret) {

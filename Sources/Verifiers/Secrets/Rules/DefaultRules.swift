@@ -13,7 +13,8 @@ enum DefaultRules {
 #   severity        error | warning | note (default error)
 #   confidence      high | medium | low; when two findings overlap, the more confident one is kept
 #   validate        crc32-base62 (GitHub and npm checksums) | jwt-header (the header is JSON with "alg")
-#   filters         assignment (value checks for free-form `name = value` secrets)
+#   filters         assignment (value checks for free-form `name = value` secrets); random-tail (runs are
+#                   judged on the part after the last `-` only, with allowRuns, for tokens led by numeric ids)
 #   keywordCase     exact: the keywords match only as written (default any: in any case, as in gitleaks)
 #   window          bytes around a keyword hit that the regex sees (default 512, clipped to the line)
 #   windowBefore    bytes before a keyword hit that the regex sees, when fewer than window
@@ -65,8 +66,11 @@ name-rest = '''[a-z0-9_.\-]{0,30}'''
 # element whose value sits on its own line; ("name", "value"); key="name" value="value"; name("value");
 # x.assign("value"); a Kubernetes `- name:` line followed by `value:`; `name - 'value'`; `name "value";`.
 pair = '''(?:(?:\\?["'\]]){0,2}(?:\[[0-9]{0,4}\])?(?:[ \t]*:?[ \t]*(?:string|str|String|char|CharSequence|\[\]byte|&str|std::string)[ \t]*\*?)?[ \t]{0,4}(?:::?:?=|[?.+]=|\?\?=|!==?|===?|=>|=|:|>(?![ \t]*\r?\n))[ \t]{0,4}@?|>[ \t]*\r?\n[ \t]*(?=[^\s<]{8,200}[ \t]*\r?\n[ \t]*</)|["'][ \t]*,[ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["'][ \t]+value[ \t]*=[ \t]*(?=["'])|(?:\.assign)?[ \t]*\([ \t]*(?=["'`][^"'`\s]*[0-9!@#$%^&*+=~][^"'`\s]*["'`])|["']?[ \t]*\r?\n[ \t]*value:[ \t]*|[ \t]+-[ \t]+(?=["'])|[ \t]+(?="[^"\r\n]{8,200}"[ \t]*;|'[^'\r\n]{8,200}'[ \t]*;))'''
-# A value: quoted (also with escaped quotes), or bare up to a space, quote, bracket or escaped line break.
-value = '''(?|\\"([^"\\\r\n]{8,280})\\"|"([^"\r\n]{8,280})"|'([^'\r\n]{8,280})'|`([^`\r\n]{8,280})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
+# A value: quoted (also with escaped quotes; a space of padding inside the quotes is not part of it, as in
+# trufflehog's generated pattern tests `pandascore token = ' v '`; up to 1,024 characters between plain
+# quotes, for long tokens such as trufflehog's lexigram and rentman tests), or bare up to a space, quote,
+# bracket or escaped line break.
+value = '''(?|\\"([^"\\\r\n]{8,280})\\"|"[ \t]?([^"\r\n]{8,1024}?)[ \t]?"|'[ \t]?([^'\r\n]{8,1024}?)[ \t]?'|`([^`\r\n]{8,280})`|((?:[^\s"'`<>,;&()\[\]{}\\]|\\(?![nrt"'])){8,200}+)(?![{$(]))'''
 # Up to 40 bytes, line breaks included, between a service's name and its value: `asana_token: v`,
 # `<asanaToken>` with v on the next line, `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
 near = '''[\s\S]{0,40}?'''
@@ -238,23 +242,33 @@ counterexamples = ["CI_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx", "CI_TOKEN=glpat-<your-
 [[rules]]
 id = "gitlab-pipeline-trigger-token"
 description = "GitLab pipeline trigger token"
-regex = '''(?<![A-Za-z0-9_\-])(glptt-[0-9a-f]{40})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests use 40 hex digits; detect-secrets' take any 40 characters of the token alphabet.
+regex = '''(?<![A-Za-z0-9_\-])(glptt-[A-Za-z0-9_\-]{40})(?![A-Za-z0-9_\-])'''
 keywords = ["glptt-"]
 aliases = ["gitlab-ptt"]
 confidence = "high"
-examples = ["curl -F token=glptt-{r:h:40} -F ref=main"]
-counterexamples = ["token=glptt-{r:h:39}"]
+entropy = 3.0
+examples = [
+  "curl -F token=glptt-{r:h:40} -F ref=main",
+  # detect-secrets detect_secrets/plugins/gitlab_token.py GitLabTokenDetector.denylist, tests/plugins/gitlab_token_test.py TestGitLabTokenDetector.test_trigger_token
+  "glptt-{r:62:5}_{r:62:3}-{r:62:10}-{r:62:6}--{r:62:4}_{r:62:6}",
+]
+counterexamples = ["token=glptt-{r:h:39}", "token=glptt-{r:62:46}", "token=glptt-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]
 
 [[rules]]
 id = "gitlab-runner-registration-token"
 description = "GitLab runner registration token"
-regex = '''(?<![A-Za-z0-9_\-])(GR1348941[A-Za-z0-9_\-]{20})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-])(GR1348941[A-Za-z0-9_\-]{20,50})(?![A-Za-z0-9_\-])'''
 keywords = ["gr1348941"]
 aliases = ["gitlab-rrt"]
 confidence = "high"
 entropy = 3.0
-examples = ["registration-token: GR1348941{r:62:20}"]
-counterexamples = ["registration-token: GR1348941xxxxxxxxxxxxxxxxxxxx"]
+examples = [
+  "registration-token: GR1348941{r:62:20}",
+  # detect-secrets detect_secrets/plugins/gitlab_token.py GitLabTokenDetector.denylist, tests/plugins/gitlab_token_test.py TestGitLabTokenDetector.test_runner_registration_token
+  "GR1348941{r:62:6}_{r:62:13}_{r:62:6}_{r:62:6}_{r:62:4}_{r:62:4}_{r:62:4}",
+]
+counterexamples = ["registration-token: GR1348941xxxxxxxxxxxxxxxxxxxx", "GR1348941{r:62:51}", "GR1348941{r:62:10}", "GR134894112312312312312312312"]
 
 [[rules]]
 id = "gitlab-runner-auth-token"
@@ -299,29 +313,46 @@ counterexamples = ["client_secret: gloas-{r:62:32}"]
 [[rules]]
 id = "gitlab-kubernetes-agent-token"
 description = "GitLab agent for Kubernetes token"
-regex = '''(?<![A-Za-z0-9_\-])(glagent-[A-Za-z0-9_\-]{50})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-])(glagent-[A-Za-z0-9_\-]{50,1024})(?![A-Za-z0-9_\-])'''
 keywords = ["glagent-"]
 confidence = "high"
-examples = ["--set config.token=glagent-{r:62:50}"]
+entropy = 3.0
+examples = [
+  "--set config.token=glagent-{r:62:50}",
+  # detect-secrets detect_secrets/plugins/gitlab_token.py GitLabTokenDetector.denylist, tests/plugins/gitlab_token_test.py TestGitLabTokenDetector.test_agent_token: 50 characters or more
+  "glagent-{r:62:5}_{r:62:3}-{r:62:3}-{r:62:6}-{r:62:4}-{r:62:5}-{r:62:2}-{r:62:4}-{r:62:7}-{r:62:5}_{r:62:2}",
+]
 counterexamples = ["--set config.token=glagent-{r:62:49}"]
 
 [[rules]]
 id = "gitlab-scim-token"
 description = "GitLab SCIM token"
-regex = '''(?<![A-Za-z0-9_\-])(glsoat-[A-Za-z0-9_\-]{20})(?![A-Za-z0-9_\-])'''
+regex = '''(?<![A-Za-z0-9_\-])(glsoat-[A-Za-z0-9_\-]{20,50})(?![A-Za-z0-9_\-])'''
 keywords = ["glsoat-"]
 confidence = "high"
-examples = ["scim_token = glsoat-{r:62:20}"]
-counterexamples = ["scim_token = glsoat-{r:62:10}"]
+entropy = 3.0
+examples = [
+  "scim_token = glsoat-{r:62:20}",
+  # detect-secrets detect_secrets/plugins/gitlab_token.py GitLabTokenDetector.denylist, tests/plugins/gitlab_token_test.py TestGitLabTokenDetector.test_base_token_format: 20 to 50 characters
+  "glsoat-{r:62:6}_{r:62:13}_{r:62:6}_{r:62:6}_{r:62:4}_{r:62:4}_{r:62:4}",
+]
+counterexamples = ["scim_token = glsoat-{r:62:10}", "glsoat-{r:62:51}"]
 
 [[rules]]
 id = "gitlab-cicd-job-token"
 description = "GitLab CI/CD job token"
-regex = '''(?<![A-Za-z0-9_\-])(glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_\-]{20})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests put a partition prefix (`glcbt-64_`) before 20 characters; detect-secrets' make it optional
+# and allow up to 50.
+regex = '''(?<![A-Za-z0-9_\-])(glcbt-(?:[0-9a-zA-Z]{1,5}_)?[0-9a-zA-Z_\-]{20,50})(?![A-Za-z0-9_\-])'''
 keywords = ["glcbt-"]
 confidence = "high"
-examples = ["JOB_TOKEN=glcbt-{r:62:2}_{r:62:20}"]
-counterexamples = ["JOB_TOKEN=glcbt-{r:62:20}"]
+entropy = 3.0
+examples = [
+  "JOB_TOKEN=glcbt-{r:62:2}_{r:62:20}",
+  # detect-secrets detect_secrets/plugins/gitlab_token.py GitLabTokenDetector.denylist, tests/plugins/gitlab_token_test.py TestGitLabTokenDetector.test_cicd_token
+  "glcbt-{r:62:13}_{r:62:6}",
+]
+counterexamples = ["JOB_TOKEN=glcbt-{r:62:12}", "JOB_TOKEN=glcbt-{r:62:51}"]
 
 [[rules]]
 id = "gitlab-incoming-mail-token"
@@ -358,10 +389,15 @@ counterexamples = ["token: xoxp-{r:9:12}-{r:9:12}-{r:9:13}"]
 [[rules]]
 id = "slack-app-token"
 description = "Slack app-level token"
-regex = '''(?<![A-Za-z0-9_\-])(xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64})(?![A-Za-z0-9_\-])'''
+# The last part is 64 hex digits in real tokens; gitleaks' tests also write it in lower-case alphanumerics.
+regex = '''(?<![A-Za-z0-9_\-])(xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-z0-9]{64})(?![A-Za-z0-9_\-])'''
 keywords = ["xapp-"]
 confidence = "high"
-examples = ["SLACK_APP_TOKEN=xapp-1-A{r:A9:10}-{r:9:13}-{r:h:64}"]
+examples = [
+  "SLACK_APP_TOKEN=xapp-1-A{r:A9:10}-{r:9:13}-{r:h:64}",
+  # gitleaks cmd/generate/config/rules/slack.go SlackAppLevelToken's true positive "token4": 64 alphanumerics
+  "\"token4\": \"xapp-1-A{r:9:10}-{r:9:13}-{r:a9:64}\"",
+]
 counterexamples = ["SLACK_APP_TOKEN=xapp-1-A{r:A9:10}-{r:9:13}-{r:h:32}"]
 
 [[rules]]
@@ -536,6 +572,30 @@ aliases = ["npm-access-token"]
 help = "Revoke the token with 'npm token revoke' (or on npmjs.com) and create a new one."
 examples = ["//npm.example.invalid/:_authToken=npm_{r:62:30}{crc:30}"]
 counterexamples = ["//npm.example.invalid/:_authToken=npm_{r:62:30}{badcrc:30}", "//npm.example.invalid/:_authToken=${NPM_TOKEN}"]
+
+
+[[rules]]
+id = "npmrc-auth-token"
+description = "npm registry token written as a UUID in an .npmrc (the format npm issued before npm_ tokens)"
+regex = '''//[^\s/:]+(?:/[^\s]*)?/:_authToken=[ \t]*([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})(?![A-Za-z0-9\-])'''
+keywords = ["_authtoken="]
+confidence = "high"
+allowUUID = true
+help = "Revoke the token with 'npm token revoke' (or on npmjs.com); let .npmrc read it from the environment (${NPM_TOKEN})."
+examples = [
+  # detect-secrets detect_secrets/plugins/npm.py NpmDetector.denylist, tests/plugins/npm_test.py
+  # TestNpmDetector.test_analyze: version 1 and version 4 UUIDs after `//host/:_authToken=`, with or without a space.
+  "//registry.npmjs.org/:_authToken={r:h:8}-{r:h:4}-1{r:h:3}-9{r:h:3}-{r:h:12}",
+  "//registry.npmjs.org/:_authToken= {r:h:8}-{r:h:4}-4{r:h:3}-a{r:h:3}-{r:h:12}",
+  "//npm.example.invalid/api/npm/npm-local/:_authToken={r:h:8}-{r:h:4}-4{r:h:3}-a{r:h:3}-{r:h:12}",
+]
+counterexamples = [
+  # detect-secrets tests/plugins/npm_test.py TestNpmDetector.test_analyze: no `//host/:` before the name.
+  "//registry.npmjs.org:_authToken={r:h:8}-{r:h:4}-1{r:h:3}-9{r:h:3}-{r:h:12}",
+  "registry.npmjs.org/:_authToken={r:h:8}-{r:h:4}-1{r:h:3}-9{r:h:3}-{r:h:12}",
+  "///:_authToken={r:h:8}-{r:h:4}-1{r:h:3}-9{r:h:3}-{r:h:12}",
+  "_authToken={r:h:8}-{r:h:4}-1{r:h:3}-9{r:h:3}-{r:h:12}",
+]
 
 [[rules]]
 id = "pypi-token"
@@ -768,22 +828,42 @@ counterexamples = ["LINEAR_API_KEY=lin_api_{r:62:30}"]
 [[rules]]
 id = "postman-api-key"
 description = "Postman API key"
-regex = '''(?<![A-Za-z0-9_\-])(PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write 24 and 34 hex digits; trufflehog's any 59 letters, digits and `-`.
+regex = '''(?<![A-Za-z0-9_\-])(PMAK-(?:[a-fA-F0-9]{24}-[a-fA-F0-9]{34}|[A-Za-z0-9\-]{59}))(?![A-Za-z0-9_\-])'''
 keywords = ["pmak-"]
 aliases = ["postman-api-token"]
 confidence = "high"
-examples = ["x-api-key: PMAK-{r:h:24}-{r:h:34}"]
-counterexamples = ["x-api-key: PMAK-{r:h:24}"]
+entropy = 3.0
+examples = [
+  "x-api-key: PMAK-{r:h:24}-{r:h:34}",
+  # trufflehog pkg/detectors/postman/postman.go keyPat, postman_test.go TestPostman_Pattern
+  "postman token = 'PMAK-{r:62:59}'",
+]
+counterexamples = [
+  "x-api-key: PMAK-{r:h:24}",
+  # trufflehog postman_test.go TestPostman_Pattern's invalid pattern: a `?` inside
+  "postman = 'PMAK-{r:62:27}?{r:62:31}'",
+]
 
 [[rules]]
 id = "pulumi-access-token"
 description = "Pulumi access token"
-regex = '''(?<![A-Za-z0-9_\-])(pul-[a-f0-9]{40})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write hex; trufflehog's lower-case letters and digits.
+regex = '''(?<![A-Za-z0-9_\-])(pul-[a-z0-9]{40})(?![A-Za-z0-9_\-])'''
 keywords = ["pul-"]
 confidence = "high"
+entropy = 3.0
 aliases = ["pulumi-api-token"]
-examples = ["PULUMI_ACCESS_TOKEN=pul-{r:h:40}"]
-counterexamples = ["PULUMI_ACCESS_TOKEN=pul-{r:h:20}"]
+examples = [
+  "PULUMI_ACCESS_TOKEN=pul-{r:h:40}",
+  # trufflehog pkg/detectors/pulumi/pulumi.go keyPat, pulumi_test.go TestPulumi_Pattern
+  "pulumi token = 'pul-{r:a9:40}'",
+]
+counterexamples = [
+  "PULUMI_ACCESS_TOKEN=pul-{r:h:20}",
+  # trufflehog pulumi_test.go TestPulumi_Pattern's invalid pattern: a `?` inside
+  "pulumi = 'pul-{r:a9:18}?{r:a9:21}'",
+]
 
 [[rules]]
 id = "doppler-token"
@@ -882,12 +962,22 @@ counterexamples = ["DATABASE_PASSWORD=pscale_pw_{r:u:10}"]
 [[rules]]
 id = "rubygems-api-key"
 description = "RubyGems API key"
-regex = '''(?<![A-Za-z0-9_])(rubygems_[a-f0-9]{48})(?![A-Za-z0-9_])'''
+# gitleaks' tests write hex; trufflehog's lower-case letters and digits.
+regex = '''(?<![A-Za-z0-9_])(rubygems_[a-z0-9]{48})(?![A-Za-z0-9_])'''
 keywords = ["rubygems_"]
 confidence = "high"
+entropy = 3.0
 aliases = ["rubygems-api-token"]
-examples = [":rubygems_api_key: rubygems_{r:h:48}"]
-counterexamples = [":rubygems_api_key: rubygems_{r:h:40}"]
+examples = [
+  ":rubygems_api_key: rubygems_{r:h:48}",
+  # trufflehog pkg/detectors/rubygems/rubygems.go keyPat, rubygems_test.go TestRubyGems_Pattern
+  "rubygems token = 'rubygems_{r:a9:48}'",
+]
+counterexamples = [
+  ":rubygems_api_key: rubygems_{r:h:40}",
+  # trufflehog rubygems_test.go TestRubyGems_Pattern's invalid pattern: a `?` inside
+  "rubygems = 'rubygems_{r:a9:19}?{r:a9:28}'",
+]
 
 [[rules]]
 id = "dockerhub-pat"
@@ -913,21 +1003,43 @@ counterexamples = ["FLY_API_TOKEN=fo1_{r:u:20}"]
 [[rules]]
 id = "supabase-token"
 description = "Supabase access token"
-regex = '''(?<![A-Za-z0-9_])(sbp_[a-f0-9]{40})(?![A-Za-z0-9_])'''
+# gitleaks' tests use hex; trufflehog's take lower-case letters and digits.
+regex = '''(?<![A-Za-z0-9_])(sbp_[a-z0-9]{40})(?![A-Za-z0-9_])'''
 keywords = ["sbp_"]
 confidence = "high"
-examples = ["SUPABASE_ACCESS_TOKEN=sbp_{r:h:40}"]
-counterexamples = ["SUPABASE_ACCESS_TOKEN=sbp_{r:h:30}"]
+entropy = 3.0
+allowHex = true
+examples = [
+  "SUPABASE_ACCESS_TOKEN=sbp_{r:h:40}",
+  # trufflehog pkg/detectors/supabasetoken/supabasetoken.go keyPat, supabasetoken_test.go
+  # TestSupabasetoken_Pattern "valid pattern - with keyword supabasetoken"
+  "supabasetoken token = 'sbp_{r:a9:40}'",
+]
+counterexamples = [
+  "SUPABASE_ACCESS_TOKEN=sbp_{r:h:30}",
+  # trufflehog supabasetoken_test.go TestSupabasetoken_Pattern "invalid pattern": a symbol inside
+  "supabasetoken = 'sbp_{r:a9:10}?{r:a9:29}'",
+]
 
 [[rules]]
 id = "brevo-api-key"
 description = "Brevo (Sendinblue) API key"
-regex = '''(?<![A-Za-z0-9_\-])(xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write 64 hex digits, `-` and 16 alphanumerics; trufflehog's any 81 base64url characters.
+regex = '''(?<![A-Za-z0-9_\-])(xkeysib-(?:[a-f0-9]{64}-[A-Za-z0-9]{16}|[A-Za-z0-9_\-]{81}))(?![A-Za-z0-9_\-])'''
 keywords = ["xkeysib-"]
 confidence = "high"
+entropy = 3.0
 aliases = ["sendinblue-api-token"]
-examples = ["BREVO_API_KEY=xkeysib-{r:h:64}-{r:62:16}"]
-counterexamples = ["BREVO_API_KEY=xkeysib-{r:h:64}"]
+examples = [
+  "BREVO_API_KEY=xkeysib-{r:h:64}-{r:62:16}",
+  # trufflehog pkg/detectors/sendinbluev2/sendinbluev2.go keyPat, sendinbluev2_test.go TestSendinBlueV2_Pattern
+  "sendinbluev2 token = 'xkeysib-{r:u:81}'",
+]
+counterexamples = [
+  "BREVO_API_KEY=xkeysib-{r:h:64}",
+  # trufflehog sendinbluev2_test.go TestSendinBlueV2_Pattern's invalid pattern: a `?` inside
+  "sendinbluev2 = 'xkeysib-{r:62:36}?{r:62:44}'",
+]
 
 [[rules]]
 id = "figma-pat"
@@ -1012,13 +1124,22 @@ counterexamples = ["LANGSMITH_API_KEY=lsv2_pt_{r:h:32}"]
 [[rules]]
 id = "mailgun-api-key"
 description = "Mailgun API key"
-regex = '''(?<![A-Za-z0-9_\-])(key-[0-9a-f]{32})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write 32 hex digits after key-; trufflehog's 32 lower-case letters and digits.
+regex = '''(?<![A-Za-z0-9_\-])(key-[0-9a-z]{32})(?![A-Za-z0-9_\-])'''
 keywords = ["key-"]
 confidence = "medium"
 entropy = 3.0
 aliases = ["mailgun-private-api-token"]
-examples = ["MAILGUN_API_KEY=key-{r:h:32}"]
-counterexamples = ["MAILGUN_API_KEY=key-{r:h:31}", "ssh-key-{r:h:32}"]
+examples = [
+  "MAILGUN_API_KEY=key-{r:h:32}",
+  # trufflehog pkg/detectors/mailgun/mailgun.go "Key-MailGun Token", mailgun_test.go TestMailgun_Pattern
+  "mailgun 'x' pass 'y' key-{r:a9:32}",
+]
+counterexamples = [
+  "MAILGUN_API_KEY=key-{r:h:31}", "ssh-key-{r:h:32}",
+  # trufflehog mailgun_test.go TestMailgun_Pattern "invalid pattern": a `=` at the end
+  "'key-{r:a9:31}='",
+]
 
 [[rules]]
 id = "mailchimp-api-key"
@@ -1098,11 +1219,22 @@ counterexamples = ["OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{r:64:50}"]
 [[rules]]
 id = "buildkite-token"
 description = "Buildkite user access token"
-regex = '''(?<![A-Za-z0-9_])(bkua_[a-f0-9]{40})(?![A-Za-z0-9_])'''
+# gitleaks' tests use hex; trufflehog's take lower-case letters and digits.
+regex = '''(?<![A-Za-z0-9_])(bkua_[a-z0-9]{40})(?![A-Za-z0-9_])'''
 keywords = ["bkua_"]
 confidence = "high"
-examples = ["BUILDKITE_API_TOKEN=bkua_{r:h:40}"]
-counterexamples = ["BUILDKITE_API_TOKEN=bkua_{r:h:20}"]
+entropy = 3.0
+allowHex = true
+examples = [
+  "BUILDKITE_API_TOKEN=bkua_{r:h:40}",
+  # trufflehog pkg/detectors/buildkite/v2/buildkite.go keyPat, buildkite_test.go TestBuildKiteV2_Pattern "valid pattern"
+  "buildkite_secret := \"bkua_{r:a9:40}\"",
+]
+counterexamples = [
+  "BUILDKITE_API_TOKEN=bkua_{r:h:20}",
+  # trufflehog buildkite_test.go TestBuildKiteV2_Pattern "invalid pattern": too short before a `-`
+  "buildkite_secret := \"bkua_{r:a9:32}-{r:a9:4}-{r:a9:4}\"",
+]
 
 [[rules]]
 id = "sourcegraph-token"
@@ -1214,12 +1346,23 @@ counterexamples = ["AIRTABLE_TOKEN=pat{r:62:14}.{r:h:20}"]
 [[rules]]
 id = "alibaba-access-key-id"
 description = "Alibaba Cloud AccessKey id"
-regex = '''(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{20})(?![A-Za-z0-9])'''
+# gitleaks' tests use 20 characters after LTAI; trufflehog's take 17 to 21.
+regex = '''(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{17,21})(?![A-Za-z0-9])'''
 keywords = ["ltai"]
 confidence = "high"
 entropy = 3.0
-examples = ["ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{r:62:20}"]
-counterexamples = ["ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{r:62:12}"]
+examples = [
+  "ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{r:62:20}",
+  # trufflehog pkg/detectors/alibaba/alibaba.go idPat, alibaba_test.go TestAliBaba_Pattern "valid pattern - ignore
+  # special characters at end"
+  "[DEBUG] Using ID=LTAI{r:62:21};",
+  "[DEBUG] Using ID=LTAI{r:62:17}",
+]
+counterexamples = [
+  "ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{r:62:12}",
+  # trufflehog alibaba_test.go TestAliBaba_Pattern "invalid pattern": an id too long
+  "[DEBUG] Using ID=LTAI{r:62:24}",
+]
 
 [[rules]]
 id = "alibaba-secret-key"
@@ -1448,12 +1591,73 @@ counterexamples = ["NEW_RELIC_BROWSER_KEY=NRJS-{r:h:10}"]
 [[rules]]
 id = "new-relic-insert-key"
 description = "New Relic insert key"
-regex = '''(?<![A-Za-z0-9_\-])(NRII-[A-Za-z0-9\-_]{32})(?![A-Za-z0-9_\-])'''
+# gitleaks' tests write 32 characters after NRII-; trufflehog's 25.
+regex = '''(?<![A-Za-z0-9_\-])(NRII-(?:[A-Za-z0-9\-_]{32}|[A-Za-z0-9\-_]{25}))(?![A-Za-z0-9_\-])'''
 keywords = ["nrii-"]
 confidence = "high"
 entropy = 3.0
-examples = ["NEW_RELIC_INSERT_KEY=NRII-{r:u:32}"]
-counterexamples = ["NEW_RELIC_INSERT_KEY=NRII-{r:u:20}"]
+examples = [
+  "NEW_RELIC_INSERT_KEY=NRII-{r:u:32}",
+  # trufflehog pkg/detectors/newrelicinsightsinsertkey/newrelicinsightsinsertkey.go keyPat, newrelicinsightsinsertkey_test.go
+  # TestNewRelicInsightsInsertKey_Pattern
+  "new relic insights insert key = 'NRII-{r:u:25}'",
+]
+counterexamples = [
+  "NEW_RELIC_INSERT_KEY=NRII-{r:u:20}",
+  # trufflehog newrelicinsightsinsertkey_test.go: one character short
+  "new relic insights insert key = 'NRII-{r:62:24}'",
+]
+
+[[rules]]
+id = "new-relic-insights-query-key"
+description = "New Relic Insights query key"
+regex = '''(?<![A-Za-z0-9_\-])(NRIQ-[A-Za-z0-9\-_]{25})(?![A-Za-z0-9_\-])'''
+keywords = ["nriq-"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/newrelicinsightsquerykey/newrelicinsightsquerykey.go keyPat, newrelicinsightsquerykey_test.go
+  # TestNewRelicInsightsQueryKey_Pattern
+  "new relic insights query key = 'NRIQ-{r:u:25}' account ID = '{r:9:7}'",
+]
+counterexamples = [
+  # trufflehog newrelicinsightsquerykey_test.go: one character short
+  "new relic insights query key = 'NRIQ-{r:62:24}' account ID = '{r:9:7}'",
+]
+
+[[rules]]
+id = "new-relic-browser-key"
+description = "New Relic browser key"
+regex = '''(?<![A-Za-z0-9_\-])(NRBR-[0-9a-f]{19})(?![A-Za-z0-9_\-])'''
+keywords = ["nrbr-"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/newrelicbrowserkey/newrelicbrowserkey.go keyPat, newrelicbrowserkey_test.go TestNewRelicBrowserKey_Pattern
+  "new relic browser key = 'NRBR-{r:h:19}'",
+]
+counterexamples = [
+  # trufflehog newrelicbrowserkey_test.go: one character short
+  "new relic browser key = 'NRBR-{r:h:18}'",
+]
+
+[[rules]]
+id = "new-relic-mobile-app-token"
+description = "New Relic mobile app token"
+regex = '''(?<![A-Za-z0-9_\-])((?:AA[0-9a-f]{40}|eu01xx[0-9a-f]{36})-NRMA)(?![A-Za-z0-9_\-])'''
+keywords = ["-nrma"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/newrelicmobileapptoken/newrelicmobileapptoken.go keyPat, newrelicmobileapptoken_test.go
+  # TestNewRelicMobileAppToken_Pattern
+  "new relic mobile app token = 'AA{r:h:40}-NRMA'",
+  "new relic mobile app token EU = 'eu01xx{r:h:36}-NRMA'",
+]
+counterexamples = [
+  # trufflehog newrelicmobileapptoken_test.go: two hex digits short
+  "new relic mobile app token = 'AA{r:h:38}-NRMA'",
+]
 
 [[rules]]
 id = "nuget-config-password"
@@ -1517,10 +1721,29 @@ description = "Slack legacy token (workspace, bot or user)"
 regex = '''(?<![A-Za-z0-9_\-])(xox[ar]-(?:[0-9]-)?[0-9A-Za-z]{8,48}(?:-[0-9A-Za-z]{1,64}){0,4}|xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}|xox[ospr]-[0-9]+-[0-9]+-[0-9]+-[A-Fa-f0-9]{8,})(?![A-Za-z0-9_\-])'''
 keywords = ["xoxa-", "xoxr-", "xoxb-", "xoxo-", "xoxs-", "xoxp-"]
 confidence = "high"
-entropy = 3.0
+# gitleaks cmd/generate/config/rules/slack.go sets Entropy 2 on its legacy token rules: the ids lower the
+# entropy of the whole token (2.9 bits per byte for its own true positive below).
+entropy = 2.0
 aliases = ["slack-legacy-workspace-token", "slack-legacy-bot-token"]
-examples = ["SLACK_TOKEN=xoxa-2-{r:9:9}-{r:9:11}-{r:9:13}-{r:h:18}", "SLACK_TOKEN=xoxb-{r:9:8}-{r:62:20}", "SLACK_TOKEN=xoxs-{r:9:10}-{r:9:10}-{r:9:12}-{r:h:32}"]
-counterexamples = ["SLACK_TOKEN=xoxa-xxx"]
+# The numeric parts before the last `-` are workspace, user and app ids, where runs of one digit are common
+# (`511111111`); only the random last part is judged for runs.
+allowRuns = true
+filters = ["random-tail"]
+examples = [
+  "SLACK_TOKEN=xoxa-2-{r:9:9}-{r:9:11}-{r:9:13}-{r:h:18}", "SLACK_TOKEN=xoxb-{r:9:8}-{r:62:20}", "SLACK_TOKEN=xoxs-{r:9:10}-{r:9:10}-{r:9:12}-{r:h:32}",
+  # gitleaks cmd/generate/config/rules/slack.go SlackLegacyWorkspaceToken: its true positive's ids are
+  # 511111111-31111111111-3111111111111, its last part random hex.
+  "SLACK_TOKEN=xoxa-2-511111111-31111111111-3111111111111-{r:h:18}",
+  # detect-secrets tests/plugins/slack_test.py TestSlackDetector: the same token without the `2-` part.
+  "\"access_token\": \"xoxa-511111111-31111111111-3111111111111-{r:h:18}\"",
+]
+counterexamples = [
+  "SLACK_TOKEN=xoxa-xxx",
+  # The random part is a run: filler, not a token.
+  "SLACK_TOKEN=xoxa-2-511111111-31111111111-3111111111111-111111111111111111",
+  "SLACK_TOKEN=xoxb-{r:9:10}-abcdefghijklmnopqrstuvwx",
+  "SLACK_TOKEN=xoxa-2-{r:9:9}-{r:9:11}-{r:9:13}-xxxxxxxxxxxxxxxxxx",
+]
 
 [[rules]]
 id = "stripe-test-key"
@@ -1537,12 +1760,17 @@ counterexamples = ["STRIPE_PUBLISHABLE_KEY=pk_test_{r:62:24}", "STRIPE_SECRET_KE
 [[rules]]
 id = "typeform-api-token"
 description = "Typeform personal access token"
-regex = '''(?<![A-Za-z0-9_])(tfp_[A-Za-z0-9\-_.=]{59})(?![A-Za-z0-9\-_.=])'''
+# gitleaks' tests write 59 characters after tfp_; trufflehog's (v2) 40 to 59 letters, digits and `_`.
+regex = '''(?<![A-Za-z0-9_])(tfp_(?:[A-Za-z0-9\-_.=]{59}|[A-Za-z0-9_]{40,58}))(?![A-Za-z0-9\-_.=])'''
 keywords = ["tfp_"]
 confidence = "high"
 entropy = 3.5
-examples = ["TYPEFORM_TOKEN=tfp_{r:u:59}"]
-counterexamples = ["TYPEFORM_TOKEN=tfp_{r:u:20}"]
+examples = [
+  "TYPEFORM_TOKEN=tfp_{r:u:59}",
+  # trufflehog pkg/detectors/typeform/v2/typeform.go keyPat, typeform_test.go TestTypeformV2_Pattern
+  "typeform_token2 = 'tfp_{r:h:40}'",
+]
+counterexamples = ["TYPEFORM_TOKEN=tfp_{r:u:20}", "typeform_token = 'tfp_1'"]
 
 [[rules]]
 id = "yandex-api-key"
@@ -1559,6 +1787,322 @@ counterexamples = ["YC_API_KEY=AQVN{r:u:20}"]
 # Keys without a prefix of their own, found by the service's name within 40 bytes before a value of the
 # service's shape ({{near}}): `asana_token: v`, `<asanaToken>` and v on the next line,
 # `System.setProperty("ASANA_TOKEN", "v")`, `asana token = 'v'`.
+
+
+[[rules]]
+id = "voiceflow-api-key"
+description = "Voiceflow Dialog Manager or Workspace API key"
+regex = '''(?<![A-Za-z0-9_.])(VF\.(?:DM|WS)\.[a-fA-F0-9]{24}\.[a-zA-Z0-9]{16})(?![A-Za-z0-9_.])'''
+keywords = ["vf.dm.", "vf.ws."]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/voiceflow/voiceflow.go keyPat, voiceflow_test.go TestVoiceflow_Pattern valid_result1..5
+  "verify: { authorization: 'VF.DM.{r:h:24}.{r:62:16}' },",
+  "const key = 'VF.WS.{r:h:24}.{r:62:16}';",
+]
+counterexamples = [
+  # trufflehog voiceflow_test.go TestVoiceflow_Pattern invalid_result1 and invalid_result2: masked examples
+  "```VF_PROJECT_API='VF.DM.62xxxxxxxxxxxxxxxxxxxxxxx'```",
+  "// it should look like this: VF.DM.XXXXXXX.XXXXXX... keep this a secret!",
+  "key = 'VF.DM.{r:h:24}.{r:62:15}'",
+]
+
+
+[[rules]]
+id = "spectralops-api-key"
+description = "SpectralOps personal API key"
+regex = '''(?<![A-Za-z0-9_\-])(spu-[a-z0-9]{32})(?![A-Za-z0-9_\-])'''
+keywords = ["spu-"]
+confidence = "high"
+entropy = 3.0
+allowHex = true
+examples = [
+  # trufflehog pkg/detectors/spectralops/spectralops.go spectralTokenPat (spu- and 32 lower-case letters or
+  # digits); spectralops_test.go TestSpectralOps_Pattern "valid pattern - basic"
+  "[DEBUG] Using token spu-{r:h:32}",
+  "SPECTRAL_API_KEY=spu-{r:a9:32}",
+]
+counterexamples = [
+  # trufflehog spectralops_test.go: "invalid pattern - uppercase characters", "- too short", "- invalid token length"
+  "[DEBUG] token=spu-{r:H:32}",
+  "[DEBUG] token=spu-{r:h:4}",
+  "[DEBUG] token=spu-{r:h:38}",
+]
+
+[[rules]]
+id = "photoroom-api-key"
+description = "Photoroom API key (live or sandbox)"
+regex = '''(?<![A-Za-z0-9_])((?:sandbox_)?sk_pr_[a-zA-Z0-9]{1,64}_[a-fA-F0-9]{40})(?![A-Za-z0-9_])'''
+keywords = ["sk_pr_"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/photoroom/photoroom.go keyPat (sk_pr_, a key name, _, 40 hex digits);
+  # photoroom_test.go TestPhotoroom_Pattern "valid pattern", "valid sandbox pattern"
+  "[DEBUG] Using Key=sk_pr_{r:a9:5}_{r:h:40}",
+  "PHOTOROOM_API_KEY=sandbox_sk_pr_{r:a9:6}_{r:h:40}",
+]
+counterexamples = [
+  # trufflehog photoroom_test.go TestPhotoroom_Pattern "invalid pattern": an underscore inside the key name
+  "[DEBUG] Using Key=sk_pr_my_key_{r:h:40}",
+  "[DEBUG] Using Key=sk_pr_{r:a9:5}_{r:h:39}",
+]
+
+
+[[rules]]
+id = "deno-deploy-token"
+description = "Deno Deploy access token (personal or organisation)"
+regex = '''(?<![A-Za-z0-9_])(dd[pw]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])'''
+keywords = ["ddp_", "ddw_"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/deno/denodeploy.go tokenPat (ddp_ or ddw_ and 36 letters or digits);
+  # denodeploy_test.go TestDenoDeploy_Pattern valid_deployctl, valid_dotenv, valid_webtoken
+  "\"d\": \"deployctl deploy --prod --project=o88 main.ts --token ddp_{r:62:36}\",",
+  "DENO_KV_ACCESS_TOKEN=ddp_{r:62:36}",
+  "headers: { Authorization: 'Bearer ddw_{r:62:36}' }",
+]
+counterexamples = [
+  # trufflehog denodeploy_test.go TestDenoDeploy_Pattern invalid_token1..3: inside a longer word, or upper case
+  "\"summonerId\": \"{r:62:5}Ddp_{r:62:36}\",",
+  "_macosx.cpython-37m-darwin.so,sha256=DDw_{r:u:36},90140",
+  "DENO_KV_ACCESS_TOKEN=ddp_{r:62:20}",
+]
+
+[[rules]]
+id = "rootly-api-key"
+description = "Rootly API key"
+regex = '''(?<![A-Za-z0-9_])(rootly_[a-f0-9]{64})(?![A-Za-z0-9_])'''
+keywords = ["rootly_"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/rootly/rootly.go keyPat (rootly_ and 64 hex digits); rootly_test.go
+  # TestRootly_Pattern "valid pattern", "valid pattern - key out of prefix range"
+  "ROOTLY_API_KEY=rootly_{r:h:64}",
+  "rootly keyword is not close to the real key in the data ='rootly_{r:h:64}'",
+]
+counterexamples = [
+  # trufflehog rootly_test.go TestRootly_Pattern "invalid pattern": a symbol inside
+  "rootly_A$3{r:h:53}",
+  "ROOTLY_API_KEY=rootly_{r:h:40}",
+]
+
+[[rules]]
+id = "apify-api-token"
+description = "Apify API token"
+regex = '''(?<![A-Za-z0-9_])(apify_api_[A-Za-z0-9]{36})(?![A-Za-z0-9_])'''
+keywords = ["apify_api_"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/apify/apify.go keyPat (apify_api_ and 36 letters or digits); apify_test.go
+  # TestApiFy_Pattern "valid pattern", "valid pattern - xml"
+  "[DEBUG] Using Key=apify_api_{r:62:36}",
+  "<token>apify_api_{r:62:36}</token>",
+]
+counterexamples = [
+  # trufflehog apify_test.go TestApiFy_Pattern "invalid pattern": an underscore inside
+  "[DEBUG] Using Key=apify_api_{r:62:16}_{r:62:20}",
+]
+
+
+[[rules]]
+id = "pinecone-api-key"
+description = "Pinecone API key"
+regex = '''(?<![A-Za-z0-9_])(pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{63})(?![A-Za-z0-9_])'''
+keywords = ["pcsk_"]
+confidence = "high"
+entropy = 3.5
+examples = [
+  # trufflehog pkg/detectors/pinecone/pinecone.go keyPat (pcsk_, 5 or 6 characters, _, 63 characters);
+  # pinecone_test.go TestPinecone_Pattern "valid pattern - env var assignment", "valid pattern - short label"
+  "PINECONE_API_KEY=pcsk_{r:62:6}_{r:62:63}",
+  "primary=pcsk_{r:62:5}_{r:62:63} secondary=pcsk_{r:62:5}_{r:62:63}",
+]
+counterexamples = [
+  # trufflehog pinecone_test.go TestPinecone_Pattern's invalid patterns: an empty, 4-character or too long part
+  "pcsk__{r:62:63}",
+  "pcsk_{r:62:4}_{r:62:63}",
+  "pcsk_{r:62:6}_{r:62:68}",
+]
+
+
+
+[[rules]]
+id = "alchemy-api-key"
+description = "Alchemy API key (alcht_ form)"
+regex = '''(?<![A-Za-z0-9_])(alcht_[0-9a-zA-Z]{30})(?![A-Za-z0-9_])'''
+keywords = ["alcht_"]
+confidence = "high"
+entropy = 3.5
+examples = [
+  # trufflehog pkg/detectors/alchemy/alchemy.go keyPat (alcht_ and 30 letters or digits); alchemy_test.go
+  # TestAlchemy_Pattern "valid pattern"
+  "[DEBUG] Using Key=alcht_{r:62:30}",
+]
+counterexamples = [
+  # trufflehog alchemy_test.go TestAlchemy_Pattern "invalid pattern": one character too many
+  "[DEBUG] Using Key=alcht_{r:62:31}",
+]
+
+[[rules]]
+id = "new-relic-license-key"
+description = "New Relic ingest license key"
+regex = '''(?<![A-Za-z0-9_])((?:[0-9a-f]{32}|eu01xx[0-9a-f]{26})FFFFNRAL)(?![A-Za-z0-9_])'''
+keywords = ["ffffnral"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/newreliclicensekey/newreliclicensekey.go keyPat; newreliclicensekey_test.go
+  # TestNewRelicLicenseKey_Pattern "valid pattern", "valid pattern EU"
+  "new relic license key = '{r:h:32}FFFFNRAL'",
+  "NEW_RELIC_LICENSE_KEY=eu01xx{r:h:26}FFFFNRAL",
+]
+counterexamples = [
+  # trufflehog newreliclicensekey_test.go TestNewRelicLicenseKey_Pattern "invalid pattern": 30 hex digits
+  "new relic license key = '{r:h:30}FFFFNRAL'",
+]
+
+[[rules]]
+id = "power-automate-webhook"
+description = "Teams workflow (Power Automate) webhook URL with its signature"
+regex = '''https://[a-z0-9]+\.[0-9]+\.environment\.api\.powerplatform\.com(?::[0-9]+)?/powerautomate/automations/direct/workflows/[a-f0-9]{32}/triggers/manual/paths/invoke\?[^\s"'<>]*?(?<=[?&])sig=([A-Za-z0-9_\-]{20,128})(?![A-Za-z0-9_\-])'''
+keywords = ["environment.api.powerplatform.com"]
+confidence = "high"
+entropy = 3.0
+help = "Delete the workflow's trigger URL (or the workflow) in Power Automate and create a new one; keep the URL in a secret store."
+examples = [
+  # trufflehog pkg/detectors/microsoftteamswebhook/v2/microsoftteamswebhook.go urlPat and sigPat;
+  # microsoftteamswebhook_test.go TestScanner_Pattern "valid pattern", "valid pattern - sig first"
+  "teams webhook url = 'https://default{r:h:30}.62.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/{r:h:32}/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={r:u:43}'",
+  "url: https://default{r:h:30}.62.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/{r:h:32}/triggers/manual/paths/invoke?sig={r:u:43}&api-version=1",
+]
+counterexamples = [
+  # trufflehog microsoftteamswebhook_test.go TestScanner_Pattern "invalid pattern - missing sig"
+  "webhook = 'https://default{r:h:30}.62.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/{r:h:32}/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0'",
+]
+
+
+[[rules]]
+id = "tines-webhook"
+description = "Tines webhook URL (its path holds the secret)"
+regex = '''https://[\w\-]+\.tines\.com/webhook/[a-z0-9]{32}/([a-z0-9]{32})(?![A-Za-z0-9])'''
+keywords = ["tines.com/webhook/"]
+confidence = "high"
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/tineswebhook/tineswebhook.go keyPat, tineswebhook_test.go TestTinesWebhook_Pattern
+  "tineswebhook token = 'https://{r:a:3}.tines.com/webhook/{r:a9:32}/{r:a9:32}'",
+]
+counterexamples = [
+  # trufflehog tineswebhook_test.go TestTinesWebhook_Pattern's invalid pattern: a `?` in the path
+  "tineswebhook = 'https://{r:a:3}.tines.com/webhook/{r:a9:11}?{r:a9:20}/{r:a9:32}'",
+]
+
+[[rules]]
+id = "zapier-webhook"
+description = "Zapier catch hook URL"
+regex = '''https://hooks\.zapier\.com/hooks/catch/([A-Za-z0-9/]{16,64})(?![A-Za-z0-9/])'''
+keywords = ["hooks.zapier.com/hooks/catch/"]
+confidence = "high"
+entropy = 2.5
+examples = [
+  # trufflehog pkg/detectors/zapierwebhook/zapierwebhook.go keyPat (16 letters, digits or `/` after catch/),
+  # zapierwebhook_test.go TestZapierWebhook_Pattern
+  "zapierwebhook token = 'https://hooks.zapier.com/hooks/catch/{r:62:16}'",
+  "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/{r:9:7}/{r:62:7}/",
+]
+counterexamples = [
+  # trufflehog zapierwebhook_test.go TestZapierWebhook_Pattern's invalid pattern: `=?` in the path
+  "zapierwebhook = 'https://hooks.zapier.com/hooks/catch/{r:a:1}=?{r:62:13}'",
+]
+
+[[rules]]
+id = "braintrust-api-key"
+description = "Braintrust API key"
+regex = '''(?i)braintrust{{near}}(?<![A-Za-z0-9_\-])((?-i:sk-[A-Za-z0-9]{48}))(?![A-Za-z0-9_\-])'''
+keywords = ["braintrust"]
+multiline = true
+window = 256
+entropy = 3.5
+examples = [
+  # trufflehog pkg/detectors/braintrust/braintrust.go braintrustTokenPat (sk- and 48 letters or digits; the
+  # keyword braintrust); braintrust_test.go TestBraintrust_Pattern "valid pattern - basic"
+  "[DEBUG] braintrust_key=sk-{r:62:48}",
+  "BRAINTRUST_API_KEY: \"sk-{r:62:48}\"",
+]
+counterexamples = [
+  # trufflehog braintrust_test.go TestBraintrust_Pattern's invalid patterns: too short, too long, a symbol
+  "[DEBUG] braintrust_key=sk-1234",
+  "[DEBUG] braintrust_key=sk-{r:62:52}",
+  "[DEBUG] braintrust_key=sk-{r:62:47}!",
+]
+
+
+[[rules]]
+id = "notion-integration-secret"
+description = "Notion internal integration secret (the older secret_ form)"
+regex = '''(?i)notion{{near}}(?<![A-Za-z0-9_])((?-i:secret_[A-Za-z0-9]{43}))(?![A-Za-z0-9_])'''
+keywords = ["notion"]
+multiline = true
+window = 256
+entropy = 3.5
+examples = [
+  # trufflehog pkg/detectors/notion/notion.go keyPat (secret_ and 43 letters or digits, the keyword notion);
+  # notion_test.go TestNotion_Pattern "valid pattern - with keyword notion"
+  "notion token = 'secret_{r:62:43}'",
+  "NOTION_API_KEY=secret_{r:62:43}",
+]
+counterexamples = [
+  # trufflehog notion_test.go TestNotion_Pattern "invalid pattern": a `?` inside
+  "notion = 'secret_{r:62:17}?{r:62:25}'",
+  "client_secret = 'secret_{r:62:43}'",
+]
+
+
+[[rules]]
+id = "ipinfo-token"
+description = "IPinfo access token"
+regex = '''(?i)ipinfo{{near}}(?<![A-Za-z0-9])([a-f0-9]{14})(?![A-Za-z0-9])'''
+keywords = ["ipinfo"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 2.0
+examples = [
+  # trufflehog pkg/detectors/ipinfo/ipinfo.go keyPat (14 hex digits within 40 bytes of ipinfo); ipinfo_test.go
+  # TestIpinfo_Pattern "valid pattern - with keyword ipinfo"
+  "ipinfo token = '{r:h:14}'",
+  "IPINFO_TOKEN={r:h:14}",
+]
+counterexamples = [
+  # trufflehog ipinfo_test.go TestIpinfo_Pattern "invalid pattern" and "valid pattern - key out of prefix range"
+  "ipinfo = '{r:h:13}'",
+  "ipinfo keyword is not close to the real key in the data{nl} = '{r:h:14}'",
+]
+
+[[rules]]
+id = "aha-api-key"
+description = "Aha! API key"
+regex = '''(?i)aha\.io{{near}}(?<![A-Za-z0-9])([0-9a-f]{64})(?![A-Za-z0-9])'''
+keywords = ["aha.io"]
+multiline = true
+window = 256
+allowHex = true
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/aha/aha.go keyPat (64 hex digits within 40 bytes of aha; its keyword is aha.io);
+  # aha_test.go TestAha_Pattern "valid pattern - only key"
+  "[INFO] sending request to the aha.io API{nl}[DEBUG] using key = {r:h:64}",
+]
+counterexamples = [
+  # trufflehog aha_test.go TestAha_Pattern "invalid pattern" (a J in the key) and "key out of prefix range"
+  "[INFO] sending request to the aha.io API{nl}[DEBUG] using key = {r:h:27}J{r:h:36}",
+  "[INFO] sending request to the aha.io API{nl}[WARN] Do not commit the secrets{nl}[DEBUG] using key = {r:h:64}",
+]
 
 [[rules]]
 id = "adobe-client-id"
@@ -2075,6 +2619,48 @@ entropy = 3.0
 examples = ["SUMO_ACCESS_KEY={r:62:64}"]
 counterexamples = ["SUMO_ACCESS_KEY={r:62:9}"]
 
+
+[[rules]]
+id = "scrapingbee-api-key"
+description = "ScrapingBee API key"
+regex = '''(?i)scraping[ _\-]?bee{{near}}(?<![A-Za-z0-9])((?-i:[A-Z0-9]{80}))(?![A-Za-z0-9])'''
+keywords = ["scrapingbee", "scraping bee", "scraping_bee", "scraping-bee"]
+multiline = true
+window = 256
+entropy = 3.5
+examples = [
+  # trufflehog pkg/detectors/scrapingbee/scrapingbee.go keyPat (the name within 40 bytes, then 80 upper-case
+  # letters and digits); scrapingbee_test.go TestScrapingBee_Pattern valid_js1, valid_python_sdk, valid_underscore
+  "const scrapingBeeApiKey ={nl}  \"{r:A9:80}\";",
+  "gn.top_news(scraping_bee = '{r:A9:80}')",
+  "func connectToScrapingBee() {{nl}\t// API KEY = {r:A9:80}",
+]
+counterexamples = [
+  # trufflehog scrapingbee_test.go TestScrapingBee_Pattern "invalid - lowercase"
+  "scrapingbee_key = '{r:a9:80}'",
+  "scrapingbee_key = '{r:A9:79}'",
+]
+
+[[rules]]
+id = "smartsheet-access-token"
+description = "Smartsheet API access token"
+regex = '''(?i)smartsheet{{near}}(?<![A-Za-z0-9])([A-Za-z0-9]{37}|[A-Za-z0-9]{26})(?![A-Za-z0-9])'''
+keywords = ["smartsheet"]
+multiline = true
+window = 256
+entropy = 3.0
+examples = [
+  # trufflehog pkg/detectors/smartsheets/smartsheets.go keyPat (37 or 26 letters and digits after the name);
+  # smartsheets_test.go TestSmartsheets_Pattern "valid pattern - with keyword smartsheet and sheet", "valid pattern - 26 characters"
+  "sheets := getsmartsheet(\"{r:62:37}\")",
+  "# smartsheet credentials{nl}sheet_token := \"{r:62:26}\"",
+]
+counterexamples = [
+  # trufflehog smartsheets_test.go TestSmartsheets_Pattern "invalid pattern - 30 characters", "invalid pattern"
+  "# smartsheet invalid credentials{nl}sheet_token := \"{r:62:30}\"",
+  "# smartsheet secret{nl}sheet_id = {r:62:4}?{r:62:32}",
+]
+
 [[rules]]
 id = "twitter-bearer-token"
 description = "Twitter (X) bearer token"
@@ -2094,7 +2680,7 @@ counterexamples = ["TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAA{r:62:20}"]
 id = "curl-auth-user"
 description = "Password passed to curl with -u or --user"
 # curl, then (on the same command, across at most five continued lines) -u/--user with user:password.
-regex = '''(?<![A-Za-z0-9_\-])curl(?![A-Za-z0-9_\-])(?:[^\r\n]*|[^\r\n]*(?:\\\r?\n[^\r\n]*){1,5})?[ \t](?:-u|--user)(?:=|[ \t]{1,5})(?|"[^":\s]{0,64}:([^"\s]{3,128})"|'[^':\s]{0,64}:([^'\s]{3,128})'|(?:"[^"\s]{1,64}"|'[^'\s]{1,64}'|[A-Za-z0-9_$@.\-]{1,64}):(?|"([^"\s]{3,128})"|'([^'\s]{3,128})'|([A-Za-z0-9_${}@.!#%^&*+=~\-]{3,128})))(?![^\s])'''
+regex = '''(?<![A-Za-z0-9_\-])curl(?![A-Za-z0-9_\-])(?:[^\r\n]*|[^\r\n]*(?:\\\r?\n[^\r\n]*){1,5})?[ \t](?:-u|--user)(?:=|[ \t]{1,5})(?|"[^":\s]{0,64}:([^"\s]{3,128})"|'[^':\s]{0,64}:([^'\s]{3,128})'|"([^":\s]{3,128}):"|'([^':\s]{3,128}):'|(?:"[^"\s]{1,64}"|'[^'\s]{1,64}'|[A-Za-z0-9_$@.\-]{1,64}):(?|"([^"\s]{3,128})"|'([^'\s]{3,128})'|([A-Za-z0-9_${}@.!#%^&*+=~\-]{3,128})))(?![^\s])'''
 keywords = ["curl"]
 multiline = true
 window = 1024
@@ -2107,6 +2693,9 @@ examples = [
   "curl -s --user 'api:{r:62:10}!t' \\{nl}    https://api.example.invalid/v3/messages",
   "curl -X POST --user \"j.smith:{r:62:12}#4J\" \"https://api.example.invalid/user/me\"",
   "curl --user kevin:'{r:62:16}' -iX PATCH",
+  # gitleaks cmd/generate/config/rules/curl.go CurlBasicAuth's true positives: an empty password leaves the
+  # user part as the secret (`curl -u "d2Lk...!t:"`, the rule's "empty password" case).
+  "curl -u \"{r:62:10}!t:\" https://localhost:9200",
 ]
 counterexamples = [
   "curl -u \"${_username}:${_password}\"",
@@ -2114,6 +2703,8 @@ counterexamples = [
   "curl --user \"$GITHUB_USERNAME:$GITHUB_PASSWORD\" \"$GITHUB_URL\"",
   "curl -u \"myusername\" http://localhost:15130/api/check_user/",
   "curl -X POST --user \"$(cat ./login.txt):$(cat ./password.txt)\"",
+  # gitleaks curl.go CurlBasicAuth's false positives: empty user and password.
+  "curl -u \":\" https://localhost:9200",
 ]
 [[rules.allowlists]]
 description = "placeholder credentials in documentation"
@@ -2374,6 +2965,12 @@ filters = ["assignment", "password-or-token"]
 aliases = ["generic-api-key"]
 help = "Move the value to the environment or a secret manager and rotate it; if it is not a secret, add 'gate:allow' on the line."
 examples = [
+  # trufflehog pkg/detectors/lexigram/lexigram_test.go TestLexigram_Pattern: a 301-character token
+  "lexigram token = '{r:62:301}'",
+  # trufflehog pkg/detectors/pandascore/pandascore_test.go TestPandaScore_Pattern "valid pattern - with keyword
+  # pandascore": a space of padding inside the quotes.
+  "pandascore token = ' {r:62:51} '",
+  "api_token: \"{r:62:24}{r:9:4} \"",
   "DB_PASSWORD={r:62:8}#{r:62:8}",
   "password: \"{r:62:10}!{r:62:6}\"",
   "<password>{r:62:12}${r:62:4}</password>",

@@ -31,6 +31,10 @@ struct RuleSpec: Sendable {
         /// When the name is not a password's, the value must be written in a token alphabet: people choose
         /// passwords with any symbol, services issue tokens, keys and secrets in a few characters.
         case passwordOrToken = "password-or-token"
+        /// Judges runs (`111111`, `abcdef`) on the part after the last `-` only, for tokens whose leading
+        /// parts are numeric ids (Slack's workspace and user ids); the rule sets `allowRuns` so that the
+        /// whole token is not judged too.
+        case randomTail = "random-tail"
     }
 
     var id: String
