@@ -228,7 +228,12 @@ class Handler(BaseHTTPRequestHandler):
                 JOBS[job_id] = {"thread_id": job_id, "status": "queued", "request": request}
                 if key:
                     KEYS[key] = job_id
-            return self.send(201, JOBS[job_id], headers=[("Location", "/v1/jobs/" + job_id)])
+            # Location as an absolute path, or (X-Absolute-Location: 1) as a URL on this origin, as frameworks do.
+            where = "/v1/jobs/" + job_id
+            if self.headers.get("X-Absolute-Location"):
+                where = "%s://%s:%d%s" % ("https" if ARGS.cert else "http", self.server.server_address[0],
+                                          self.server.server_address[1], where)
+            return self.send(201, JOBS[job_id], headers=[("Location", where)])
         if path == "/echo":
             return self.send(200, {"method": "POST", "body": body.decode("utf-8", "replace")})
         return self.send(404, {"error": "not found"})

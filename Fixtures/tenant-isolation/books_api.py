@@ -36,7 +36,9 @@ Session cookies instead of bearer tokens (not flaws; how many web frameworks log
                      means that cookie (a bearer token is refused)
   --csrf             the login needs the `csrftoken` cookie set by GET /users/v1/csrf, sent back both as a
                      cookie and in an X-CSRFToken header (a double-submit CSRF check, as Django does)
-  --issued FILE      append every token the login issues to FILE, one per line (for tests that look for leaks)
+  --issued FILE      append every token the login issues, and every CSRF cookie, to FILE, one per line (for
+                     tests that look for leaks)
+  --echo-cookies     a refused login echoes the Cookie header it got in its body (as a debug page might)
 """
 import argparse
 import json
@@ -55,7 +57,7 @@ def main():
     ap.add_argument("--users", default="alice,bob,carol")
     ap.add_argument("--token-uses", type=int, default=0)
     ap.add_argument("--issued")
-    for flag in ["cookie-session", "csrf", "nonce", "no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
+    for flag in ["cookie-session", "csrf", "echo-cookies", "nonce", "no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
         ap.add_argument("--" + flag, action="store_true")
     args = ap.parse_args()
 
@@ -138,8 +140,13 @@ def main():
                 return self.reply(200, {"nonce": nonce})
             if m == "GET" and parts == ["users", "v1", "csrf"]:
                 # The cookie first, and a decoy cookie that the login must not need.
+                # And a tracking cookie nobody captures, which a login flow still carries.
+                csrf, tracking = secrets.token_hex(16), secrets.token_hex(8)
+                if args.issued:
+                    with lock, open(args.issued, "a") as f:
+                        f.write(csrf + "\n" + tracking + "\n")
                 return self.reply(200, {"detail": "CSRF cookie set"},
-                                  cookies=["csrftoken=%s; Path=/; SameSite=Lax" % secrets.token_hex(16),
+                                  cookies=["csrftoken=%s; Path=/; SameSite=Lax" % csrf, "tracking=%s; Path=/" % tracking,
                                            "theme=dark; Path=/", "gone=1; Path=/; Max-Age=0"])
             if m == "POST" and parts == ["users", "v1", "login"]:
                 if args.csrf:
@@ -156,7 +163,10 @@ def main():
                 name = body.get("username")
                 u = users.get(name) if isinstance(name, str) else None
                 if not u or body.get("password") != u["password"]:
-                    return self.reply(401, {"error": "wrong username or password"})
+                    refused = {"error": "wrong username or password"}
+                    if args.echo_cookies:
+                        refused["cookies"] = self.headers.get("Cookie", "")
+                    return self.reply(401, refused)
                 token = secrets.token_urlsafe(24)
                 with lock:
                     tokens[token] = [u["username"], 0]

@@ -38,16 +38,17 @@ public struct CookieJar: Sendable {
         let parts = text.split(separator: ";", omittingEmptySubsequences: false)
         guard let pair = parts.first, let eq = pair.firstIndex(of: "=") else { return nil }
         let name = pair[..<eq].trimmingSpaces
-        var value = pair[pair.index(after: eq)...].trimmingSpaces
+        // The value as sent, quotes included (RFC 6265 5.2: a user agent stores and returns it verbatim).
+        let value = pair[pair.index(after: eq)...].trimmingSpaces
         guard !name.isEmpty, !name.contains(where: { $0.isNewline }), !value.contains(where: { $0.isNewline }) else { return nil }
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
         var expired = false
         var sawMaxAge = false
         for attribute in parts.dropFirst() {
             let kv = attribute.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = kv[0].trimmingSpaces.lowercased()
             let v = kv.count > 1 ? kv[1].trimmingSpaces : ""
-            if key == "max-age", let age = Int(v) {
+            // Max-Age: a digit or '-' first, then digits (RFC 6265 5.2.2); anything else is ignored.
+            if key == "max-age", let first = v.first, first.isASCII && (first.isNumber || first == "-"), let age = Int(v) {
                 // Max-Age wins over Expires (RFC 6265 5.3 step 3).
                 sawMaxAge = true
                 expired = age <= 0
@@ -65,19 +66,42 @@ extension Substring {
     }
 }
 
-/// The IMF-fixdate form of an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 5.6.7), which is what
-/// services send in `Expires`; the obsolete forms give nil (the cookie is then kept).
+/// A cookie's `Expires` date, read as RFC 6265 section 5.1.1 says user agents read it: the text is cut at
+/// delimiters, and the first tokens that look like a time, a day of the month, a month and a year are taken,
+/// whatever their order and whatever else is there (`Thu, 01 Jan 1970 00:00:00 GMT`, `Thursday,
+/// 01-Jan-70 00:00:00 GMT`, `Thu Jan  1 00:00:00 1970`, a `-0000` zone). Nil when one is missing or out of range.
 enum HTTPDate {
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     /// Seconds since 1970, or nil.
     static func parse(_ text: String) -> Double? {
-        let fields = text.split(separator: " ")
-        guard fields.count == 6, fields[5].uppercased() == "GMT", let day = Int(fields[1]),
-              let month = months.firstIndex(of: fields[2].lowercased()), let year = Int(fields[3]) else { return nil }
-        let clock = fields[4].split(separator: ":")
-        guard clock.count == 3, let h = Int(clock[0]), let m = Int(clock[1]), let s = Int(clock[2]),
-              (1...31).contains(day), (0...23).contains(h), (0...59).contains(m), (0...60).contains(s) else { return nil }
+        func isDelimiter(_ b: UInt8) -> Bool {
+            b == 0x09 || (0x20...0x2F).contains(b) || (0x3B...0x40).contains(b) || (0x5B...0x60).contains(b) || (0x7B...0x7E).contains(b)
+        }
+        let tokens = text.utf8.split(whereSeparator: isDelimiter).map { Array($0) }
+        /// The leading digits of a token (1...max of them), when what follows is not a digit.
+        func digits(_ t: [UInt8], _ range: ClosedRange<Int>) -> (Int, Int)? {
+            let n = t.prefix { (0x30...0x39).contains($0) }.count
+            guard range.contains(n) else { return nil }
+            return (Int(String(decoding: t.prefix(n), as: UTF8.self))!, n)
+        }
+        var time: (Int, Int, Int)?, day: Int?, month: Int?, year: Int?
+        for t in tokens {
+            if time == nil, let (h, a) = digits(t, 1...2), t.count > a, t[a] == 0x3A,
+               let (m, b) = digits(Array(t[(a + 1)...]), 1...2), t.count > a + 1 + b, t[a + 1 + b] == 0x3A,
+               let (s, _) = digits(Array(t[(a + b + 2)...]), 1...2) {
+                time = (h, m, s)
+            } else if day == nil, let (d, _) = digits(t, 1...2) {
+                day = d
+            } else if month == nil, t.count >= 3, let m = months.firstIndex(of: String(decoding: t.prefix(3), as: UTF8.self).lowercased()) {
+                month = m
+            } else if year == nil, let (y, _) = digits(t, 2...4) {
+                year = y
+            }
+        }
+        guard let (h, mi, s) = time, let day, let month, var year else { return nil }
+        if (70...99).contains(year) { year += 1900 } else if (0...69).contains(year) { year += 2000 }
+        guard (1...31).contains(day), year >= 1601, h <= 23, mi <= 59, s <= 59 else { return nil }
         // Days from the civil date (Howard Hinnant's algorithm), so no calendar or locale is involved.
         let mo = month + 1
         let y = mo <= 2 ? year - 1 : year
@@ -87,6 +111,6 @@ enum HTTPDate {
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146_097 + doe - 719_468
-        return Double(days * 86_400 + h * 3_600 + m * 60 + s)
+        return Double(days * 86_400 + h * 3_600 + mi * 60 + s)
     }
 }

@@ -80,6 +80,14 @@ public final class HTTPClient: Sendable {
     }
 
     private func run(_ request: HTTPRequest, times: Int) async -> [HTTPResult] {
+        // A line break in a header (a captured value, a token variable) would end it and start another
+        // that nobody wrote: refused here, for every request gate sends.
+        if let h = request.headers.first(where: { Self.breaksHeader($0.name) || Self.breaksHeader($0.value) }) {
+            // The name is shown when it is sound; the value never is (it may be a token).
+            let which = Self.breaksHeader(h.name) ? "a header name" : "the header '\(h.name)'"
+            return [.failure(HTTPError(.badRequest, "\(which) holds a line break or a NUL byte, which would smuggle in "
+                + "another header; fix the value that fills it"))]
+        }
         let box = Locked<CurlTransfer?>(nil)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<[HTTPResult], Never>) in
@@ -92,6 +100,10 @@ public final class HTTPClient: Sendable {
             box.withLock { $0?.cancelled.store(true, ordering: .releasing) }
             loop.wake()
         }
+    }
+
+    static func breaksHeader(_ s: String) -> Bool {
+        s.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }
 
     /// Sends requests with at most `concurrency` in flight; results in request order. `progress` gets the

@@ -189,6 +189,28 @@ import Testing
               - {name: follow, url: '{where}', json: ['$.status == "queued"', '$.request.engine == "demo"']}
             """)
         #expect(follow.outcome?.findings.isEmpty == true, "\(follow.messages)")
+        // A base-url with a path: the Location's absolute path replaces it (RFC 3986 5.2), not /v1/v1/...;
+        // and a Location that is a whole URL on the same origin is taken as it is.
+        for absolute in ["false", "true"] {
+            let prefixed = try await check("""
+                base-url: \(service.base)/v1
+                flow:
+                  - {name: run job, url: /jobs/run, body: {engine: demo}, headers: {X-Absolute-Location: '\(absolute == "true" ? "1" : "")'},
+                     capture: {where: 'header:Location'}}
+                  - {name: follow, url: '{where}', json: ['$.status == "queued"']}
+                """)
+            #expect(prefixed.outcome?.findings.isEmpty == true, "absolute \(absolute): \(prefixed.messages)")
+        }
+        // A Location on another host is not followed: the flow stops with a finding that says why.
+        let away = try await check("""
+            base-url: \(service.base)
+            flow:
+              - {name: away, url: /redirect/away, status: 302, capture: {where: 'header:Location'}}
+              - {name: follow, url: '{where}'}
+            """)
+        #expect(away.rules == ["health/capture"], "\(away.messages)")
+        #expect(away.messages.first?.contains("'{where}' is 'http://elsewhere.invalid/health', neither an absolute path") == true,
+                "\(away.messages)")
         let missing = try await check("""
             base-url: \(service.base)
             flow:

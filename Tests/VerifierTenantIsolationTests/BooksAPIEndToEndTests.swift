@@ -301,6 +301,28 @@ import Testing
             + "('{\"error\": \"CSRF verification failed\"}')"), "\(refused.stdout)\(refused.stderr)")
     }
 
+    /// A refused login whose answer echoes the cookies it got (a debug page): the error shows where they
+    /// were, never the CSRF cookie itself, in the console and every report.
+    @Test func aRefusedCookieLoginDoesNotShowTheFlowsCookies() async throws {
+        let issued = try TempDir("tenant-cookie-echo")
+        defer { issued.remove() }
+        let api = try await BooksAPI(["--cookie-session", "--csrf", "--echo-cookies", "--issued", issued.file("tokens")])
+        defer { api.stop() }
+        var env = api.passwords
+        env["PASS_BOB"] = "pw" + String((0..<6).map { _ in "ghjkmnpqrstvwxyz".randomElement()! })
+        let reports = api.dir.file("reports")
+        let flow = "login=[{path: /users/v1/csrf, capture: {c: 'cookie:csrftoken'}}, {path: /users/v1/login, "
+            + "headers: {X-CSRFToken: '{c}'}, body: {username: '{username}', password: '{password}'}, capture: {token: 'cookie:session'}}]"
+        let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports, mutations: false) + ["--set", flow],
+                                    cwd: api.dir.path, env: env)
+        #expect(r.code == 3, "\(r.stdout)\(r.stderr)")
+        let all = BooksAPI.everything(r, reports: reports)
+        #expect(all.contains("tenant 'bob': login step 2 POST /users/v1/login answered 401"), "\(r.stdout)\(r.stderr)")
+        let cookies = try issued.read("tokens").split(separator: "\n").map(String.init)
+        #expect(!cookies.isEmpty)
+        for c in cookies { #expect(!all.contains(c), "a CSRF cookie leaked") }
+    }
+
     /// A step that uses what no earlier step captured, and a flow that never captures the token: exit 2
     /// naming the key.
     @Test func badLoginFlowsExitTwo() async throws {

@@ -8,9 +8,25 @@ public struct ServiceRun: Sendable {
     public let spec: ServiceSpec
     let finished: Locked<Bool>
 
-    /// Starts the service and, with a port file, waits until it holds a port. Returns the port.
-    public static func start(_ s: ServiceSpec, context: CheckContext) async throws -> (ServiceRun, String?) {
-        if let file = s.portFile { try? FileManager.default.removeItem(atPath: file) }
+    /// Starts the service and, with a port file, waits until it holds a port. Returns the port. `secrets`
+    /// gives the values the check keeps out of reports (tokens, passwords; called when needed, so a token
+    /// the service writes as it starts is included): the service's output, shown when it fails, has them
+    /// replaced.
+    public static func start(_ s: ServiceSpec, context: CheckContext,
+                              secrets: @escaping @Sendable () -> [String] = { [] }) async throws -> (ServiceRun, String?) {
+        if let file = s.portFile {
+            // A port file left by an earlier run goes; anything else at that path (a directory, a device) is
+            // not gate's to remove.
+            var st = stat()
+            if lstat(file, &st) == 0 {
+                let kind = st.st_mode & S_IFMT
+                guard kind == S_IFREG || kind == S_IFLNK else {
+                    throw VerifierError("'port-file' '\(context.relative(file))' is \(kind == S_IFDIR ? "a directory" : "not a regular file"); "
+                        + "name a file the service writes its port to, such as 'port'")
+                }
+                unlink(file)
+            }
+        }
         var env = context.environment
         for (k, v) in s.env { env[k] = v }
         let spec = ProcessSpec(s.command, environment: env, cwd: s.cwd ?? context.cwd, captureLimit: 16 * 1024,
@@ -24,24 +40,35 @@ public struct ServiceRun: Sendable {
         guard let file = s.portFile else { return (run, nil) }
         let deadline = ContinuousClock.now + s.startTimeout
         while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: file, encoding: .utf8),
+            // A port is a few bytes: read no more than that, however large the file grows.
+            if case .success(let got) = BoundedFile.read(file, limit: 64), !got.truncated,
+               let text = String(data: got.data, encoding: .utf8),
                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), (1...65535).contains(port) {
                 return (run, String(port))
             }
             if run.exited {
-                let output = await run.stop()
-                throw VerifierError("the service (\(s.command)) ended before writing its port to "
-                    + "'\(context.relative(file))'\(output.isEmpty ? "" : ": " + context.redactor.redact(output))")
+                let output = shown(await run.stop(), secrets(), context)
+                throw VerifierError("the service (\(shown("\(s.command)", secrets(), context))) ended before writing its port to "
+                    + "'\(context.relative(file))'\(output.isEmpty ? "" : ": " + output)")
             }
             do { try await Task.sleep(for: .milliseconds(50)) } catch {
                 _ = await run.stop()
                 throw error
             }
         }
-        let output = await run.stop()
-        throw VerifierError("the service (\(s.command)) wrote no port to '\(context.relative(file))' within "
-            + "\(DurationParsing.format(s.startTimeout)); raise 'start-timeout' or check that it writes the port there"
-            + (output.isEmpty ? "" : ". Its output: " + context.redactor.redact(output)))
+        let output = shown(await run.stop(), secrets(), context)
+        throw VerifierError("the service (\(shown("\(s.command)", secrets(), context))) wrote no port to '\(context.relative(file))' within "
+            + "\(DurationParsing.format(s.startTimeout)); raise 'start-timeout' or check that it writes the port there "
+            + "(a number from 1 to 65535)" + (output.isEmpty ? "" : ". Its output: " + output))
+    }
+
+    /// The service's output with the check's secrets replaced (longest first), then through the redactor.
+    public static func shown(_ output: String, _ secrets: [String], _ context: CheckContext) -> String {
+        var text = output
+        for s in Set(secrets).filter({ $0.count >= 4 }).sorted(by: { $0.count > $1.count }) {
+            text = text.replacingOccurrences(of: s, with: "[redacted]")
+        }
+        return context.redactor.redact(text)
     }
 
     /// True once the process has exited (or could not start).

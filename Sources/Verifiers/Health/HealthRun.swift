@@ -32,7 +32,8 @@ struct HealthRun {
         var service: ServiceRun?
         if let s = plan.service {
             context.progress("starting the service")
-            let (started, port) = try await ServiceRun.start(s, context: context)
+            let credentials = Array(tokens.values)
+            let (started, port) = try await ServiceRun.start(s, context: context, secrets: { credentials })
             service = started
             if let port { values["port"] = port }
         }

@@ -59,6 +59,10 @@ public struct TenantIsolationVerifier: Verifier {
         if location == nil, let k = Self.databaseKeys.first(where: p.has) {
             throw p.error(k, "'\(k)' belongs to the database mode; give 'database' as well")
         }
+        if base == nil, service != nil {
+            throw p.error("service", "say where the service listens: give it a 'port-file' (base-url is then "
+                + "http://127.0.0.1:{port}), or give 'base-url'")
+        }
         if base == nil, let k = Self.httpKeys.first(where: p.has) {
             throw p.error(k, "'\(k)' belongs to the HTTP mode; give 'base-url' as well")
         }
@@ -90,7 +94,16 @@ public struct TenantIsolationVerifier: Verifier {
             var started: ServiceRun?
             if let s = service {
                 context.progress("starting the service")
-                let (run, port) = try await ServiceRun.start(s, context: context)
+                // The tenants' credentials, kept out of the service's output should it fail: the variables'
+                // values now, the token files when the output is shown (the service may write them).
+                let env = options.tenants.compactMap { ($0.tokenEnv ?? $0.passwordEnv).flatMap { context.environment[$0] } }
+                let files = options.tenants.compactMap(\.tokenFile)
+                let (run, port) = try await ServiceRun.start(s, context: context, secrets: {
+                    env + files.compactMap { f in
+                        guard case .success(let got) = BoundedFile.read(f, limit: 64 << 10) else { return nil }
+                        return String(data: got.data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
+                })
                 started = run
                 if let template = baseTemplate, let port {
                     do { options.base = try BaseURL(template.replacingOccurrences(of: "{port}", with: port)) } catch {

@@ -12,6 +12,11 @@ enum FlowRun {
         var done: [JSONValue] = []
         for step in steps {
             try session.context.checkCancellation()
+            if case .url(let t) = step.target, case .failure(let why)? = session.follow(t, values: values) {
+                judge.add("capture", "\(step.name): \(session.shown(why.message))", identity: "\(step.name)|follow")
+                done.append(.object(["step": .string(step.name), "request": .string("not sent")]))
+                break
+            }
             var answers = [await session.send(step, values: values)]
             while answers.count < step.repeatCount, answers.last?.answered == true {
                 answers.append(await session.send(step, values: values))

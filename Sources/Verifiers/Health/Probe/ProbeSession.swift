@@ -82,16 +82,35 @@ struct ProbeSession: Sendable {
 
     /// A URL template made absolute against `base-url`.
     func resolve(_ t: Template, values: [String: String]) -> String {
-        // A URL that is one placeholder and nothing else follows what was captured (`url: '{where}'` after
-        // `capture: {where: header:Location}`) when it is a path of the same service.
-        if t.names.count == 1, t.description == "{\(t.names[0])}", let v = values[t.names[0]], v.hasPrefix("/"), !v.hasPrefix("//"),
-           !v.contains(where: { $0.isWhitespace || $0.isNewline }), let base = defaults.baseURL {
-            return base.render(values, encode: true) + v
-        }
+        if let followed = follow(t, values: values), case .success(let url) = followed { return url }
         // Otherwise captured values go in as one encoded piece each, so `../x` or a space cannot change the URL's shape.
         let text = t.render(values, encode: true)
         if text.hasPrefix("/"), let base = defaults.baseURL { return base.render(values, encode: true) + text }
         return text
+    }
+
+    /// A URL that is one placeholder and nothing else (`url: '{where}'` after `capture: {where:
+    /// header:Location}`) follows what was captured, as a browser follows a Location (RFC 3986 5.2) but only
+    /// on the service's own origin: an absolute path replaces `base-url`'s path, a URL on the same origin is
+    /// taken as it is. Nil for any other template; a failure says why a value cannot be followed.
+    func follow(_ t: Template, values: [String: String]) -> Result<String, VerifierError>? {
+        guard t.names.count == 1, t.description == "{\(t.names[0])}", let v = values[t.names[0]] else { return nil }
+        let base = defaults.baseURL.map { $0.render(values, encode: true) } ?? ""
+        var origin = ""
+        if let scheme = base.range(of: "://") {
+            let rest = base[scheme.upperBound...]
+            origin = String(base[..<scheme.upperBound]) + String(rest.prefix { $0 != "/" })
+        }
+        let shownValue = v.count > 120 ? String(v.prefix(120)) + "…" : v
+        guard !v.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "#" }) else {
+            return .failure(VerifierError("'{\(t.names[0])}' is '\(shownValue)', which holds a space or a fragment: not a URL to follow"))
+        }
+        if v.hasPrefix("/") && !v.hasPrefix("//") && !origin.isEmpty { return .success(origin + v) }
+        if !origin.isEmpty, v.lowercased() == origin.lowercased() || v.lowercased().hasPrefix(origin.lowercased() + "/") {
+            return .success(v)
+        }
+        return .failure(VerifierError("'{\(t.names[0])}' is '\(shownValue)', neither an absolute path ('/jobs/7') nor a URL on "
+            + "\(origin.isEmpty ? "the service's origin (give 'base-url')" : origin); a flow follows only the service's own URLs"))
     }
 
     private func runCommand(_ command: ProcessSpec.Command, timeout: Duration) async -> ProbeAnswer {

@@ -64,6 +64,7 @@ struct HTTPAudit {
                     throw VerifierError("tenant '\(t.name)': its 'token-file' '\(context.relative(file))' is empty or holds "
                         + "more than one line; it must hold the token alone")
                 }
+                try checkToken(token, tenant: t, from: "its 'token-file' '\(context.relative(file))'")
                 secrets.append((token, "[redacted:token-file of \(t.name)]"))
                 tokens.append(token)
                 continue
@@ -74,7 +75,10 @@ struct HTTPAudit {
                     + "set or is empty; export it before running gate, or set it in the suite's or the check's 'env'")
             }
             secrets.append((value, "[redacted:\(env)]"))
-            if t.tokenEnv != nil { tokens.append(value) } else { passwords[i] = value; tokens.append("") }
+            if t.tokenEnv != nil {
+                try checkToken(value, tenant: t, from: "the variable '\(env)'")
+                tokens.append(value)
+            } else { passwords[i] = value; tokens.append("") }
         }
         let b = options.base
         // One connection before the probes, so that a service that is not up is an error, not a matrix of failures.
@@ -191,11 +195,25 @@ struct HTTPAudit {
     }
 
     /// Logs tenant `t` in (again) and keeps its new token, redacted from then on.
+    /// A token goes into a header (or a cookie) of every probe: a line break would start another header,
+    /// and in a cookie a `;` another cookie. Refused, naming where it came from but never the token.
+    private func checkToken(_ token: String, tenant t: HTTPOptions.Tenant, from source: String) throws {
+        if token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw VerifierError("tenant '\(t.name)': the token from \(source) holds a line break or another control "
+                + "character, which would change the request's headers; give the token alone")
+        }
+        if let cookie = options.authCookie, token.contains(where: { $0 == ";" || $0 == "," || $0 == " " || $0 == "\"" }) {
+            throw VerifierError("tenant '\(t.name)': the token from \(source) holds ';', ',', a space or a quote, which "
+                + "cannot be sent as the cookie '\(cookie)' without adding others")
+        }
+    }
+
     private mutating func renew(_ t: Int, _ spec: LoginSpec) async throws {
         let (token, captured) = try await login(t, spec, password: passwords[t]!)
-        tokens[t] = token
         secrets.append((token, "[redacted:login token of \(options.tenants[t].name)]"))
         for v in captured { secrets.append((v, "[redacted:login capture of \(options.tenants[t].name)]")) }
+        try checkToken(token, tenant: options.tenants[t], from: "its login")
+        tokens[t] = token
         logins += 1
     }
 

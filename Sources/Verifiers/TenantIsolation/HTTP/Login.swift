@@ -197,17 +197,20 @@ extension HTTPAudit {
             case .failure(let e):
                 throw VerifierError("tenant '\(tenant.name)': \(which) \(shown) got no answer: \(e.message)")
             case .success(let r):
+                jar.take(r.headers)
+                // What a failure may show is redacted of the flow's values and of every cookie set so far.
+                var hidden = values
+                for (k, c) in jar.cookies.enumerated() { hidden["cookie \(k + 1)"] = c.value }
                 guard (200...299).contains(r.status) else {
                     throw VerifierError("tenant '\(tenant.name)': \(which) \(shown) answered \(r.status) "
-                        + "('\(preview(r.body, limit: 80, also: values))'); check its 'username' and the password in "
+                        + "('\(preview(r.body, limit: 80, also: hidden))'); check its 'username' and the password in "
                         + "'\(tenant.passwordEnv ?? "")'\(spec.steps.count > 1 ? ", and the earlier steps' captures" : "")")
                 }
-                jar.take(r.headers)
                 let json = try? JSONDecoder().decode(JSONValue.self, from: Data(r.body))
                 let missing = FlowCapture.apply(step.capture, json: json, headers: r.headers, values: &values)
                 if let name = missing.first, let c = step.capture.first(where: { $0.name == name }) {
                     throw VerifierError("tenant '\(tenant.name)': \(which) \(shown) answered \(r.status) with nothing at "
-                        + "\(c.source) to capture as '{\(name)}'; fix the login's capture ('\(preview(r.body, limit: 80, also: values))')")
+                        + "\(c.source) to capture as '{\(name)}'; fix the login's capture ('\(preview(r.body, limit: 80, also: hidden))')")
                 }
             }
         }

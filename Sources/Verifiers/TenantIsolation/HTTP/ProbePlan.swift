@@ -198,10 +198,25 @@ enum ProbePlan {
         return out
     }
 
-    /// Whether a body key names a password (`password`, `new_password`, `currentPassword`, `passwd`, `pwd`).
+    /// Whether a body key names a password: its last word (split at `_`, `-`, `.`, spaces and camelCase)
+    /// is password, passwd, pwd, pass or passphrase (`password`, `new_password`, `currentPassword`,
+    /// `user.pwd`), and not `password_hint`, `passwordless`, `passport` or `bypass`.
     static func isPasswordKey(_ key: String) -> Bool {
-        let k = key.lowercased()
-        return k.contains("password") || k.contains("passwd") || k == "pwd" || k == "pass" || k.hasSuffix("_pwd")
+        var words: [String] = [], word = ""
+        for c in key {
+            if c == "_" || c == "-" || c == "." || c == " " {
+                if !word.isEmpty { words.append(word) }
+                word = ""
+            } else {
+                if c.isUppercase, let last = word.last, last.isLowercase || last.isNumber {
+                    words.append(word)
+                    word = ""
+                }
+                word.append(c)
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        return ["password", "passwd", "pwd", "pass", "passphrase"].contains(words.last?.lowercased() ?? "")
     }
 
     /// `v` with every password-named string field set to `password`: a write on a real user (a password
