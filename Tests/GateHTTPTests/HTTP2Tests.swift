@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct HTTP2Tests {
     @Test func http2IsNegotiatedOverTLSAndSpokenInCleartextWhenAsked() async throws {
         guard let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            print("HTTP2Tests: skipped, nginx is not installed (.ci/deps bench installs it)")
+            print("HTTP2Tests: skipped, nginx is not installed (.ci/deps test installs it)")
             return
         }
         let dir = try TempDir("http2-\(UUID().uuidString)")
