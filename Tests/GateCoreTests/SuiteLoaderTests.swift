@@ -135,6 +135,13 @@ import Testing
         #expect(e?.description.contains("'uses' or 'run', not both") == true)
     }
 
+    /// A key with no near match ends its sentence before the list of valid keys (it ran into the list:
+    /// "unknown key 'version' in the suite Valid keys: ...").
+    @Test func anUnknownKeyWithoutASuggestionEndsItsSentence() {
+        let e = error("version: 1\nchecks: []\n")
+        #expect(e?.description.contains("unknown key 'version' in the suite. Valid keys: checks,") == true, "\(String(describing: e))")
+    }
+
     @Test func includesMergeChecksAndDetectCycles() throws {
         let s = try load("include: [more.yaml]\nchecks:\n  - {id: own, uses: echo}\n",
                          files: ["more.yaml": "checks:\n  - {id: included, uses: echo}\n"])

@@ -338,7 +338,11 @@ import Testing
              "'token'"),
             ("[{path: /nonce, captur: {nonce: $.n}}]", "'captur'"),
             ("{path: /login, body: {n: '{nonce}'}, token: $.t}", "one request knows only"),
-            ("[{path: /login, capture: {token: 'cookie:'}}]", "needs a cookie name after 'cookie:'"),
+            ("[{path: /login, capture: {token: 'cookie:'}}]", "'cookie:' needs a cookie name after it"),
+            // The name is quoted back whole: the redactor used to take the quoted 'cookie:a b' for a Cookie
+            // header and print 'co…[redacted] b', and the message blamed a missing name.
+            ("[{path: /login, capture: {token: 'cookie:a b'}}]", "the cookie name 'a b' holds a space"),
+            ("[{path: /login, capture: {token: 'header:X;Y'}}]", "the header name 'X;Y' holds ';'"),
             ("[{path: /login, capture: {token: 'body.token'}}]", "is no capture: give a JSON path ($.token), header:NAME or cookie:NAME"),
         ] {
             let r = try await Exec.gate(base + ["--set", "login=" + flow], cwd: dir.path)

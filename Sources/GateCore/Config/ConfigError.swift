@@ -53,7 +53,7 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot read '\(path)': \(reason)"
         case .unknownKey(_, let key, let context, let valid):
             var m = "unknown key '\(key)' in \(context)"
-            if let s = DidYouMean.suggest(key, among: valid) { m += "; did you mean '\(s)'?" }
+            if let s = DidYouMean.suggest(key, among: valid) { m += "; did you mean '\(s)'?" } else { m += "." }
             m += " Valid keys: \(valid.sorted().joined(separator: ", "))."
             return m
         case .missingKey(_, let key, let context):

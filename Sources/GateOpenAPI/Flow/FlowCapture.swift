@@ -12,8 +12,18 @@ public enum CaptureSource: Sendable, Hashable, CustomStringConvertible {
         let lower = text.lowercased()
         for (prefix, make) in [("header:", CaptureSource.header), ("cookie:", CaptureSource.cookie)] where lower.hasPrefix(prefix) {
             let name = String(text.dropFirst(prefix.count))
-            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && !$0.isWhitespace && !";=,:\"".contains($0) }) else {
-                throw JSONPathError("'\(text)' needs a \(prefix.dropLast()) name after '\(prefix)' (for example \(prefix == "header:" ? "header:Location" : "cookie:sessionid"))")
+            let kind = prefix.dropLast()
+            let example = prefix == "header:" ? "header:Location" : "cookie:sessionid"
+            guard !name.isEmpty else {
+                throw JSONPathError("'\(prefix)' needs a \(kind) name after it (for example \(example))")
+            }
+            // The name alone is quoted back, not the whole capture: the console and the reports pass every
+            // message through the redactor, which takes `cookie:VALUE` for a Cookie header and hides it.
+            let printable: ClosedRange<UInt32> = 0x21...0x7E
+            if let bad = name.unicodeScalars.first(where: { !printable.contains($0.value) || ";=,:\"".unicodeScalars.contains($0) }) {
+                let what = bad == " " ? "a space" : printable.contains(bad.value) ? "'\(bad)'" : "a control or non-ASCII character"
+                let shown = name.debugDescription.dropFirst().dropLast()
+                throw JSONPathError("the \(kind) name '\(shown)' holds \(what); a \(kind) name is printable ASCII without spaces, quotes, ';', '=', ',' or ':' (for example \(example))")
             }
             self = make(name)
             return
