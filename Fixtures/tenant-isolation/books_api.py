@@ -36,6 +36,10 @@ Session cookies instead of bearer tokens (not flaws; how many web frameworks log
                      means that cookie (a bearer token is refused)
   --csrf             the login needs the `csrftoken` cookie set by GET /users/v1/csrf, sent back both as a
                      cookie and in an X-CSRFToken header (a double-submit CSRF check, as Django does)
+  --csrf-writes      with --cookie-session: the login sets a new `csrftoken` cookie tied to the session (as
+                     Django's rotate_token does), and every POST, PUT, PATCH and DELETE after it must send that
+                     cookie back and the same value in an X-CSRFToken header (403 otherwise, as Django's
+                     CsrfViewMiddleware answers)
   --issued FILE      append every token the login issues, and every CSRF cookie, to FILE, one per line (for
                      tests that look for leaks)
   --echo-cookies     a refused login echoes the Cookie header it got in its body (as a debug page might)
@@ -57,12 +61,12 @@ def main():
     ap.add_argument("--users", default="alice,bob,carol")
     ap.add_argument("--token-uses", type=int, default=0)
     ap.add_argument("--issued")
-    for flag in ["cookie-session", "csrf", "echo-cookies", "nonce", "no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
+    for flag in ["cookie-session", "csrf", "csrf-writes", "echo-cookies", "nonce", "no-create", "bola-books", "bola-book-writes", "bola-password", "list-all", "sqli", "dup-500", "debug"]:
         ap.add_argument("--" + flag, action="store_true")
     args = ap.parse_args()
 
     lock = threading.Lock()
-    users, books, tokens, nonces = {}, {}, {}, set()
+    users, books, tokens, nonces, session_csrf = {}, {}, {}, set(), {}
     for name in args.users.split(","):
         password = os.environ.get("PASS_" + name.upper())
         if not password:
@@ -174,12 +178,25 @@ def main():
                         with open(args.issued, "a") as f:
                             f.write(token + "\n")
                 if args.cookie_session:
-                    return self.reply(200, {"message": "logged in"},
-                                      cookies=["session=%s; Path=/; HttpOnly; SameSite=Lax" % token])
+                    cookies = ["session=%s; Path=/; HttpOnly; SameSite=Lax" % token]
+                    if args.csrf_writes:
+                        rotated = secrets.token_hex(16)
+                        with lock:
+                            session_csrf[token] = rotated
+                            if args.issued:
+                                with open(args.issued, "a") as f:
+                                    f.write(rotated + "\n")
+                        cookies.append("csrftoken=%s; Path=/; SameSite=Lax" % rotated)
+                    return self.reply(200, {"message": "logged in"}, cookies=cookies)
                 return self.reply(200, {"auth_token": token, "message": "logged in"})
             who = self.caller()
             if who is None:
                 return self.reply(401, {"error": "log in first"})
+            if args.csrf_writes and m in ("POST", "PUT", "PATCH", "DELETE"):
+                with lock:
+                    expected = session_csrf.get(self.cookie("session"))
+                if not expected or self.cookie("csrftoken") != expected or self.headers.get("X-CSRFToken") != expected:
+                    return self.reply(403, {"error": "CSRF verification failed"})
             if m in ("GET", "HEAD") and parts == ["me"]:
                 u = users[who]
                 return self.reply(200, {"username": u["username"], "email": u["email"]})

@@ -76,6 +76,7 @@ final class BooksAPI: @unchecked Sendable {
 struct ReportFinding: Sendable, CustomStringConvertible {
     var rule: String
     var message: String
+    var help: String? = nil
     var description: String { "\(rule) | \(message)" }
 }
 
@@ -98,7 +99,7 @@ extension JSONValue {
     var findings: [ReportFinding] {
         checks.flatMap { $0["findings"]?.items ?? [] }.map { f in
             func text(_ k: String) -> String { if case .string(let s)? = f[k] { s } else { "" } }
-            return ReportFinding(rule: text("rule"), message: text("message"))
+            return ReportFinding(rule: text("rule"), message: text("message"), help: f["help"] == nil ? nil : text("help"))
         }
     }
 

@@ -323,6 +323,73 @@ import Testing
         for c in cookies { #expect(!all.contains(c), "a CSRF cookie leaked") }
     }
 
+    /// A service that checks CSRF on every write, as Django does: the login rotates the `csrftoken` cookie,
+    /// and each POST, PUT and DELETE must send the new value back as the cookie and in X-CSRFToken. Without
+    /// `csrf` every write is refused, so the owners are denied and the write flaw goes untested (the finding
+    /// says to set `csrf`); with it the probes carry the cookies the login ended with and the header, the
+    /// writes are judged, and the planted flaw is found. No session or CSRF cookie reaches any output.
+    @Test func aServiceThatChecksCSRFOnWritesIsProbedWithCSRF() async throws {
+        let issued = try TempDir("tenant-csrf-writes")
+        defer { issued.remove() }
+        let api = try await BooksAPI(["--cookie-session", "--csrf", "--csrf-writes", "--bola-book-writes",
+                                      "--issued", issued.file("tokens")])
+        defer { api.stop() }
+        let flow = "login=[{path: /users/v1/csrf, capture: {csrf: 'cookie:csrftoken'}}, {path: /users/v1/login, "
+            + "headers: {X-CSRFToken: '{csrf}'}, body: {username: '{username}', password: '{password}'}, "
+            + "capture: {token: 'cookie:session'}}]"
+        func run(_ extra: [String], _ name: String) async throws -> (Completed, JSONValue, String) {
+            let reports = api.dir.file(name)
+            let r = try await Exec.gate(Self.openAPIArgs(api, reports: reports) + ["--set", flow] + extra, cwd: api.dir.path,
+                                        env: api.passwords)
+            return (r, try JSONValue.parse(file: reports + "/report.json"), BooksAPI.everything(r, reports: reports))
+        }
+        let (bare, bareReport, bareAll) = try await run([], "reports-bare")
+        #expect(bare.code == 1, "\(bare.stdout)\(bare.stderr)")
+        #expect(!bareReport.findings.contains { $0.rule == "tenant-isolation/cross-tenant-write" }, "\(bareReport.findings)")
+        let denied = bareReport.findings.filter { $0.rule == "tenant-isolation/owner-denied" }
+        #expect(denied.contains { $0.message.hasPrefix("tenant 'alice' cannot change its own objects: PUT /books/v1/") }, "\(denied)")
+        #expect(denied.contains { $0.help?.contains("set 'csrf' to the cookie and the header the service checks") == true }, "\(denied)")
+
+        let (r, report, all) = try await run(["--set", "csrf={cookie: csrftoken, header: X-CSRFToken}"], "reports")
+        #expect(r.code == 1, "\(r.stdout)\(r.stderr)")
+        let writes = report.findings.filter { $0.rule == "tenant-isolation/cross-tenant-write" }
+        #expect(writes.count == 6 && writes.allSatisfy { $0.message.contains("on an object it created for the purpose") }, "\(writes)")
+        #expect(!report.findings.contains { $0.rule == "tenant-isolation/owner-denied" && $0.message.contains("/books/v1/") },
+                "\(report.findings)")
+        let values = try issued.read("tokens").split(separator: "\n").map(String.init)
+        #expect(values.count > 6, "\(values)")
+        for v in values { #expect(!all.contains(v) && !bareAll.contains(v), "a session or CSRF cookie leaked") }
+        for (name, pw) in api.passwords { #expect(!all.contains(pw), "\(name)'s password leaked") }
+
+        // A cookie the login does not set is an error naming the cookies it did set.
+        let (wrong, _, _) = try await run(["--set", "csrf={cookie: XSRF-TOKEN, header: X-XSRF-TOKEN}"], "reports-wrong")
+        #expect(wrong.code == 3 && wrong.stdout.contains("tenant 'alice': its login set no cookie 'XSRF-TOKEN', which 'csrf' "
+            + "sends back in 'X-XSRF-TOKEN' (it set 'tracking', 'theme', 'session', 'csrftoken')"), "\(wrong.stdout)\(wrong.stderr)")
+    }
+
+    /// `csrf` is checked when the suite loads: a map of two names, with a login to read the cookie from.
+    @Test func badCSRFSettingsExitTwoNamingTheKey() async throws {
+        let dir = try TempDir("tenant-csrf-config")
+        defer { dir.remove() }
+        let login = ["--set", "login={path: /login, token: $.t}",
+                     "--set", "tenants=[{name: a, password-env: PA}, {name: b, password-env: PB}]"]
+        let tokens = ["--set", "tenants=[{name: a, token-env: TA}, {name: b, token-env: TB}]"]
+        let base = ["check", "tenant-isolation", dir.path, "--set", "base-url=http://127.0.0.1:9",
+                    "--set", "resources=[{path: '/x/{id}', ids: {a: [1], b: [2]}}]"]
+        for (extra, expected) in [
+            (tokens + ["--set", "csrf={cookie: csrftoken, header: X-CSRFToken}"], "no tenant logs in; give 'login'"),
+            (login + ["--set", "csrf=csrftoken"], "'csrf' must be a map such as {cookie: csrftoken, header: X-CSRFToken}"),
+            (login + ["--set", "csrf={cookie: csrftoken}"], "missing required key 'header' in 'csrf'"),
+            (login + ["--set", "csrf={cookie: 'csrf token', header: X-CSRFToken}"], "'csrf token' is not a cookie name"),
+            (login + ["--set", "csrf={cookie: csrftoken, header: 'X-CSRF:Token'}"], "'X-CSRF:Token' is not a header name"),
+            (login + ["--set", "csrf={cookie: csrftoken, header: Cookie}"], "gate sets 'Cookie' itself"),
+            (login + ["--set", "csrf={cookie: csrftoken, header: X-CSRFToken, when: writes}"], "unknown key 'when' in 'csrf'"),
+        ] {
+            let r = try await Exec.gate(base + extra, cwd: dir.path)
+            #expect(r.code == 2 && r.stderr.contains(expected) && r.stderr.contains("--set:"), "\(extra): \(r.stderr)")
+        }
+    }
+
     /// A step that uses what no earlier step captured, and a flow that never captures the token: exit 2
     /// naming the key.
     @Test func badLoginFlowsExitTwo() async throws {

@@ -112,6 +112,12 @@ extension TenantIsolationVerifier {
             ParameterSpec("max-ids", .int, default: "3", range: 1...1000, "Object ids probed per tenant and resource."),
             ParameterSpec("auth-header", .string, default: "Authorization", "The header that carries the token (Cookie, sending NAME=token, when the login captures the token as cookie:NAME)."),
             ParameterSpec("auth-scheme", .string, default: "Bearer", "Written before the token; empty sends the token alone."),
+            ParameterSpec("csrf", .any,
+                          "{cookie, header}: a double-submit CSRF check, such as {cookie: csrftoken, header: X-CSRFToken} "
+                          + "(Django) or {cookie: XSRF-TOKEN, header: X-XSRF-TOKEN} (Laravel, Angular): each tenant's probes "
+                          + "send back the cookie its login ended with, and its value in the header, so that writes are "
+                          + "judged rather than refused by the CSRF check. Needs 'login'. The probes of a cookie login "
+                          + "carry all its cookies in any case."),
             ParameterSpec("malformed-ids", .bool, default: "true", "Also probe malformed ids, which must never produce a 5xx."),
         ],
         rules: [

@@ -37,7 +37,7 @@ public struct TenantIsolationVerifier: Verifier {
     static let databaseKeys = ["tenant-column", "tenant-table", "global-tables", "relations", "storage-prefix", "max-examples",
                                "statement-timeout", "app-role", "tenant-setting", "probe-tenants"]
     static let httpKeys = ["tenants", "resources", "timeout", "concurrency", "methods", "allow-mutations", "auth-header",
-                           "auth-scheme", "malformed-ids", "max-ids", "insecure", "ca", "login", "openapi", "service"]
+                           "auth-scheme", "malformed-ids", "max-ids", "insecure", "ca", "login", "openapi", "service", "csrf"]
 
     public var evaluatedRules: [String] {
         var rules = database == nil ? [] : Self.databaseRules

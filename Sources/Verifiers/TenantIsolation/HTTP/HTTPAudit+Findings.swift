@@ -96,7 +96,14 @@ extension HTTPAudit {
         if probes.contains(where: { $0.answer.status == nil || Self.crashed($0.answer) }) { return "error" }
         let denied = probes.filter { !Self.ok($0.answer) }
         if denied.isEmpty { return "own" }
-        ownerDenied(r, o, denied, what: "read its own objects")
+        // The identity keeps "read" for every method (fingerprints stay as they were); the message names what
+        // the first refused probe tried.
+        let verb = switch denied[0].probe.request.method {
+        case "GET", "HEAD": "read"
+        case "DELETE": "delete"
+        default: "change"
+        }
+        ownerDenied(r, o, denied, what: "read its own objects", saying: "\(verb) its own objects")
         return "denied"
     }
 
@@ -169,17 +176,24 @@ extension HTTPAudit {
                 + "crash an attacker looks for."), r)
     }
 
-    mutating func ownerDenied(_ r: Int, _ o: Int, _ items: [Answered], what: String) {
+    mutating func ownerDenied(_ r: Int, _ o: Int, _ items: [Answered], what: String, saying: String? = nil) {
         guard let first = items.first, let status = first.answer.status else { return }
         let t = options.tenants[o]
+        var help = "Check \(t.credentialSource) and the ids given for '\(t.name)'; drop HEAD from 'methods' if the "
+            + "service does not answer it."
+        // A write refused by a CSRF check (Django answers 403 "CSRF verification failed") is not a credential problem.
+        if status == 403, options.csrf == nil, HTTPOptions.mutatingMethods.contains(first.probe.request.method),
+           String(decoding: first.answer.body.prefix(4096), as: UTF8.self).lowercased().contains("csrf") {
+            help = "The answer names a CSRF check: set 'csrf' to the cookie and the header the service checks, such as "
+                + "{cookie: csrftoken, header: X-CSRFToken} (Django) or {cookie: XSRF-TOKEN, header: X-XSRF-TOKEN} (Laravel)."
+        }
         add(Finding(
             rule: "tenant-isolation/owner-denied",
-            message: "tenant '\(t.name)' cannot \(what): \(first.probe.display) answered \(status), so its cells prove "
+            message: "tenant '\(t.name)' cannot \(saying ?? what): \(first.probe.display) answered \(status), so its cells prove "
                 + "nothing",
             identity: "owner|\(options.resources[r].path)|\(t.name)|\(what)",
             evidence: evidence(first, ["tenant": t.name, "probes": String(items.count)]),
-            help: "Check \(t.credentialSource) and the ids given for '\(t.name)'; drop HEAD from 'methods' if the "
-                + "service does not answer it."), r)
+            help: help), r)
     }
 
     mutating func failed(_ r: Int, _ items: [Answered], phase: String = "matrix") {

@@ -21,6 +21,8 @@ struct HTTPAudit {
 
     /// Tenant index to its token (read from `token-env`, or from its login).
     private(set) var tokens: [String] = []
+    /// The cookies each tenant's login ended with (empty for a tenant with a ready token).
+    private var cookies: [Int: [(name: String, value: String)]] = [:]
     /// Values never shown (tokens and passwords), each with what replaces it.
     private var secrets: [(value: String, label: String)] = []
     /// Tenant index to its password, for tenants that log in.
@@ -209,11 +211,18 @@ struct HTTPAudit {
     }
 
     private mutating func renew(_ t: Int, _ spec: LoginSpec) async throws {
-        let (token, captured) = try await login(t, spec, password: passwords[t]!)
+        let (token, captured, jar) = try await login(t, spec, password: passwords[t]!)
         secrets.append((token, "[redacted:login token of \(options.tenants[t].name)]"))
         for v in captured { secrets.append((v, "[redacted:login capture of \(options.tenants[t].name)]")) }
         try checkToken(token, tenant: options.tenants[t], from: "its login")
+        if let csrf = options.csrf, jar.first(where: { $0.name == csrf.cookie }) == nil {
+            let set = jar.map { "'\($0.name)'" }.joined(separator: ", ")
+            throw VerifierError("tenant '\(options.tenants[t].name)': its login set no cookie '\(csrf.cookie)', which 'csrf' "
+                + "sends back in '\(csrf.header)' (\(set.isEmpty ? "it set no cookie" : "it set \(set)")); fix 'csrf.cookie', "
+                + "or add a login step that gets the cookie (such as GET of the login page)")
+        }
         tokens[t] = token
+        cookies[t] = jar
         logins += 1
     }
 
@@ -237,11 +246,26 @@ struct HTTPAudit {
         return answers
     }
 
+    static func cookieHeader(_ jar: [(name: String, value: String)]) -> String {
+        jar.map { "\($0.name)=\($0.value)" }.joined(separator: "; ")
+    }
+
     private mutating func sendOnce(_ requests: [ProbeRequest]) async -> [ProbeAnswer] {
-        let headerSets: [[(String, String)]] = tokens.map { token in
-            [("Accept", "application/json"), ("User-Agent", "gate-tenant-isolation"),
-             (options.authHeader, options.authCookie.map { "\($0)=\(token)" }
-                ?? (options.authScheme.isEmpty ? token : "\(options.authScheme) \(token)"))]
+        let headerSets: [[(String, String)]] = tokens.enumerated().map { t, token in
+            var set = [("Accept", "application/json"), ("User-Agent", "gate-tenant-isolation")]
+            let jar = cookies[t] ?? []
+            // A cookie login's probes carry every cookie it ended with (the session, a CSRF cookie, ...), the
+            // token's as the current token; `csrf` sends its cookie back in its header as well.
+            if let name = options.authCookie {
+                set.append(("Cookie", Self.cookieHeader(jar.filter { $0.name != name } + [(name, token)])))
+            } else {
+                set.append((options.authHeader, options.authScheme.isEmpty ? token : "\(options.authScheme) \(token)"))
+                if options.csrf != nil, !jar.isEmpty { set.append(("Cookie", Self.cookieHeader(jar))) }
+            }
+            if let csrf = options.csrf, let value = jar.first(where: { $0.name == csrf.cookie })?.value {
+                set.append((csrf.header, value))
+            }
+            return set
         }
         let anonymous = [("Accept", "application/json"), ("User-Agent", "gate-tenant-isolation")]
         let context = self.context

@@ -69,6 +69,8 @@ struct HTTPOptions: Sendable {
     var authScheme: String
     /// The probes send the token as this cookie (`Cookie: NAME=token`): a login whose token is a cookie.
     var authCookie: String?
+    /// `csrf`: the cookie of a double-submit CSRF check and the header its value goes back in.
+    var csrf: (cookie: String, header: String)?
     var malformedIDs: Bool
     /// Certificate checks on https: `insecure` (curl -k) or a CA file (curl --cacert).
     var tls: TLSOptions
@@ -78,6 +80,40 @@ struct HTTPOptions: Sendable {
     var discovery: OpenAPIDiscovery?
 
     static let mutatingMethods: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
+
+    /// `csrf: {cookie: csrftoken, header: X-CSRFToken}`, checked at load time.
+    static func csrf(_ v: ConfigValue, login: Bool) throws(ConfigError) -> (cookie: String, header: String) {
+        let example = "{cookie: csrftoken, header: X-CSRFToken}"
+        guard let entries = v.mapping else {
+            throw .invalidValue(v.location, key: "csrf", expected: "a map such as \(example)", got: v.typeDescription)
+        }
+        for e in entries where !["cookie", "header"].contains(e.key) {
+            throw .unknownKey(e.keyLocation, key: e.key, context: "'csrf'", valid: ["cookie", "header"])
+        }
+        guard let cv = v["cookie"], let cookie = cv.string else { throw .missingKey(v.location, key: "cookie", context: "'csrf' (\(example))") }
+        guard let hv = v["header"], let header = hv.string else { throw .missingKey(v.location, key: "header", context: "'csrf' (\(example))") }
+        // RFC 6265's cookie-name and RFC 9110's field-name are both tokens: visible ASCII without separators.
+        func isToken(_ s: String) -> Bool {
+            !s.isEmpty && s.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) && !"()<>@,;:\\\"/[]?={}".unicodeScalars.contains($0) }
+        }
+        guard isToken(cookie) else {
+            throw .invalidParameter(cv.location, key: "cookie", message: "'\(cookie)' is not a cookie name (printable ASCII without "
+                + "spaces or any of ()<>@,;:\\\"/[]?={}), such as csrftoken")
+        }
+        guard isToken(header) else {
+            throw .invalidParameter(hv.location, key: "header", message: "'\(header)' is not a header name (printable ASCII without "
+                + "spaces or any of ()<>@,;:\\\"/[]?={}), such as X-CSRFToken")
+        }
+        guard !["cookie", "authorization", "host", "content-length", "content-type"].contains(header.lowercased()) else {
+            throw .invalidParameter(hv.location, key: "header", message: "gate sets '\(header)' itself; name the header the "
+                + "service reads the CSRF token from, such as X-CSRFToken")
+        }
+        guard login else {
+            throw .invalidParameter(v.location, key: "csrf", message: "'csrf' sends back a cookie of the tenants' login, and "
+                + "no tenant logs in; give 'login' (or 'openapi' with a login operation) and 'password-env' for the tenants")
+        }
+        return (cookie, header)
+    }
 
     init(_ p: Parameters, baseURL: String) throws(ConfigError) {
         do { base = try BaseURL(baseURL) } catch { throw p.error("base-url", error.description) }
@@ -111,6 +147,7 @@ struct HTTPOptions: Sendable {
             authScheme = ""
             authCookie = name
         }
+        if let cv = p["csrf"] { csrf = try Self.csrf(cv, login: login != nil) }
         guard let tv = p["tenants"], let items = tv.sequence, items.count >= 2 else {
             throw p.error("tenants", "give at least two tenants, each as {name: acme, token-env: ACME_TOKEN}")
         }

@@ -12,7 +12,8 @@ import GateOpenAPI
 /// (GateOpenAPI's `Template`, `JSONPath`, `FlowCapture`). The password, the token and every captured
 /// value of 8 characters or more never reach a report; a failed step says only its status. Cookies that
 /// the answers set are sent on the later steps (a CSRF cookie, a session), and a token captured as
-/// `cookie:NAME` is sent as that cookie on the probes unless `auth-header` says otherwise.
+/// `cookie:NAME` is sent as that cookie on the probes unless `auth-header` says otherwise. The probes carry
+/// every cookie the flow ended with when the token is a cookie or `csrf` is set, as a browser would.
 struct LoginSpec: Sendable {
     struct Step: Sendable {
         var method: String
@@ -173,7 +174,8 @@ extension HTTPAudit {
     /// Runs the login flow for tenant `t`: its token and the other values captured on the way (to keep
     /// out of reports), or an error that names the tenant, the step and its status, never a secret (the
     /// answer is redacted of the password before it is shown).
-    func login(_ t: Int, _ spec: LoginSpec, password: String) async throws -> (token: String, captured: [String]) {
+    func login(_ t: Int, _ spec: LoginSpec, password: String) async throws
+        -> (token: String, captured: [String], cookies: [(name: String, value: String)]) {
         let tenant = options.tenants[t]
         let client = HTTPClient()
         defer { client.shutdown() }
@@ -217,6 +219,6 @@ extension HTTPAudit {
         // Every cookie of the flow is kept out of reports as a captured value is (a CSRF cookie, a session).
         let captured = spec.steps.flatMap { $0.capture.map(\.name) }.filter { $0 != "token" }.compactMap { values[$0] }
             + jar.cookies.map(\.value)
-        return (values["token"] ?? "", captured.filter { $0.count >= 8 && $0 != values["token"] })
+        return (values["token"] ?? "", captured.filter { $0.count >= 8 && $0 != values["token"] }, jar.cookies)
     }
 }
