@@ -158,6 +158,8 @@ enum PackWriter {
         case object(type: UInt8, data: [UInt8], id: [UInt8])
         /// A REF_DELTA: `result` expressed as an insert-only delta against a base of `baseSize` bytes.
         case refDelta(base: [UInt8], baseSize: Int, result: [UInt8], id: [UInt8])
+        /// An entry's bytes as given (header included), for headers no well-formed writer makes.
+        case raw(bytes: [UInt8], id: [UInt8])
     }
 
     static func zlibStored(_ data: [UInt8]) -> [UInt8] {
@@ -246,6 +248,9 @@ enum PackWriter {
             case .refDelta(let base, let baseSize, let result, let i):
                 let delta = insertDelta(baseSize: baseSize, result: result)
                 bytes = header(7, delta.count) + base + zlibStored(delta)
+                id = i
+            case .raw(let b, let i):
+                bytes = b
                 id = i
             }
             body += bytes

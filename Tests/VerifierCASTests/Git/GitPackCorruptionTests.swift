@@ -65,6 +65,37 @@ import Testing
         #expect(o.findings.contains { $0.message.contains(Hex.encode(absentBase)) }, "\(o.findings.map(\.message))")
     }
 
+    /// A size in an object header, or in a delta's header, that its bytes cannot produce: found as corrupt by
+    /// the built binary, before any memory is set aside for it. A flipped byte in everySingleByteFlip... made
+    /// gate reserve 21 TB for an inflated object and abort ("failed to allocate 23086615445742 bytes"), taking
+    /// the whole run down. git fails on both too: packfile.c unpack_entry cannot allocate the declared size
+    /// ("Out of memory, malloc failed") or patch-delta.c finds the result size wrong.
+    @Test func sizesTheBytesCannotProduceAreFindingsNotAborts() async throws {
+        let f = try await GitFixture.make("sha1", commits: 2)
+        defer { f.remove() }
+        let a = f.algorithm
+        let huge = 1 << 44
+        let data = Array("twenty bytes of blob".utf8)
+        let blobID = PackWriter.objectID("blob", data, a)
+        // A blob whose header declares 2^44 bytes for a zlib stream of 31 bytes (deflate: 1032:1 at most).
+        let claimed = PackWriter.objectID("blob", Array("claimed\n".utf8), a)
+        let oversized = PackWriter.header(3, huge) + PackWriter.zlibStored(data)
+        // A delta on that real blob whose header declares a 2^44-byte result for one insert of 8 bytes.
+        let result = Array("inserted".utf8)
+        let deltaID = PackWriter.objectID("blob", result, a)
+        let delta = PackWriter.varint(data.count) + PackWriter.varint(huge) + [UInt8(result.count)] + result
+        let oversizedDelta = PackWriter.header(7, delta.count) + blobID + PackWriter.zlibStored(delta)
+        try PackWriter.write([.object(type: 3, data: data, id: blobID), .raw(bytes: oversized, id: claimed),
+                              .raw(bytes: oversizedDelta, id: deltaID)],
+                             to: f.path + "/.git/objects/pack", algorithm: a)
+        let r = try await Exec.gate(["check", "cas", ".", "--set", "layout=git", "--set", "cache=false", "-v"], cwd: f.path)
+        #expect(r.code == 1, "exit \(r.code): \(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("\(Hex.encode(claimed))") && r.stdout.contains("the object header says it inflates to "
+            + "17592186044416 bytes, more than its 31 compressed bytes can hold"), "\(r.stdout)")
+        #expect(r.stdout.contains("\(Hex.encode(deltaID))") && r.stdout.contains("the delta produces 8 bytes, not the "
+            + "17592186044416 it declares"), "\(r.stdout)")
+    }
+
     @Test(arguments: GitFsckParityTests.formats)
     func aDeltaCycleFailsWhereGitNeverFinishes(format: String) async throws {
         let f = try await GitFixture.make(format)

@@ -26,7 +26,10 @@ extension DeltaResolver {
         do { try layout.pack.read(start, length, into: raw) } catch { return fail("cannot be read: \(error.reason)", nil) }
         let extent = UnsafeRawBufferPointer(start: raw, count: length)
         let header: PackEntryHeader
-        do { header = try PackEntryHeader.parse(extent, offset: UInt64(start), width: layout.width) } catch {
+        do {
+            header = try PackEntryHeader.parse(extent, offset: UInt64(start), width: layout.width)
+            try header.checkSize(entryLength: length)
+        } catch {
             return fail(error.description, nil)
         }
         let body = UnsafeRawBufferPointer(rebasing: extent[header.length...])

@@ -225,7 +225,8 @@ final class DeltaResolver: @unchecked Sendable {
         let raw = rebuildScratch.reserve(length)
         do { try layout.pack.read(start, length, into: raw) } catch { return nil }
         let extent = UnsafeRawBufferPointer(start: raw, count: length)
-        guard let header = try? PackEntryHeader.parse(extent, offset: UInt64(start), width: layout.width) else { return nil }
+        guard let header = try? PackEntryHeader.parse(extent, offset: UInt64(start), width: layout.width),
+              (try? header.checkSize(entryLength: length)) != nil else { return nil }
         let body = UnsafeRawBufferPointer(rebasing: extent[header.length...])
         if let base {
             let delta = ObjectBuffer(count: header.size)

@@ -22,17 +22,28 @@ enum GitDelta {
     }
 
     /// The result size the delta declares (after checking its base size), and where the instructions start.
+    /// The instructions are walked once without writing, so that the size is known to be what they produce
+    /// before the caller sets memory aside for it: a corrupt size (one flipped bit asked for 21 TB) is a
+    /// finding, not a failed allocation.
     static func sizes(_ delta: UnsafeRawBufferPointer, baseCount: Int) throws(Problem) -> (result: Int, start: Int) {
         var i = 0
         let base = try varint(delta, &i)
         guard base == baseCount else { throw .baseSize(declared: base, actual: baseCount) }
         let result = try varint(delta, &i)
+        try walk(delta, start: i, baseCount: baseCount, base: nil, into: nil, resultSize: result)
         return (result, i)
     }
 
     /// Applies `delta` (whose instructions start at `start`) to `base`, writing exactly `resultSize` bytes.
     static func apply(_ delta: UnsafeRawBufferPointer, start: Int, base: UnsafeRawBufferPointer,
                       into out: UnsafeMutableRawPointer, resultSize: Int) throws(Problem) {
+        try walk(delta, start: start, baseCount: base.count, base: base, into: out, resultSize: resultSize)
+    }
+
+    /// The instructions from `start`, every range checked; copies and inserts are written only when `out`
+    /// (and `base`) are given.
+    private static func walk(_ delta: UnsafeRawBufferPointer, start: Int, baseCount: Int, base: UnsafeRawBufferPointer?,
+                             into out: UnsafeMutableRawPointer?, resultSize: Int) throws(Problem) {
         var i = start
         var written = 0
         let d = delta
@@ -52,13 +63,13 @@ enum GitDelta {
                     i += 1
                 }
                 if length == 0 { length = 0x10000 }
-                guard offset + length <= base.count, written + length <= resultSize else { throw .badCopy }
-                if length > 0 { memcpy(out + written, base.baseAddress! + offset, length) }
+                guard offset + length <= baseCount, written + length <= resultSize else { throw .badCopy }
+                if length > 0, let out, let base { memcpy(out + written, base.baseAddress! + offset, length) }
                 written += length
             } else if op != 0 {
                 let length = Int(op)
                 guard i + length <= d.count, written + length <= resultSize else { throw .badInsert }
-                memcpy(out + written, d.baseAddress! + i, length)
+                if let out { memcpy(out + written, d.baseAddress! + i, length) }
                 i += length
                 written += length
             } else {

@@ -42,15 +42,29 @@ struct PackEntryHeader: Sendable {
     var isDelta: Bool { type == GitType.ofsDelta || type == GitType.refDelta }
 
     enum Problem: Error, Sendable, CustomStringConvertible {
-        case truncated, badType(UInt8), sizeOverflow, badBaseOffset(UInt64)
+        case truncated, badType(UInt8), sizeOverflow, badBaseOffset(UInt64), sizeBeyondCompressed(declared: Int, compressed: Int)
         var description: String {
             switch self {
             case .truncated: "the object header is cut off"
             case .badType(let t): "the object header names type \(t), which is not a git object type"
             case .sizeOverflow: "the object header's size does not fit 64 bits"
             case .badBaseOffset(let o): "the delta's base offset points outside the pack (\(o) bytes back)"
+            case .sizeBeyondCompressed(let d, let c):
+                "the object header says it inflates to \(d) bytes, more than its \(c) compressed bytes can hold (zlib "
+                    + "compresses 1032:1 at most)"
             }
         }
+    }
+
+    /// Checks the declared size against the entry's compressed bytes (`entryLength` is the whole entry,
+    /// header included) before memory is set aside for the inflated object. Deflate cannot do better than
+    /// 1032:1 (zlib's manual, on the maximum compression ratio: a length code of one bit and a distance code
+    /// of one bit for every 258 bytes), so a larger size means a corrupt header; in a test, one flipped
+    /// bit made gate ask for 21 TB and abort.
+    func checkSize(entryLength: Int) throws(Problem) {
+        let compressed = max(entryLength - length, 0)
+        let (most, overflow) = compressed.multipliedReportingOverflow(by: 1032)
+        guard overflow || size <= most else { throw .sizeBeyondCompressed(declared: size, compressed: compressed) }
     }
 
     /// Parses the header at the start of `b`, for an entry that starts at `offset` in the pack
