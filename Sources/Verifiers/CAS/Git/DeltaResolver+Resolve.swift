@@ -101,8 +101,18 @@ extension DeltaResolver {
             outcome[k] = 2
             return nil
         }
-        guard let header = try? headerBytes.withUnsafeBytes({ try PackEntryHeader.parse($0, offset: UInt64(start), width: layout.width) })
-        else { outcome[k] = 2; return nil }
+        let header: PackEntryHeader
+        do {
+            header = try headerBytes.withUnsafeBytes { (b) throws(PackEntryHeader.Problem) in
+                try PackEntryHeader.parse(b, offset: UInt64(start), width: layout.width)
+            }
+            try header.checkSize(entryLength: length)
+        } catch {
+            // The layout pass read this header already; a failure here is still a finding, never a silent one.
+            w.findings.append(report.corrupt(id: id, type: .blob, offset: start, problem: "\(error)"))
+            outcome[k] = 2
+            return nil
+        }
         let hasher = StreamingHasher(report.algorithm)
         hasher.update(ObjectInspector.header(.blob, header.size))
         var at = start + header.length
