@@ -113,7 +113,9 @@ final class ObjectReader: @unchecked Sendable {
     /// One entry's header and inflated body (a whole object, or a delta's instructions).
     private func inflateEntry(_ p: Pack, offset: UInt64, limit: Int) -> (PackEntryHeader, ObjectBuffer, [UInt8])? {
         let width = algorithm.digestLength
-        guard offset >= 12, Int(offset) < p.file.size - width,
+        // Compared as 64 bits: the offset comes from an idx's large-offset table or a delta's header, and a
+        // pack that failed verification is still asked for bases (one at 2^63 trapped the conversion).
+        guard offset >= 12, offset < UInt64(p.file.size - width),
               let head = try? p.file.bytes(Int(offset), min(32 + width, p.file.size - Int(offset))),
               let header = try? head.withUnsafeBytes({ try PackEntryHeader.parse($0, offset: offset, width: width) }),
               header.size <= limit else { return nil }
