@@ -1,4 +1,5 @@
 import Foundation
+import GateTestSupport
 import Testing
 @testable import VerifierLedger
 
@@ -96,6 +97,18 @@ import Testing
         // A skew of 30 days lets it through.
         let allowed = try await w.check(Self.receipts + ["max-skew=31d"])
         #expect(allowed.findings.isEmpty, "\(allowed.text)")
+    }
+
+    /// A timestamp in the last second 64-bit nanoseconds reach, whose fraction carries past Int64.max: a
+    /// finding from the built binary, as later times already were. gate added the fraction unchecked and
+    /// trapped ("arithmetic overflow").
+    @Test func aTimestampPastWhatNanosecondsHoldIsAFindingNotACrash() async throws {
+        let w = try LedgerWorkspace()
+        defer { w.remove() }
+        try await w.write("receipts.jsonl", "--records", "3", "--extra", #"2:ts="2262-04-11T23:47:16.9Z""#)
+        let r = try await Exec.gate(["check", "ledger", "."] + Self.receipts.flatMap { ["--set", $0] }, cwd: w.path)
+        #expect(r.code == 1 && r.signal == nil, "exit \(r.code): \(r.stdout)\(r.stderr.prefix(2000))")
+        #expect(r.stdout.contains("ledger/timestamp receipts.jsonl:2"), "\(r.stdout)")
     }
 
     @Test func reEncodingIsNotAnEditUnderJCSButIsUnderBytes() async throws {
