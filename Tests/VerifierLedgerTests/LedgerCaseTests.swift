@@ -111,6 +111,22 @@ import Testing
         #expect(r.stdout.contains("ledger/timestamp receipts.jsonl:2"), "\(r.stdout)")
     }
 
+    /// A record dated 1677 between two of 2026, with a skew of a day: the step back is one finding from the
+    /// built binary, and the record after it is not broken. gate subtracted 2026 - 1677 in Int64 nanoseconds
+    /// for the message and trapped ("arithmetic overflow"); and the floor 1677 minus a day wrapped round, so
+    /// every later timestamp seemed to go back.
+    @Test func timestampsAtTheEndsOfWhatNanosecondsHoldAreComparedNotCrashedOn() async throws {
+        let w = try LedgerWorkspace()
+        defer { w.remove() }
+        try await w.write("receipts.jsonl", "--records", "3", "--extra", #"2:ts="1677-09-21T00:12:44Z""#)
+        let r = try await Exec.gate(["check", "ledger", "."] + (Self.receipts + ["max-skew=1d"]).flatMap { ["--set", $0] },
+                                    cwd: w.path)
+        #expect(r.code == 1 && r.signal == nil, "exit \(r.code): \(r.stdout)\(r.stderr.prefix(2000))")
+        #expect(r.stdout.contains("ts goes back from 2026-03-01T12:00:01Z to 1677-09-21T00:12:44Z (10995738437s earlier"),
+                "\(r.stdout)")
+        #expect(r.stdout.contains("first break at record 2") && !r.stdout.contains("more broken after it"), "\(r.stdout)")
+    }
+
     @Test func reEncodingIsNotAnEditUnderJCSButIsUnderBytes() async throws {
         let w = try LedgerWorkspace()
         defer { w.remove() }
