@@ -50,8 +50,11 @@ final class ObjectReader: @unchecked Sendable {
         for dir in looseDirectories {
             let path = dir + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
             guard FileStat.of(path) != nil else { continue }
-            if case .object(let type, let content, let size, let digest, _) = reader.read(path, algorithm: algorithm, keepBlobs: true),
-               digest == id, size <= limit, let content {
+            // The limit goes to the reader: a blob of 600 MB in a 2.6 MB file was inflated whole before it was
+            // found too large (1 GiB resident).
+            if case .object(let type, let content, _, let digest, _) = reader.read(path, algorithm: algorithm, keepBlobs: true,
+                                                                                    limit: limit),
+               digest == id, let content {
                 let buffer = ObjectBuffer(count: content.count)
                 content.withUnsafeBytes { if let b = $0.baseAddress { buffer.pointer.copyMemory(from: b, byteCount: content.count) } }
                 return (type, buffer)
