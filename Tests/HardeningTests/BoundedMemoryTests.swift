@@ -309,6 +309,35 @@ import Testing
         #expect(peakKB > 0 && peakKB < Self.looseLimitKB, "gate's peak RSS was \(peakKB) KiB")
     }
 
+    /// OCI layouts whose index.json, or an index blob it names (valid: named by its sha256), is a sparse
+    /// file of 1 GB taking no disk: each is refused as larger than the 4 MiB registries accept for a
+    /// manifest (distribution's maxManifestBodySize, containers/image's MaxManifestBodySize) instead of
+    /// being read whole (peak RSS 1.5 GiB for the blob).
+    @Test func anOCIIndexLargerThanAnyManifestIsNotReadIntoMemory() async throws {
+        let size = 1_000_000_000
+        let digest = try await Exec.run(["sh", "-c", "head -c \(size) /dev/zero | sha256sum"], cwd: "/").stdout.prefix(64)
+        let type = "application/vnd.oci.image.index.v1+json"
+        let cases = [
+            ("blob", #"{"schemaVersion": 2, "manifests": [{"mediaType": "\#(type)", "digest": "sha256:\#(digest)", "size": \#(size)}]}"#,
+             "blobs/sha256/\(digest)"),
+            ("index.json", "", "index.json"),
+        ]
+        for (label, index, sparse) in cases {
+            let dir = try TempDir("harden-oci")
+            defer { dir.remove() }
+            try dir.write(["oci-layout": #"{"imageLayoutVersion": "1.0.0"}"#, "index.json": index])
+            try FileManager.default.createDirectory(atPath: dir.file("blobs/sha256"), withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: dir.file(sparse), contents: nil) && truncate(dir.file(sparse), off_t(size)) == 0)
+            let (r, peakKB) = try await Hardening.gateWithPeakRSS(
+                ["check", "cas", ".", "--set", "layout=oci", "--set", "cache=false"], cwd: dir.path)
+            print("bounded-memory oci-\(label)(1 GB sparse): gate peak RSS \(peakKB / 1024) MiB")
+            #expect(r.code == 1, "\(label): \(r.stdout.prefix(2000))")
+            #expect(r.stdout.contains("'\(sparse)': is 1000000000 bytes, more than the 4 MiB registries accept for an index or manifest"),
+                    "\(label): \(r.stdout.prefix(2000))")
+            #expect(peakKB > 0 && peakKB < Self.looseLimitKB, "\(label): gate's peak RSS was \(peakKB) KiB")
+        }
+    }
+
     // MARK: - Inputs
 
     static func inDays(_ days: Int) -> String {

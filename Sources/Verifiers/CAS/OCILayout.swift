@@ -73,11 +73,35 @@ struct OCIGraph {
         self.blobs = blobs
     }
 
+    /// The most of an index or manifest that is read: what registries accept for one (distribution's
+    /// registry/handlers/manifests.go maxManifestBodySize; containers/image iolimits.MaxManifestBodySize). A
+    /// sparse file of 1 GB named as an index took gate to 1.5 GiB resident.
+    static let maxManifestBytes = 4 << 20
+
+    /// An index or manifest's bytes, or nil with a finding when it is larger than `maxManifestBytes` or
+    /// cannot be read (`size`: what the scan found, when it did).
+    private mutating func read(_ relative: String, size: Int?) -> Data? {
+        let path = root + "/" + relative
+        let size = size ?? FileStat.of(path).map { Int($0.size) } ?? 0
+        guard size <= Self.maxManifestBytes else {
+            findings.append(CASFindings.badManifest(path: relative, problem: "is \(size) bytes, more than the 4 MiB registries "
+                + "accept for an index or manifest (distribution's maxManifestBodySize); not read"))
+            return nil
+        }
+        switch BoundedFile.read(path, limit: Self.maxManifestBytes) {
+        case .success(let r): return r.data
+        case .failure(let e):
+            findings.append(CASFindings.badManifest(path: relative, problem: "cannot be read: \(e.message)"))
+            return nil
+        }
+    }
+
     mutating func walkIndex() {
-        guard let data = FileManager.default.contents(atPath: root + "/index.json") else {
+        guard FileStat.of(root + "/index.json") != nil else {
             findings.append(CASFindings.badManifest(path: "index.json", problem: "missing: every OCI layout has an index.json"))
             return
         }
+        guard let data = read("index.json", size: nil) else { return }
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             findings.append(CASFindings.badManifest(path: "index.json", problem: "not a JSON object"))
             return
@@ -137,8 +161,7 @@ struct OCIGraph {
         reached.insert(digest)
         let type = d["mediaType"] as? String ?? ""
         let isIndex = OCIStore.indexTypes.contains(type)
-        guard blob.valid, isIndex || OCIStore.manifestTypes.contains(type),
-            let data = FileManager.default.contents(atPath: root + "/" + path) else { return [] }
+        guard blob.valid, isIndex || OCIStore.manifestTypes.contains(type), let data = read(path, size: blob.size) else { return [] }
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             findings.append(CASFindings.badManifest(path: path, problem: "a '\(type)' blob that is not a JSON object"))
             return []
