@@ -248,6 +248,96 @@ import Testing
         #expect(peakKB > 0 && peakKB < Self.looseLimitKB, "gate's peak RSS was \(peakKB) KiB")
     }
 
+    /// A version-4 `.git/index` of 0.5 MB whose 4,096 sorted paths share one 256 KiB prefix (v4 stores the
+    /// prefix once, each later entry says "keep all but the last 4 bytes"): 1 GiB of path text once every
+    /// entry is spelled out. git holds it all too (read-cache.c create_from_disk gives each entry its whole
+    /// name: git fsck peaks at 1 GiB on it); gate keeps what a finding shows of each path (it peaked at
+    /// 1,066 MiB). The index is valid, so the check passes.
+    @Test func aPathCompressedIndexDoesNotMultiplyIntoMemory() async throws {
+        let dir = try TempDir("harden-index")
+        defer { dir.remove() }
+        try await Exec.git(["init", "-q", "."], in: dir.path)
+        try dir.write(["blob.txt": "indexed\n"])
+        let blob = try await Exec.git(["hash-object", "-w", "blob.txt"], in: dir.path).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let id = stride(from: 0, to: blob.count, by: 2).map { i -> UInt8 in
+            let s = blob.index(blob.startIndex, offsetBy: i)
+            return UInt8(blob[s..<blob.index(s, offsetBy: 2)], radix: 16)!
+        }
+        let prefix = [UInt8](repeating: UInt8(ascii: "p"), count: 256 << 10)
+        let n = 4_096
+        func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)] }
+        var index = Array("DIRC".utf8) + be32(4) + be32(n)
+        for i in 0..<n {
+            // ctime, mtime, dev, ino; mode 100644; uid, gid, size; the id; flags (name length 0xFFF: "long").
+            index += [UInt8](repeating: 0, count: 16) + be32(0) + be32(0) + be32(0o100644) + be32(0) + be32(0) + be32(8)
+            index += id + [0x0f, 0xff]
+            let suffix = Array(String(format: "%04x", i).utf8)
+            // git's varint of the bytes to strip from the previous name (0 or 4 here: one byte), then the rest.
+            index += i == 0 ? [0] + prefix + suffix + [0] : [4] + suffix + [0]
+        }
+        index += [UInt8](repeating: 0, count: 20)  // index.skipHash: no checksum
+        try Data(index).write(to: URL(fileURLWithPath: dir.file(".git/index")))
+        let (r, peakKB) = try await Hardening.gateWithPeakRSS(
+            ["check", "cas", ".", "--set", "layout=git", "--set", "cache=false"], cwd: dir.path)
+        print("bounded-memory git-index(\(n) x 256 KiB paths): gate peak RSS \(peakKB / 1024) MiB")
+        #expect(r.code == 0, "\(r.stdout.prefix(2000))")
+        #expect(peakKB > 0 && peakKB < Self.looseLimitKB, "gate's peak RSS was \(peakKB) KiB")
+    }
+
+    /// A loose `.gitattributes` blob of 400 MB of zeros (a 1.7 MB file): too large to parse, as git fsck says
+    /// from the object's header (fsck.c fsck_blob, 'gitattributesLarge') without inflating it. gate inflated
+    /// the whole blob into memory before comparing its size with the 100 MB limit (peak RSS 1 GiB for a
+    /// 600 MB blob); it now stops at the header.
+    @Test func aLooseBlobBeyondTheSpecialBlobLimitIsNotInflatedIntoMemory() async throws {
+        let dir = try TempDir("harden-attributes")
+        defer { dir.remove() }
+        try await Exec.git(["init", "-q", "."], in: dir.path)
+        let id = try await Exec.run(["sh", "-c", "head -c 400000000 /dev/zero | git hash-object -w --stdin"], cwd: dir.path)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Exec.git(["update-index", "--add", "--cacheinfo", "100644,\(id),.gitattributes"], in: dir.path)
+        let tree = try await Exec.git(["write-tree"], in: dir.path).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let commit = try await Exec.git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit-tree", "-m", "x", tree],
+                                        in: dir.path).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Exec.git(["update-ref", "refs/heads/main", commit], in: dir.path)
+        try await Exec.git(["symbolic-ref", "HEAD", "refs/heads/main"], in: dir.path)
+        let (r, peakKB) = try await Hardening.gateWithPeakRSS(
+            ["check", "cas", ".", "--set", "layout=git", "--set", "cache=false"], cwd: dir.path)
+        print("bounded-memory git-attributes(400 MB loose blob): gate peak RSS \(peakKB / 1024) MiB")
+        #expect(r.code == 1, "\(r.stdout.prefix(2000))")
+        #expect(r.stdout.contains("blob \(id): gitattributesLarge: .gitattributes too large to parse"), "\(r.stdout.prefix(2000))")
+        #expect(peakKB > 0 && peakKB < Self.looseLimitKB, "gate's peak RSS was \(peakKB) KiB")
+    }
+
+    /// OCI layouts whose index.json, or an index blob it names (valid: named by its sha256), is a sparse
+    /// file of 1 GB taking no disk: each is refused as larger than the 4 MiB registries accept for a
+    /// manifest (distribution's maxManifestBodySize, containers/image's MaxManifestBodySize) instead of
+    /// being read whole (peak RSS 1.5 GiB for the blob).
+    @Test func anOCIIndexLargerThanAnyManifestIsNotReadIntoMemory() async throws {
+        let size = 1_000_000_000
+        let digest = try await Exec.run(["sh", "-c", "head -c \(size) /dev/zero | sha256sum"], cwd: "/").stdout.prefix(64)
+        let type = "application/vnd.oci.image.index.v1+json"
+        let cases = [
+            ("blob", #"{"schemaVersion": 2, "manifests": [{"mediaType": "\#(type)", "digest": "sha256:\#(digest)", "size": \#(size)}]}"#,
+             "blobs/sha256/\(digest)"),
+            ("index.json", "", "index.json"),
+        ]
+        for (label, index, sparse) in cases {
+            let dir = try TempDir("harden-oci")
+            defer { dir.remove() }
+            try dir.write(["oci-layout": #"{"imageLayoutVersion": "1.0.0"}"#, "index.json": index])
+            try FileManager.default.createDirectory(atPath: dir.file("blobs/sha256"), withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: dir.file(sparse), contents: nil) && truncate(dir.file(sparse), off_t(size)) == 0)
+            let (r, peakKB) = try await Hardening.gateWithPeakRSS(
+                ["check", "cas", ".", "--set", "layout=oci", "--set", "cache=false"], cwd: dir.path)
+            print("bounded-memory oci-\(label)(1 GB sparse): gate peak RSS \(peakKB / 1024) MiB")
+            #expect(r.code == 1, "\(label): \(r.stdout.prefix(2000))")
+            #expect(r.stdout.contains("'\(sparse)': is 1000000000 bytes, more than the 4 MiB registries accept for an index or manifest"),
+                    "\(label): \(r.stdout.prefix(2000))")
+            #expect(peakKB > 0 && peakKB < Self.looseLimitKB, "\(label): gate's peak RSS was \(peakKB) KiB")
+        }
+    }
+
     // MARK: - Inputs
 
     static func inDays(_ days: Int) -> String {

@@ -100,4 +100,22 @@ import Testing
         let o = try await CASHarness.run(l.dir.path)
         #expect(o.findings.map(\.rule) == ["cas/format-version"])
     }
+
+    /// 20,000 indexes each nesting the next (the spec sets no depth): walked to the end by the built binary.
+    /// gate followed descriptors by recursion, and a chain of 3,000 overflowed its stack (signal 11).
+    @Test func aChainOfNestedIndexesDeeperThanAnyStackIsWalked() async throws {
+        var l = Layout(dir: try TempDir("cas-oci-deep"))
+        defer { l.dir.remove() }
+        try l.dir.write(["oci-layout": #"{"imageLayoutVersion": "1.0.0"}"#])
+        let type = "application/vnd.oci.image.index.v1+json"
+        var inner = try l.blob(#"{"schemaVersion": 2, "manifests": []}"#)
+        let depth = 20_000
+        for _ in 0..<depth {
+            inner = try l.blob(#"{"schemaVersion": 2, "manifests": [\#(Self.descriptor(type, inner))]}"#)
+        }
+        try l.dir.write(["index.json": #"{"schemaVersion": 2, "manifests": [\#(Self.descriptor(type, inner))]}"#])
+        let r = try await Exec.gate(["check", "cas", ".", "--set", "layout=oci", "--set", "cache=false"], cwd: l.dir.path, timeout: .seconds(300))
+        #expect(r.code == 0 && r.signal == nil, "exit \(r.code) signal \(r.signal ?? 0): \(r.stdout)\(r.stderr.prefix(2000))")
+        #expect(r.stdout.contains("\(depth + 1) blobs reachable from index.json"), "\(r.stdout)")
+    }
 }

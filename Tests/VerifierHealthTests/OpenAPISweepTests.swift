@@ -46,4 +46,32 @@ import Testing
         #expect(r.message?.contains("'#/components/parameters/Nope' names nothing in the document") == true, "\(r.message ?? "")")
         #expect(r.message?.contains("api.yaml:4:") == true || r.message?.contains("api.yaml:3:") == true, "\(r.message ?? "")")
     }
+
+    /// Schema numbers no value can honour, on the built binary: a minLength of 10^12 and one of 1e300, a
+    /// negative maxLength, an integer minimum of 1e300. gate built the boundary string of 10^12 - 1 bytes
+    /// ("failed to allocate 1000000000048 bytes") or converted the others to Int, and aborted.
+    @Test func schemaNumbersBeyondAnyValueAreSweptNotCrashedOn() async throws {
+        let server = try await FixtureService()
+        defer { server.stop() }
+        let dir = try TempDir("openapi-numbers")
+        defer { dir.remove() }
+        let schemas = ["{type: string, minLength: 1000000000000}", "{type: string, minLength: 1e300}",
+                       "{type: string, maxLength: -3}", "{type: integer, minimum: 1e300}"]
+        let parameters = schemas.enumerated().map { "        - {name: q\($0), in: query, required: false, schema: \($1)}" }
+        try dir.write(["api.yaml": """
+            openapi: 3.0.3
+            info: {title: hostile numbers, version: 1.0.0}
+            paths:
+              /items:
+                get:
+                  parameters:
+            \(parameters.joined(separator: "\n"))
+                  responses: {"200": {description: ok}}
+            """])
+        let r = try await Exec.gate(["check", "health", "--set", "base-url=\(server.base)", "--set", "openapi=api.yaml",
+                                     "--json", "r.json"], cwd: dir.path)
+        #expect(r.code == 0 && r.signal == nil, "exit \(r.code): \(r.stdout)\(r.stderr.prefix(2000))")
+        let report = try dir.read("r.json")
+        #expect(report.contains("\"operations\" : 1"), "\(report)")
+    }
 }

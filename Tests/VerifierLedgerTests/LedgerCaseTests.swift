@@ -1,4 +1,5 @@
 import Foundation
+import GateTestSupport
 import Testing
 @testable import VerifierLedger
 
@@ -96,6 +97,34 @@ import Testing
         // A skew of 30 days lets it through.
         let allowed = try await w.check(Self.receipts + ["max-skew=31d"])
         #expect(allowed.findings.isEmpty, "\(allowed.text)")
+    }
+
+    /// A timestamp in the last second 64-bit nanoseconds reach, whose fraction carries past Int64.max: a
+    /// finding from the built binary, as later times already were. gate added the fraction unchecked and
+    /// trapped ("arithmetic overflow").
+    @Test func aTimestampPastWhatNanosecondsHoldIsAFindingNotACrash() async throws {
+        let w = try LedgerWorkspace()
+        defer { w.remove() }
+        try await w.write("receipts.jsonl", "--records", "3", "--extra", #"2:ts="2262-04-11T23:47:16.9Z""#)
+        let r = try await Exec.gate(["check", "ledger", "."] + Self.receipts.flatMap { ["--set", $0] }, cwd: w.path)
+        #expect(r.code == 1 && r.signal == nil, "exit \(r.code): \(r.stdout)\(r.stderr.prefix(2000))")
+        #expect(r.stdout.contains("ledger/timestamp receipts.jsonl:2"), "\(r.stdout)")
+    }
+
+    /// A record dated 1677 between two of 2026, with a skew of a day: the step back is one finding from the
+    /// built binary, and the record after it is not broken. gate subtracted 2026 - 1677 in Int64 nanoseconds
+    /// for the message and trapped ("arithmetic overflow"); and the floor 1677 minus a day wrapped round, so
+    /// every later timestamp seemed to go back.
+    @Test func timestampsAtTheEndsOfWhatNanosecondsHoldAreComparedNotCrashedOn() async throws {
+        let w = try LedgerWorkspace()
+        defer { w.remove() }
+        try await w.write("receipts.jsonl", "--records", "3", "--extra", #"2:ts="1677-09-21T00:12:44Z""#)
+        let r = try await Exec.gate(["check", "ledger", "."] + (Self.receipts + ["max-skew=1d"]).flatMap { ["--set", $0] },
+                                    cwd: w.path)
+        #expect(r.code == 1 && r.signal == nil, "exit \(r.code): \(r.stdout)\(r.stderr.prefix(2000))")
+        #expect(r.stdout.contains("ts goes back from 2026-03-01T12:00:01Z to 1677-09-21T00:12:44Z (10995738437s earlier"),
+                "\(r.stdout)")
+        #expect(r.stdout.contains("first break at record 2") && !r.stdout.contains("more broken after it"), "\(r.stdout)")
     }
 
     @Test func reEncodingIsNotAnEditUnderJCSButIsUnderBytes() async throws {

@@ -73,19 +73,49 @@ struct OCIGraph {
         self.blobs = blobs
     }
 
+    /// The most of an index or manifest that is read: what registries accept for one (distribution's
+    /// registry/handlers/manifests.go maxManifestBodySize; containers/image iolimits.MaxManifestBodySize). A
+    /// sparse file of 1 GB named as an index took gate to 1.5 GiB resident.
+    static let maxManifestBytes = 4 << 20
+
+    /// An index or manifest's bytes, or nil with a finding when it is larger than `maxManifestBytes` or
+    /// cannot be read (`size`: what the scan found, when it did).
+    private mutating func read(_ relative: String, size: Int?) -> Data? {
+        let path = root + "/" + relative
+        let size = size ?? FileStat.of(path).map { Int($0.size) } ?? 0
+        guard size <= Self.maxManifestBytes else {
+            findings.append(CASFindings.badManifest(path: relative, problem: "is \(size) bytes, more than the 4 MiB registries "
+                + "accept for an index or manifest (distribution's maxManifestBodySize); not read"))
+            return nil
+        }
+        switch BoundedFile.read(path, limit: Self.maxManifestBytes) {
+        case .success(let r): return r.data
+        case .failure(let e):
+            findings.append(CASFindings.badManifest(path: relative, problem: "cannot be read: \(e.message)"))
+            return nil
+        }
+    }
+
     mutating func walkIndex() {
-        guard let data = FileManager.default.contents(atPath: root + "/index.json") else {
+        guard FileStat.of(root + "/index.json") != nil else {
             findings.append(CASFindings.badManifest(path: "index.json", problem: "missing: every OCI layout has an index.json"))
             return
         }
+        guard let data = read("index.json", size: nil) else { return }
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             findings.append(CASFindings.badManifest(path: "index.json", problem: "not a JSON object"))
             return
         }
-        children(of: json, in: "index.json", isIndex: true)
+        // Depth first with a stack of its own: the spec sets no limit on nesting, and following each
+        // descriptor by recursion overflowed the thread's stack at a chain of 3,000 indexes.
+        var pending = Array(children(of: json, in: "index.json", isIndex: true).reversed())
+        while let (d, source) = pending.popLast() {
+            pending += follow(d, from: source).reversed()
+        }
     }
 
-    private mutating func children(of json: [String: Any], in source: String, isIndex: Bool) {
+    /// The descriptors `json` names, in order, each with the file it came from.
+    private mutating func children(of json: [String: Any], in source: String, isIndex: Bool) -> [([String: Any], String)] {
         var list: [Any] = []
         if let m = json["manifests"] as? [Any] { list += m }
         if !isIndex || json["config"] != nil {
@@ -94,46 +124,48 @@ struct OCIGraph {
             if let b = json["blobs"] as? [Any] { list += b }
         }
         if let s = json["subject"] { list.append(s) }
+        var out: [([String: Any], String)] = []
         for (i, item) in list.enumerated() {
             guard let d = item as? [String: Any] else {
                 findings.append(CASFindings.badManifest(path: source, problem: "descriptor \(i) is not an object"))
                 continue
             }
-            follow(d, from: source)
+            out.append((d, source))
         }
+        return out
     }
 
-    private mutating func follow(_ d: [String: Any], from source: String) {
+    /// Checks one descriptor; returns the descriptors of the index or manifest it names, to follow next.
+    private mutating func follow(_ d: [String: Any], from source: String) -> [([String: Any], String)] {
         guard let digest = d["digest"] as? String else {
             findings.append(CASFindings.badManifest(path: source, problem: "a descriptor has no 'digest'"))
-            return
+            return []
         }
         guard let colon = digest.firstIndex(of: ":"), !digest.contains("/"), !digest.contains(".."),
             let algorithm = OCIStore.algorithms[String(digest[..<colon])],
             StoreNames.isHex(digest[digest.index(after: colon)...], count: algorithm.hexLength) else {
             findings.append(CASFindings.badName(path: source, reason: "descriptor digest '\(digest.prefix(80))' is not "
                                                 + "'sha256:<64 hex>' or 'sha512:<128 hex>' (a '/' or '..' is never allowed)"))
-            return
+            return []
         }
         let path = "blobs/" + digest.replacingOccurrences(of: ":", with: "/")
         guard let blob = blobs[digest] else {
             findings.append(CASFindings.missing(path: path, digest: digest, referencedBy: source))
-            return
+            return []
         }
         if let size = (d["size"] as? NSNumber)?.intValue, size != blob.size {
             findings.append(CASFindings.sizeMismatch(path: path, expected: size, actual: blob.size, digest: digest,
                                                      what: "its descriptor in '\(source)'"))
         }
-        guard !reached.contains(digest) else { return }
+        guard !reached.contains(digest) else { return [] }
         reached.insert(digest)
         let type = d["mediaType"] as? String ?? ""
         let isIndex = OCIStore.indexTypes.contains(type)
-        guard blob.valid, isIndex || OCIStore.manifestTypes.contains(type),
-            let data = FileManager.default.contents(atPath: root + "/" + path) else { return }
+        guard blob.valid, isIndex || OCIStore.manifestTypes.contains(type), let data = read(path, size: blob.size) else { return [] }
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             findings.append(CASFindings.badManifest(path: path, problem: "a '\(type)' blob that is not a JSON object"))
-            return
+            return []
         }
-        children(of: json, in: path, isIndex: isIndex)
+        return children(of: json, in: path, isIndex: isIndex)
     }
 }

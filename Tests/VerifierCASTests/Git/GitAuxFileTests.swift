@@ -71,6 +71,29 @@ import Testing
         #expect(o.findings.contains { $0.path == ".git/objects/pack/multi-pack-index" }, "\(o.findings.map(\.message))")
     }
 
+    /// A chunk offset of 2^63 or more in the table of contents of the commit-graph and of the
+    /// multi-pack-index (checksums resealed): a finding on each file from the built binary. gate converted
+    /// the offset to Int before comparing it with the file's size, and trapped.
+    @Test func aChunkOffsetBeyondAnyFileIsAFindingNotACrash() async throws {
+        let f = try await withEverything()
+        defer { f.remove() }
+        let files = [(".git/objects/info/commit-graph", 8), (".git/objects/pack/multi-pack-index", 12)]
+        for (name, header) in files {
+            let path = f.path + "/" + name
+            chmod(path, 0o644)
+            var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            b[header + 4] |= 0x80  // the top bit of the first chunk's 64-bit offset
+            try Data(b).write(to: URL(fileURLWithPath: path))
+            try Self.reseal(path, .sha1)
+        }
+        let r = try await Exec.gate(["check", "cas", ".", "--set", "layout=git", "--set", "cache=false", "-v"], cwd: f.path)
+        #expect(r.code == 1 && r.signal == nil, "exit \(r.code): \(r.stdout)\(r.stderr)")
+        for (name, _) in files {
+            #expect(r.stdout.contains(name) && r.stdout.contains("at offset 92233720368547"), "\(name): \(r.stdout)")
+        }
+        #expect(r.stdout.contains("improper chunk offset"), "\(r.stdout)")
+    }
+
     @Test func aReverseIndexOutOfOrderIsReported() async throws {
         let f = try await withEverything()
         defer { f.remove() }

@@ -96,6 +96,51 @@ import Testing
             + "17592186044416 it declares"), "\(r.stdout)")
     }
 
+    /// An idx whose 64-bit offset table places an object at 2^63 (idx resealed): once in a pack whose trailer
+    /// no longer matches the idx, once in an intact pack holding the base of another pack's delta. Findings
+    /// from the built binary; gate converted the offset to Int before comparing it with the pack's size (in
+    /// the pairing message, and when reading the base by id) and trapped.
+    @Test func aSixtyFourBitOffsetBeyondThePackIsAFindingNotACrash() async throws {
+        let f = try await GitFixture.make("sha1", commits: 2)
+        defer { f.remove() }
+        let a = f.algorithm, w = a.digestLength
+        let dir = f.path + "/.git/objects/pack"
+        func blob(_ s: String) -> PackWriter.Entry {
+            let data = Array(s.utf8)
+            return .object(type: 3, data: data, id: PackWriter.objectID("blob", data, a))
+        }
+        /// Points the idx's last object at the first row of a 64-bit offset table holding 2^63.
+        func farOffset(_ pack: String) throws {
+            let path = String(pack.dropLast(5)) + ".idx"
+            var idx = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let n = Int(idx[8 + 1020]) << 24 | Int(idx[8 + 1021]) << 16 | Int(idx[8 + 1022]) << 8 | Int(idx[8 + 1023])
+            let last = 8 + 1024 + n * (w + 4) + (n - 1) * 4
+            idx.replaceSubrange(last..<(last + 4), with: PackWriter.be32(0x8000_0000))
+            idx.insert(contentsOf: [0x80, 0, 0, 0, 0, 0, 0, 0], at: idx.count - 2 * w)
+            idx.replaceSubrange((idx.count - w)..., with: ContentHash.hash(Array(idx[..<(idx.count - w)]), a).bytes)
+            try Data(idx).write(to: URL(fileURLWithPath: path))
+        }
+        // A pack whose trailer no longer matches its idx.
+        let unpaired = try PackWriter.write([blob("one\n"), blob("two\n")], to: dir, algorithm: a)
+        try farOffset(unpaired)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: unpaired)))
+        bytes[bytes.count - 1] ^= 0xff
+        try Data(bytes).write(to: URL(fileURLWithPath: unpaired))
+        // An intact pack whose idx puts a base out of reach, and a thin pack with a delta on that base.
+        let base = Array("the base\n".utf8), baseID = PackWriter.objectID("blob", base, a)
+        let far = try PackWriter.write([blob("three\n"), .object(type: 3, data: base, id: baseID)], to: dir, algorithm: a)
+        let farIndex = try PackIndex(file: RawFile(path: String(far.dropLast(5)) + ".idx"), width: w)
+        #expect(farIndex.id(1) == baseID, "the base must be the idx's last object")
+        try farOffset(far)
+        let result = Array("the result\n".utf8)
+        try PackWriter.write([.refDelta(base: baseID, baseSize: base.count, result: result,
+                                        id: PackWriter.objectID("blob", result, a))], to: dir, algorithm: a)
+        let r = try await Exec.gate(["check", "cas", ".", "--set", "layout=git", "--set", "cache=false", "-v"], cwd: f.path)
+        #expect(r.code == 1 && r.signal == nil, "exit \(r.code): \(r.stdout)\(r.stderr.prefix(3000))")
+        #expect(r.stdout.contains("the idx has an object at offset 9223372036854775808"), "\(r.stdout)")
+        #expect(r.stdout.contains("at offset 9223372036854775808, past the end of the pack's objects"), "\(r.stdout)")
+    }
+
     @Test(arguments: GitFsckParityTests.formats)
     func aDeltaCycleFailsWhereGitNeverFinishes(format: String) async throws {
         let f = try await GitFixture.make(format)

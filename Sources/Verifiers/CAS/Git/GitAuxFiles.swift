@@ -105,20 +105,38 @@ struct GitAuxFiles {
         return out
     }
 
-    /// Chunk offsets of a chunked file (midx, commit-graph) after a `header`-byte header.
-    private func chunks(_ f: RawFile, header: Int, count: Int) -> [String: (Int, Int)]? {
-        var table: [(String, Int)] = []
+    /// What is wrong with a chunked file's table of contents.
+    private struct ChunkTableProblem: Error {
+        let message: String
+    }
+
+    /// Chunk offsets of a chunked file (midx, commit-graph) after a `header`-byte header. Each 64-bit offset
+    /// is compared with the file's size before it becomes an Int, as git's chunk-format.c
+    /// read_table_of_contents does ("improper chunk offset(s)"): one of 2^63 or more made the conversion trap.
+    private func chunks(_ f: RawFile, header: Int, count: Int) throws(ChunkTableProblem) -> [String: (Int, Int)] {
+        let end = f.count - width
+        var table: [(id: String, offset: Int)] = []
+        func name(_ i: Int) -> String { i == count ? "the end of the table" : "chunk '\(table[i].id)'" }
         for i in 0...count {
             let at = header + 12 * i
-            guard at + 12 <= f.count else { return nil }
-            table.append((String(decoding: f.bytes(at, 4), as: UTF8.self), Int(f.u64(at + 4))))
+            guard at + 12 <= f.count else {
+                throw ChunkTableProblem(message: "is \(f.count) bytes, too short for its table of \(count) chunks")
+            }
+            let offset = f.u64(at + 4)
+            table.append((String(decoding: f.bytes(at, 4), as: UTF8.self), 0))
+            guard offset <= UInt64(end) else {
+                throw ChunkTableProblem(message: "puts \(name(i)) at offset \(offset), past the end of its \(end) bytes of chunks "
+                                        + "(git: 'improper chunk offset(s)')")
+            }
+            table[i].offset = Int(offset)
         }
         var out: [String: (Int, Int)] = [:]
         for i in 0..<count {
-            let (id, start) = table[i]
-            let end = table[i + 1].1
-            guard start <= end, end <= f.count - width else { return nil }
-            out[id] = (start, end)
+            guard table[i].offset <= table[i + 1].offset else {
+                throw ChunkTableProblem(message: "puts \(name(i)) at offset \(table[i].offset), after \(name(i + 1)) (offset "
+                                        + "\(table[i + 1].offset)) (git: 'improper chunk offset(s)')")
+            }
+            out[table[i].id] = (table[i].offset, table[i + 1].offset)
         }
         return out
     }
@@ -126,11 +144,15 @@ struct GitAuxFiles {
     private func checkMidx(_ path: String, indexes: [String: PackIndex]) -> [Finding] {
         var out: [Finding] = []
         guard let f = load(path, &out) else { return out }
-        guard f.count >= 12, f.bytes(0, 4) == Array("MIDX".utf8), [1, 2].contains(f.bytes(4, 1)[0]),
-              let c = chunks(f, header: 12, count: Int(f.bytes(6, 1)[0])),
-              let pnam = c["PNAM"], let oidf = c["OIDF"], let oidl = c["OIDL"], let ooff = c["OOFF"],
+        let unreadable = "is not a multi-pack-index gate can read (git: 'multi-pack-index verify' would fail)"
+        guard f.count >= 12, f.bytes(0, 4) == Array("MIDX".utf8), [1, 2].contains(f.bytes(4, 1)[0]) else {
+            return [bad(path, unreadable)]
+        }
+        let c: [String: (Int, Int)]
+        do { c = try chunks(f, header: 12, count: Int(f.bytes(6, 1)[0])) } catch { return [bad(path, error.message)] }
+        guard let pnam = c["PNAM"], let oidf = c["OIDF"], let oidl = c["OIDL"], let ooff = c["OOFF"],
               oidf.1 - oidf.0 == 1024 else {
-            return [bad(path, "is not a multi-pack-index gate can read (git: 'multi-pack-index verify' would fail)")]
+            return [bad(path, unreadable)]
         }
         let names = f.bytes(pnam.0, pnam.1 - pnam.0).split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         let n = Int(f.u32(oidf.0 + 4 * 255))
@@ -180,10 +202,14 @@ struct GitAuxFiles {
         var chainIDs: [[UInt8]] = []
         for path in files {
             guard let f = load(path, &out) else { return out }
-            guard f.count >= 8, f.bytes(0, 4) == Array("CGPH".utf8), f.bytes(4, 1)[0] == 1,
-                  let ch = chunks(f, header: 8, count: Int(f.bytes(6, 1)[0])),
-                  let oidf = ch["OIDF"], let oidl = ch["OIDL"], let cdat = ch["CDAT"], oidf.1 - oidf.0 == 1024 else {
-                return out + [bad(path, "is not a commit-graph gate can read (git: 'commit-graph verify' would fail)")]
+            let unreadable = "is not a commit-graph gate can read (git: 'commit-graph verify' would fail)"
+            guard f.count >= 8, f.bytes(0, 4) == Array("CGPH".utf8), f.bytes(4, 1)[0] == 1 else {
+                return out + [bad(path, unreadable)]
+            }
+            let ch: [String: (Int, Int)]
+            do { ch = try chunks(f, header: 8, count: Int(f.bytes(6, 1)[0])) } catch { return out + [bad(path, error.message)] }
+            guard let oidf = ch["OIDF"], let oidl = ch["OIDL"], let cdat = ch["CDAT"], oidf.1 - oidf.0 == 1024 else {
+                return out + [bad(path, unreadable)]
             }
             let n = Int(f.u32(oidf.0 + 4 * 255))
             guard oidl.1 - oidl.0 == n * width, cdat.1 - cdat.0 == n * (width + 16) else {

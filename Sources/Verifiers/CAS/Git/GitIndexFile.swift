@@ -37,25 +37,25 @@ enum GitIndexFile {
             let flags = Int(file.u32(p + 40 + w - 2) & 0xffff)
             var q = p + 40 + w + 2
             if version >= 3 && flags & 0x4000 != 0 { q += 2 }
-            var name: [UInt8]
             if version == 4 {
                 guard let (strip, after) = varint(file, q, end), strip <= previous.count else {
                     throw Problem(message: "has a malformed path-compressed entry")
                 }
                 guard let nul = find0(file, after, end) else { throw Problem(message: "has an unterminated path") }
-                name = Array(previous[..<(previous.count - strip)]) + file.bytes(after, nul - after)
+                // Edited in place: a prefix that every entry keeps is not copied once per entry.
+                previous.removeLast(strip)
+                previous.append(contentsOf: UnsafeRawBufferPointer(start: file.base + after, count: nul - after))
                 q = nul + 1
             } else {
                 guard let nul = find0(file, q, end) else { throw Problem(message: "has an unterminated path") }
-                name = file.bytes(q, nul - q)
-                q = p + ((q - p + name.count + 8) & ~7)
+                previous = file.bytes(q, nul - q)
+                q = p + ((q - p + previous.count + 8) & ~7)
             }
-            previous = name
             p = q
             let type = mode & 0o170000
             if type == 0o160000 { continue }
-            let path = String(decoding: name, as: UTF8.self)
-            heads.append(GitHead(name: ":" + path, id: id, kind: .index, path: shown, mustBe: type == 0o040000 ? .tree : .blob))
+            heads.append(GitHead(name: ":" + shownPath(previous), id: id, kind: .index, path: shown,
+                                 mustBe: type == 0o040000 ? .tree : .blob))
         }
         while p + 8 <= end {
             let signature = file.bytes(p, 4)
@@ -120,6 +120,16 @@ enum GitIndexFile {
             }
             p = q
         }
+    }
+
+    /// The path as a finding shows it: at most a finding field's bytes, cut with a marker. Version 4 stores
+    /// each path as "all but the last N bytes of the previous one" plus the rest, so a 0.5 MB index can
+    /// spell out 1 GiB of paths (4,096 entries sharing a 256 KiB prefix); holding each in full took gate
+    /// past 1 GiB. git holds them all (read-cache.c create_from_disk gives each entry its whole name).
+    private static func shownPath(_ name: [UInt8]) -> String {
+        let limit = FindingLimits.standard.fieldBytes
+        guard name.count > limit else { return String(decoding: name, as: UTF8.self) }
+        return FieldCap.cap(String(decoding: name.prefix(limit), as: UTF8.self), limit: limit, alreadyCut: name.count - limit)
     }
 
     private static func find0(_ f: RawFile, _ from: Int, _ end: Int) -> Int? { find(f, 0, from, end) }

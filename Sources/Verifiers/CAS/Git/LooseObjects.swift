@@ -89,19 +89,23 @@ final class LooseReader {
 
     enum Outcome {
         case object(GitType, content: [UInt8]?, size: Int, digest: [UInt8], stat: FileStat?)
+        /// The header names more than `limit` bytes: not inflated further.
+        case tooLarge(size: Int)
         case corrupt(String, stat: FileStat?)
         case unreadable(String)
     }
 
-    func read(_ path: String, algorithm: HashAlgorithm, keepBlobs: Bool = false) -> Outcome {
+    /// `limit`: the largest object to read whole; a larger one is `tooLarge` from its header, as git's
+    /// `oid_object_info` has the size before any content is inflated.
+    func read(_ path: String, algorithm: HashAlgorithm, keepBlobs: Bool = false, limit: Int = .max) -> Outcome {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { return .unreadable(String(cString: strerror(errno))) }
         defer { close(fd) }
         let st = FileStat.of(fd: fd)
-        return read(fd: fd, stat: st, algorithm: algorithm, keepBlobs: keepBlobs)
+        return read(fd: fd, stat: st, algorithm: algorithm, keepBlobs: keepBlobs, limit: limit)
     }
 
-    func read(fd: Int32, stat st: FileStat?, algorithm: HashAlgorithm, keepBlobs: Bool = false) -> Outcome {
+    func read(fd: Int32, stat st: FileStat?, algorithm: HashAlgorithm, keepBlobs: Bool = false, limit: Int = .max) -> Outcome {
         let hasher = StreamingHasher(algorithm)
         var header: [UInt8] = []
         var parsed: (GitType?, String, Int)?
@@ -129,6 +133,7 @@ final class LooseReader {
                             return false
                         }
                         parsed = h
+                        if h.2 > limit { return false }
                         if (h.0 != .blob || keepBlobs) && h.0 != nil { content.reserveCapacity(min(h.2, 64 << 20)) }
                     } else {
                         header += chunk
@@ -145,6 +150,7 @@ final class LooseReader {
             })
         } catch {
             if let headerProblem { return .corrupt(headerProblem, stat: st) }
+            if let size = parsed?.2, size > limit { return .tooLarge(size: size) }
             switch error {
             case .zlib(let z): return .corrupt(z.description, stat: st)
             case .read(let r): return .unreadable(r.reason)

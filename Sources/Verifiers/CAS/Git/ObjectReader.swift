@@ -50,8 +50,11 @@ final class ObjectReader: @unchecked Sendable {
         for dir in looseDirectories {
             let path = dir + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
             guard FileStat.of(path) != nil else { continue }
-            if case .object(let type, let content, let size, let digest, _) = reader.read(path, algorithm: algorithm, keepBlobs: true),
-               digest == id, size <= limit, let content {
+            // The limit goes to the reader: a blob of 600 MB in a 2.6 MB file was inflated whole before it was
+            // found too large (1 GiB resident).
+            if case .object(let type, let content, _, let digest, _) = reader.read(path, algorithm: algorithm, keepBlobs: true,
+                                                                                    limit: limit),
+               digest == id, let content {
                 let buffer = ObjectBuffer(count: content.count)
                 content.withUnsafeBytes { if let b = $0.baseAddress { buffer.pointer.copyMemory(from: b, byteCount: content.count) } }
                 return (type, buffer)
@@ -113,7 +116,9 @@ final class ObjectReader: @unchecked Sendable {
     /// One entry's header and inflated body (a whole object, or a delta's instructions).
     private func inflateEntry(_ p: Pack, offset: UInt64, limit: Int) -> (PackEntryHeader, ObjectBuffer, [UInt8])? {
         let width = algorithm.digestLength
-        guard offset >= 12, Int(offset) < p.file.size - width,
+        // Compared as 64 bits: the offset comes from an idx's large-offset table or a delta's header, and a
+        // pack that failed verification is still asked for bases (one at 2^63 trapped the conversion).
+        guard offset >= 12, offset < UInt64(p.file.size - width),
               let head = try? p.file.bytes(Int(offset), min(32 + width, p.file.size - Int(offset))),
               let header = try? head.withUnsafeBytes({ try PackEntryHeader.parse($0, offset: offset, width: width) }),
               header.size <= limit else { return nil }

@@ -53,9 +53,14 @@ final class PackLayout: @unchecked Sendable {
     func orderByOffset() -> String? {
         let n = count
         var keys = [UInt64](repeating: 0, count: n)
-        let compact = pack.size < (1 << 35) && n < (1 << 28)
+        var compact = pack.size < (1 << 35) && n < (1 << 28)
+        for i in 0..<n where compact {
+            // The idx's offsets are not checked yet: one past 2^35 (a 64-bit one of 2^63, say) would lose its
+            // top bits in the key and be reported at offset 0.
+            let o = index.offset(i)
+            if o < 1 << 35 { keys[i] = o << 28 | UInt64(i) } else { compact = false }
+        }
         if compact {
-            for i in 0..<n { keys[i] = index.offset(i) << 28 | UInt64(i) }
             keys.sort()
             offsets = keys.map { $0 >> 28 }
             order = keys.map { UInt32($0 & ((1 << 28) - 1)) }

@@ -155,7 +155,8 @@ enum PackVerifier {
         guard let tail = try? pack.bytes(pack.size - width, width) else { return "cannot be read" }
         if tail != index.packChecksum {
             let end = (0..<index.count).map { index.offset($0) }.max() ?? 0
-            let truncated = Int(end) >= pack.size - width ? " (it is truncated: the idx has an object at offset \(end))" : ""
+            // Compared as 64 bits: an idx's large offsets are read before anything checks them (2^63 trapped).
+            let truncated = end >= UInt64(pack.size - width) ? " (it is truncated: the idx has an object at offset \(end))" : ""
             return "does not match '\(shownIdx)': the idx names pack checksum \(Hex.encode(index.packChecksum)), the pack ends with \(Hex.encode(tail))\(truncated) (git: 'packfile does not match index'); git cannot use it"
         }
         return nil

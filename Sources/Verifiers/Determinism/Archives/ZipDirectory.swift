@@ -46,16 +46,35 @@ struct ZipDirectory: Sendable {
         var dirOffset = UInt64(Self.u32(tail, eocd + 16))
         let commentLength = Int(Self.u16(tail, eocd + 20))
         comment = String(decoding: tail[min(tail.count, eocd + 22)..<min(tail.count, eocd + 22 + commentLength)], as: UTF8.self)
+        // The zip64 numbers are 64 bits wide: each is compared with the file before it becomes an Int or is
+        // added to (a record at 2^63, or a directory at 2^64 - 1, made gate trap).
+        let file = UInt64(size)
+        var zip64 = false
         if count == 0xFFFF || dirOffset == 0xFFFF_FFFF, eocd >= 20, Self.u32(tail, eocd - 20) == 0x0706_4B50 {
-            let record = Int(Self.u64(tail, eocd - 20 + 8))
-            let z = ByteCompare.bytes(path, at: record, count: 56)
+            let record = Self.u64(tail, eocd - 20 + 8)
+            guard record < file else {
+                throw Failure(description: "the zip64 end record is at offset \(record), past the end of the file (\(size) bytes)")
+            }
+            let z = ByteCompare.bytes(path, at: Int(record), count: 56)
             if z.count == 56, Self.u32(z, 0) == 0x0606_4B50 {
                 count = Self.u64(z, 32)
                 dirSize = Self.u64(z, 40)
                 dirOffset = Self.u64(z, 48)
+                zip64 = true
             }
         }
-        guard dirOffset + dirSize <= UInt64(size), dirSize <= 256 << 20 else { throw Failure(description: "the central directory lies outside the file") }
+        guard dirOffset <= file, dirSize <= file - dirOffset else {
+            throw Failure(description: "the central directory at offset \(dirOffset) (\(dirSize) bytes) lies outside the file (\(size) bytes)")
+        }
+        guard dirSize <= 256 << 20 else {
+            throw Failure(description: "the central directory is \(dirSize) bytes, more than the 256 MiB gate reads")
+        }
+        // An entry takes 46 bytes at least (APPNOTE 4.3.12). The 16-bit count of the classic end record is
+        // left as a ceiling (writers let it wrap past 65,535 entries); a zip64 count must fit its directory.
+        guard !zip64 || count <= dirSize / 46 else {
+            throw Failure(description: "the zip64 end record says it holds \(count) entries, but its central directory of "
+                          + "\(dirSize) bytes has room for \(dirSize / 46)")
+        }
         let dir = ByteCompare.bytes(path, at: Int(dirOffset), count: Int(dirSize))
         var out: [Entry] = []
         var p = 0

@@ -134,7 +134,8 @@ extension BreakDiagnosis {
             report.problem = first.issue?.message ?? "'\(name)' cannot be read"
             report.cause = "a record written without a timestamp, or in another format"
         } else if let p = first.previousTimestamp, let t = first.timestamp {
-            let back = Double(p - t) / 1e9
+            // In doubles: from 2262 back to 1677 is more nanoseconds than Int64 holds.
+            let back = (Double(p) - Double(t)) / 1e9
             report.problem = "\(name) goes back from \(Timestamps.format(p)) to \(Timestamps.format(t)) (\(Self.seconds(back)) earlier, "
                 + "more than the allowed skew of \(Self.seconds(Double(settings.fields.maxSkewNanoseconds) / 1e9)))"
             report.cause = "reordered records, or a writer whose clock went back"

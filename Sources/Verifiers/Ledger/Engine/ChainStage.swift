@@ -171,7 +171,12 @@ struct ChainStage {
         }
         if fact.flags.contains(.timestampUnreadable) { kinds.insert(.timestampUnreadable) }
         if fact.flags.contains(.hasTimestamp) {
-            if let p = timestamp, fact.timestamp < p &- settings.fields.maxSkewNanoseconds { kinds.insert(.timestampBack) }
+            // Nothing is earlier than a floor below Int64.min: wrapping it (a record of 1677) made every later
+            // record "go back".
+            if let p = timestamp, case (let floor, false) = p.subtractingReportingOverflow(settings.fields.maxSkewNanoseconds),
+               fact.timestamp < floor {
+                kinds.insert(.timestampBack)
+            }
             timestamp = fact.timestamp
         } else {
             timestamp = nil

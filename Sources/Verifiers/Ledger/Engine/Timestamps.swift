@@ -56,9 +56,11 @@ enum Timestamps {
         guard i == b.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        // Nanoseconds in 64 bits reach the year 2262; later (or much earlier) times do not parse.
+        // Nanoseconds in 64 bits reach 2262-04-11T23:47:16.854775807Z; later (or much earlier) times do not
+        // parse. The fraction can carry past the end too (".9" of that second trapped the addition).
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? nil : scaled + nanos
+        let (total, carried) = scaled.addingReportingOverflow(nanos)
+        return overflow || carried ? nil : total
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
