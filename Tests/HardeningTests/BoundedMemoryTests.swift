@@ -338,6 +338,40 @@ import Testing
         }
     }
 
+    /// A commit-graph and a pack idx that are sparse files of 1 GB (no disk): each is refused from what can
+    /// be read without holding it (the commit-graph's checksum, streamed; the idx's object count against its
+    /// size) instead of being read whole first (the commit-graph took gate to about the file's size resident;
+    /// git fsck rejects both from a few pages).
+    @Test func sparseGitIndexFilesAreNotReadIntoMemory() async throws {
+        let size = 1_000_000_000
+        for which in ["commit-graph", "idx"] {
+            let dir = try TempDir("harden-git-aux")
+            defer { dir.remove() }
+            try await Exec.git(["init", "-q", "."], in: dir.path)
+            try dir.write(["a.txt": "a\n"])
+            try await Exec.git(["add", "a.txt"], in: dir.path)
+            try await Exec.git(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "x"], in: dir.path)
+            try await Exec.git(["gc", "-q"], in: dir.path)
+            let target: String
+            if which == "commit-graph" {
+                target = dir.file(".git/objects/info/commit-graph")
+            } else {
+                let packs = dir.file(".git/objects/pack")
+                let idx = try FileManager.default.contentsOfDirectory(atPath: packs).first { $0.hasSuffix(".idx") }!
+                target = packs + "/" + idx
+            }
+            try? FileManager.default.removeItem(atPath: target)
+            #expect(FileManager.default.createFile(atPath: target, contents: nil) && truncate(target, off_t(size)) == 0)
+            let (r, peakKB) = try await Hardening.gateWithPeakRSS(
+                ["check", "cas", ".", "--set", "layout=git", "--set", "cache=false", "-v"], cwd: dir.path)
+            print("bounded-memory git-\(which)(1 GB sparse): gate peak RSS \(peakKB / 1024) MiB")
+            #expect(r.code == 1, "\(which): \(r.stdout.prefix(2000))")
+            let expected = which == "commit-graph" ? "not the checksum it ends with" : "objects need exactly 1064 (truncated or padded)"
+            #expect(r.stdout.contains(expected), "\(which): \(r.stdout.prefix(2000))")
+            #expect(peakKB > 0 && peakKB < Self.looseLimitKB, "\(which): gate's peak RSS was \(peakKB) KiB")
+        }
+    }
+
     // MARK: - Inputs
 
     static func inDays(_ days: Int) -> String {

@@ -35,14 +35,19 @@ struct GitAuxFiles {
     }
 
     /// Reads a file and checks its trailing checksum; a finding when either fails.
+    /// The file, read whole once its checksum is known to match (streamed: a corrupt or padded file is
+    /// refused without being held in memory).
     private func load(_ path: String, _ findings: inout [Finding]) -> RawFile? {
-        guard let f = try? RawFile(path: path) else {
+        guard let t = try? RawFile.streamedTrailerMatches(path: path, algorithm: algorithm) else {
             findings.append(bad(path, "cannot be read"))
             return nil
         }
-        let t = f.trailerMatches(algorithm)
         if !t.ok {
             findings.append(bad(path, "hashes to \(t.actual), not the checksum it ends with (\(t.stored))"))
+            return nil
+        }
+        guard let f = try? RawFile(path: path) else {
+            findings.append(bad(path, "cannot be read"))
             return nil
         }
         return f

@@ -30,6 +30,42 @@ struct PackIndex: Sendable {
         var description: String { message }
     }
 
+    /// The size check of `init`, made from the header alone before the file is read whole: the object count
+    /// (the fan-out's last entry) fixes the size of a version-1 index and bounds that of a version-2 one, so a
+    /// padded or sparse idx (16 GiB of holes) is refused without being held in memory. Nil when the header
+    /// leaves it to `init` (too short to have one).
+    static func sizeProblem(path: String, width: Int) -> Problem? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard let st = FileStat.of(fd: fd), st.isRegularFile else { return nil }
+        let size = Int(st.size)
+        var head = [UInt8](repeating: 0, count: 8 + 1024)
+        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
+        guard got == head.count else { return nil }
+        func u32(_ at: Int) -> Int { head[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        let trailer = 2 * width
+        if u32(0) == 0xff74_4f63 {
+            guard u32(4) == 2 else { return nil }
+            let count = u32(8 + 4 * 255)
+            let minimum = 8 + 1024 + count * (width + 8) + trailer
+            if size < minimum {
+                return Problem(message: "is \(size) bytes but its \(count) objects need at least \(minimum) (truncated)")
+            }
+            let extra = size - minimum
+            if extra / 8 > max(0, count - 1) {
+                return Problem(message: "is \(size) bytes: \(extra) bytes of 64-bit offsets do not fit its \(count) objects")
+            }
+        } else {
+            let count = u32(4 * 255)
+            let want = 1024 + count * (4 + width) + trailer
+            if size != want {
+                return Problem(message: "is \(size) bytes but its \(count) objects need exactly \(want) (truncated or padded)")
+            }
+        }
+        return nil
+    }
+
     init(file: RawFile, width: Int) throws(Problem) {
         self.file = file
         self.width = width

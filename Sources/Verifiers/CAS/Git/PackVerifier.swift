@@ -56,6 +56,11 @@ enum PackVerifier {
                      algorithm: HashAlgorithm) -> Opened {
         var o = Opened(idxPath: idxPath, packPath: packPath, shownIdx: display(idxPath), shownPack: display(packPath),
                        promisor: promisor)
+        if let problem = PackIndex.sizeProblem(path: idxPath, width: algorithm.digestLength) {
+            o.findings.append(GitFindings.pack(path: o.shownIdx, problem: "is not a usable pack index: it \(problem.message)",
+                                               rule: "cas/bad-manifest"))
+            return o
+        }
         let idxFile: RawFile
         do { idxFile = try RawFile(path: idxPath) } catch {
             o.findings.append(GitFindings.pack(path: o.shownIdx, problem: "cannot be read: \(error.reason)", rule: "cas/unreadable"))
