@@ -222,7 +222,8 @@ struct GitRun {
         }
         var counts = [GitType: Int]()
         for g in 0..<c.table.count { if let t = c.type(g) { counts[t, default: 0] += 1 } }
-        notes.append(GitType.allCases.compactMap { t in counts[t].map { "\(ScanProgress.grouped($0)) \(t.name)s" } }.joined(separator: ", "))
+        let byType = GitType.allCases.compactMap { t in counts[t].map { "\(ScanProgress.grouped($0)) \(t.name)s" } }
+        if !byType.isEmpty { notes.append(byType.joined(separator: ", ")) }  // none read: no empty note ("1 pack; ; ...")
         if c.danglingCount > 0 || c.unreachableCount > 0 {
             notes.append("\(ScanProgress.grouped(c.unreachableCount)) unreachable, \(ScanProgress.grouped(c.danglingCount)) dangling")
         }
