@@ -338,13 +338,13 @@ import Testing
         }
     }
 
-    /// A commit-graph and a pack idx that are sparse files of 1 GB (no disk): each is refused from what can
-    /// be read without holding it (the commit-graph's checksum, streamed; the idx's object count against its
-    /// size) instead of being read whole first (the commit-graph took gate to about the file's size resident;
-    /// git fsck rejects both from a few pages).
+    /// A commit-graph, a pack idx and a `.git/index` that are sparse files of 1 GB (no disk; the index with
+    /// a real header and a checksum): each is refused from what can be read without holding it (the
+    /// checksums, streamed; the idx's object count against its size) instead of being read whole first
+    /// (each took gate to about the file's size resident; git fsck rejects them from a few pages).
     @Test func sparseGitIndexFilesAreNotReadIntoMemory() async throws {
         let size = 1_000_000_000
-        for which in ["commit-graph", "idx"] {
+        for which in ["commit-graph", "idx", "index"] {
             let dir = try TempDir("harden-git-aux")
             defer { dir.remove() }
             try await Exec.git(["init", "-q", "."], in: dir.path)
@@ -355,18 +355,27 @@ import Testing
             let target: String
             if which == "commit-graph" {
                 target = dir.file(".git/objects/info/commit-graph")
+            } else if which == "index" {
+                target = dir.file(".git/index")
             } else {
                 let packs = dir.file(".git/objects/pack")
                 let idx = try FileManager.default.contentsOfDirectory(atPath: packs).first { $0.hasSuffix(".idx") }!
                 target = packs + "/" + idx
             }
             try? FileManager.default.removeItem(atPath: target)
-            #expect(FileManager.default.createFile(atPath: target, contents: nil) && truncate(target, off_t(size)) == 0)
+            let header = which == "index" ? Data("DIRC".utf8) + Data([0, 0, 0, 2, 0, 0, 0, 1]) : Data()
+            #expect(FileManager.default.createFile(atPath: target, contents: header) && truncate(target, off_t(size)) == 0)
+            if which == "index", let h = FileHandle(forWritingAtPath: target) {
+                try h.seek(toOffset: UInt64(size - 20))
+                try h.write(contentsOf: Data(repeating: 1, count: 20))  // a checksum, so not index.skipHash
+                try h.close()
+            }
             let (r, peakKB) = try await Hardening.gateWithPeakRSS(
                 ["check", "cas", ".", "--set", "layout=git", "--set", "cache=false", "-v"], cwd: dir.path)
             print("bounded-memory git-\(which)(1 GB sparse): gate peak RSS \(peakKB / 1024) MiB")
             #expect(r.code == 1, "\(which): \(r.stdout.prefix(2000))")
-            let expected = which == "commit-graph" ? "not the checksum it ends with" : "objects need exactly 1064 (truncated or padded)"
+            let expected = ["commit-graph": "not the checksum it ends with", "idx": "objects need exactly 1064 (truncated or padded)",
+                            "index": "does not match its checksum (git: 'index file corrupt')"][which]!
             #expect(r.stdout.contains(expected), "\(which): \(r.stdout.prefix(2000))")
             // No object could be read: the summary has no empty note for the count by type.
             #expect(!r.stdout.contains("; ;"), "\(which): \(r.stdout.prefix(400))")
