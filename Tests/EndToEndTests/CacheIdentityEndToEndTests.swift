@@ -14,8 +14,16 @@ import Testing
             "x.txt": "x\n",
         ])
         // A second build of gate: the same bytes in another file, as a rebuild would leave them.
+        // Written through a close-on-exec descriptor: FileManager's copy opens its target without O_CLOEXEC,
+        // so a process another test spawned at that moment kept it open for writing, and starting the copy
+        // failed with "Text file busy".
         let other = dir.file("other-gate")
-        try FileManager.default.copyItem(atPath: Repo.gateBinary, toPath: other)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Repo.gateBinary))
+        let fd = open(other, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        #expect(fd >= 0)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        close(fd)
+        #expect(written == bytes.count)
 
         let first = try await Exec.gate(["run", "suite.yaml", "--no-history"], cwd: dir.path)
         #expect(first.code == 0, "\(first.stdout)\(first.stderr)")
