@@ -86,6 +86,27 @@ struct Members {
         }
     }
 
+    /// Whether a timestamp that `timestamp` could not read is a well-formed one outside what 64-bit
+    /// nanoseconds since 1970 hold (1677-09-21 to 2262-04-11): RFC 3339 text whose year is outside them, or
+    /// a whole number too large once scaled to nanoseconds. For the message, which then says so instead of
+    /// calling the value unreadable.
+    static func timestampOutOfRange(_ parser: JSONLineParser, _ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
+        let node = parser.nodes[index]
+        switch node.kind {
+        case .string where !node.escaped && node.end - node.start >= 12:
+            let b = line[(node.start + 1)..<(node.end - 1)]
+            let head = Array(b.prefix(5))
+            guard head.count == 5, head[4] == UInt8(ascii: "-"),
+                  head[0..<4].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
+            let year = head[0..<4].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            return year <= 1677 || year >= 2262
+        case .number:
+            return integer(parser, line, index) != nil
+        default:
+            return false
+        }
+    }
+
     /// The id member's value as text, for findings.
     static func text(_ parser: JSONLineParser, _ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> String {
         let node = parser.nodes[index]

@@ -223,8 +223,12 @@ struct RecordChecker {
             } else {
                 fact.flags.insert(.timestampUnreadable)
                 if result.firstFieldIssue == nil {
-                    let what = m.timestamp == nil ? "the record has no '\(name)' member"
-                        : "'\(name)' is neither RFC 3339 text nor a number of \(settings.fields.timestampUnitName)"
+                    let what = if let t = m.timestamp, Members.timestampOutOfRange(parser, line, t) {
+                        "'\(name)' is outside the times gate compares (1677-09-21 to 2262-04-11, what 64-bit nanoseconds "
+                            + "since 1970 hold)"
+                    } else if m.timestamp == nil { "the record has no '\(name)' member" } else {
+                        "'\(name)' is neither RFC 3339 text nor a number of \(settings.fields.timestampUnitName)"
+                    }
                     result.firstFieldIssue = (index, RecordIssue(message: what, column: m.timestamp.map { parser.nodes[$0].start + 1 }, key: name))
                 }
             }
