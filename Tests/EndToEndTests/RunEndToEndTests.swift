@@ -86,6 +86,11 @@ import Testing
         #expect(r.stderr.contains("suite.yaml:4:5: error: unknown key 'timout' in a check; did you mean 'timeout'?"))
         #expect(!r.stderr.contains("Fatal error"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("Reports")))
+        // A key with no near match ends its sentence before the list (it ran into it: "in the suite Valid keys").
+        try dir.write(["far.yaml": "version: 1\nchecks: []\n"])
+        let far = try await Exec.gate(["run", "far.yaml"], cwd: dir.path)
+        #expect(far.code == 2 && far.stderr.contains("far.yaml:1:1: error: unknown key 'version' in the suite. Valid keys: checks,"),
+                "\(far.stderr)")
         let missing = try await Exec.gate(["run", "nope.yaml"], cwd: dir.path)
         #expect(missing.code == 2)
         #expect(missing.stderr.contains("cannot read 'nope.yaml'"))

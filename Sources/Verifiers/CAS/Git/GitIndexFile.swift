@@ -1,10 +1,6 @@
 import ContentHash
 import GateCore
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The index (`.git/index`, versions 2 to 4), read for what git's fsck takes from it: every entry's blob
 /// (gitlinks are skipped), the trees of the cache-tree extension and the blobs of resolve-undo records
 /// are all starting points of the connectivity walk (`fsck --cache` is implied without arguments).
@@ -21,7 +17,7 @@ enum GitIndexFile {
         // The header and the checksum are checked before the file is read whole (the header from its first
         // bytes, the checksum streamed), so that a sparse or padded index is refused without being held:
         // a 1 GB one took gate to 1 GB resident.
-        let (size, head) = peek(path, 12)
+        let (size, head) = RawFile.head(path: path, count: 12) ?? (0, [])
         guard size >= 12 + w, head.count == 12, Array(head[0..<4]) == Array("DIRC".utf8) else {
             throw Problem(message: "is not an index file (no 'DIRC' header)")
         }
@@ -144,17 +140,6 @@ enum GitIndexFile {
         let limit = FindingLimits.standard.fieldBytes
         guard name.count > limit else { return String(decoding: name, as: UTF8.self) }
         return FieldCap.cap(String(decoding: name.prefix(limit), as: UTF8.self), limit: limit, alreadyCut: name.count - limit)
-    }
-
-    /// The file's size and its first `count` bytes (fewer when it is shorter; 0 and none when unreadable).
-    private static func peek(_ path: String, _ count: Int) -> (size: Int, bytes: [UInt8]) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { return (0, []) }
-        defer { close(fd) }
-        guard let st = FileStat.of(fd: fd), st.isRegularFile else { return (0, []) }
-        var b = [UInt8](repeating: 0, count: count)
-        let got = b.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, count, 0) }
-        return (Int(st.size), Array(b.prefix(max(0, got))))
     }
 
     private static func find0(_ f: RawFile, _ from: Int, _ end: Int) -> Int? { find(f, 0, from, end) }

@@ -35,14 +35,7 @@ struct PackIndex: Sendable {
     /// padded or sparse idx (16 GiB of holes) is refused without being held in memory. Nil when the header
     /// leaves it to `init` (too short to have one).
     static func sizeProblem(path: String, width: Int) -> Problem? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        guard let st = FileStat.of(fd: fd), st.isRegularFile else { return nil }
-        let size = Int(st.size)
-        var head = [UInt8](repeating: 0, count: 8 + 1024)
-        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
-        guard got == head.count else { return nil }
+        guard let (size, head) = RawFile.head(path: path, count: 8 + 1024), head.count == 8 + 1024 else { return nil }
         func u32(_ at: Int) -> Int { head[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
         let trailer = 2 * width
         if u32(0) == 0xff74_4f63 {

@@ -1,4 +1,5 @@
 import ContentHash
+import GateCore
 
 #if canImport(Glibc)
 import Glibc
@@ -77,6 +78,16 @@ final class RawFile: @unchecked Sendable {
 }
 
 extension RawFile {
+    /// A regular file's size and its first `count` bytes (fewer when it is shorter), without reading the
+    /// rest: for headers that decide whether the whole file is worth reading. Nil when it cannot be opened.
+    static func head(path: String, count: Int) -> (size: Int, bytes: [UInt8])? {
+        guard case .success(let f) = BoundedFile.openRegular(path) else { return nil }
+        defer { close(f.fd) }
+        var b = [UInt8](repeating: 0, count: count)
+        let got = b.withUnsafeMutableBytes { pread(f.fd, $0.baseAddress!, count, 0) }
+        return (f.size, Array(b.prefix(max(0, got))))
+    }
+
     /// `trailerMatches` without holding the file: the hash of all but the last digest's bytes, read in 1 MiB
     /// pieces, compared with those bytes. For files that are read whole only once they are known to be
     /// intact: a sparse commit-graph of 3 GB (no disk) took gate to 3 GB resident before its checksum
